@@ -1,0 +1,247 @@
+//! `DecryptRound`: one round of the AES inverse cipher with the key schedule run backwards.
+//!
+//! Data: InvShiftRows, InvSubBytes (16 inverse S-boxes), AddRoundKey, InvMixColumns (skipped
+//! in the last round). Key: the previous `Nk/2`.. words of the expanded key from the current
+//! window, with 4 forward S-boxes of its own, so every block may carry a different key.
+//!
+//! Round r counts down from Nr to 1. Key window entering round r: AES-128 round key r;
+//! AES-256 round keys r-1 and r. Leaving: AES-128 round key r-1; AES-256 round keys r-2 and
+//! r-1. The state entering round r has had AddRoundKey with round key r.
+//!
+//! Latency: 0, 1 or 2 cycles from `*_in` to `*_out`, one per register enabled at construction
+//! (`mid_register` after the S-boxes, `out_register` at the end). Registers clear to zero on
+//! a synchronous `reset`.
+
+use crate::mix_columns::MixColumns;
+use crate::sbox::{SboxBank, SboxStyle};
+use rust_hdl::prelude::*;
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct DecryptRound {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// A block is present on `state_in`/`key_in`.
+    pub valid_in: Signal<In, Bit>,
+    /// State entering the round (after the previous AddRoundKey).
+    pub state_in: [Signal<In, Bits<8>>; 16],
+    /// Key window entering the round (16 or 32 bytes).
+    pub key_in: Vec<Signal<In, Bits<8>>>,
+    /// `valid_in`, delayed by the round's latency.
+    pub valid_out: Signal<Out, Bit>,
+    /// State leaving the round.
+    pub state_out: [Signal<Out, Bits<8>>; 16],
+    /// Key window leaving the round.
+    pub key_out: Vec<Signal<Out, Bits<8>>>,
+    data_sbox: SboxBank,
+    key_sbox: SboxBank,
+    mix: MixColumns,
+    mid_valid: Vec<DFF<Bit>>,
+    mid_state: Vec<DFF<Bits<8>>>,
+    mid_key_sub: Vec<DFF<Bits<8>>>,
+    mid_window: Vec<DFF<Bits<8>>>,
+    out_valid: Vec<DFF<Bit>>,
+    out_state: Vec<DFF<Bits<8>>>,
+    out_key: Vec<DFF<Bits<8>>>,
+    sub_valid: Signal<Local, Bit>,
+    sub_state: [Signal<Local, Bits<8>>; 16],
+    key_sub: [Signal<Local, Bits<8>>; 4],
+    window: Vec<Signal<Local, Bits<8>>>,
+    new_words: [Signal<Local, Bits<8>>; 16],
+    round_key: [Signal<Local, Bits<8>>; 16],
+    next_state: [Signal<Local, Bits<8>>; 16],
+    next_key: Vec<Signal<Local, Bits<8>>>,
+    rcon: Constant<Bits<8>>,
+    final_round: Constant<Bit>,
+    rotate_word: Constant<Bit>,
+    aes256: Constant<Bit>,
+}
+
+fn bytes<D: Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
+    (0..n).map(|_| Default::default()).collect()
+}
+
+fn dffs<T: Synth>(n: usize) -> Vec<DFF<T>> {
+    (0..n).map(|_| Default::default()).collect()
+}
+
+impl DecryptRound {
+    /// Round `round` (Nr down to 1) of the inverse cipher with `key_bytes` (16 or 32) keys.
+    pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
+        let aes256 = key_bytes == 32;
+        // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
+        // from the relation that produced w[4r] (AES-128) or w[4r] (AES-256).
+        let (rotate, rcon_index) = if aes256 {
+            (round % 2 == 0, round / 2)
+        } else {
+            (true, round)
+        };
+        let m = usize::from(mid_register);
+        let o = usize::from(out_register);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            valid_in: Default::default(),
+            state_in: Default::default(),
+            key_in: bytes(key_bytes),
+            valid_out: Default::default(),
+            state_out: Default::default(),
+            key_out: bytes(key_bytes),
+            data_sbox: SboxBank::new(16, style, true),
+            key_sbox: SboxBank::new(4, style, false),
+            mix: MixColumns::new(true),
+            mid_valid: dffs(m),
+            mid_state: dffs(16 * m),
+            mid_key_sub: dffs(4 * m),
+            mid_window: dffs(key_bytes * m),
+            out_valid: dffs(o),
+            out_state: dffs(16 * o),
+            out_key: dffs(key_bytes * o),
+            sub_valid: Default::default(),
+            sub_state: Default::default(),
+            key_sub: Default::default(),
+            window: bytes(key_bytes),
+            new_words: Default::default(),
+            round_key: Default::default(),
+            next_state: Default::default(),
+            next_key: bytes(key_bytes),
+            rcon: Constant::new(Bits::<8>::from(LiteralType::from(if rotate { crate::gf::rcon(rcon_index) } else { 0 }))),
+            final_round: Constant::new(round == 1),
+            rotate_word: Constant::new(rotate),
+            aes256: Constant::new(aes256),
+        }
+    }
+}
+
+impl Logic for DecryptRound {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // First half: InvShiftRows + inverse S-boxes on the state; forward S-boxes on the key
+        // word that the backward step needs (AES-128: w[4r+3] ^ w[4r+2]; AES-256: w[4r-1]).
+        for c in 0..4 {
+            for r in 0..4 {
+                self.data_sbox.x[4 * c + r].next = self.state_in[4 * ((c + 4 - r) % 4) + r].val();
+            }
+        }
+        for i in 0..4 {
+            if self.aes256.val() {
+                if self.rotate_word.val() {
+                    self.key_sbox.x[i].next = self.key_in[12 + (i + 1) % 4].val();
+                } else {
+                    self.key_sbox.x[i].next = self.key_in[12 + i].val();
+                }
+            } else {
+                self.key_sbox.x[i].next = self.key_in[12 + (i + 1) % 4].val() ^ self.key_in[8 + (i + 1) % 4].val();
+            }
+        }
+        // Optional register between the halves.
+        self.sub_valid.next = self.valid_in.val();
+        for i in 0..16 {
+            self.sub_state[i].next = self.data_sbox.y[i].val();
+        }
+        for i in 0..4 {
+            self.key_sub[i].next = self.key_sbox.y[i].val();
+        }
+        for i in 0..self.window.len() {
+            self.window[i].next = self.key_in[i].val();
+        }
+        for i in 0..self.mid_valid.len() {
+            self.mid_valid[i].clock.next = self.clock.val();
+            self.mid_valid[i].d.next = self.valid_in.val() & !self.reset.val();
+            self.sub_valid.next = self.mid_valid[i].q.val();
+        }
+        for i in 0..self.mid_state.len() {
+            self.mid_state[i].clock.next = self.clock.val();
+            self.mid_state[i].d.next = self.data_sbox.y[i].val();
+            if self.reset.val() {
+                self.mid_state[i].d.next = bits::<8>(0);
+            }
+            self.sub_state[i].next = self.mid_state[i].q.val();
+        }
+        for i in 0..self.mid_key_sub.len() {
+            self.mid_key_sub[i].clock.next = self.clock.val();
+            self.mid_key_sub[i].d.next = self.key_sbox.y[i].val();
+            if self.reset.val() {
+                self.mid_key_sub[i].d.next = bits::<8>(0);
+            }
+            self.key_sub[i].next = self.mid_key_sub[i].q.val();
+        }
+        for i in 0..self.mid_window.len() {
+            self.mid_window[i].clock.next = self.clock.val();
+            self.mid_window[i].d.next = self.key_in[i].val();
+            if self.reset.val() {
+                self.mid_window[i].d.next = bits::<8>(0);
+            }
+            self.window[i].next = self.mid_window[i].q.val();
+        }
+        // Second half, key. AES-128: w[4r-4+k] = w[4r+k] ^ w[4r+k-1] (k > 0), and
+        // w[4r-4] = w[4r] ^ S-box word ^ rcon. AES-256, window W = w[4r-4..4r+4):
+        // w[4r-8+k] = W[4+k] ^ W[3+k] (k > 0), and w[4r-8] = W[4] ^ S-box word (^ rcon).
+        for b in 0..4 {
+            self.new_words[b].next = self.window[b].val() ^ self.key_sub[b].val();
+            self.new_words[4 + b].next = self.window[4 + b].val() ^ self.window[b].val();
+            self.new_words[8 + b].next = self.window[8 + b].val() ^ self.window[4 + b].val();
+            self.new_words[12 + b].next = self.window[12 + b].val() ^ self.window[8 + b].val();
+        }
+        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+        for k in 16..(self.window.len() - 12) {
+            self.new_words[k - 16].next = self.window[k].val() ^ self.key_sub[k - 16].val();
+        }
+        for k in 16..(self.window.len() - 15) {
+            self.new_words[k - 16].next = self.window[k].val() ^ self.key_sub[k - 16].val() ^ self.rcon.val();
+        }
+        for k in 20..self.window.len() {
+            self.new_words[k - 16].next = self.window[k].val() ^ self.window[k - 4].val();
+        }
+        // Round key r-1: AES-128 the new words, AES-256 the window's first half.
+        // Next window: AES-128 the new words; AES-256 the new words then the first half.
+        for k in 0..16 {
+            self.round_key[k].next = self.new_words[k].val();
+            self.next_key[k].next = self.new_words[k].val();
+        }
+        for k in 16..self.window.len() {
+            self.round_key[k - 16].next = self.window[k - 16].val();
+            self.next_key[k].next = self.window[k - 16].val();
+        }
+        // Second half, data: AddRoundKey, then InvMixColumns unless this is round 1.
+        for k in 0..16 {
+            self.mix.x[k].next = self.sub_state[k].val() ^ self.round_key[k].val();
+            if self.final_round.val() {
+                self.next_state[k].next = self.sub_state[k].val() ^ self.round_key[k].val();
+            } else {
+                self.next_state[k].next = self.mix.y[k].val();
+            }
+        }
+        // Outputs, through the optional end register.
+        self.valid_out.next = self.sub_valid.val();
+        for i in 0..16 {
+            self.state_out[i].next = self.next_state[i].val();
+        }
+        for i in 0..self.key_out.len() {
+            self.key_out[i].next = self.next_key[i].val();
+        }
+        for i in 0..self.out_valid.len() {
+            self.out_valid[i].clock.next = self.clock.val();
+            self.out_valid[i].d.next = self.sub_valid.val() & !self.reset.val();
+            self.valid_out.next = self.out_valid[i].q.val();
+        }
+        for i in 0..self.out_state.len() {
+            self.out_state[i].clock.next = self.clock.val();
+            self.out_state[i].d.next = self.next_state[i].val();
+            if self.reset.val() {
+                self.out_state[i].d.next = bits::<8>(0);
+            }
+            self.state_out[i].next = self.out_state[i].q.val();
+        }
+        for i in 0..self.out_key.len() {
+            self.out_key[i].clock.next = self.clock.val();
+            self.out_key[i].d.next = self.next_key[i].val();
+            if self.reset.val() {
+                self.out_key[i].d.next = bits::<8>(0);
+            }
+            self.key_out[i].next = self.out_key[i].q.val();
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! `EncryptRound`: one AES encryption round with its on-the-fly key-schedule step.
+//!
+//! Data: SubBytes (16 S-boxes), ShiftRows, MixColumns (skipped in the final round),
+//! AddRoundKey. Key: the next `Nk` words of the expanded key from the current window, with 4
+//! S-boxes of its own, so every block may carry a different key.
+//!
+//! Key window entering round r: AES-128 round key r-1; AES-256 round keys r-1 and r.
+//! Leaving: AES-128 round key r; AES-256 round keys r and r+1.
+//!
+//! Latency: 0, 1 or 2 cycles from `*_in` to `*_out`, one per register enabled at construction
+//! (`mid_register` after the S-boxes, `out_register` at the end). Registers clear to zero on
+//! a synchronous `reset`.
+
+use crate::mix_columns::MixColumns;
+use crate::sbox::{SboxBank, SboxStyle};
+use rust_hdl::prelude::*;
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct EncryptRound {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// A block is present on `state_in`/`key_in`.
+    pub valid_in: Signal<In, Bit>,
+    /// State entering the round (after the previous AddRoundKey).
+    pub state_in: [Signal<In, Bits<8>>; 16],
+    /// Key window entering the round (16 or 32 bytes).
+    pub key_in: Vec<Signal<In, Bits<8>>>,
+    /// `valid_in`, delayed by the round's latency.
+    pub valid_out: Signal<Out, Bit>,
+    /// State leaving the round.
+    pub state_out: [Signal<Out, Bits<8>>; 16],
+    /// Key window leaving the round.
+    pub key_out: Vec<Signal<Out, Bits<8>>>,
+    data_sbox: SboxBank,
+    key_sbox: SboxBank,
+    mix: MixColumns,
+    mid_valid: Vec<DFF<Bit>>,
+    mid_state: Vec<DFF<Bits<8>>>,
+    mid_key_sub: Vec<DFF<Bits<8>>>,
+    mid_window: Vec<DFF<Bits<8>>>,
+    out_valid: Vec<DFF<Bit>>,
+    out_state: Vec<DFF<Bits<8>>>,
+    out_key: Vec<DFF<Bits<8>>>,
+    sub_valid: Signal<Local, Bit>,
+    sub_state: [Signal<Local, Bits<8>>; 16],
+    key_sub: [Signal<Local, Bits<8>>; 4],
+    window: Vec<Signal<Local, Bits<8>>>,
+    new_words: [Signal<Local, Bits<8>>; 16],
+    round_key: [Signal<Local, Bits<8>>; 16],
+    next_state: [Signal<Local, Bits<8>>; 16],
+    next_key: Vec<Signal<Local, Bits<8>>>,
+    rcon: Constant<Bits<8>>,
+    final_round: Constant<Bit>,
+    rotate_word: Constant<Bit>,
+}
+
+fn bytes<D: Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
+    (0..n).map(|_| Default::default()).collect()
+}
+
+fn dffs<T: Synth>(n: usize) -> Vec<DFF<T>> {
+    (0..n).map(|_| Default::default()).collect()
+}
+
+impl EncryptRound {
+    /// Round `round` (1-based) of AES with `key_bytes` (16 or 32) keys.
+    pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
+        let rounds = key_bytes / 4 + 6;
+        let aes256 = key_bytes == 32;
+        // The key word computed in this round is w[4r] (AES-128) or w[4r+4] (AES-256).
+        let (rotate, rcon_index) = if aes256 {
+            (round % 2 == 1, (round + 1) / 2)
+        } else {
+            (true, round)
+        };
+        let m = usize::from(mid_register);
+        let o = usize::from(out_register);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            valid_in: Default::default(),
+            state_in: Default::default(),
+            key_in: bytes(key_bytes),
+            valid_out: Default::default(),
+            state_out: Default::default(),
+            key_out: bytes(key_bytes),
+            data_sbox: SboxBank::new(16, style, false),
+            key_sbox: SboxBank::new(4, style, false),
+            mix: MixColumns::new(false),
+            mid_valid: dffs(m),
+            mid_state: dffs(16 * m),
+            mid_key_sub: dffs(4 * m),
+            mid_window: dffs(key_bytes * m),
+            out_valid: dffs(o),
+            out_state: dffs(16 * o),
+            out_key: dffs(key_bytes * o),
+            sub_valid: Default::default(),
+            sub_state: Default::default(),
+            key_sub: Default::default(),
+            window: bytes(key_bytes),
+            new_words: Default::default(),
+            round_key: Default::default(),
+            next_state: Default::default(),
+            next_key: bytes(key_bytes),
+            rcon: Constant::new(Bits::<8>::from(LiteralType::from(if rotate { crate::gf::rcon(rcon_index) } else { 0 }))),
+            final_round: Constant::new(round == rounds),
+            rotate_word: Constant::new(rotate),
+        }
+    }
+}
+
+impl Logic for EncryptRound {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // First half: S-boxes on the state and on the window's last word.
+        for i in 0..16 {
+            self.data_sbox.x[i].next = self.state_in[i].val();
+        }
+        for w in (self.key_in.len() - 4)..(self.key_in.len() - 3) {
+            for i in 0..4 {
+                if self.rotate_word.val() {
+                    self.key_sbox.x[i].next = self.key_in[w + (i + 1) % 4].val();
+                } else {
+                    self.key_sbox.x[i].next = self.key_in[w + i].val();
+                }
+            }
+        }
+        // Optional register between the halves.
+        self.sub_valid.next = self.valid_in.val();
+        for i in 0..16 {
+            self.sub_state[i].next = self.data_sbox.y[i].val();
+        }
+        for i in 0..4 {
+            self.key_sub[i].next = self.key_sbox.y[i].val();
+        }
+        for i in 0..self.window.len() {
+            self.window[i].next = self.key_in[i].val();
+        }
+        for i in 0..self.mid_valid.len() {
+            self.mid_valid[i].clock.next = self.clock.val();
+            self.mid_valid[i].d.next = self.valid_in.val() & !self.reset.val();
+            self.sub_valid.next = self.mid_valid[i].q.val();
+        }
+        for i in 0..self.mid_state.len() {
+            self.mid_state[i].clock.next = self.clock.val();
+            self.mid_state[i].d.next = self.data_sbox.y[i].val();
+            if self.reset.val() {
+                self.mid_state[i].d.next = bits::<8>(0);
+            }
+            self.sub_state[i].next = self.mid_state[i].q.val();
+        }
+        for i in 0..self.mid_key_sub.len() {
+            self.mid_key_sub[i].clock.next = self.clock.val();
+            self.mid_key_sub[i].d.next = self.key_sbox.y[i].val();
+            if self.reset.val() {
+                self.mid_key_sub[i].d.next = bits::<8>(0);
+            }
+            self.key_sub[i].next = self.mid_key_sub[i].q.val();
+        }
+        for i in 0..self.mid_window.len() {
+            self.mid_window[i].clock.next = self.clock.val();
+            self.mid_window[i].d.next = self.key_in[i].val();
+            if self.reset.val() {
+                self.mid_window[i].d.next = bits::<8>(0);
+            }
+            self.window[i].next = self.mid_window[i].q.val();
+        }
+        // Second half, key: new words = first Nk/2.. words xor-chained with the S-box word.
+        for b in 0..4 {
+            self.new_words[b].next = self.window[b].val() ^ self.key_sub[b].val();
+            self.new_words[4 + b].next =
+                self.window[b].val() ^ self.window[4 + b].val() ^ self.key_sub[b].val();
+            self.new_words[8 + b].next = self.window[b].val()
+                ^ self.window[4 + b].val()
+                ^ self.window[8 + b].val()
+                ^ self.key_sub[b].val();
+            self.new_words[12 + b].next = self.window[b].val()
+                ^ self.window[4 + b].val()
+                ^ self.window[8 + b].val()
+                ^ self.window[12 + b].val()
+                ^ self.key_sub[b].val();
+        }
+        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+        self.new_words[4].next =
+            self.window[0].val() ^ self.window[4].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+        self.new_words[8].next = self.window[0].val()
+            ^ self.window[4].val()
+            ^ self.window[8].val()
+            ^ self.key_sub[0].val()
+            ^ self.rcon.val();
+        self.new_words[12].next = self.window[0].val()
+            ^ self.window[4].val()
+            ^ self.window[8].val()
+            ^ self.window[12].val()
+            ^ self.key_sub[0].val()
+            ^ self.rcon.val();
+        // Round key: AES-128 uses the new words, AES-256 the window's second half.
+        for k in 0..16 {
+            self.round_key[k].next = self.new_words[k].val();
+            self.next_key[k].next = self.new_words[k].val();
+        }
+        for k in 16..self.window.len() {
+            self.round_key[k - 16].next = self.window[k].val();
+            self.next_key[k - 16].next = self.window[k].val();
+            self.next_key[k].next = self.new_words[k - 16].val();
+        }
+        // Second half, data: ShiftRows, MixColumns unless final, AddRoundKey.
+        for c in 0..4 {
+            for r in 0..4 {
+                self.mix.x[4 * c + r].next = self.sub_state[4 * ((c + r) % 4) + r].val();
+                if self.final_round.val() {
+                    self.next_state[4 * c + r].next =
+                        self.sub_state[4 * ((c + r) % 4) + r].val() ^ self.round_key[4 * c + r].val();
+                } else {
+                    self.next_state[4 * c + r].next = self.mix.y[4 * c + r].val() ^ self.round_key[4 * c + r].val();
+                }
+            }
+        }
+        // Outputs, through the optional end register.
+        self.valid_out.next = self.sub_valid.val();
+        for i in 0..16 {
+            self.state_out[i].next = self.next_state[i].val();
+        }
+        for i in 0..self.key_out.len() {
+            self.key_out[i].next = self.next_key[i].val();
+        }
+        for i in 0..self.out_valid.len() {
+            self.out_valid[i].clock.next = self.clock.val();
+            self.out_valid[i].d.next = self.sub_valid.val() & !self.reset.val();
+            self.valid_out.next = self.out_valid[i].q.val();
+        }
+        for i in 0..self.out_state.len() {
+            self.out_state[i].clock.next = self.clock.val();
+            self.out_state[i].d.next = self.next_state[i].val();
+            if self.reset.val() {
+                self.out_state[i].d.next = bits::<8>(0);
+            }
+            self.state_out[i].next = self.out_state[i].q.val();
+        }
+        for i in 0..self.out_key.len() {
+            self.out_key[i].clock.next = self.clock.val();
+            self.out_key[i].d.next = self.next_key[i].val();
+            if self.reset.val() {
+                self.out_key[i].d.next = bits::<8>(0);
+            }
+            self.key_out[i].next = self.out_key[i].q.val();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! # mee-hdl: the hardware of the mee memory encryption engine, in rust-hdl
+//!
+//! Leaf primitives (Rust simulation model + hand-written Verilog, checked against each other
+//! by the testbench): [`sbox::SboxBank`], [`mix_columns::MixColumns`].
+//! Built from them with `#[hdl_gen]`: [`aes_encrypt_round::EncryptRound`],
+//! [`aes_decrypt_round::DecryptRound`], the pipelines in [`aes_pipeline`], the
+//! decryption-key expansion unit in [`key_schedule`], the XTS tweak unit in [`tweak`] and the XTS
+//! datapath in [`xts_cipher`].
+//!
+//! Byte order on every byte-array port: element k is byte k of the block or key as in FIPS-197
+//! and IEEE 1619.
+
+pub mod aes_encrypt_round;
+pub mod gf;
+pub mod mix_columns;
+pub mod sbox;
+pub mod aes_decrypt_round;
+pub mod aes_pipeline;

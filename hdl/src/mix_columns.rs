@@ -1,0 +1,100 @@
+//! `MixColumns`: the AES MixColumns (or InvMixColumns) transform of a 16-byte state.
+//! Purely combinational: latency 0, `y` follows `x` in the same cycle.
+//!
+//! A leaf primitive: its simulation model is byte arithmetic in Rust and its Verilog is XORs of
+//! `xtime` (a shift and a conditional 0x1b), written by [`MixColumns::verilog_text`]. The
+//! testbench checks the Verilog against the Rust model with Icarus Verilog.
+//!
+//! Ports: `x[k]` (in) and `y[k]` (out), byte k of the state in FIPS-197 order (column
+//! `k / 4`, row `k % 4`).
+
+use crate::gf;
+use rust_hdl::prelude::*;
+use std::fmt::Write;
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct MixColumns {
+    /// The state, 16 bytes.
+    pub x: [Signal<In, Bits<8>>; 16],
+    /// MixColumns(x), or InvMixColumns(x) when `inverse_mix` is set.
+    pub y: [Signal<Out, Bits<8>>; 16],
+    /// 1 for InvMixColumns.
+    pub inverse_mix: Constant<Bit>,
+}
+
+impl MixColumns {
+    /// A forward (`inverse = false`) or inverse MixColumns unit.
+    pub fn new(inverse: bool) -> Self {
+        Self {
+            x: Default::default(),
+            y: Default::default(),
+            inverse_mix: Constant::new(inverse),
+        }
+    }
+
+    /// The coefficients of output row 0: {02,03,01,01} or {0e,0b,0d,09}.
+    fn coefficients(&self) -> [u8; 4] {
+        if self.inverse_mix.val() {
+            [0x0e, 0x0b, 0x0d, 0x09]
+        } else {
+            [0x02, 0x03, 0x01, 0x01]
+        }
+    }
+
+    /// The body of the unit's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let mut v = String::from(
+            "function [7:0] xtime(input [7:0] a);\n    xtime = {a[6:0], 1'b0} ^ (8'h1b & {8{a[7]}});\nendfunction\n",
+        );
+        // Multiples 1, 2, 4, 8 of every input byte.
+        for k in 0..16 {
+            let _ = writeln!(v, "wire [7:0] times2${k} = xtime(x${k});");
+            let _ = writeln!(v, "wire [7:0] times4${k} = xtime(times2${k});");
+            let _ = writeln!(v, "wire [7:0] times8${k} = xtime(times4${k});");
+        }
+        let term = |coefficient: u8, k: usize| -> Vec<String> {
+            let names = [format!("x${k}"), format!("times2${k}"), format!("times4${k}"), format!("times8${k}")];
+            (0..4).filter(|b| (coefficient >> b) & 1 == 1).map(|b| names[b].clone()).collect()
+        };
+        let c = self.coefficients();
+        v.push_str("always @(*) begin\n");
+        for column in 0..4 {
+            for row in 0..4 {
+                let mut terms = Vec::new();
+                for i in 0..4 {
+                    terms.extend(term(c[(4 + i - row) % 4], 4 * column + i));
+                }
+                let _ = writeln!(v, "    y${} = {};", 4 * column + row, terms.join(" ^ "));
+            }
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+impl Logic for MixColumns {
+    fn update(&mut self) {
+        let c = self.coefficients();
+        for column in 0..4 {
+            let a: [u8; 4] = core::array::from_fn(|i| self.x[4 * column + i].val().to_u8());
+            for row in 0..4 {
+                let mut out = 0u8;
+                for i in 0..4 {
+                    out ^= gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize];
+                }
+                self.y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        for y in &mut self.y {
+            y.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}

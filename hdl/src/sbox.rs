@@ -1,0 +1,164 @@
+//! `SboxBank`: `lanes` AES S-boxes (forward or inverse) side by side. Purely combinational:
+//! latency 0, `y[k]` follows `x[k]` in the same cycle.
+//!
+//! This is a leaf primitive, like rust-hdl's own DFF: its simulation model is a table lookup in
+//! Rust and its Verilog is written by [`SboxBank::verilog_text`], in one of two styles:
+//!
+//! - [`SboxStyle::Table`]: a 256-arm `case` per lane;
+//! - [`SboxStyle::Composite`]: logic. The input is mapped linearly into the tower field
+//!   GF((2^4)^2), inverted there with GF(2^4) multiplications and one 4-bit inversion, and mapped
+//!   back (the affine map folded into the output matrix). No table wider than 4 bits remains.
+//!
+//! Both styles compute the same function; the testbench checks the exported Verilog of every
+//! style and direction against the FIPS-197 S-box on all 256 inputs with Icarus Verilog.
+//!
+//! Ports: `x[k]` (in, 8 bits), `y[k]` (out, 8 bits), byte values as in FIPS-197.
+
+use crate::gf::{self, LinearMap};
+pub use mee_reference::SboxStyle;
+use rust_hdl::prelude::*;
+use std::fmt::Write;
+
+/// A bank of S-boxes; see the module documentation.
+#[derive(LogicBlock)]
+pub struct SboxBank {
+    /// Inputs, one byte per lane.
+    pub x: Vec<Signal<In, Bits<8>>>,
+    /// Outputs: S(x) (forward) or S^-1(x) (inverse), one byte per lane.
+    pub y: Vec<Signal<Out, Bits<8>>>,
+    /// 1 for the inverse S-box.
+    pub inverse_sbox: Constant<Bit>,
+    /// 1 for the composite-field logic style.
+    pub composite_logic: Constant<Bit>,
+}
+
+impl SboxBank {
+    /// `lanes` S-boxes of the given style, forward or inverse.
+    pub fn new(lanes: usize, style: SboxStyle, inverse: bool) -> Self {
+        Self {
+            x: (0..lanes).map(|_| Default::default()).collect(),
+            y: (0..lanes).map(|_| Default::default()).collect(),
+            inverse_sbox: Constant::new(inverse),
+            composite_logic: Constant::new(style == SboxStyle::Composite),
+        }
+    }
+
+    fn style(&self) -> SboxStyle {
+        if self.composite_logic.val() {
+            SboxStyle::Composite
+        } else {
+            SboxStyle::Table
+        }
+    }
+
+    /// The body of the bank's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let lanes = self.x.len();
+        let inverse = self.inverse_sbox.val();
+        let mut v = String::new();
+        match self.style() {
+            SboxStyle::Table => {
+                let t = gf::sbox_tables();
+                let table = if inverse { &t.inverse } else { &t.forward };
+                v.push_str("always @(*) begin\n");
+                for lane in 0..lanes {
+                    let _ = writeln!(v, "    case (x${lane})");
+                    for (input, output) in table.iter().enumerate() {
+                        let _ = writeln!(v, "        8'h{input:02x}: y${lane} = 8'h{output:02x};");
+                    }
+                    let _ = writeln!(v, "        default: y${lane} = 8'h00;\n    endcase");
+                }
+                v.push_str("end\n");
+            }
+            SboxStyle::Composite => composite_verilog(&mut v, lanes, inverse),
+        }
+        v
+    }
+}
+
+/// Writes `name = M·input ^ constant` as eight parities.
+fn linear_map_verilog(v: &mut String, target: &str, map: &LinearMap, input: &str, constant: u8) {
+    let bits: Vec<String> = (0..8)
+        .rev()
+        .map(|i| format!("^({input} & 8'h{:02x})", map.row_mask(i)))
+        .collect();
+    let _ = writeln!(v, "    {target} = {{{}}} ^ 8'h{constant:02x};", bits.join(", "));
+}
+
+fn composite_verilog(v: &mut String, lanes: usize, inverse: bool) {
+    let field = gf::tower_field();
+    let affine = LinearMap::from_fn(gf::affine_linear);
+    // Forward: y = A·δ⁻¹·inv(δ·x) ^ 63.  Inverse: y = δ⁻¹·inv(δ·A⁻¹·(x ^ 63)).
+    let (in_map, in_const, out_map, out_const) = if inverse {
+        let affine_inverse = affine.inverse().unwrap_or(affine);
+        let m = field.to_tower.after(&affine_inverse);
+        (m, m.apply(gf::AFFINE_CONSTANT), field.from_tower, 0u8)
+    } else {
+        (field.to_tower, 0u8, affine.after(&field.from_tower), gf::AFFINE_CONSTANT)
+    };
+    let inv_table: Vec<String> = (0..16u8)
+        .map(|d| format!("        4'h{d:x}: gf16_inv = 4'h{:x};", gf::inv4(d)))
+        .collect();
+    let _ = write!(
+        v,
+        "// GF(2^4) = GF(2)[z]/(z^4 + z + 1); tower GF((2^4)^2) with y^2 + y + {lambda:#x}
+function [3:0] gf16_mul(input [3:0] a, input [3:0] b);
+    reg [6:0] p;
+    begin
+        p = ({{7{{b[0]}}}} & {{3'b000, a}}) ^ ({{7{{b[1]}}}} & {{2'b00, a, 1'b0}})
+          ^ ({{7{{b[2]}}}} & {{1'b0, a, 2'b00}}) ^ ({{7{{b[3]}}}} & {{a, 3'b000}});
+        gf16_mul = p[3:0] ^ {{1'b0, p[6:4]}} ^ {{p[6:4], 1'b0}};
+    end
+endfunction
+function [3:0] gf16_inv(input [3:0] d);
+    case (d)
+{inv}
+        default: gf16_inv = 4'h0;
+    endcase
+endfunction
+",
+        lambda = field.lambda,
+        inv = inv_table.join("\n")
+    );
+    for lane in 0..lanes {
+        let _ = writeln!(
+            v,
+            "reg [7:0] tower${lane}, product${lane};\nreg [3:0] norm${lane}, norm_inv${lane};"
+        );
+    }
+    v.push_str("always @(*) begin\n");
+    for lane in 0..lanes {
+        linear_map_verilog(v, &format!("tower${lane}"), &in_map, &format!("x${lane}"), in_const);
+        let (h, l) = (format!("tower${lane}[7:4]"), format!("tower${lane}[3:0]"));
+        let _ = writeln!(
+            v,
+            "    norm${lane} = gf16_mul(gf16_mul({h}, {h}), 4'h{lambda:x}) ^ gf16_mul({h}, {l}) ^ gf16_mul({l}, {l});
+    norm_inv${lane} = gf16_inv(norm${lane});
+    product${lane} = {{gf16_mul({h}, norm_inv${lane}), gf16_mul({h} ^ {l}, norm_inv${lane})}};",
+            lambda = field.lambda
+        );
+        linear_map_verilog(v, &format!("y${lane}"), &out_map, &format!("product${lane}"), out_const);
+    }
+    v.push_str("end\n");
+}
+
+impl Logic for SboxBank {
+    fn update(&mut self) {
+        let tables = gf::sbox_tables();
+        let table = if self.inverse_sbox.val() { &tables.inverse } else { &tables.forward };
+        for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
+            let input: u8 = x.val().to_u8();
+            y.next = Bits::<8>::from(LiteralType::from(table[input as usize]));
+        }
+    }
+
+    fn connect(&mut self) {
+        for y in &mut self.y {
+            y.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}

@@ -1,0 +1,276 @@
+//! The engine's configuration: the fields fixed by DESIGN.md plus the `[pipeline]` knobs.
+//!
+//! An empty TOML file is the default engine. Unknown keys and out-of-range values are refused
+//! with a [`ConfigError`] that names the key, the value and what is allowed.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Where the pipeline registers of an AES pipeline sit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundRegisters {
+    /// One register stage per AES round (10 stages for AES-128, 14 for AES-256).
+    PerRound,
+    /// Two register stages per round: one after SubBytes, one after MixColumns/AddRoundKey.
+    PerHalfRound,
+    /// One register stage per two rounds (5 stages for AES-128, 7 for AES-256).
+    PerTwoRounds,
+}
+
+impl RoundRegisters {
+    /// All values, for sweeps and tests.
+    pub const ALL: [RoundRegisters; 3] = [
+        RoundRegisters::PerRound,
+        RoundRegisters::PerHalfRound,
+        RoundRegisters::PerTwoRounds,
+    ];
+
+    /// Number of half rounds (S-box layer, or mix/key layer) between two registers.
+    pub fn half_rounds_per_stage(self) -> usize {
+        match self {
+            RoundRegisters::PerHalfRound => 1,
+            RoundRegisters::PerRound => 2,
+            RoundRegisters::PerTwoRounds => 4,
+        }
+    }
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundRegisters::PerRound => "per_round",
+            RoundRegisters::PerHalfRound => "per_half_round",
+            RoundRegisters::PerTwoRounds => "per_two_rounds",
+        }
+    }
+}
+
+/// How the AES S-box is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SboxStyle {
+    /// A 256-entry lookup table (a `case` statement): fast to simulate, large in LUTs.
+    Table,
+    /// Composite-field logic: the inversion is done in GF((2^4)^2) with small
+    /// GF(2^4) functions between two linear maps; much smaller in LUTs.
+    Composite,
+}
+
+impl SboxStyle {
+    /// All values, for sweeps and tests.
+    pub const ALL: [SboxStyle; 2] = [SboxStyle::Table, SboxStyle::Composite];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            SboxStyle::Table => "table",
+            SboxStyle::Composite => "composite",
+        }
+    }
+}
+
+/// Pipeline knobs: the `[pipeline]` table of the config.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PipelineConfig {
+    /// Register placement in every AES pipeline (tweak, encryption, decryption).
+    /// Default `per_round`.
+    pub round_registers: RoundRegisters,
+    /// S-box construction used in every AES pipeline and the key-expansion unit.
+    /// Default `table`.
+    pub sbox: SboxStyle,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        Self {
+            round_registers: RoundRegisters::PerRound,
+            sbox: SboxStyle::Table,
+        }
+    }
+}
+
+/// The engine's parameters. Every field has a default, so an empty TOML file is the default
+/// engine.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// Name of the exported top module and prefix of every submodule. Default `mee_engine`.
+    pub top_name: String,
+    /// AES key size of both XTS keys: 128 or 256. Default 128.
+    pub key_bits: u32,
+    /// XTS data-unit size in bytes: a power of two from 16 to 4096. Default 16.
+    pub data_unit_bytes: u32,
+    /// Slots of the key table: 1 to 1024, and at most 2^`asid_bits`. Default 16.
+    pub num_asids: u32,
+    /// Width of the ASID fields: 1 to 16 bits. Default 8.
+    pub asid_bits: u32,
+    /// Width of byte addresses: 8 to 64 bits, and wide enough for one data unit. Default 32.
+    pub addr_bits: u32,
+    /// Pipeline knobs.
+    pub pipeline: PipelineConfig,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            top_name: "mee_engine".to_string(),
+            key_bits: 128,
+            data_unit_bytes: 16,
+            num_asids: 16,
+            asid_bits: 8,
+            addr_bits: 32,
+            pipeline: PipelineConfig::default(),
+        }
+    }
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The TOML did not parse, has an unknown key, or a value of the wrong type.
+    #[error("config {source_name}: {message}")]
+    Parse {
+        /// The file name, or `<string>`.
+        source_name: String,
+        /// The parser's message (it names the line, the key and what was expected).
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("config key `{key}` = {value} is not allowed: {allowed}")]
+    Invalid {
+        /// The key, as a dotted TOML path.
+        key: String,
+        /// The refused value.
+        value: String,
+        /// What is allowed.
+        allowed: String,
+    },
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+fn invalid(key: &str, value: impl std::fmt::Display, allowed: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        value: value.to_string(),
+        allowed: allowed.to_string(),
+    }
+}
+
+/// Verilog keywords that a `top_name` must not be.
+const VERILOG_KEYWORDS: &[&str] = &[
+    "module", "endmodule", "input", "output", "inout", "wire", "reg", "always", "assign",
+    "begin", "end", "if", "else", "case", "endcase", "default", "initial", "integer",
+    "parameter", "localparam", "logic", "function", "task", "for", "generate", "genvar",
+];
+
+impl EngineConfig {
+    /// Parses and validates a TOML string.
+    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
+        Self::parse_named(text, "<string>")
+    }
+
+    /// Reads, parses and validates a TOML file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::parse_named(&text, &path.display().to_string())
+    }
+
+    fn parse_named(text: &str, source_name: &str) -> Result<Self, ConfigError> {
+        let config: EngineConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            source_name: source_name.to_string(),
+            message: e.to_string(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The config as TOML text.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Checks every field's range and the relations between fields.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let name_ok = !self.top_name.is_empty()
+            && self.top_name.len() <= 64
+            && self
+                .top_name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && self.top_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !VERILOG_KEYWORDS.contains(&self.top_name.as_str());
+        if !name_ok {
+            return Err(invalid(
+                "top_name",
+                format!("{:?}", self.top_name),
+                "a Verilog identifier of 1 to 64 characters (letters, digits, `_`, not starting with a digit, not a keyword)",
+            ));
+        }
+        if self.key_bits != 128 && self.key_bits != 256 {
+            return Err(invalid("key_bits", self.key_bits, "128 or 256"));
+        }
+        if !(16..=4096).contains(&self.data_unit_bytes) || !self.data_unit_bytes.is_power_of_two() {
+            return Err(invalid(
+                "data_unit_bytes",
+                self.data_unit_bytes,
+                "a power of two from 16 to 4096",
+            ));
+        }
+        if !(1..=16).contains(&self.asid_bits) {
+            return Err(invalid("asid_bits", self.asid_bits, "1 to 16"));
+        }
+        let slot_limit = 1024u64.min(1u64 << self.asid_bits);
+        if self.num_asids == 0 || u64::from(self.num_asids) > slot_limit {
+            return Err(invalid(
+                "num_asids",
+                self.num_asids,
+                &format!("1 to {slot_limit} (at most 1024 and at most 2^asid_bits with asid_bits = {})", self.asid_bits),
+            ));
+        }
+        let du_bits = self.data_unit_bytes.trailing_zeros();
+        if !(8..=64).contains(&self.addr_bits) || self.addr_bits <= du_bits {
+            return Err(invalid(
+                "addr_bits",
+                self.addr_bits,
+                &format!("8 to 64, and more than log2(data_unit_bytes) = {du_bits}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Key size in bytes of each of the two XTS keys.
+    pub fn key_bytes(&self) -> usize {
+        self.key_bits as usize / 8
+    }
+
+    /// Number of AES rounds (10 or 14).
+    pub fn aes_rounds(&self) -> usize {
+        if self.key_bits == 256 {
+            14
+        } else {
+            10
+        }
+    }
+
+    /// Number of 16-byte blocks in one data unit.
+    pub fn blocks_per_data_unit(&self) -> usize {
+        self.data_unit_bytes as usize / 16
+    }
+
+    /// Width of the block index `j` inside a data unit (0 for 16-byte data units).
+    pub fn block_index_bits(&self) -> usize {
+        self.blocks_per_data_unit().trailing_zeros() as usize
+    }
+}

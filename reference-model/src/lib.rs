@@ -1,0 +1,18 @@
+//! # mee-reference: the specification of the mee engine, in plain software
+//!
+//! This crate holds no hardware. It is the authority the hardware is checked against:
+//!
+//! - [`config`]: [`EngineConfig`], the engine's parameters, read from TOML and validated;
+//! - [`key_schedule`]: the FIPS-197 AES key expansion, and the "decryption key form" (the last
+//!   round key or keys) that the decryption pipeline starts from;
+//! - [`xts`]: XTS-AES (IEEE Std 1619) at block level (one 16-byte block at a physical address)
+//!   and at data-unit level, the latter delegated to the RustCrypto `xts-mode` crate.
+//!
+//! It depends on no other crate of the workspace.
+
+pub mod config;
+pub mod key_schedule;
+pub mod xts;
+
+pub use config::{ConfigError, EngineConfig, PipelineConfig, RoundRegisters, SboxStyle};
+pub use xts::{KeyPair, XtsError};

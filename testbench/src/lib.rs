@@ -1,0 +1,18 @@
+//! # mee-testbench: drivers, stimulus, vectors and checks for mee's hardware
+//!
+//! - [`driver`]: a clocked simulation driver for rust-hdl blocks that steps the clock directly
+//!   (no testbench threads), so simulations run at the speed of the model;
+//! - [`seed`]: reproducible random seeds (printed by every random test, replayed with
+//!   `MEE_SEED`);
+//! - [`vectors`]: the standard vectors of `../shared/testvectors`;
+//! - [`aes_bench`]: lock-step checks of the AES pipelines against the `aes` crate;
+//! - [`xts_bench`]: lock-step checks of the XTS tweak unit and datapath against `xts-mode`;
+//! - [`iverilog`]: running exported Verilog under Icarus Verilog.
+
+pub mod aes_bench;
+pub mod bytes;
+pub mod driver;
+pub mod iverilog;
+pub mod seed;
+pub mod vectors;
+pub mod xts_bench;
