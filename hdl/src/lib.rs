@@ -16,3 +16,7 @@ pub mod mix_columns;
 pub mod sbox;
 pub mod aes_decrypt_round;
 pub mod aes_pipeline;
+pub mod alpha_power;
+pub mod delay_line;
+pub mod tweak;
+pub mod xts_cipher;

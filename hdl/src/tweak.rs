@@ -1,0 +1,103 @@
+//! `XtsTweakUnit`: `T = AES-Enc(key2, i) ⊗ α^j`, one tweak per clock.
+//!
+//! An encryption [`AesPipeline`] on the data-unit sequence number `i` (a 16-byte
+//! little-endian block) with `key2`, the block index `j` delayed beside it, then an
+//! [`AlphaPowerMultiplier`] and one output register.
+//!
+//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]). No backpressure.
+//!
+//! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]` (in);
+//! `valid_out`, `tweak[16]` (out).
+
+use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
+use crate::alpha_power::AlphaPowerMultiplier;
+use crate::delay_line::ByteDelayLine;
+use crate::sbox::SboxStyle;
+use rust_hdl::prelude::*;
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct XtsTweakUnit {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// A request enters this cycle.
+    pub valid_in: Signal<In, Bit>,
+    /// Data-unit sequence number i, little-endian.
+    pub dusn: [Signal<In, Bits<8>>; 16],
+    /// Block index j inside the data unit.
+    pub block_index: Signal<In, Bits<8>>,
+    /// The tweak key.
+    pub key2: Vec<Signal<In, Bits<8>>>,
+    /// A tweak leaves this cycle.
+    pub valid_out: Signal<Out, Bit>,
+    /// The tweak T.
+    pub tweak: [Signal<Out, Bits<8>>; 16],
+    aes: AesPipeline,
+    index_delay: ByteDelayLine,
+    alpha: AlphaPowerMultiplier,
+    out_valid: DFF<Bit>,
+    out_tweak: [DFF<Bits<8>>; 16],
+}
+
+impl XtsTweakUnit {
+    /// A tweak unit for `key_bytes` keys and `index_bits`-bit block indices.
+    pub fn new(key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle) -> Self {
+        let aes_latency = AesPipeline::latency(key_bytes, placement);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            valid_in: Default::default(),
+            dusn: Default::default(),
+            block_index: Default::default(),
+            key2: (0..key_bytes).map(|_| Default::default()).collect(),
+            valid_out: Default::default(),
+            tweak: Default::default(),
+            aes: AesPipeline::new(Direction::Encrypt, key_bytes, placement, style),
+            index_delay: ByteDelayLine::new(1, aes_latency),
+            alpha: AlphaPowerMultiplier::new(index_bits),
+            out_valid: Default::default(),
+            out_tweak: Default::default(),
+        }
+    }
+
+    /// Cycles from `valid_in` to `valid_out`.
+    pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
+        AesPipeline::latency(key_bytes, placement) + 1
+    }
+}
+
+impl Logic for XtsTweakUnit {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.aes.clock.next = self.clock.val();
+        self.aes.reset.next = self.reset.val();
+        self.aes.valid_in.next = self.valid_in.val();
+        for k in 0..16 {
+            self.aes.data_in[k].next = self.dusn[k].val();
+        }
+        for k in 0..self.key2.len() {
+            self.aes.key_in[k].next = self.key2[k].val();
+        }
+        self.index_delay.clock.next = self.clock.val();
+        self.index_delay.reset.next = self.reset.val();
+        self.index_delay.valid_in.next = self.valid_in.val();
+        self.index_delay.data_in[0].next = self.block_index.val();
+        for k in 0..16 {
+            self.alpha.t[k].next = self.aes.data_out[k].val();
+        }
+        self.alpha.j.next = self.index_delay.data_out[0].val();
+        self.out_valid.clock.next = self.clock.val();
+        self.out_valid.d.next = self.aes.valid_out.val() & !self.reset.val();
+        self.valid_out.next = self.out_valid.q.val();
+        for k in 0..16 {
+            self.out_tweak[k].clock.next = self.clock.val();
+            self.out_tweak[k].d.next = self.alpha.y[k].val();
+            if self.reset.val() {
+                self.out_tweak[k].d.next = bits::<8>(0);
+            }
+            self.tweak[k].next = self.out_tweak[k].q.val();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
+//! message names the key and the value.
+
+use mee_reference::{EngineConfig, PipelineConfig, RoundRegisters, SboxStyle};
+
+/// Parses `text`, expecting a refusal; returns the error's Display text.
+fn refused(text: &str) -> String {
+    match EngineConfig::from_toml_str(text) {
+        Ok(config) => panic!("accepted {text:?} as {config:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Expects `text` to be refused with a message containing every one of `needles`.
+fn refused_naming(text: &str, needles: &[&str]) {
+    let message = refused(text);
+    for needle in needles {
+        assert!(message.contains(needle), "refusing {text:?}: message {message:?} does not contain {needle:?}");
+    }
+}
+
+#[test]
+fn empty_file_is_the_documented_default() {
+    let config = EngineConfig::from_toml_str("").unwrap();
+    assert_eq!(config, EngineConfig::default());
+    assert_eq!(config.top_name, "mee_engine");
+    assert_eq!(config.key_bits, 128);
+    assert_eq!(config.data_unit_bytes, 16);
+    assert_eq!(config.num_asids, 16);
+    assert_eq!(config.asid_bits, 8);
+    assert_eq!(config.addr_bits, 32);
+    assert_eq!(config.pipeline, PipelineConfig::default());
+    // Comments and blank lines only: still the default.
+    assert_eq!(EngineConfig::from_toml_str("# nothing\n\n").unwrap(), EngineConfig::default());
+}
+
+#[test]
+fn a_full_valid_file_parses() {
+    let text = r#"
+top_name = "my_mee"
+key_bits = 256
+data_unit_bytes = 4096
+num_asids = 64
+asid_bits = 6
+addr_bits = 40
+
+[pipeline]
+round_registers = "per_two_rounds"
+sbox = "composite"
+"#;
+    let config = EngineConfig::from_toml_str(text).unwrap();
+    let expected = EngineConfig {
+        top_name: "my_mee".to_string(),
+        key_bits: 256,
+        data_unit_bytes: 4096,
+        num_asids: 64,
+        asid_bits: 6,
+        addr_bits: 40,
+        pipeline: PipelineConfig { round_registers: RoundRegisters::PerTwoRounds, sbox: SboxStyle::Composite },
+    };
+    assert_eq!(config, expected);
+}
+
+#[test]
+fn the_config_survives_a_round_trip_through_toml() {
+    let config = EngineConfig::from_toml_str("key_bits = 256\ndata_unit_bytes = 512\n[pipeline]\nsbox = \"composite\"\n").unwrap();
+    let text = config.to_toml_string();
+    assert_eq!(EngineConfig::from_toml_str(&text).unwrap(), config, "re-reading {text:?}");
+    assert_eq!(
+        EngineConfig::from_toml_str(&EngineConfig::default().to_toml_string()).unwrap(),
+        EngineConfig::default()
+    );
+}
+
+#[test]
+fn boundary_values_are_accepted() {
+    for text in [
+        "data_unit_bytes = 16",
+        "data_unit_bytes = 4096",
+        "key_bits = 256",
+        "num_asids = 1",
+        "num_asids = 256\nasid_bits = 8",
+        "num_asids = 2\nasid_bits = 1",
+        "asid_bits = 16\nnum_asids = 1024",
+        "addr_bits = 8",
+        "addr_bits = 64",
+        "top_name = \"_x\"",
+    ] {
+        if let Err(e) = EngineConfig::from_toml_str(text) {
+            panic!("refused {text:?}: {e}");
+        }
+    }
+}
+
+#[test]
+fn key_bits_other_than_128_or_256_are_refused() {
+    refused_naming("key_bits = 192", &["key_bits", "192"]);
+    refused_naming("key_bits = 0", &["key_bits", "0"]);
+}
+
+#[test]
+fn data_unit_sizes_out_of_range_are_refused() {
+    refused_naming("data_unit_bytes = 48", &["data_unit_bytes", "48"]);
+    refused_naming("data_unit_bytes = 8192", &["data_unit_bytes", "8192"]);
+    refused_naming("data_unit_bytes = 8", &["data_unit_bytes", "8"]);
+}
+
+#[test]
+fn asid_counts_and_widths_out_of_range_are_refused() {
+    refused_naming("num_asids = 0", &["num_asids", "0"]);
+    refused_naming("num_asids = 300\nasid_bits = 8", &["num_asids", "300"]);
+    refused_naming("num_asids = 3\nasid_bits = 1", &["num_asids", "3"]);
+    refused_naming("asid_bits = 0", &["asid_bits", "0"]);
+    refused_naming("asid_bits = 17", &["asid_bits", "17"]);
+}
+
+#[test]
+fn address_widths_out_of_range_are_refused() {
+    refused_naming("addr_bits = 4", &["addr_bits", "4"]);
+    refused_naming("addr_bits = 65", &["addr_bits", "65"]);
+    // Too narrow to hold one data unit.
+    refused_naming("addr_bits = 12\ndata_unit_bytes = 4096", &["addr_bits", "12"]);
+}
+
+#[test]
+fn top_names_that_are_not_verilog_identifiers_are_refused() {
+    refused_naming("top_name = \"module\"", &["top_name", "module"]);
+    refused_naming("top_name = \"9abc\"", &["top_name", "9abc"]);
+    refused_naming("top_name = \"\"", &["top_name"]);
+    refused_naming("top_name = \"a-b\"", &["top_name", "a-b"]);
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    refused_naming("foo = 1", &["foo"]);
+    refused_naming("[pipeline]\nfoo_knob = 2", &["foo_knob"]);
+}
+
+#[test]
+fn pipeline_values_are_checked() {
+    refused_naming("[pipeline]\nsbox = \"bram\"", &["sbox", "bram"]);
+    refused_naming("[pipeline]\nround_registers = \"per_three_rounds\"", &["round_registers", "per_three_rounds"]);
+    for (name, value) in [
+        ("per_round", RoundRegisters::PerRound),
+        ("per_half_round", RoundRegisters::PerHalfRound),
+        ("per_two_rounds", RoundRegisters::PerTwoRounds),
+    ] {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{name}\""))
+            .unwrap_or_else(|e| panic!("round_registers = {name:?} refused: {e}"));
+        assert_eq!(config.pipeline.round_registers, value);
+        assert_eq!(value.name(), name);
+    }
+    for style in SboxStyle::ALL {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nsbox = \"{}\"", style.name())).unwrap();
+        assert_eq!(config.pipeline.sbox, style);
+    }
+}
+
+#[test]
+fn values_of_the_wrong_type_are_refused() {
+    refused_naming("key_bits = \"128\"", &["key_bits"]);
+    refused_naming("num_asids = -1", &["num_asids"]);
+}
