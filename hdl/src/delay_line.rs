@@ -39,15 +39,9 @@ impl ByteDelayLine {
             data_stages: (0..depth * width).map(|_| Default::default()).collect(),
         }
     }
-}
 
-impl ByteDelayLine {
     fn width(&self) -> usize {
         self.data_in.len()
-    }
-
-    fn depth(&self) -> usize {
-        self.valid_stages.len()
     }
 
     /// Index of the first byte of the last stage (meaningful for depth > 0).
@@ -55,9 +49,9 @@ impl ByteDelayLine {
         self.data_stages.len().saturating_sub(self.width())
     }
 
-    /// 1 when there is a last stage, else 0.
+    /// 1 when there is at least one stage, else 0 (the bound of one-iteration loops).
     fn has_stages(&self) -> usize {
-        self.depth().min(1)
+        self.valid_stages.len().min(1)
     }
 }
 
@@ -77,7 +71,7 @@ impl Logic for ByteDelayLine {
         for i in 0..self.data_stages.len() {
             self.data_stages[i].clock.next = self.clock.val();
         }
-        for s in 0..self.depth().min(1) {
+        for s in 0..self.has_stages() {
             self.valid_stages[s].d.next = self.valid_in.val() & !self.reset.val();
             for k in 0..self.data_in.len() {
                 self.data_stages[k].d.next = self.data_in[k].val();
