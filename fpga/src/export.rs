@@ -56,22 +56,27 @@ pub fn rename_top(verilog: &str, name: &str) -> String {
         + "\n"
 }
 
+/// Connects `block` and returns its Verilog with the top module named `name`.
+pub fn named_verilog<B: Block>(mut block: B, name: &str) -> String {
+    block.connect_all();
+    rename_top(&generate_verilog(&block), name)
+}
+
 /// The Verilog of one direction's XTS datapath for `config`.
 pub fn export_xts(config: &EngineConfig, direction: Direction) -> ExportedDesign {
-    let mut cipher = XtsCipher::new(
+    let cipher = XtsCipher::new(
         direction,
         config.key_bytes(),
         config.block_index_bits(),
         config.pipeline.round_registers,
         config.pipeline.sbox,
     );
-    cipher.connect_all();
     let suffix = match direction {
         Direction::Encrypt => "xts_encrypt",
         Direction::Decrypt => "xts_decrypt",
     };
     let module = format!("{}_{suffix}", config.top_name);
-    let verilog = rename_top(&generate_verilog(&cipher), &module);
+    let verilog = named_verilog(cipher, &module);
     ExportedDesign { module, verilog }
 }
 

