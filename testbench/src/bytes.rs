@@ -26,5 +26,5 @@ pub fn sample_block(ports: &[Signal<Out, Bits<8>>]) -> [u8; 16] {
 
 /// Lowercase hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }

@@ -82,8 +82,11 @@ pub fn run_xts(variant: XtsVariant, jobs: &[DataUnitJob], seed: u64, bubble_prob
     let mut in_flight: VecDeque<Option<(usize, usize)>> = VecDeque::from(vec![None; latency]);
     let mut checked = 0;
     while checked < total {
-        let entering = if !queue.is_empty() && !rng.gen_bool(bubble_probability) {
-            let (n, b) = queue.pop_front().unwrap_or((0, 0));
+        let next = match queue.front() {
+            Some(_) if !rng.gen_bool(bubble_probability) => queue.pop_front(),
+            _ => None,
+        };
+        let entering = if let Some((n, b)) = next {
             let job = &jobs[n];
             let key1 = match variant.direction {
                 Direction::Encrypt => job.keys.key1.clone(),
