@@ -4,7 +4,7 @@
 //! by the testbench): [`sbox::SboxBank`], [`mix_columns::MixColumns`].
 //! Built from them with `#[hdl_gen]`: [`aes_encrypt_round::EncryptRound`],
 //! [`aes_decrypt_round::DecryptRound`], the pipelines in [`aes_pipeline`], the
-//! decryption-key expansion unit in [`key_schedule`], the XTS tweak unit in [`tweak`] and the XTS
+//! decryption-key expansion unit in [`key_expansion`], the XTS tweak unit in [`tweak`] and the XTS
 //! datapath in [`xts_cipher`].
 //!
 //! Byte order on every byte-array port: element k is byte k of the block or key as in FIPS-197
@@ -18,5 +18,6 @@ pub mod aes_decrypt_round;
 pub mod aes_pipeline;
 pub mod alpha_power;
 pub mod delay_line;
+pub mod key_expansion;
 pub mod tweak;
 pub mod xts_cipher;

@@ -80,7 +80,20 @@ impl AesRunReport {
 
 /// Runs `blocks` random blocks through the variant with input bubbles of probability
 /// `bubble_probability`, checking every cycle. Returns the first mismatch as an error.
+/// Decryption keys enter in the form of the reference model's `decryption_key_form`.
 pub fn run_aes_pipeline(variant: AesVariant, blocks: usize, seed: u64, bubble_probability: f64) -> Result<AesRunReport, String> {
+    run_aes_pipeline_with_key_form(variant, blocks, seed, bubble_probability, &mut |key| Ok(decryption_key_form(key)))
+}
+
+/// As [`run_aes_pipeline`], with decryption key forms from `key_form` (e.g. the hardware
+/// expander); an error from it stops the run.
+pub fn run_aes_pipeline_with_key_form(
+    variant: AesVariant,
+    blocks: usize,
+    seed: u64,
+    bubble_probability: f64,
+    key_form: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, String>,
+) -> Result<AesRunReport, String> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let latency = AesPipeline::latency(variant.key_bytes, variant.placement);
     let mut sim = ClockedDriver::new(AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style));
@@ -103,7 +116,7 @@ pub fn run_aes_pipeline(variant: AesVariant, blocks: usize, seed: u64, bubble_pr
             let block: [u8; 16] = rng.gen();
             let (key_port, expected) = match variant.direction {
                 Direction::Encrypt => (key.clone(), aes_encrypt(&key, block)),
-                Direction::Decrypt => (decryption_key_form(&key), aes_decrypt(&key, block)),
+                Direction::Decrypt => (key_form(&key).map_err(|e| format!("{}: key form of {}: {e}", variant.name(), hex(&key)))?, aes_decrypt(&key, block)),
             };
             drive(&mut sim.uut.data_in, &block);
             drive(&mut sim.uut.key_in, &key_port);

@@ -68,3 +68,9 @@ impl Clocked for mee_hdl::aes_pipeline::AesPipeline {
         &mut self.clock
     }
 }
+
+impl Clocked for mee_hdl::key_expansion::DecryptionKeyExpander {
+    fn clock_input(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+}

@@ -6,6 +6,7 @@
 //!   `MEE_SEED`);
 //! - [`vectors`]: the standard vectors of `../shared/testvectors`;
 //! - [`aes_bench`]: lock-step checks of the AES pipelines against the `aes` crate;
+//! - [`key_expansion_bench`]: the hardware decryption-key expander and its handshake;
 //! - [`xts_bench`]: lock-step checks of the XTS tweak unit and datapath against `xts-mode`;
 //! - [`iverilog`]: running exported Verilog under Icarus Verilog.
 
@@ -13,6 +14,7 @@ pub mod aes_bench;
 pub mod bytes;
 pub mod driver;
 pub mod iverilog;
+pub mod key_expansion_bench;
 pub mod seed;
 pub mod vectors;
 pub mod xts_bench;
