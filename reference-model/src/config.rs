@@ -69,6 +69,30 @@ impl SboxStyle {
     }
 }
 
+/// Where the key table keeps its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyTableStorage {
+    /// Flip-flops, cleared by reset: fine for a few slots.
+    Registers,
+    /// A synchronous-read memory that synthesis maps to block RAM (ECP5 DP16KD, Xilinx
+    /// RAMB); not cleared by reset, but every slot's valid bit is, so the table is empty.
+    BlockRam,
+}
+
+impl KeyTableStorage {
+    /// All values, for sweeps and tests.
+    pub const ALL: [KeyTableStorage; 2] = [KeyTableStorage::Registers, KeyTableStorage::BlockRam];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyTableStorage::Registers => "registers",
+            KeyTableStorage::BlockRam => "block_ram",
+        }
+    }
+}
+
 /// Pipeline knobs: the `[pipeline]` table of the config.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -79,6 +103,18 @@ pub struct PipelineConfig {
     /// S-box construction used in every AES pipeline and the key-expansion unit.
     /// Default `table`.
     pub sbox: SboxStyle,
+    /// Key-table storage. Default `registers`.
+    pub key_table: KeyTableStorage,
+    /// Reads sent to DRAM and not yet answered that the engine keeps track of (their tweaks
+    /// wait in a queue of this depth): 2 to 256. Reads-only traffic runs at one per cycle while
+    /// this is above the DRAM latency plus 2. Default 32.
+    pub read_queue_depth: u32,
+    /// Writes accepted and not yet sent to DRAM (in the pipeline or the write queue): 2 to 256.
+    /// Mixed traffic runs at one request per cycle while this is at least twice the write
+    /// pipeline depth. Default 64.
+    pub write_queue_depth: u32,
+    /// Requests accepted and not yet answered to the core: 2 to 256. Default 64.
+    pub response_queue_depth: u32,
 }
 
 impl Default for PipelineConfig {
@@ -86,6 +122,10 @@ impl Default for PipelineConfig {
         Self {
             round_registers: RoundRegisters::PerRound,
             sbox: SboxStyle::Table,
+            key_table: KeyTableStorage::Registers,
+            read_queue_depth: 32,
+            write_queue_depth: 64,
+            response_queue_depth: 64,
         }
     }
 }
@@ -247,7 +287,28 @@ impl EngineConfig {
                 &format!("8 to 64, and more than log2(data_unit_bytes) = {du_bits}"),
             ));
         }
+        for (key, value) in [
+            ("pipeline.read_queue_depth", self.pipeline.read_queue_depth),
+            ("pipeline.write_queue_depth", self.pipeline.write_queue_depth),
+            ("pipeline.response_queue_depth", self.pipeline.response_queue_depth),
+        ] {
+            if !(2..=256).contains(&value) {
+                return Err(invalid(key, value, "2 to 256"));
+            }
+        }
         Ok(())
+    }
+
+    /// Cycles through one AES pipeline (encryption or decryption) with this config's register
+    /// placement: one per register stage.
+    pub fn aes_latency(&self) -> usize {
+        let half_rounds = 2 * self.aes_rounds();
+        half_rounds.div_ceil(self.pipeline.round_registers.half_rounds_per_stage())
+    }
+
+    /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register.
+    pub fn tweak_latency(&self) -> usize {
+        self.aes_latency() + 1
     }
 
     /// Key size in bytes of each of the two XTS keys.

@@ -14,5 +14,5 @@ pub mod config;
 pub mod key_schedule;
 pub mod xts;
 
-pub use config::{ConfigError, EngineConfig, PipelineConfig, RoundRegisters, SboxStyle};
+pub use config::{ConfigError, EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle};
 pub use xts::{KeyPair, XtsError};

@@ -63,14 +63,21 @@ impl<T: Clocked> ClockedDriver<T> {
     }
 }
 
-impl Clocked for mee_hdl::aes_pipeline::AesPipeline {
-    fn clock_input(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
+/// Implements [`Clocked`] for blocks whose clock input is the field `clock`.
+macro_rules! clocked_by_field {
+    ($($block:ty),+ $(,)?) => {
+        $(impl Clocked for $block {
+            fn clock_input(&mut self) -> &mut Signal<In, Clock> {
+                &mut self.clock
+            }
+        })+
+    };
 }
 
-impl Clocked for mee_hdl::key_expansion::DecryptionKeyExpander {
-    fn clock_input(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-}
+clocked_by_field!(
+    mee_hdl::aes_pipeline::AesPipeline,
+    mee_hdl::key_expansion::DecryptionKeyExpander,
+    mee_hdl::fifo::ByteFifo,
+    mee_hdl::address_tracker::AddressTracker,
+    mee_hdl::key_store::KeyStore,
+);

@@ -1,0 +1,119 @@
+//! `AddressTracker`: the addresses of writes accepted and not yet sent to DRAM, oldest first,
+//! with a parallel compare that tells whether a read address matches any of them (a
+//! read-after-write hazard).
+//!
+//! A leaf primitive: Rust model (`VecDeque<u64>`) and hand-written Verilog (a ring of
+//! address registers, one occupied bit and one comparator per entry), checked against each
+//! other under Icarus Verilog.
+//!
+//! Timing: `hit` and `count` are combinational from the held entries and `query`. On a rising
+//! edge `pop` removes the oldest entry (when there is one) and `push` appends `push_address`
+//! (dropped when the tracker is full and nothing leaves). A synchronous `reset` empties it.
+
+use crate::model_state::ModelState;
+use rust_hdl::prelude::*;
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// The tracker's entries and depth, for the Rust model.
+#[derive(Clone, Debug, Default)]
+pub struct TrackerModel {
+    depth: usize,
+    entries: VecDeque<u64>,
+}
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct AddressTracker {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// Append `push_address` at this edge.
+    pub push: Signal<In, Bit>,
+    /// The address to append.
+    pub push_address: Signal<In, Bits<64>>,
+    /// Remove the oldest entry at this edge.
+    pub pop: Signal<In, Bit>,
+    /// The address to look for.
+    pub query: Signal<In, Bits<64>>,
+    /// `query` equals a held address.
+    pub hit: Signal<Out, Bit>,
+    /// Entries held.
+    pub count: Signal<Out, Bits<16>>,
+    model: ModelState<TrackerModel>,
+}
+
+impl AddressTracker {
+    /// A tracker of `depth` entries (1 to 65535).
+    pub fn new(depth: usize) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            push: Default::default(),
+            push_address: Default::default(),
+            pop: Default::default(),
+            query: Default::default(),
+            hit: Default::default(),
+            count: Default::default(),
+            model: ModelState(TrackerModel { depth: depth.max(1), entries: VecDeque::new() }),
+        }
+    }
+
+    /// The body of the tracker's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let depth = self.model.0.depth;
+        let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
+        let last = depth - 1;
+        let mut v = String::new();
+        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
+        let _ = writeln!(v, "wire leaving = pop & (stored != 16'd0);");
+        let _ = writeln!(v, "wire storing = push & ((stored != 16'd{depth}) | leaving);");
+        let _ = writeln!(v, "integer i;\nreg found;");
+        let _ = writeln!(
+            v,
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n    end else begin\n\
+             \x20       if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
+             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend"
+        );
+        let _ = writeln!(
+            v,
+            "always @(*) begin\n    found = 1'b0;\n    for (i = 0; i < {depth}; i = i + 1)\n        if (occupied[i] && addresses[i] == query)\n            found = 1'b1;\n    hit = found;\n    count = stored;\nend"
+        );
+        v
+    }
+}
+
+impl Logic for AddressTracker {
+    fn update(&mut self) {
+        let model = &mut self.model.0;
+        if self.clock.pos_edge() {
+            if self.reset.val() {
+                model.entries.clear();
+            } else {
+                let leaving = self.pop.val() && !model.entries.is_empty();
+                if leaving {
+                    model.entries.pop_front();
+                }
+                if self.push.val() && model.entries.len() < model.depth {
+                    model.entries.push_back(self.push_address.val().to_u64());
+                }
+            }
+        }
+        let query = self.query.val().to_u64();
+        self.hit.next = model.entries.iter().any(|&a| a == query);
+        self.count.next = Bits::<16>::from(LiteralType::from(model.entries.len() as u64));
+    }
+
+    fn connect(&mut self) {
+        self.hit.connect();
+        self.count.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}

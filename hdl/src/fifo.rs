@@ -1,0 +1,165 @@
+//! `ByteFifo`: a first-word-fall-through queue of `depth` entries of `width` bytes, with an
+//! optional bypass that lets an entry pushed into an empty queue leave in the same cycle.
+//!
+//! A leaf primitive: its simulation model is a Rust `VecDeque` and its Verilog (a memory, two
+//! ring pointers and a count) is written by [`ByteFifo::verilog_text`]; the testbench checks
+//! one against the other under Icarus Verilog.
+//!
+//! Timing, with `stored` the number of entries held:
+//! - `valid_out` = `stored > 0`, or (bypass) `push`; `data_out` is the oldest entry, or
+//!   (bypass, empty) `data_in`, and all zero while `valid_out` is low;
+//! - on a rising edge with `pop` and `valid_out` high the head leaves (with bypass and an empty
+//!   queue, the entry being pushed leaves instead of being stored); with `push` high `data_in`
+//!   is appended unless it left through the bypass or the queue is full and nothing leaves
+//!   (that push is dropped: users push only with credit);
+//! - `count` = `stored`, `full` = `stored == depth`; a synchronous `reset` empties the queue.
+
+use crate::model_state::ModelState;
+use rust_hdl::prelude::*;
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// The queue's contents and shape, for the Rust model.
+#[derive(Clone, Debug, Default)]
+pub struct FifoModel {
+    depth: usize,
+    bypass: bool,
+    entries: VecDeque<Vec<u8>>,
+}
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct ByteFifo {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// Append `data_in` at this edge.
+    pub push: Signal<In, Bit>,
+    /// The entry to append.
+    pub data_in: Vec<Signal<In, Bits<8>>>,
+    /// Remove the head at this edge (when `valid_out`).
+    pub pop: Signal<In, Bit>,
+    /// An entry is at the head (or passing through the bypass).
+    pub valid_out: Signal<Out, Bit>,
+    /// The head entry; zero while `valid_out` is low.
+    pub data_out: Vec<Signal<Out, Bits<8>>>,
+    /// Entries held.
+    pub count: Signal<Out, Bits<16>>,
+    /// `count == depth`.
+    pub full: Signal<Out, Bit>,
+    model: ModelState<FifoModel>,
+}
+
+impl ByteFifo {
+    /// A queue of `depth` (1 to 65535) entries of `width` bytes; `bypass` as described above.
+    pub fn new(width: usize, depth: usize, bypass: bool) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            push: Default::default(),
+            data_in: (0..width).map(|_| Default::default()).collect(),
+            pop: Default::default(),
+            valid_out: Default::default(),
+            data_out: (0..width).map(|_| Default::default()).collect(),
+            count: Default::default(),
+            full: Default::default(),
+            model: ModelState(FifoModel { depth: depth.max(1), bypass, entries: VecDeque::new() }),
+        }
+    }
+
+    /// Entries currently held, oldest first (for tests).
+    pub fn contents(&self) -> Vec<Vec<u8>> {
+        self.model.0.entries.iter().cloned().collect()
+    }
+
+    /// The body of the queue's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let width = self.data_in.len();
+        let bits = 8 * width;
+        let depth = self.model.0.depth;
+        let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
+        let bypass = u8::from(self.model.0.bypass);
+        let mut v = String::new();
+        let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
+        let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
+        let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
+        let _ = writeln!(v, "wire have = stored != 16'd0;");
+        let _ = writeln!(v, "wire through_allowed = 1'b{bypass} & push;");
+        let _ = writeln!(v, "wire out_valid = have | through_allowed;");
+        let _ = writeln!(v, "wire [{}:0] out_word = have ? entries[head] : (through_allowed ? in_word : {bits}'d0);", bits - 1);
+        let _ = writeln!(v, "wire popping = pop & out_valid;");
+        let _ = writeln!(v, "wire leaving = popping & have;");
+        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & ((stored != 16'd{depth}) | leaving);");
+        let _ = writeln!(
+            v,
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n    end else begin\n\
+             \x20       if (storing) begin\n            entries[tail] <= in_word;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (leaving)\n            head <= (head == {last}) ? 0 : head + 1'b1;\n\
+             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
+            last = depth - 1
+        );
+        v.push_str("always @(*) begin\n    valid_out = out_valid;\n    count = stored;\n");
+        let _ = writeln!(v, "    full = stored == 16'd{depth};");
+        for k in 0..width {
+            let _ = writeln!(v, "    data_out${k} = out_word[{}:{}];", 8 * k + 7, 8 * k);
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+fn byte(value: u8) -> Bits<8> {
+    Bits::<8>::from(LiteralType::from(value))
+}
+
+impl Logic for ByteFifo {
+    fn update(&mut self) {
+        let model = &mut self.model.0;
+        let push = self.push.val();
+        let incoming: Vec<u8> = self.data_in.iter().map(|b| b.val().to_u8()).collect();
+        if self.clock.pos_edge() {
+            if self.reset.val() {
+                model.entries.clear();
+            } else {
+                let have = !model.entries.is_empty();
+                let valid = have || (model.bypass && push);
+                let popping = self.pop.val() && valid;
+                if popping && have {
+                    model.entries.pop_front();
+                }
+                let passed_through = popping && !have;
+                if push && !passed_through && model.entries.len() < model.depth {
+                    model.entries.push_back(incoming.clone());
+                }
+            }
+        }
+        let through = model.bypass && push;
+        let head = model.entries.front();
+        self.valid_out.next = head.is_some() || through;
+        for (k, out) in self.data_out.iter_mut().enumerate() {
+            out.next = byte(match head {
+                Some(entry) => entry[k],
+                None if through => incoming[k],
+                None => 0,
+            });
+        }
+        self.count.next = Bits::<16>::from(LiteralType::from(model.entries.len() as u64));
+        self.full.next = model.entries.len() == model.depth;
+    }
+
+    fn connect(&mut self) {
+        self.valid_out.connect();
+        self.count.connect();
+        self.full.connect();
+        for d in &mut self.data_out {
+            d.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}
