@@ -6,7 +6,7 @@
 //! address registers, one occupied bit and one comparator per entry), checked against each
 //! other under Icarus Verilog.
 //!
-//! Timing: `hit` and `count` are combinational from the held entries and `query`. On a rising
+//! Timing: `hit`, `count` and `oldest` are combinational from the held entries and `query`. On a rising
 //! edge `pop` removes the oldest entry (when there is one) and `push` appends `push_address`
 //! (dropped when the tracker is full and nothing leaves). A synchronous `reset` empties it.
 
@@ -41,6 +41,8 @@ pub struct AddressTracker {
     pub hit: Signal<Out, Bit>,
     /// Entries held.
     pub count: Signal<Out, Bits<16>>,
+    /// The oldest held address (zero when empty).
+    pub oldest: Signal<Out, Bits<64>>,
     model: ModelState<TrackerModel>,
 }
 
@@ -56,6 +58,7 @@ impl AddressTracker {
             query: Default::default(),
             hit: Default::default(),
             count: Default::default(),
+            oldest: Default::default(),
             model: ModelState(TrackerModel { depth: depth.max(1), entries: VecDeque::new() }),
         }
     }
@@ -81,7 +84,7 @@ impl AddressTracker {
         );
         let _ = writeln!(
             v,
-            "always @(*) begin\n    found = 1'b0;\n    for (i = 0; i < {depth}; i = i + 1)\n        if (occupied[i] && addresses[i] == query)\n            found = 1'b1;\n    hit = found;\n    count = stored;\nend"
+            "always @(*) begin\n    found = 1'b0;\n    for (i = 0; i < {depth}; i = i + 1)\n        if (occupied[i] && addresses[i] == query)\n            found = 1'b1;\n    hit = found;\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
         );
         v
     }
@@ -106,11 +109,13 @@ impl Logic for AddressTracker {
         let query = self.query.val().to_u64();
         self.hit.next = model.entries.iter().any(|&a| a == query);
         self.count.next = Bits::<16>::from(LiteralType::from(model.entries.len() as u64));
+        self.oldest.next = Bits::<64>::from(LiteralType::from(model.entries.front().copied().unwrap_or(0)));
     }
 
     fn connect(&mut self) {
         self.hit.connect();
         self.count.connect();
+        self.oldest.connect();
     }
 
     fn hdl(&self) -> Verilog {

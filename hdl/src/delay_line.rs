@@ -1,10 +1,24 @@
 //! `ByteDelayLine`: a valid bit and `width` bytes delayed by `depth` clock cycles (registers
 //! cleared by a synchronous `reset`). With `depth` 0 it is a wire.
 //!
+//! A leaf primitive: its simulation model is a Rust queue of `depth` stages (one block however
+//! many bytes it carries, which keeps wide sidebands cheap to simulate) and its Verilog, one
+//! register per stage, is written by [`ByteDelayLine::verilog_text`]; the testbench checks one
+//! against the other under Icarus Verilog.
+//!
 //! Ports: `valid_in`, `data_in[width]` (in); `valid_out`, `data_out[width]` (out), equal to the
-//! inputs `depth` cycles earlier.
+//! inputs `depth` cycles earlier (zero in the `depth` cycles after a reset).
 
+use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// The stages, for the Rust model: oldest first, each the valid bit and the bytes.
+#[derive(Clone, Debug, Default)]
+pub struct DelayModel {
+    stages: VecDeque<(bool, Vec<u8>)>,
+}
 
 /// See the module documentation.
 #[derive(LogicBlock)]
@@ -21,8 +35,7 @@ pub struct ByteDelayLine {
     pub valid_out: Signal<Out, Bit>,
     /// Bytes, `depth` cycles later.
     pub data_out: Vec<Signal<Out, Bits<8>>>,
-    valid_stages: Vec<DFF<Bit>>,
-    data_stages: Vec<DFF<Bits<8>>>,
+    model: ModelState<DelayModel>,
 }
 
 impl ByteDelayLine {
@@ -35,66 +48,89 @@ impl ByteDelayLine {
             data_in: (0..width).map(|_| Default::default()).collect(),
             valid_out: Default::default(),
             data_out: (0..width).map(|_| Default::default()).collect(),
-            valid_stages: (0..depth).map(|_| Default::default()).collect(),
-            data_stages: (0..depth * width).map(|_| Default::default()).collect(),
+            model: ModelState(DelayModel { stages: (0..depth).map(|_| (false, vec![0; width])).collect() }),
         }
     }
 
-    fn width(&self) -> usize {
-        self.data_in.len()
+    /// Cycles of delay.
+    pub fn depth(&self) -> usize {
+        self.model.0.stages.len()
     }
 
-    /// Index of the first byte of the last stage (meaningful for depth > 0).
-    fn last_stage_start(&self) -> usize {
-        self.data_stages.len().saturating_sub(self.width())
-    }
-
-    /// 1 when there is at least one stage, else 0 (the bound of one-iteration loops).
-    fn has_stages(&self) -> usize {
-        self.valid_stages.len().min(1)
+    /// The body of the delay line's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let width = self.data_in.len();
+        let bits = 8 * width + 1;
+        let depth = self.depth();
+        let mut packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
+        packed.push("valid_in".to_string());
+        let mut v = format!("wire [{}:0] stage_in = {{{}}};\n", bits - 1, packed.join(", "));
+        let last = if depth == 0 {
+            "stage_in".to_string()
+        } else {
+            for s in 0..depth {
+                let _ = writeln!(v, "reg [{}:0] stage${s};\ninitial stage${s} = 0;", bits - 1);
+            }
+            v.push_str("always @(posedge clock) begin\n    if (reset) begin\n");
+            for s in 0..depth {
+                let _ = writeln!(v, "        stage${s} <= 0;");
+            }
+            v.push_str("    end else begin\n        stage$0 <= stage_in;\n");
+            for s in 1..depth {
+                let _ = writeln!(v, "        stage${s} <= stage${};", s - 1);
+            }
+            v.push_str("    end\nend\n");
+            format!("stage${}", depth - 1)
+        };
+        let _ = writeln!(v, "always @(*) begin\n    valid_out = {last}[0];");
+        for k in 0..width {
+            let _ = writeln!(v, "    data_out${k} = {last}[{}:{}];", 8 * k + 8, 8 * k + 1);
+        }
+        v.push_str("end\n");
+        v
     }
 }
 
 impl Logic for ByteDelayLine {
-    // rust-hdl exports index expressions only in loop variables and literals, so the width
-    // enters indices as the loop variable `w` of a one-iteration loop.
-    #[hdl_gen]
     fn update(&mut self) {
-        self.valid_out.next = self.valid_in.val();
-        for k in 0..self.data_in.len() {
-            self.data_out[k].next = self.data_in[k].val();
+        let stages = &mut self.model.0.stages;
+        if stages.is_empty() {
+            self.valid_out.next = self.valid_in.val();
+            for (out, input) in self.data_out.iter_mut().zip(&self.data_in) {
+                out.next = input.val();
+            }
+            return;
         }
-        for s in 0..self.valid_stages.len() {
-            self.valid_stages[s].clock.next = self.clock.val();
-            self.valid_out.next = self.valid_stages[s].q.val();
+        if !self.clock.pos_edge() {
+            return;
         }
-        for i in 0..self.data_stages.len() {
-            self.data_stages[i].clock.next = self.clock.val();
+        if self.reset.val() {
+            for (valid, bytes) in stages.iter_mut() {
+                *valid = false;
+                bytes.fill(0);
+            }
+        } else {
+            let mut recycled = stages.pop_front().map(|(_, b)| b).unwrap_or_default();
+            recycled.clear();
+            recycled.extend(self.data_in.iter().map(|b| b.val().to_u8()));
+            stages.push_back((self.valid_in.val(), recycled));
         }
-        for s in 0..self.has_stages() {
-            self.valid_stages[s].d.next = self.valid_in.val() & !self.reset.val();
-            for k in 0..self.data_in.len() {
-                self.data_stages[k].d.next = self.data_in[k].val();
-                if self.reset.val() {
-                    self.data_stages[k].d.next = bits::<8>(0);
-                }
+        if let Some((valid, bytes)) = stages.front() {
+            self.valid_out.next = *valid;
+            for (out, byte) in self.data_out.iter_mut().zip(bytes) {
+                out.next = Bits::<8>::from(LiteralType::from(*byte));
             }
         }
-        for s in 1..self.valid_stages.len() {
-            self.valid_stages[s].d.next = self.valid_stages[s - 1].q.val() & !self.reset.val();
+    }
+
+    fn connect(&mut self) {
+        self.valid_out.connect();
+        for d in &mut self.data_out {
+            d.connect();
         }
-        for w in self.width()..(self.width() + 1) {
-            for i in self.width()..self.data_stages.len() {
-                self.data_stages[i].d.next = self.data_stages[i - w].q.val();
-                if self.reset.val() {
-                    self.data_stages[i].d.next = bits::<8>(0);
-                }
-            }
-        }
-        for w in self.last_stage_start()..(self.last_stage_start() + self.has_stages()) {
-            for k in 0..self.data_in.len() {
-                self.data_out[k].next = self.data_stages[w + k].q.val();
-            }
-        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
     }
 }

@@ -20,6 +20,7 @@ pub mod alpha_power;
 pub mod delay_line;
 pub mod key_expansion;
 pub mod key_store;
+pub mod key_table;
 pub mod fifo;
 pub mod address_tracker;
 pub mod model_state;

@@ -80,4 +80,6 @@ clocked_by_field!(
     mee_hdl::fifo::ByteFifo,
     mee_hdl::address_tracker::AddressTracker,
     mee_hdl::key_store::KeyStore,
+    mee_hdl::delay_line::ByteDelayLine,
+    mee_hdl::key_table::KeyTable,
 );

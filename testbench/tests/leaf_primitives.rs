@@ -125,7 +125,7 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let mut rng = StdRng::seed_from_u64(seed);
     let depth = 6;
     let inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("push_address", 64), Port::new("pop", 1), Port::new("query", 64)];
-    let outputs = vec![Port::new("hit", 1), Port::new("count", 16)];
+    let outputs = vec![Port::new("hit", 1), Port::new("count", 16), Port::new("oldest", 64)];
     // Few distinct addresses (some above 2^32) so that hits are common.
     let pool: Vec<u64> = (0..8).map(|_| rng.gen::<u64>() & 0xffff_ffff_ffff_fff0).collect();
     let steps: Vec<Vec<u64>> = (0..800)
@@ -152,13 +152,14 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
             b.pop.next = s[3] == 1;
             b.query.next = Bits::<64>::from(LiteralType::from(s[4]));
         },
-        |b| vec![b.hit.val() as u64, b.count.val().to_u64()],
+        |b| vec![b.hit.val() as u64, b.count.val().to_u64(), b.oldest.val().to_u64()],
     );
     let mut held: VecDeque<u64> = VecDeque::new();
     let mut hits = 0;
     for (cycle, (s, row)) in steps.iter().zip(&rows).enumerate() {
         assert_eq!(row[0] == 1, held.contains(&s[4]), "seed {seed}: hit in cycle {cycle}");
         assert_eq!(row[1] as usize, held.len(), "seed {seed}: count in cycle {cycle}");
+        assert_eq!(row[2], held.front().copied().unwrap_or(0), "seed {seed}: oldest in cycle {cycle}");
         hits += row[0];
         if s[0] == 1 {
             held.clear();
@@ -223,5 +224,55 @@ fn key_store_verilog_matches_its_model_for_both_storages() {
                 r
             },
         );
+    }
+}
+
+#[test]
+fn byte_delay_line_verilog_matches_its_model_and_delays_by_its_depth() {
+    let seed = test_seed("byte_delay_line_verilog_matches_its_model_and_delays_by_its_depth");
+    let mut rng = StdRng::seed_from_u64(seed);
+    for (width, depth) in [(3usize, 0usize), (2, 1), (5, 4)] {
+        let mut inputs = vec![Port::new("reset", 1), Port::new("valid_in", 1)];
+        inputs.extend(byte_ports("data_in", width));
+        let mut outputs = vec![Port::new("valid_out", 1)];
+        outputs.extend(byte_ports("data_out", width));
+        let steps: Vec<Vec<u64>> = (0..300)
+            .map(|n| {
+                let mut s = vec![u64::from(n < 1 || rng.gen_ratio(1, 60)), u64::from(rng.gen_bool(0.6))];
+                s.extend((0..width).map(|_| rng.gen::<u8>() as u64));
+                s
+            })
+            .collect();
+        let name = format!("delay_{width}x{depth}");
+        let rows = rust_and_verilog_agree(
+            &name,
+            || mee_hdl::delay_line::ByteDelayLine::new(width, depth),
+            &inputs,
+            &outputs,
+            &steps,
+            |b, s| {
+                b.reset.next = s[0] == 1;
+                b.valid_in.next = s[1] == 1;
+                for k in 0..width {
+                    b.data_in[k].next = byte(s[2 + k]);
+                }
+            },
+            |b| {
+                let mut r = vec![b.valid_out.val() as u64];
+                r.extend(b.data_out.iter().map(|d| d.val().to_u64()));
+                r
+            },
+        );
+        for cycle in 0..steps.len() {
+            // The expected output: the input `depth` cycles earlier, unless a reset came between.
+            let want = if depth == 0 {
+                steps[cycle][1..].to_vec()
+            } else if cycle < depth || (cycle - depth..cycle).any(|c| steps[c][0] == 1) {
+                vec![0; width + 1]
+            } else {
+                steps[cycle - depth][1..].to_vec()
+            };
+            assert_eq!(rows[cycle], want, "seed {seed}: {name}: cycle {cycle}");
+        }
     }
 }
