@@ -18,6 +18,7 @@ pub mod aes_decrypt_round;
 pub mod aes_pipeline;
 pub mod alpha_power;
 pub mod delay_line;
+pub mod engine;
 pub mod key_expansion;
 pub mod key_store;
 pub mod key_table;

@@ -8,13 +8,19 @@
 //! - [`aes_bench`]: lock-step checks of the AES pipelines against the `aes` crate;
 //! - [`key_expansion_bench`]: the hardware decryption-key expander and its handshake;
 //! - [`xts_bench`]: lock-step checks of the XTS tweak unit and datapath against `xts-mode`;
+//! - [`engine_dut`], [`dram_bfm`], [`stimulus`], [`engine_bench`]: the engine in lock step
+//!   with the cycle model, behind a soft-core model, a DRAM model and a key driver;
 //! - [`iverilog`]: running exported Verilog under Icarus Verilog.
 
 pub mod aes_bench;
+pub mod dram_bfm;
+pub mod engine_bench;
+pub mod engine_dut;
 pub mod bytes;
 pub mod driver;
 pub mod iverilog;
 pub mod key_expansion_bench;
 pub mod seed;
+pub mod stimulus;
 pub mod vectors;
 pub mod xts_bench;

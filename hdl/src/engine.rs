@@ -1,0 +1,561 @@
+//! `EngineCore`: the memory encryption engine with byte-array data and key buses (the flat
+//! top of DESIGN.md, [`crate::engine_top::Engine`], wraps it).
+//!
+//! Structure, one request per cycle:
+//!
+//! ```text
+//! core req ─▶ stage A ──(read)────────────────────────────────▶ DRAM req ◀─ write queue
+//!   (key lookup, checks)│                                                        ▲
+//!                       └▶ tweak unit ─┬(write)▶ AES encrypt ──▶ ⊕T ─────────────┘
+//!                        (+ sideband)  └(read)─▶ read context queue
+//! DRAM rsp ─▶ read register ─▶ AES decrypt ─▶ ⊕T ─▶ read data queue ─▶ core rsp ◀─ tickets
+//! ```
+//!
+//! - **Stage A** holds one accepted request. The key table's lookup port is read at the
+//!   accepting edge, so stage A sees the slot's valid bit and keys and decides the status:
+//!   misaligned (3) before ASID out of range (2) before no key for an encrypted access (1).
+//!   Stage A hands the request on when a ticket is free and: error → nothing more; read → the
+//!   DRAM read is sent this cycle (reads have priority on the DRAM request channel, a read never
+//!   passes a pending write to the same address, and at most `read_queue_depth` reads are
+//!   outstanding); write → fewer than `write_queue_depth` writes are pending.
+//! - The **tweak unit** computes `T` for every read and write that passed its checks (plaintext
+//!   ones ride along to keep their order). A write's block and data key wait beside it, then
+//!   go through the encryption pipeline to the **write queue**; the DRAM write address is the
+//!   oldest entry of the pending-write [`AddressTracker`]. A read's tweak goes to the **read
+//!   context queue** and waits for the DRAM data (the queue's bypass lets a tweak that is
+//!   just ready meet data arriving in the same cycle).
+//! - A DRAM response is accepted when its read's context is there. It is registered together
+//!   with its tweak while the key table's decrypt port reads the decryption key form, then goes
+//!   through the decryption pipeline and the final XOR into the **read data queue** (with
+//!   bypass, so the plaintext can reach the core in the same cycle).
+//! - **Tickets** keep the responses in request order: one per request, with its status and
+//!   whether it waits for read data. Write responses do not wait for DRAM (writes are posted).
+//! - Key commands run only while nothing is in flight; while one is pending or in progress the
+//!   engine accepts no requests (see [`KeyTable`]).
+//!
+//! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
+//! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
+//! `decrypt + 1` cycles after the DRAM response, so a read costs `decrypt + 2` cycles more than
+//! a direct connection whenever the DRAM latency is at least the tweak latency.
+//!
+//! Every payload output is zero while its valid is low, and every valid and ready is low
+//! during reset.
+
+use crate::address_tracker::AddressTracker;
+use crate::aes_pipeline::{AesPipeline, Direction};
+use crate::delay_line::ByteDelayLine;
+use crate::fifo::ByteFifo;
+use crate::key_table::KeyTable;
+use crate::tweak::XtsTweakUnit;
+use mee_reference::EngineConfig;
+use rust_hdl::prelude::*;
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct EngineCore {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// Core request handshake.
+    pub core_req_valid: Signal<In, Bit>,
+    /// Core request handshake.
+    pub core_req_ready: Signal<Out, Bit>,
+    /// 1 = write.
+    pub core_req_write: Signal<In, Bit>,
+    /// Byte address.
+    pub core_req_addr: Signal<In, Bits<64>>,
+    /// Address-space ID.
+    pub core_req_asid: Signal<In, Bits<16>>,
+    /// The C-bit.
+    pub core_req_encrypted: Signal<In, Bit>,
+    /// Plaintext (writes).
+    pub core_req_wdata: [Signal<In, Bits<8>>; 16],
+    /// Core response handshake.
+    pub core_rsp_valid: Signal<Out, Bit>,
+    /// Core response handshake.
+    pub core_rsp_ready: Signal<In, Bit>,
+    /// Echo of the request's `write`.
+    pub core_rsp_write: Signal<Out, Bit>,
+    /// Plaintext (reads with status ok).
+    pub core_rsp_rdata: [Signal<Out, Bits<8>>; 16],
+    /// 0 ok, 1 no key, 2 ASID out of range, 3 misaligned.
+    pub core_rsp_status: Signal<Out, Bits<2>>,
+    /// DRAM request handshake.
+    pub dram_req_valid: Signal<Out, Bit>,
+    /// DRAM request handshake.
+    pub dram_req_ready: Signal<In, Bit>,
+    /// 1 = write.
+    pub dram_req_write: Signal<Out, Bit>,
+    /// Byte address.
+    pub dram_req_addr: Signal<Out, Bits<64>>,
+    /// Ciphertext (writes).
+    pub dram_req_wdata: [Signal<Out, Bits<8>>; 16],
+    /// DRAM read data handshake.
+    pub dram_rsp_valid: Signal<In, Bit>,
+    /// DRAM read data handshake.
+    pub dram_rsp_ready: Signal<Out, Bit>,
+    /// Ciphertext.
+    pub dram_rsp_rdata: [Signal<In, Bits<8>>; 16],
+    /// Key command handshake.
+    pub key_cmd_valid: Signal<In, Bit>,
+    /// Key command handshake.
+    pub key_cmd_ready: Signal<Out, Bit>,
+    /// 0 set_key, 1 clear_key.
+    pub key_cmd_op: Signal<In, Bit>,
+    /// Slot.
+    pub key_cmd_asid: Signal<In, Bits<16>>,
+    /// Data key.
+    pub key_cmd_key1: Vec<Signal<In, Bits<8>>>,
+    /// Tweak key.
+    pub key_cmd_key2: Vec<Signal<In, Bits<8>>>,
+    /// One pulse per key command.
+    pub key_rsp_valid: Signal<Out, Bit>,
+    /// 0 ok, 1 ASID out of range, 2 key1 equal to key2.
+    pub key_rsp_status: Signal<Out, Bits<2>>,
+    /// The key table (public for tests that inspect a slot's storage).
+    pub keys: KeyTable,
+    tracker: AddressTracker,
+    tweak: XtsTweakUnit,
+    tweak_side: ByteDelayLine,
+    encrypt: AesPipeline,
+    encrypt_side: ByteDelayLine,
+    write_queue: ByteFifo,
+    read_context: ByteFifo,
+    read_register: ByteDelayLine,
+    decrypt: AesPipeline,
+    decrypt_side: ByteDelayLine,
+    read_data: ByteFifo,
+    tickets: ByteFifo,
+    a_valid: DFF<Bit>,
+    a_write: DFF<Bit>,
+    a_addr: DFF<Bits<64>>,
+    a_asid: DFF<Bits<16>>,
+    a_encrypted: DFF<Bit>,
+    a_wdata: [DFF<Bits<8>>; 16],
+    reads_outstanding: DFF<Bits<16>>,
+    dram_write_waiting: DFF<Bit>,
+    accept: Signal<Local, Bit>,
+    a_status: Signal<Local, Bits<2>>,
+    a_ok: Signal<Local, Bit>,
+    read_issue: Signal<Local, Bit>,
+    read_sent: Signal<Local, Bit>,
+    write_chosen: Signal<Local, Bit>,
+    write_sent: Signal<Local, Bit>,
+    a_fire: Signal<Local, Bit>,
+    passes_checks: Signal<Local, Bit>,
+    side_flags: Signal<Local, Bits<8>>,
+    ticket: Signal<Local, Bits<8>>,
+    unit_number: Signal<Local, Bits<64>>,
+    tweak_is_write: Signal<Local, Bit>,
+    tweak_is_encrypted: Signal<Local, Bit>,
+    written_encrypted: Signal<Local, Bit>,
+    read_encrypted: Signal<Local, Bit>,
+    decrypted_encrypted: Signal<Local, Bit>,
+    rsp_fire: Signal<Local, Bit>,
+    response_valid: Signal<Local, Bit>,
+    response_has_data: Signal<Local, Bit>,
+    response_done: Signal<Local, Bit>,
+    slot_count: Constant<Bits<16>>,
+    read_limit: Constant<Bits<16>>,
+    write_limit: Constant<Bits<16>>,
+    unit_shift: Constant<Bits<8>>,
+}
+
+fn bytes<D: rust_hdl::prelude::Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
+    (0..n).map(|_| Default::default()).collect()
+}
+
+fn constant16(v: u32) -> Constant<Bits<16>> {
+    Constant::new(Bits::<16>::from(LiteralType::from(u64::from(v))))
+}
+
+impl EngineCore {
+    /// The engine for a validated config.
+    pub fn new(config: &EngineConfig) -> Self {
+        let kb = config.key_bytes();
+        let p = &config.pipeline;
+        let placement = p.round_registers;
+        let style = p.sbox;
+        let tweak_latency = XtsTweakUnit::latency(kb, placement);
+        let aes_latency = AesPipeline::latency(kb, placement);
+        let read_depth = p.read_queue_depth as usize;
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            core_req_valid: Default::default(),
+            core_req_ready: Default::default(),
+            core_req_write: Default::default(),
+            core_req_addr: Default::default(),
+            core_req_asid: Default::default(),
+            core_req_encrypted: Default::default(),
+            core_req_wdata: Default::default(),
+            core_rsp_valid: Default::default(),
+            core_rsp_ready: Default::default(),
+            core_rsp_write: Default::default(),
+            core_rsp_rdata: Default::default(),
+            core_rsp_status: Default::default(),
+            dram_req_valid: Default::default(),
+            dram_req_ready: Default::default(),
+            dram_req_write: Default::default(),
+            dram_req_addr: Default::default(),
+            dram_req_wdata: Default::default(),
+            dram_rsp_valid: Default::default(),
+            dram_rsp_ready: Default::default(),
+            dram_rsp_rdata: Default::default(),
+            key_cmd_valid: Default::default(),
+            key_cmd_ready: Default::default(),
+            key_cmd_op: Default::default(),
+            key_cmd_asid: Default::default(),
+            key_cmd_key1: bytes(kb),
+            key_cmd_key2: bytes(kb),
+            key_rsp_valid: Default::default(),
+            key_rsp_status: Default::default(),
+            keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, style),
+            tracker: AddressTracker::new(p.write_queue_depth as usize),
+            tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style),
+            tweak_side: ByteDelayLine::new(1 + 16 + kb + 2, tweak_latency),
+            encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
+            encrypt_side: ByteDelayLine::new(17, aes_latency),
+            write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false),
+            read_context: ByteFifo::new(19, read_depth, true),
+            read_register: ByteDelayLine::new(33, 1),
+            decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
+            decrypt_side: ByteDelayLine::new(17, aes_latency),
+            read_data: ByteFifo::new(16, read_depth, true),
+            tickets: ByteFifo::new(1, p.response_queue_depth as usize, false),
+            a_valid: Default::default(),
+            a_write: Default::default(),
+            a_addr: Default::default(),
+            a_asid: Default::default(),
+            a_encrypted: Default::default(),
+            a_wdata: Default::default(),
+            reads_outstanding: Default::default(),
+            dram_write_waiting: Default::default(),
+            accept: Default::default(),
+            a_status: Default::default(),
+            a_ok: Default::default(),
+            read_issue: Default::default(),
+            read_sent: Default::default(),
+            write_chosen: Default::default(),
+            write_sent: Default::default(),
+            a_fire: Default::default(),
+            passes_checks: Default::default(),
+            side_flags: Default::default(),
+            ticket: Default::default(),
+            unit_number: Default::default(),
+            tweak_is_write: Default::default(),
+            tweak_is_encrypted: Default::default(),
+            written_encrypted: Default::default(),
+            read_encrypted: Default::default(),
+            decrypted_encrypted: Default::default(),
+            rsp_fire: Default::default(),
+            response_valid: Default::default(),
+            response_has_data: Default::default(),
+            response_done: Default::default(),
+            slot_count: constant16(config.num_asids),
+            read_limit: constant16(p.read_queue_depth),
+            write_limit: constant16(p.write_queue_depth),
+            unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
+        }
+    }
+}
+
+impl Logic for EngineCore {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // Clocks and resets.
+        self.keys.clock.next = self.clock.val();
+        self.keys.reset.next = self.reset.val();
+        self.tracker.clock.next = self.clock.val();
+        self.tracker.reset.next = self.reset.val();
+        self.tweak.clock.next = self.clock.val();
+        self.tweak.reset.next = self.reset.val();
+        self.tweak_side.clock.next = self.clock.val();
+        self.tweak_side.reset.next = self.reset.val();
+        self.encrypt.clock.next = self.clock.val();
+        self.encrypt.reset.next = self.reset.val();
+        self.encrypt_side.clock.next = self.clock.val();
+        self.encrypt_side.reset.next = self.reset.val();
+        self.write_queue.clock.next = self.clock.val();
+        self.write_queue.reset.next = self.reset.val();
+        self.read_context.clock.next = self.clock.val();
+        self.read_context.reset.next = self.reset.val();
+        self.read_register.clock.next = self.clock.val();
+        self.read_register.reset.next = self.reset.val();
+        self.decrypt.clock.next = self.clock.val();
+        self.decrypt.reset.next = self.reset.val();
+        self.decrypt_side.clock.next = self.clock.val();
+        self.decrypt_side.reset.next = self.reset.val();
+        self.read_data.clock.next = self.clock.val();
+        self.read_data.reset.next = self.reset.val();
+        self.tickets.clock.next = self.clock.val();
+        self.tickets.reset.next = self.reset.val();
+        self.a_valid.clock.next = self.clock.val();
+        self.a_write.clock.next = self.clock.val();
+        self.a_addr.clock.next = self.clock.val();
+        self.a_asid.clock.next = self.clock.val();
+        self.a_encrypted.clock.next = self.clock.val();
+        for k in 0..16 {
+            self.a_wdata[k].clock.next = self.clock.val();
+        }
+        self.reads_outstanding.clock.next = self.clock.val();
+        self.dram_write_waiting.clock.next = self.clock.val();
+
+        // Key-management port.
+        self.keys.key_cmd_valid.next = self.key_cmd_valid.val();
+        self.keys.key_cmd_op.next = self.key_cmd_op.val();
+        self.keys.key_cmd_asid.next = self.key_cmd_asid.val();
+        for k in 0..self.key_cmd_key1.len() {
+            self.keys.key_cmd_key1[k].next = self.key_cmd_key1[k].val();
+            self.keys.key_cmd_key2[k].next = self.key_cmd_key2[k].val();
+        }
+        self.key_cmd_ready.next = self.keys.key_cmd_ready.val();
+        self.key_rsp_valid.next = self.keys.key_rsp_valid.val() & !self.reset.val();
+        self.key_rsp_status.next = bits::<2>(0);
+        if self.keys.key_rsp_valid.val() & !self.reset.val() {
+            self.key_rsp_status.next = self.keys.key_rsp_status.val();
+        }
+        self.keys.engine_idle.next = !self.a_valid.q.val() & (self.tickets.count.val() == 0) & (self.tracker.count.val() == 0);
+
+        // Stage A: status of the held request.
+        self.a_status.next = bits::<2>(0);
+        if self.a_encrypted.q.val() & !self.keys.lookup_valid.val() {
+            self.a_status.next = bits::<2>(1);
+        }
+        if self.a_asid.q.val() >= self.slot_count.val() {
+            self.a_status.next = bits::<2>(2);
+        }
+        if self.a_addr.q.val().get_bits::<4>(0) != 0 {
+            self.a_status.next = bits::<2>(3);
+        }
+        self.a_ok.next = self.a_status.val() == 0;
+        self.passes_checks.next = self.a_valid.q.val() & self.a_ok.val();
+
+        // DRAM request channel: a read from stage A first, else the oldest pending write.
+        self.tracker.query.next = self.a_addr.q.val();
+        self.read_issue.next = self.passes_checks.val()
+            & !self.a_write.q.val()
+            & !self.tracker.hit.val()
+            & (self.reads_outstanding.q.val() < self.read_limit.val())
+            & !self.dram_write_waiting.q.val()
+            & !self.tickets.full.val()
+            & !self.reset.val();
+        self.write_chosen.next = !self.read_issue.val() & self.write_queue.valid_out.val() & !self.reset.val();
+        self.dram_req_valid.next = self.read_issue.val() | self.write_chosen.val();
+        self.dram_req_write.next = self.write_chosen.val();
+        self.dram_req_addr.next = bits::<64>(0);
+        if self.read_issue.val() {
+            self.dram_req_addr.next = self.a_addr.q.val();
+        }
+        if self.write_chosen.val() {
+            self.dram_req_addr.next = self.tracker.oldest.val();
+        }
+        for k in 0..16 {
+            self.dram_req_wdata[k].next = bits::<8>(0);
+            if self.write_chosen.val() {
+                self.dram_req_wdata[k].next = self.write_queue.data_out[k].val();
+            }
+        }
+        self.read_sent.next = self.read_issue.val() & self.dram_req_ready.val();
+        self.write_sent.next = self.write_chosen.val() & self.dram_req_ready.val();
+        self.write_queue.pop.next = self.write_sent.val();
+        self.tracker.pop.next = self.write_sent.val();
+        self.dram_write_waiting.d.next = self.write_chosen.val() & !self.dram_req_ready.val() & !self.reset.val();
+
+        // Stage A hands its request on.
+        self.a_fire.next = self.a_valid.q.val()
+            & !self.tickets.full.val()
+            & !self.reset.val()
+            & (!self.a_ok.val() | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val())) | self.read_sent.val());
+        self.core_req_ready.next = (!self.a_valid.q.val() | self.a_fire.val()) & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
+        self.accept.next = self.core_req_valid.val()
+            & (!self.a_valid.q.val() | self.a_fire.val())
+            & !self.keys.busy.val()
+            & !self.key_cmd_valid.val()
+            & !self.reset.val();
+        self.a_valid.d.next = self.a_valid.q.val() & !self.a_fire.val();
+        self.a_write.d.next = self.a_write.q.val();
+        self.a_addr.d.next = self.a_addr.q.val();
+        self.a_asid.d.next = self.a_asid.q.val();
+        self.a_encrypted.d.next = self.a_encrypted.q.val();
+        for k in 0..16 {
+            self.a_wdata[k].d.next = self.a_wdata[k].q.val();
+        }
+        self.keys.lookup_slot.next = self.a_asid.q.val();
+        if self.accept.val() {
+            self.a_valid.d.next = true;
+            self.a_write.d.next = self.core_req_write.val();
+            self.a_addr.d.next = self.core_req_addr.val();
+            self.a_asid.d.next = self.core_req_asid.val();
+            self.a_encrypted.d.next = self.core_req_encrypted.val();
+            for k in 0..16 {
+                self.a_wdata[k].d.next = self.core_req_wdata[k].val();
+            }
+            self.keys.lookup_slot.next = self.core_req_asid.val();
+        }
+        self.tracker.push.next = self.a_fire.val() & self.passes_checks.val() & self.a_write.q.val();
+        self.tracker.push_address.next = self.a_addr.q.val();
+
+        // Tickets: bit 0 write, bits 1-2 status, bit 3 waits for read data.
+        self.ticket.next = bit_cast::<8, 2>(self.a_status.val()) << 1;
+        if self.a_write.q.val() {
+            self.ticket.next = (bit_cast::<8, 2>(self.a_status.val()) << 1) | bits::<8>(1);
+        }
+        if !self.a_write.q.val() & self.a_ok.val() {
+            self.ticket.next = bits::<8>(8);
+        }
+        self.tickets.push.next = self.a_fire.val();
+        self.tickets.data_in[0].next = self.ticket.val();
+
+        // Tweak unit with its sideband: flags, plaintext, data key, ASID.
+        self.unit_number.next = self.a_addr.q.val() >> self.unit_shift.val();
+        self.tweak.valid_in.next = self.a_fire.val() & self.passes_checks.val();
+        for k in 0..8 {
+            self.tweak.dusn[k].next = self.unit_number.val().get_bits::<8>(8 * k);
+            self.tweak.dusn[k + 8].next = bits::<8>(0);
+        }
+        self.tweak.block_index.next = self.a_addr.q.val().get_bits::<8>(4);
+        for k in 0..self.key_cmd_key2.len() {
+            self.tweak.key2[k].next = self.keys.lookup_key2[k].val();
+        }
+        self.side_flags.next = bits::<8>(0);
+        if self.a_write.q.val() & !self.a_encrypted.q.val() {
+            self.side_flags.next = bits::<8>(1);
+        }
+        if !self.a_write.q.val() & self.a_encrypted.q.val() {
+            self.side_flags.next = bits::<8>(2);
+        }
+        if self.a_write.q.val() & self.a_encrypted.q.val() {
+            self.side_flags.next = bits::<8>(3);
+        }
+        self.tweak_side.valid_in.next = self.a_fire.val() & self.passes_checks.val();
+        self.tweak_side.data_in[0].next = self.side_flags.val();
+        for k in 0..16 {
+            self.tweak_side.data_in[1 + k].next = self.a_wdata[k].q.val();
+        }
+        for k in 0..self.key_cmd_key1.len() {
+            self.tweak_side.data_in[17 + k].next = self.keys.lookup_key1[k].val();
+        }
+        // `n` runs once, at the offset of the ASID bytes (after the data key).
+        for n in (17 + self.key_cmd_key1.len())..(18 + self.key_cmd_key1.len()) {
+            self.tweak_side.data_in[n].next = self.a_asid.q.val().get_bits::<8>(0);
+            self.tweak_side.data_in[n + 1].next = self.a_asid.q.val().get_bits::<8>(8);
+        }
+
+        // Writes: encryption pipeline, final XOR, write queue.
+        self.tweak_is_write.next = self.tweak_side.data_out[0].val().get_bit(0);
+        self.tweak_is_encrypted.next = self.tweak_side.data_out[0].val().get_bit(1);
+        self.encrypt.valid_in.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
+        for k in 0..16 {
+            self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+        }
+        for k in 0..self.key_cmd_key1.len() {
+            self.encrypt.key_in[k].next = self.tweak_side.data_out[17 + k].val();
+        }
+        self.encrypt_side.valid_in.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
+        self.encrypt_side.data_in[0].next = self.tweak_side.data_out[0].val();
+        for k in 0..16 {
+            self.encrypt_side.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val();
+            if self.tweak_is_encrypted.val() {
+                self.encrypt_side.data_in[1 + k].next = self.tweak.tweak[k].val();
+            }
+        }
+        self.written_encrypted.next = self.encrypt_side.data_out[0].val().get_bit(1);
+        self.write_queue.push.next = self.encrypt.valid_out.val();
+        for k in 0..16 {
+            self.write_queue.data_in[k].next = self.encrypt_side.data_out[1 + k].val();
+            if self.written_encrypted.val() {
+                self.write_queue.data_in[k].next = self.encrypt.data_out[k].val() ^ self.encrypt_side.data_out[1 + k].val();
+            }
+        }
+
+        // Reads: the tweak waits in the read context queue for the DRAM data.
+        self.read_context.push.next = self.tweak.valid_out.val() & !self.tweak_is_write.val();
+        for k in 0..16 {
+            self.read_context.data_in[k].next = self.tweak.tweak[k].val();
+        }
+        for n in (17 + self.key_cmd_key1.len())..(18 + self.key_cmd_key1.len()) {
+            self.read_context.data_in[16].next = self.tweak_side.data_out[n].val();
+            self.read_context.data_in[17].next = self.tweak_side.data_out[n + 1].val();
+        }
+        self.read_context.data_in[18].next = self.tweak_side.data_out[0].val();
+        self.dram_rsp_ready.next = self.read_context.valid_out.val() & !self.reset.val();
+        self.rsp_fire.next = self.dram_rsp_valid.val() & self.read_context.valid_out.val() & !self.reset.val();
+        self.read_context.pop.next = self.rsp_fire.val();
+        self.keys.decrypt_slot.next =
+            bit_cast::<16, 8>(self.read_context.data_out[16].val()) | (bit_cast::<16, 8>(self.read_context.data_out[17].val()) << 8);
+        self.read_register.valid_in.next = self.rsp_fire.val();
+        for k in 0..16 {
+            self.read_register.data_in[k].next = self.dram_rsp_rdata[k].val();
+            self.read_register.data_in[16 + k].next = self.read_context.data_out[k].val();
+        }
+        self.read_register.data_in[32].next = self.read_context.data_out[18].val();
+
+        // Decryption pipeline, final XOR, read data queue.
+        self.read_encrypted.next = self.read_register.data_out[32].val().get_bit(1);
+        self.decrypt.valid_in.next = self.read_register.valid_out.val();
+        for k in 0..16 {
+            self.decrypt.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
+        }
+        for k in 0..self.key_cmd_key1.len() {
+            self.decrypt.key_in[k].next = self.keys.decrypt_key[k].val();
+        }
+        self.decrypt_side.valid_in.next = self.read_register.valid_out.val();
+        self.decrypt_side.data_in[0].next = self.read_register.data_out[32].val();
+        for k in 0..16 {
+            self.decrypt_side.data_in[1 + k].next = self.read_register.data_out[k].val();
+            if self.read_encrypted.val() {
+                self.decrypt_side.data_in[1 + k].next = self.read_register.data_out[16 + k].val();
+            }
+        }
+        self.decrypted_encrypted.next = self.decrypt_side.data_out[0].val().get_bit(1);
+        self.read_data.push.next = self.decrypt.valid_out.val();
+        for k in 0..16 {
+            self.read_data.data_in[k].next = self.decrypt_side.data_out[1 + k].val();
+            if self.decrypted_encrypted.val() {
+                self.read_data.data_in[k].next = self.decrypt.data_out[k].val() ^ self.decrypt_side.data_out[1 + k].val();
+            }
+        }
+
+        // Core responses, in ticket order.
+        self.response_has_data.next = self.tickets.data_out[0].val().get_bit(3);
+        self.response_valid.next =
+            self.tickets.valid_out.val() & (!self.response_has_data.val() | self.read_data.valid_out.val()) & !self.reset.val();
+        self.core_rsp_valid.next = self.response_valid.val();
+        self.core_rsp_write.next = self.response_valid.val() & self.tickets.data_out[0].val().get_bit(0);
+        self.core_rsp_status.next = bits::<2>(0);
+        if self.response_valid.val() {
+            self.core_rsp_status.next = self.tickets.data_out[0].val().get_bits::<2>(1);
+        }
+        for k in 0..16 {
+            self.core_rsp_rdata[k].next = bits::<8>(0);
+            if self.response_valid.val() & self.response_has_data.val() {
+                self.core_rsp_rdata[k].next = self.read_data.data_out[k].val();
+            }
+        }
+        self.response_done.next = self.response_valid.val() & self.core_rsp_ready.val();
+        self.tickets.pop.next = self.response_done.val();
+        self.read_data.pop.next = self.response_done.val() & self.response_has_data.val();
+        self.reads_outstanding.d.next = self.reads_outstanding.q.val();
+        if self.read_sent.val() & !(self.response_done.val() & self.response_has_data.val()) {
+            self.reads_outstanding.d.next = self.reads_outstanding.q.val() + 1;
+        }
+        if !self.read_sent.val() & self.response_done.val() & self.response_has_data.val() {
+            self.reads_outstanding.d.next = self.reads_outstanding.q.val() - 1;
+        }
+
+        // Reset.
+        if self.reset.val() {
+            self.a_valid.d.next = false;
+            self.a_write.d.next = false;
+            self.a_addr.d.next = bits::<64>(0);
+            self.a_asid.d.next = bits::<16>(0);
+            self.a_encrypted.d.next = false;
+            for k in 0..16 {
+                self.a_wdata[k].d.next = bits::<8>(0);
+            }
+            self.reads_outstanding.d.next = bits::<16>(0);
+        }
+    }
+}

@@ -1,0 +1,551 @@
+//! The cycle-level model of the engine: from the config and each cycle's inputs, the value of
+//! every output port in every cycle. Plain software; the cipher comes from [`crate::xts`].
+//!
+//! It describes the micro-architecture the hardware implements (documented in
+//! `mee_hdl::engine`) as queues and fixed-latency delays:
+//!
+//! - **stage A** holds one accepted request; its status is decided from the key table:
+//!   misaligned (3) before ASID out of range (2) before no key for an encrypted access (1);
+//! - it hands the request on when a ticket is free and: error → nothing more; read → its DRAM
+//!   read is sent this cycle (a read has priority on the DRAM request channel unless a write
+//!   was offered and refused in the previous cycle, never passes a pending write to the same
+//!   address, and at most `read_queue_depth` reads are outstanding); write → fewer than
+//!   `write_queue_depth` writes are pending;
+//! - accepted reads and writes spend `tweak_latency` cycles in the tweak unit; writes then
+//!   `aes_latency` cycles in encryption, then wait in the write queue for the DRAM channel;
+//!   reads wait in the read context queue (with bypass) for their DRAM data, which spends one
+//!   cycle in the read register and `aes_latency` cycles in decryption before the read data
+//!   queue (with bypass);
+//! - responses leave in request order (tickets); a read's waits for its data;
+//! - a key command is accepted only when nothing is in flight, and no request is accepted
+//!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
+//!   `clear_key`) or `key_expansion_latency` cycles after (`set_key`), and the slot changes at
+//!   the end of the answer cycle.
+//!
+//! Every payload output is zero while its valid is low; every valid and ready is low during
+//! reset.
+
+use crate::config::{EngineConfig, KeyTableStorage};
+use crate::xts::{decrypt_block, encrypt_block, KeyPair};
+use std::collections::VecDeque;
+
+/// Inputs of the engine in one cycle (the widths of DESIGN.md's top level; keys as bytes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineInputs {
+    /// Synchronous reset.
+    pub reset: bool,
+    /// Core request.
+    pub core_req_valid: bool,
+    /// 1 = write.
+    pub core_req_write: bool,
+    /// Byte address.
+    pub core_req_addr: u64,
+    /// ASID.
+    pub core_req_asid: u32,
+    /// The C-bit.
+    pub core_req_encrypted: bool,
+    /// Plaintext.
+    pub core_req_wdata: [u8; 16],
+    /// Core response ready.
+    pub core_rsp_ready: bool,
+    /// DRAM request ready.
+    pub dram_req_ready: bool,
+    /// DRAM read data valid.
+    pub dram_rsp_valid: bool,
+    /// DRAM read data.
+    pub dram_rsp_rdata: [u8; 16],
+    /// Key command valid.
+    pub key_cmd_valid: bool,
+    /// false `set_key`, true `clear_key`.
+    pub key_cmd_clear: bool,
+    /// Slot.
+    pub key_cmd_asid: u32,
+    /// Data key (`key_bits / 8` bytes).
+    pub key_cmd_key1: Vec<u8>,
+    /// Tweak key.
+    pub key_cmd_key2: Vec<u8>,
+}
+
+/// Outputs of the engine in one cycle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineOutputs {
+    /// Core request ready.
+    pub core_req_ready: bool,
+    /// Core response valid.
+    pub core_rsp_valid: bool,
+    /// Echo of `write`.
+    pub core_rsp_write: bool,
+    /// Plaintext.
+    pub core_rsp_rdata: [u8; 16],
+    /// 0 ok, 1 no key, 2 bad ASID, 3 misaligned.
+    pub core_rsp_status: u8,
+    /// DRAM request valid.
+    pub dram_req_valid: bool,
+    /// 1 = write.
+    pub dram_req_write: bool,
+    /// Byte address.
+    pub dram_req_addr: u64,
+    /// Ciphertext.
+    pub dram_req_wdata: [u8; 16],
+    /// DRAM read data ready.
+    pub dram_rsp_ready: bool,
+    /// Key command ready.
+    pub key_cmd_ready: bool,
+    /// Key response valid.
+    pub key_rsp_valid: bool,
+    /// 0 ok, 1 bad ASID, 2 weak key.
+    pub key_rsp_status: u8,
+}
+
+impl EngineOutputs {
+    /// `(port name, value as text)` for every port, in DESIGN.md order, for mismatch reports.
+    pub fn ports(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("core_req_ready", u8::from(self.core_req_ready).to_string()),
+            ("core_rsp_valid", u8::from(self.core_rsp_valid).to_string()),
+            ("core_rsp_write", u8::from(self.core_rsp_write).to_string()),
+            ("core_rsp_rdata", hex::encode(self.core_rsp_rdata)),
+            ("core_rsp_status", self.core_rsp_status.to_string()),
+            ("dram_req_valid", u8::from(self.dram_req_valid).to_string()),
+            ("dram_req_write", u8::from(self.dram_req_write).to_string()),
+            ("dram_req_addr", format!("{:#x}", self.dram_req_addr)),
+            ("dram_req_wdata", hex::encode(self.dram_req_wdata)),
+            ("dram_rsp_ready", u8::from(self.dram_rsp_ready).to_string()),
+            ("key_cmd_ready", u8::from(self.key_cmd_ready).to_string()),
+            ("key_rsp_valid", u8::from(self.key_rsp_valid).to_string()),
+            ("key_rsp_status", self.key_rsp_status.to_string()),
+        ]
+    }
+
+    /// The first port whose value differs from `other`'s: `(name, mine, theirs)`.
+    pub fn first_difference(&self, other: &EngineOutputs) -> Option<(&'static str, String, String)> {
+        self.ports().into_iter().zip(other.ports()).find(|(a, b)| a.1 != b.1).map(|(a, b)| (a.0, a.1, b.1))
+    }
+}
+
+/// Status codes of core responses.
+pub mod status {
+    /// Access done.
+    pub const OK: u8 = 0;
+    /// Encrypted access by an ASID without a key.
+    pub const NO_KEY: u8 = 1;
+    /// ASID at or above `num_asids`.
+    pub const BAD_ASID: u8 = 2;
+    /// Address not 16-byte aligned.
+    pub const MISALIGNED: u8 = 3;
+    /// Key command: ASID out of range.
+    pub const KEY_BAD_ASID: u8 = 1;
+    /// Key command: key1 equal to key2.
+    pub const KEY_WEAK: u8 = 2;
+}
+
+/// One key-table slot.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Slot {
+    /// A key is installed.
+    pub valid: bool,
+    /// Data key (all zero when cleared).
+    pub key1: Vec<u8>,
+    /// Tweak key (all zero when cleared).
+    pub key2: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+struct Request {
+    write: bool,
+    addr: u64,
+    asid: u32,
+    encrypted: bool,
+    wdata: [u8; 16],
+}
+
+/// A request that passed its checks, as it travels through the tweak unit.
+#[derive(Clone, Debug)]
+struct Accepted {
+    write: bool,
+    encrypted: bool,
+    addr: u64,
+    asid: u32,
+    /// The ciphertext of a write (computed on entry; the pipeline only delays it).
+    ciphertext: [u8; 16],
+}
+
+#[derive(Clone, Debug)]
+struct ReadContext {
+    encrypted: bool,
+    addr: u64,
+    asid: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Ticket {
+    write: bool,
+    status: u8,
+    has_data: bool,
+}
+
+#[derive(Clone, Debug)]
+struct KeyCommand {
+    clear: bool,
+    slot: u32,
+    status: u8,
+    key1: Vec<u8>,
+    key2: Vec<u8>,
+    cycles_to_done: usize,
+}
+
+/// A fixed-latency delay of optional items: the item entered `latency` edges ago leaves.
+#[derive(Clone, Debug)]
+struct Delay<T> {
+    stages: VecDeque<Option<T>>,
+}
+
+impl<T> Delay<T> {
+    fn new(latency: usize) -> Self {
+        Self { stages: (0..latency).map(|_| None).collect() }
+    }
+    fn output(&self) -> Option<&T> {
+        self.stages.front().and_then(|s| s.as_ref())
+    }
+    fn shift(&mut self, input: Option<T>) -> Option<T> {
+        self.stages.push_back(input);
+        self.stages.pop_front().flatten()
+    }
+    fn clear(&mut self) {
+        self.stages.iter_mut().for_each(|s| *s = None);
+    }
+}
+
+/// Everything the outputs of one cycle depend on, computed once per cycle.
+#[derive(Clone, Debug, Default)]
+struct Decisions {
+    a_status: u8,
+    passes_checks: bool,
+    read_issue: bool,
+    write_chosen: bool,
+    read_sent: bool,
+    write_sent: bool,
+    a_fire: bool,
+    accept: bool,
+    key_accept: bool,
+    key_complete: bool,
+    context_valid: bool,
+    rsp_fire: bool,
+    read_data_valid: bool,
+    response_valid: bool,
+    response_has_data: bool,
+    response_done: bool,
+    outputs: EngineOutputs,
+}
+
+/// The cycle-level model; see the module documentation.
+#[derive(Clone, Debug)]
+pub struct EngineModel {
+    config: EngineConfig,
+    slots: Vec<Slot>,
+    key_command: Option<KeyCommand>,
+    stage_a: Option<Request>,
+    pending_writes: VecDeque<u64>,
+    reads_outstanding: usize,
+    dram_write_waiting: bool,
+    tweak_unit: Delay<Accepted>,
+    encryption: Delay<[u8; 16]>,
+    write_queue: VecDeque<[u8; 16]>,
+    read_context: VecDeque<ReadContext>,
+    read_register: Delay<([u8; 16], ReadContext)>,
+    decryption: Delay<[u8; 16]>,
+    read_data: VecDeque<[u8; 16]>,
+    tickets: VecDeque<Ticket>,
+}
+
+/// Cycles from accepting a `set_key` to its response: the iterative key expansion (10 or 13
+/// steps) plus one.
+pub fn key_expansion_latency(config: &EngineConfig) -> usize {
+    if config.key_bits == 256 {
+        14
+    } else {
+        11
+    }
+}
+
+impl EngineModel {
+    /// A model in its reset state.
+    pub fn new(config: &EngineConfig) -> Self {
+        let kb = config.key_bytes();
+        let empty = Slot { valid: false, key1: vec![0; kb], key2: vec![0; kb] };
+        Self {
+            config: config.clone(),
+            slots: vec![empty; config.num_asids as usize],
+            key_command: None,
+            stage_a: None,
+            pending_writes: VecDeque::new(),
+            reads_outstanding: 0,
+            dram_write_waiting: false,
+            tweak_unit: Delay::new(config.tweak_latency()),
+            encryption: Delay::new(config.aes_latency()),
+            write_queue: VecDeque::new(),
+            read_context: VecDeque::new(),
+            read_register: Delay::new(1),
+            decryption: Delay::new(config.aes_latency()),
+            read_data: VecDeque::new(),
+            tickets: VecDeque::new(),
+        }
+    }
+
+    /// The key-table slot `asid`, as the hardware holds it.
+    pub fn slot(&self, asid: u32) -> Option<&Slot> {
+        self.slots.get(asid as usize)
+    }
+
+    /// The outputs in a cycle with these inputs.
+    pub fn outputs(&self, inputs: &EngineInputs) -> EngineOutputs {
+        self.decide(inputs).outputs
+    }
+
+    /// Outputs of this cycle, then the rising edge that ends it.
+    pub fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
+        let d = self.decide(inputs);
+        self.edge(inputs, &d);
+        d.outputs
+    }
+
+    fn key_pair(&self, asid: u32) -> Option<KeyPair> {
+        let slot = self.slots.get(asid as usize)?;
+        KeyPair::new(&slot.key1, &slot.key2).ok()
+    }
+
+    fn decide(&self, inputs: &EngineInputs) -> Decisions {
+        let p = &self.config.pipeline;
+        let run = !inputs.reset;
+        let mut d = Decisions::default();
+        let tickets_full = self.tickets.len() >= p.response_queue_depth as usize;
+        // Stage A.
+        if let Some(a) = &self.stage_a {
+            d.a_status = if a.addr & 15 != 0 {
+                status::MISALIGNED
+            } else if a.asid >= self.config.num_asids {
+                status::BAD_ASID
+            } else if a.encrypted && !self.slots[a.asid as usize].valid {
+                status::NO_KEY
+            } else {
+                status::OK
+            };
+            d.passes_checks = d.a_status == status::OK;
+            d.read_issue = d.passes_checks
+                && !a.write
+                && !self.pending_writes.contains(&a.addr)
+                && self.reads_outstanding < p.read_queue_depth as usize
+                && !self.dram_write_waiting
+                && !tickets_full
+                && run;
+        }
+        d.write_chosen = !d.read_issue && !self.write_queue.is_empty() && run;
+        d.read_sent = d.read_issue && inputs.dram_req_ready;
+        d.write_sent = d.write_chosen && inputs.dram_req_ready;
+        if let Some(a) = &self.stage_a {
+            let write_room = self.pending_writes.len() < p.write_queue_depth as usize;
+            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room) || d.read_sent);
+        }
+        let key_busy = self.key_command.is_some();
+        let req_ready = (self.stage_a.is_none() || d.a_fire) && !key_busy && !inputs.key_cmd_valid && run;
+        d.accept = req_ready && inputs.core_req_valid;
+        // Key commands.
+        let idle = self.stage_a.is_none() && self.tickets.is_empty() && self.pending_writes.is_empty();
+        let key_ready = !key_busy && idle && run;
+        d.key_accept = key_ready && inputs.key_cmd_valid;
+        d.key_complete = self.key_command.as_ref().is_some_and(|c| c.status != 0 || c.clear || c.cycles_to_done == 0);
+        // Read side.
+        let tweak_read = self.tweak_unit.output().filter(|t| !t.write);
+        d.context_valid = !self.read_context.is_empty() || tweak_read.is_some();
+        d.rsp_fire = inputs.dram_rsp_valid && d.context_valid && run;
+        d.read_data_valid = !self.read_data.is_empty() || self.decryption.output().is_some();
+        let head = self.tickets.front();
+        d.response_has_data = head.is_some_and(|t| t.has_data);
+        d.response_valid = head.is_some() && (!d.response_has_data || d.read_data_valid) && run;
+        d.response_done = d.response_valid && inputs.core_rsp_ready;
+        // Outputs.
+        let o = &mut d.outputs;
+        o.core_req_ready = req_ready;
+        o.core_rsp_valid = d.response_valid;
+        if d.response_valid {
+            let t = head.copied().unwrap_or(Ticket { write: false, status: 0, has_data: false });
+            o.core_rsp_write = t.write;
+            o.core_rsp_status = t.status;
+            if t.has_data {
+                o.core_rsp_rdata = self.read_data.front().copied().or_else(|| self.decryption.output().copied()).unwrap_or_default();
+            }
+        }
+        o.dram_req_valid = d.read_issue || d.write_chosen;
+        o.dram_req_write = d.write_chosen;
+        if d.read_issue {
+            o.dram_req_addr = self.stage_a.as_ref().map_or(0, |a| a.addr);
+        }
+        if d.write_chosen {
+            o.dram_req_addr = self.pending_writes.front().copied().unwrap_or(0);
+            o.dram_req_wdata = self.write_queue.front().copied().unwrap_or_default();
+        }
+        o.dram_rsp_ready = d.context_valid && run;
+        o.key_cmd_ready = key_ready;
+        o.key_rsp_valid = d.key_complete && run;
+        if o.key_rsp_valid {
+            o.key_rsp_status = self.key_command.as_ref().map_or(0, |c| c.status);
+        }
+        d
+    }
+
+    fn edge(&mut self, inputs: &EngineInputs, d: &Decisions) {
+        if inputs.reset {
+            self.reset();
+            return;
+        }
+        let kb = self.config.key_bytes();
+        // Key table.
+        if d.key_complete {
+            if let Some(c) = self.key_command.take() {
+                if c.status == 0 {
+                    let slot = &mut self.slots[c.slot as usize];
+                    *slot = if c.clear {
+                        Slot { valid: false, key1: vec![0; kb], key2: vec![0; kb] }
+                    } else {
+                        Slot { valid: true, key1: c.key1, key2: c.key2 }
+                    };
+                }
+            }
+        } else if let Some(c) = &mut self.key_command {
+            c.cycles_to_done = c.cycles_to_done.saturating_sub(1);
+        }
+        if d.key_accept {
+            let status = if inputs.key_cmd_asid >= self.config.num_asids {
+                status::KEY_BAD_ASID
+            } else if !inputs.key_cmd_clear && inputs.key_cmd_key1 == inputs.key_cmd_key2 {
+                status::KEY_WEAK
+            } else {
+                0
+            };
+            self.key_command = Some(KeyCommand {
+                clear: inputs.key_cmd_clear,
+                slot: inputs.key_cmd_asid,
+                status,
+                key1: inputs.key_cmd_key1.clone(),
+                key2: inputs.key_cmd_key2.clone(),
+                cycles_to_done: key_expansion_latency(&self.config) - 1,
+            });
+        }
+        // Responses leave.
+        if d.response_done {
+            self.tickets.pop_front();
+        }
+        let read_delivered = d.response_done && d.response_has_data;
+        // Read data queue: the decryption output enters unless it went straight out.
+        let decrypted = self.decryption.output().copied();
+        if read_delivered && self.read_data.pop_front().is_none() {
+            // The bypassed block was the one delivered.
+        } else if let Some(block) = decrypted {
+            self.read_data.push_back(block);
+        }
+        // Decryption: the read register's block enters.
+        let registered = self.read_register.output().cloned();
+        let plaintext = registered.map(|(ciphertext, context)| {
+            if context.encrypted {
+                self.key_pair(context.asid)
+                    .map(|keys| decrypt_block(&keys, context.addr, u64::from(self.config.data_unit_bytes), ciphertext))
+                    .unwrap_or_default()
+            } else {
+                ciphertext
+            }
+        });
+        self.decryption.shift(plaintext);
+        // DRAM response: pairs with the oldest read context (or the one passing through).
+        let tweak_out = self.tweak_unit.output().cloned();
+        let tweak_read = tweak_out.as_ref().filter(|t| !t.write).map(|t| ReadContext { encrypted: t.encrypted, addr: t.addr, asid: t.asid });
+        let mut register_in = None;
+        if d.rsp_fire {
+            let context = match self.read_context.pop_front() {
+                Some(c) => {
+                    if let Some(t) = tweak_read.clone() {
+                        self.read_context.push_back(t);
+                    }
+                    c
+                }
+                None => tweak_read.clone().unwrap_or(ReadContext { encrypted: false, addr: 0, asid: 0 }),
+            };
+            register_in = Some((inputs.dram_rsp_rdata, context));
+        } else if let Some(t) = tweak_read {
+            self.read_context.push_back(t);
+        }
+        self.read_register.shift(register_in);
+        // Writes: encryption output to the write queue; the DRAM channel takes the oldest.
+        if d.write_sent {
+            self.write_queue.pop_front();
+            self.pending_writes.pop_front();
+        }
+        if let Some(block) = self.encryption.output().copied() {
+            self.write_queue.push_back(block);
+        }
+        let encrypt_in = tweak_out.filter(|t| t.write).map(|t| t.ciphertext);
+        self.encryption.shift(encrypt_in);
+        self.dram_write_waiting = d.write_chosen && !inputs.dram_req_ready;
+        // Stage A hands on its request.
+        let mut tweak_in = None;
+        if d.a_fire {
+            if let Some(a) = self.stage_a.take() {
+                let ok = d.passes_checks;
+                self.tickets.push_back(Ticket { write: a.write, status: d.a_status, has_data: ok && !a.write });
+                if ok {
+                    if a.write {
+                        self.pending_writes.push_back(a.addr);
+                    }
+                    let ciphertext = if a.write && a.encrypted {
+                        self.key_pair(a.asid)
+                            .map(|keys| encrypt_block(&keys, a.addr, u64::from(self.config.data_unit_bytes), a.wdata))
+                            .unwrap_or_default()
+                    } else {
+                        a.wdata
+                    };
+                    tweak_in = Some(Accepted { write: a.write, encrypted: a.encrypted, addr: a.addr, asid: a.asid, ciphertext });
+                }
+            }
+        }
+        self.tweak_unit.shift(tweak_in);
+        if d.read_sent {
+            self.reads_outstanding += 1;
+        }
+        if read_delivered {
+            self.reads_outstanding -= 1;
+        }
+        if d.accept {
+            self.stage_a = Some(Request {
+                write: inputs.core_req_write,
+                addr: inputs.core_req_addr,
+                asid: inputs.core_req_asid,
+                encrypted: inputs.core_req_encrypted,
+                wdata: inputs.core_req_wdata,
+            });
+        }
+    }
+
+    fn reset(&mut self) {
+        let kb = self.config.key_bytes();
+        let registers = self.config.pipeline.key_table == KeyTableStorage::Registers;
+        for slot in &mut self.slots {
+            slot.valid = false;
+            if registers {
+                slot.key1 = vec![0; kb];
+                slot.key2 = vec![0; kb];
+            }
+        }
+        self.key_command = None;
+        self.stage_a = None;
+        self.pending_writes.clear();
+        self.reads_outstanding = 0;
+        self.dram_write_waiting = false;
+        self.tweak_unit.clear();
+        self.encryption.clear();
+        self.write_queue.clear();
+        self.read_context.clear();
+        self.read_register.clear();
+        self.decryption.clear();
+        self.read_data.clear();
+        self.tickets.clear();
+    }
+}

@@ -1,0 +1,110 @@
+//! Random traffic for the engine: key commands, reads and writes over a small address pool (so
+//! that reads meet earlier writes and read-after-write hazards happen), errors of every kind,
+//! and resets in the middle of traffic.
+
+use crate::engine_bench::Op;
+use mee_reference::EngineConfig;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Shape of a random stream.
+#[derive(Clone, Debug)]
+pub struct TrafficShape {
+    /// Reads and writes in the stream.
+    pub requests: usize,
+    /// ASIDs used (keyed first): 0 to `asids - 1`, plus a few out of range.
+    pub asids: u32,
+    /// Probability that a request is a write.
+    pub write_fraction: f64,
+    /// One key command per this many requests on average (0: only the initial set_keys).
+    pub requests_per_key_command: usize,
+    /// Resets in the middle of the stream.
+    pub resets: usize,
+    /// Probability of a misaligned address, an out-of-range ASID, a plaintext access.
+    pub misaligned: f64,
+    /// See `misaligned`.
+    pub bad_asid: f64,
+    /// See `misaligned`.
+    pub plaintext: f64,
+    /// Distinct block addresses used.
+    pub address_pool: usize,
+}
+
+impl Default for TrafficShape {
+    fn default() -> Self {
+        Self {
+            requests: 1000,
+            asids: 8,
+            write_fraction: 0.5,
+            requests_per_key_command: 400,
+            resets: 1,
+            misaligned: 0.01,
+            bad_asid: 0.01,
+            plaintext: 0.1,
+            address_pool: 64,
+        }
+    }
+}
+
+fn random_key(rng: &mut StdRng, bytes: usize) -> Vec<u8> {
+    (0..bytes).map(|_| rng.gen()).collect()
+}
+
+/// A random `set_key` with distinct halves.
+pub fn random_set_key(rng: &mut StdRng, asid: u32, key_bytes: usize) -> Op {
+    let key1 = random_key(rng, key_bytes);
+    let mut key2 = random_key(rng, key_bytes);
+    if key2 == key1 {
+        key2[0] ^= 1;
+    }
+    Op::SetKey { asid, key1, key2 }
+}
+
+/// A random stream for `config`.
+pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) -> Vec<Op> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let kb = config.key_bytes();
+    let asids = shape.asids.min(config.num_asids).max(1);
+    let asid_limit = 1u64 << config.asid_bits;
+    let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
+    let pool: Vec<u64> = (0..shape.address_pool.max(1)).map(|_| rng.gen::<u64>() & addr_mask & !15).collect();
+    let mut ops: Vec<Op> = (0..asids).map(|a| random_set_key(&mut rng, a, kb)).collect();
+    let reset_points: Vec<usize> = (0..shape.resets).map(|_| rng.gen_range(shape.requests / 4..shape.requests.max(2))).collect();
+    for n in 0..shape.requests {
+        if reset_points.contains(&n) {
+            ops.push(Op::Reset { cycles: rng.gen_range(1..4) });
+            // The table is empty after a reset: key the ASIDs again.
+            ops.extend((0..asids).map(|a| random_set_key(&mut rng, a, kb)));
+        }
+        if shape.requests_per_key_command > 0 && rng.gen_range(0..shape.requests_per_key_command) == 0 {
+            let asid = rng.gen_range(0..asids);
+            ops.push(match rng.gen_range(0..10) {
+                0 => Op::ClearKey { asid },
+                1 => {
+                    let key = random_key(&mut rng, kb);
+                    Op::SetKey { asid, key1: key.clone(), key2: key }
+                }
+                2 => {
+                    let out_of_range = config.num_asids + rng.gen_range(0..3u32);
+                    random_set_key(&mut rng, out_of_range, kb)
+                }
+                _ => random_set_key(&mut rng, asid, kb),
+            });
+        }
+        let mut addr = pool[rng.gen_range(0..pool.len())];
+        if rng.gen_bool(shape.misaligned) {
+            addr = (addr | rng.gen_range(1..16)) & addr_mask;
+        }
+        let mut asid = rng.gen_range(0..asids);
+        if rng.gen_bool(shape.bad_asid) && u64::from(config.num_asids) < asid_limit {
+            asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
+        }
+        let encrypted = !rng.gen_bool(shape.plaintext);
+        ops.push(if rng.gen_bool(shape.write_fraction) {
+            Op::Write { asid, addr, data: rng.gen(), encrypted }
+        } else {
+            Op::Read { asid, addr, encrypted, expect: None }
+        });
+    }
+    ops
+}
