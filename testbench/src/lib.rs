@@ -16,6 +16,7 @@ pub mod aes_bench;
 pub mod dram_bfm;
 pub mod engine_bench;
 pub mod engine_dut;
+pub mod engine_metrics;
 pub mod bytes;
 pub mod driver;
 pub mod iverilog;

@@ -28,6 +28,9 @@ pub struct TrafficShape {
     pub plaintext: f64,
     /// Distinct block addresses used.
     pub address_pool: usize,
+    /// Probability that a request uses an ASID in range that is never keyed (when there is
+    /// one).
+    pub unkeyed: f64,
 }
 
 impl Default for TrafficShape {
@@ -42,6 +45,7 @@ impl Default for TrafficShape {
             bad_asid: 0.01,
             plaintext: 0.1,
             address_pool: 64,
+            unkeyed: 0.02,
         }
     }
 }
@@ -96,6 +100,9 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
             addr = (addr | rng.gen_range(1..16)) & addr_mask;
         }
         let mut asid = rng.gen_range(0..asids);
+        if asids < config.num_asids && rng.gen_bool(shape.unkeyed) {
+            asid = rng.gen_range(asids..config.num_asids);
+        }
         if rng.gen_bool(shape.bad_asid) && u64::from(config.num_asids) < asid_limit {
             asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
         }

@@ -1,32 +1,77 @@
-//! The engine in lock step with the cycle model: every output port in every cycle, responses
-//! against an in-order functional scoreboard, the DRAM image against `xts-mode`.
+//! The engine in lock step with the cycle model on random traffic: every output port in every
+//! cycle, responses against an in-order functional scoreboard, no key half on a data bus, and
+//! the DRAM image against `xts-mode`. 20,000 requests over 10 ASIDs per config (override with
+//! `MEE_ENGINE_REQUESTS`), stalls on every channel, key commands and resets in the middle of
+//! traffic.
 
-use mee_reference::EngineConfig;
+use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters};
 use mee_testbench::dram_bfm::DramTiming;
 use mee_testbench::engine_bench::{run_engine, BenchSettings};
 use mee_testbench::seed::test_seed;
 use mee_testbench::stimulus::{random_traffic, TrafficShape};
 
-fn stalls(seed: u64) -> BenchSettings {
-    BenchSettings {
-        dram: DramTiming { latency: 20, stall: 0.1, burst: 0.005, response_gap: 0.1 },
-        response_stall: 0.1,
+fn requests() -> usize {
+    std::env::var("MEE_ENGINE_REQUESTS").ok().and_then(|s| s.parse().ok()).unwrap_or(20_000)
+}
+
+fn run_random(name: &str, config: EngineConfig, serialize_key_commands: bool) {
+    config.validate().expect("test config");
+    let seed = test_seed(name);
+    let shape = TrafficShape { requests: requests(), asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
+    let ops = random_traffic(&config, &shape, seed);
+    let settings = BenchSettings {
+        dram: DramTiming { latency: 18, stall: 0.15, burst: 0.003, response_gap: 0.1 },
+        response_stall: 0.15,
         request_gap: 0.1,
-        serialize_key_commands: false,
+        serialize_key_commands,
         seed,
         ..Default::default()
+    };
+    let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    let by_status: Vec<usize> = (0..4).map(|s| report.responses.iter().filter(|r| r.status == s).count()).collect();
+    let key_status: Vec<usize> = (0..3).map(|s| report.key_responses.iter().filter(|r| r.status == s).count()).collect();
+    println!(
+        "{name}: {} requests accepted, {} cycles, {:.0} cycles/s; responses by status (ok, no_key, bad_asid, misaligned) {by_status:?}; key responses (ok, bad_asid, weak) {key_status:?}; DRAM reads {} writes {}",
+        report.requests, report.cycles, report.cycles as f64 / report.seconds, report.dram_reads, report.dram_writes
+    );
+    // The stream must have exercised every kind of outcome (bad_asid only when some ASID
+    // value is out of range).
+    let bad_asid_possible = u64::from(config.num_asids) < 1u64 << config.asid_bits;
+    for (status, &count) in by_status.iter().enumerate() {
+        assert!(count > 0 || (status == 2 && !bad_asid_possible), "{name}: seed {seed}: status {status} never occurred: {by_status:?}");
     }
+    assert!(report.requests as usize >= requests() * 9 / 10, "{name}: seed {seed}: only {} requests accepted", report.requests);
 }
 
 #[test]
-fn small_random_run_default_config() {
-    let seed = test_seed("small_random_run_default_config");
-    let config = EngineConfig::default();
-    let shape = TrafficShape { requests: 500, ..Default::default() };
-    let ops = random_traffic(&config, &shape, seed);
-    let report = run_engine(&config, &ops, &stalls(seed), &mut ()).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    println!("{} requests, {} cycles, {:.0} cycles/s", report.requests, report.cycles, report.cycles as f64 / report.seconds);
-    let by_status: Vec<usize> = (0..4).map(|s| report.responses.iter().filter(|r| r.status == s).count()).collect();
-    let reads_with_data = report.responses.iter().filter(|r| r.data != [0; 16]).count();
-    println!("responses by status {by_status:?}, reads with data {reads_with_data}, key responses {:?}", report.key_responses.iter().map(|k| k.status).collect::<Vec<_>>());
+fn random_traffic_default_config() {
+    run_random("random_traffic_default_config", EngineConfig::default(), false);
+}
+
+#[test]
+fn random_traffic_aes256() {
+    let config = EngineConfig { key_bits: 256, ..Default::default() };
+    run_random("random_traffic_aes256", config, true);
+}
+
+#[test]
+fn random_traffic_data_unit_4096() {
+    let config = EngineConfig { data_unit_bytes: 4096, ..Default::default() };
+    run_random("random_traffic_data_unit_4096", config, false);
+}
+
+#[test]
+fn random_traffic_two_registers_per_round() {
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = RoundRegisters::PerHalfRound;
+    config.pipeline.read_queue_depth = 64;
+    run_random("random_traffic_two_registers_per_round", config, true);
+}
+
+#[test]
+fn random_traffic_1024_slot_block_ram_key_table() {
+    let mut config = EngineConfig { num_asids: 1024, asid_bits: 10, ..Default::default() };
+    config.pipeline.key_table = KeyTableStorage::BlockRam;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    run_random("random_traffic_1024_slot_block_ram_key_table", config, false);
 }

@@ -1,0 +1,100 @@
+//! Throughput and latency of the engine, measured in lock-step simulation (not computed from
+//! the config): the figures behind `mee report engine` and the microarchitecture tests.
+
+use crate::dram_bfm::DramTiming;
+use crate::engine_bench::{run_engine, BenchFailure, BenchReport, BenchSettings, Op};
+use crate::stimulus::random_set_key;
+use mee_reference::EngineConfig;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Figures of one config.
+#[derive(Clone, Debug)]
+pub struct EngineMetrics {
+    /// Requests per cycle, reads only, no stalls.
+    pub reads_only: f64,
+    /// Requests per cycle, writes only, no stalls.
+    pub writes_only: f64,
+    /// Requests per cycle, random mix of reads and writes on one ASID.
+    pub mixed: f64,
+    /// Requests per cycle, random mix with every request on a different key than the last.
+    pub mixed_key_changes: f64,
+    /// Cycles a read takes beyond a direct connection (response cycle − accept cycle − DRAM
+    /// latency): smallest and largest over the reads-only run.
+    pub read_added_latency: (u64, u64),
+    /// Cycles from accepting a write to the DRAM accepting it: smallest and largest over the
+    /// writes-only run.
+    pub write_latency: (u64, u64),
+    /// The DRAM latency used.
+    pub dram_latency: u64,
+    /// Cycles per second of the rust-hdl simulation over all runs.
+    pub simulated_cycles_per_second: f64,
+}
+
+/// Accepted requests per cycle, from the first to the last acceptance.
+pub fn throughput(report: &BenchReport) -> f64 {
+    let mut issues: Vec<u64> = report.responses.iter().map(|r| r.issue_cycle).collect();
+    issues.sort_unstable();
+    match (issues.first(), issues.last()) {
+        (Some(first), Some(last)) if last > first => (issues.len() - 1) as f64 / (last - first) as f64,
+        _ => 0.0,
+    }
+}
+
+fn keyed(config: &EngineConfig, asids: u32, rng: &mut StdRng) -> Vec<Op> {
+    (0..asids.min(config.num_asids)).map(|a| random_set_key(rng, a, config.key_bytes())).collect()
+}
+
+/// Runs the four traffic patterns of `requests` requests each (distinct addresses, so no
+/// read-after-write waits) with DRAM latency `dram_latency` and no stalls anywhere.
+pub fn measure(config: &EngineConfig, requests: usize, dram_latency: u64, seed: u64) -> Result<EngineMetrics, BenchFailure> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let settings = BenchSettings { dram: DramTiming { latency: dram_latency, ..Default::default() }, seed, ..Default::default() };
+    let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
+    let base = rng.gen::<u64>() & addr_mask & !0xf_ffff;
+    let address = |n: usize| (base + 16 * n as u64) & addr_mask;
+    let asids = 8u32.min(config.num_asids);
+    let mut pattern = |kind: u8, rng: &mut StdRng| -> Vec<Op> {
+        let mut ops = keyed(config, asids, rng);
+        for n in 0..requests {
+            let asid = if kind == 3 { n as u32 % asids } else { 0 };
+            let write = match kind {
+                0 => false,
+                1 => true,
+                _ => rng.gen_bool(0.5),
+            };
+            ops.push(if write {
+                Op::Write { asid, addr: address(n), data: rng.gen(), encrypted: true }
+            } else {
+                Op::Read { asid, addr: address(n), encrypted: true, expect: None }
+            });
+        }
+        ops
+    };
+    let mut cycles = 0u64;
+    let mut seconds = 0.0;
+    let mut run = |ops: Vec<Op>| -> Result<BenchReport, BenchFailure> {
+        let r = run_engine(config, &ops, &settings, &mut ())?;
+        cycles += r.cycles;
+        seconds += r.seconds;
+        Ok(r)
+    };
+    let reads = run(pattern(0, &mut rng))?;
+    let writes = run(pattern(1, &mut rng))?;
+    let mixed = run(pattern(2, &mut rng))?;
+    let switching = run(pattern(3, &mut rng))?;
+    let added: Vec<u64> = reads.responses.iter().map(|r| r.response_cycle.saturating_sub(r.issue_cycle + dram_latency)).collect();
+    let write_issues: Vec<u64> = writes.responses.iter().map(|r| r.issue_cycle).collect();
+    let write_latency: Vec<u64> = write_issues.iter().zip(&writes.dram_write_cycles).map(|(i, d)| d - i).collect();
+    let span = |v: &[u64]| (v.iter().copied().min().unwrap_or(0), v.iter().copied().max().unwrap_or(0));
+    Ok(EngineMetrics {
+        reads_only: throughput(&reads),
+        writes_only: throughput(&writes),
+        mixed: throughput(&mixed),
+        mixed_key_changes: throughput(&switching),
+        read_added_latency: span(&added),
+        write_latency: span(&write_latency),
+        dram_latency,
+        simulated_cycles_per_second: cycles as f64 / seconds.max(1e-9),
+    })
+}
