@@ -19,6 +19,7 @@ pub mod aes_pipeline;
 pub mod alpha_power;
 pub mod delay_line;
 pub mod engine;
+pub mod engine_top;
 pub mod key_expansion;
 pub mod key_store;
 pub mod key_table;

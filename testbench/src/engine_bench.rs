@@ -533,7 +533,7 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
     }
     report.cycles = cycle;
     report.dram = dram.memory.clone();
-    let store = &dut.engine().keys.store;
+    let store = &dut.engine().core.keys.store;
     report.final_key_storage = (0..config.num_asids as usize).filter_map(|s| store.slot_contents(s).cloned()).collect();
     check_dram_image(config, &dram, &board).map_err(|m| fail(cycle, m))?;
     report.seconds = start.elapsed().as_secs_f64();

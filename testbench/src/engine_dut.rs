@@ -1,35 +1,33 @@
-//! The engine under test: [`EngineCore`] in rust-hdl simulation, driven and sampled with the
-//! cycle model's [`EngineInputs`] / [`EngineOutputs`], so both can be compared port by port.
+//! The engine under test: the flat-port [`Engine`] top in rust-hdl simulation, driven and
+//! sampled with the cycle model's [`EngineInputs`] / [`EngineOutputs`], so both can be compared
+//! port by port.
 
 use crate::driver::{Clocked, ClockedDriver};
-use mee_hdl::engine::EngineCore;
+use mee_hdl::engine_top::{from_bytes, to_bytes, Engine};
 use mee_reference::engine_model::{EngineInputs, EngineOutputs};
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;
 
-impl Clocked for EngineCore {
+impl Clocked for Engine {
     fn clock_input(&mut self) -> &mut Signal<In, Clock> {
         &mut self.clock
     }
 }
 
-fn byte(v: u8) -> Bits<8> {
-    Bits::<8>::from(LiteralType::from(v))
-}
-
-fn block(ports: &[Signal<Out, Bits<8>>; 16]) -> [u8; 16] {
-    core::array::from_fn(|k| ports[k].val().to_u8())
+fn block(value: Bits<128>) -> [u8; 16] {
+    let bytes = to_bytes(value, 16);
+    core::array::from_fn(|k| bytes[k])
 }
 
 /// The simulated engine.
 pub struct EngineDut {
-    sim: ClockedDriver<EngineCore>,
+    sim: ClockedDriver<Engine>,
 }
 
 impl EngineDut {
     /// Builds the engine of `config` (already validated).
     pub fn new(config: &EngineConfig) -> Self {
-        Self { sim: ClockedDriver::new(EngineCore::new(config)) }
+        Self { sim: ClockedDriver::new(Engine::new(config)) }
     }
 
     /// Sets this cycle's inputs and returns this cycle's outputs (before the edge).
@@ -41,32 +39,28 @@ impl EngineDut {
         u.core_req_addr.next = Bits::<64>::from(LiteralType::from(i.core_req_addr));
         u.core_req_asid.next = Bits::<16>::from(LiteralType::from(u64::from(i.core_req_asid)));
         u.core_req_encrypted.next = i.core_req_encrypted;
-        for k in 0..16 {
-            u.core_req_wdata[k].next = byte(i.core_req_wdata[k]);
-            u.dram_rsp_rdata[k].next = byte(i.dram_rsp_rdata[k]);
-        }
+        u.core_req_wdata.next = from_bytes(&i.core_req_wdata);
         u.core_rsp_ready.next = i.core_rsp_ready;
         u.dram_req_ready.next = i.dram_req_ready;
         u.dram_rsp_valid.next = i.dram_rsp_valid;
+        u.dram_rsp_rdata.next = from_bytes(&i.dram_rsp_rdata);
         u.key_cmd_valid.next = i.key_cmd_valid;
         u.key_cmd_op.next = i.key_cmd_clear;
         u.key_cmd_asid.next = Bits::<16>::from(LiteralType::from(u64::from(i.key_cmd_asid)));
-        for k in 0..u.key_cmd_key1.len() {
-            u.key_cmd_key1[k].next = byte(i.key_cmd_key1.get(k).copied().unwrap_or(0));
-            u.key_cmd_key2[k].next = byte(i.key_cmd_key2.get(k).copied().unwrap_or(0));
-        }
+        u.key_cmd_key1.next = from_bytes(&i.key_cmd_key1);
+        u.key_cmd_key2.next = from_bytes(&i.key_cmd_key2);
         self.sim.evaluate();
         let u = &self.sim.uut;
         EngineOutputs {
             core_req_ready: u.core_req_ready.val(),
             core_rsp_valid: u.core_rsp_valid.val(),
             core_rsp_write: u.core_rsp_write.val(),
-            core_rsp_rdata: block(&u.core_rsp_rdata),
+            core_rsp_rdata: block(u.core_rsp_rdata.val()),
             core_rsp_status: u.core_rsp_status.val().to_u8(),
             dram_req_valid: u.dram_req_valid.val(),
             dram_req_write: u.dram_req_write.val(),
             dram_req_addr: u.dram_req_addr.val().to_u64(),
-            dram_req_wdata: block(&u.dram_req_wdata),
+            dram_req_wdata: block(u.dram_req_wdata.val()),
             dram_rsp_ready: u.dram_rsp_ready.val(),
             key_cmd_ready: u.key_cmd_ready.val(),
             key_rsp_valid: u.key_rsp_valid.val(),
@@ -80,7 +74,7 @@ impl EngineDut {
     }
 
     /// The engine's block (for tests that inspect the key table's storage).
-    pub fn engine(&self) -> &EngineCore {
+    pub fn engine(&self) -> &Engine {
         &self.sim.uut
     }
 }

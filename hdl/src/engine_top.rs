@@ -1,0 +1,244 @@
+//! `Engine`: the engine with the flat top-level ports of DESIGN.md: 128-bit data buses, key
+//! buses, address and ASID fields, around an [`EngineCore`] (byte-array buses inside).
+//!
+//! In rust-hdl the fields have their widest widths (address 64, ASID 16, keys 256 bits; a key
+//! of `key_bits` sits in the low bits, an address or ASID in the low `addr_bits` / `asid_bits`
+//! bits). `mee export` wraps the generated module in one with the exact widths of the config.
+//!
+//! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring.
+
+use crate::engine::EngineCore;
+use crate::model_state::ModelState;
+use mee_reference::EngineConfig;
+use num_bigint::BigUint;
+use rust_hdl::prelude::*;
+use std::fmt::Write;
+
+/// Last values converted between wide buses and byte arrays (the Rust model converts only
+/// on change, which keeps 128- and 256-bit values cheap to simulate).
+#[derive(Clone, Debug, Default)]
+pub struct BusCache {
+    wdata: Option<Bits<128>>,
+    dram_rdata: Option<Bits<128>>,
+    key1: Option<Bits<256>>,
+    key2: Option<Bits<256>>,
+    rsp_rdata: Vec<u8>,
+    dram_wdata: Vec<u8>,
+}
+
+/// See the module documentation; port meanings as in DESIGN.md's "Verilog top level".
+#[derive(LogicBlock)]
+#[allow(missing_docs)]
+pub struct Engine {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    pub core_req_valid: Signal<In, Bit>,
+    pub core_req_ready: Signal<Out, Bit>,
+    pub core_req_write: Signal<In, Bit>,
+    pub core_req_addr: Signal<In, Bits<64>>,
+    pub core_req_asid: Signal<In, Bits<16>>,
+    pub core_req_encrypted: Signal<In, Bit>,
+    pub core_req_wdata: Signal<In, Bits<128>>,
+    pub core_rsp_valid: Signal<Out, Bit>,
+    pub core_rsp_ready: Signal<In, Bit>,
+    pub core_rsp_write: Signal<Out, Bit>,
+    pub core_rsp_rdata: Signal<Out, Bits<128>>,
+    pub core_rsp_status: Signal<Out, Bits<2>>,
+    pub dram_req_valid: Signal<Out, Bit>,
+    pub dram_req_ready: Signal<In, Bit>,
+    pub dram_req_write: Signal<Out, Bit>,
+    pub dram_req_addr: Signal<Out, Bits<64>>,
+    pub dram_req_wdata: Signal<Out, Bits<128>>,
+    pub dram_rsp_valid: Signal<In, Bit>,
+    pub dram_rsp_ready: Signal<Out, Bit>,
+    pub dram_rsp_rdata: Signal<In, Bits<128>>,
+    pub key_cmd_valid: Signal<In, Bit>,
+    pub key_cmd_ready: Signal<Out, Bit>,
+    pub key_cmd_op: Signal<In, Bit>,
+    pub key_cmd_asid: Signal<In, Bits<16>>,
+    pub key_cmd_key1: Signal<In, Bits<256>>,
+    pub key_cmd_key2: Signal<In, Bits<256>>,
+    pub key_rsp_valid: Signal<Out, Bit>,
+    pub key_rsp_status: Signal<Out, Bits<2>>,
+    /// The engine inside (public for tests that inspect the key table's storage).
+    pub core: EngineCore,
+    cache: ModelState<BusCache>,
+}
+
+/// The `n` low bytes of a wide value, little-endian.
+pub fn to_bytes<const N: usize>(value: Bits<N>, n: usize) -> Vec<u8> {
+    let mut bytes = BigUint::from(value).to_bytes_le();
+    bytes.resize(n, 0);
+    bytes
+}
+
+/// A wide value from little-endian bytes.
+pub fn from_bytes<const N: usize>(bytes: &[u8]) -> Bits<N> {
+    Bits::<N>::from(BigUint::from_bytes_le(bytes))
+}
+
+impl Engine {
+    /// The engine for a validated config.
+    pub fn new(config: &EngineConfig) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            core_req_valid: Default::default(),
+            core_req_ready: Default::default(),
+            core_req_write: Default::default(),
+            core_req_addr: Default::default(),
+            core_req_asid: Default::default(),
+            core_req_encrypted: Default::default(),
+            core_req_wdata: Default::default(),
+            core_rsp_valid: Default::default(),
+            core_rsp_ready: Default::default(),
+            core_rsp_write: Default::default(),
+            core_rsp_rdata: Default::default(),
+            core_rsp_status: Default::default(),
+            dram_req_valid: Default::default(),
+            dram_req_ready: Default::default(),
+            dram_req_write: Default::default(),
+            dram_req_addr: Default::default(),
+            dram_req_wdata: Default::default(),
+            dram_rsp_valid: Default::default(),
+            dram_rsp_ready: Default::default(),
+            dram_rsp_rdata: Default::default(),
+            key_cmd_valid: Default::default(),
+            key_cmd_ready: Default::default(),
+            key_cmd_op: Default::default(),
+            key_cmd_asid: Default::default(),
+            key_cmd_key1: Default::default(),
+            key_cmd_key2: Default::default(),
+            key_rsp_valid: Default::default(),
+            key_rsp_status: Default::default(),
+            core: EngineCore::new(config),
+            cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
+        }
+    }
+
+    /// The body of the top's Verilog module: the same wiring as the Rust model.
+    pub fn verilog_text(&self) -> String {
+        let kb = self.core.key_cmd_key1.len();
+        let mut v = String::from("always @(*) begin\n");
+        for port in [
+            "clock", "reset", "core_req_valid", "core_req_write", "core_req_addr", "core_req_asid", "core_req_encrypted", "core_rsp_ready",
+            "dram_req_ready", "dram_rsp_valid", "key_cmd_valid", "key_cmd_op", "key_cmd_asid",
+        ] {
+            let _ = writeln!(v, "    core${port} = {port};");
+        }
+        for port in [
+            "core_req_ready", "core_rsp_valid", "core_rsp_write", "core_rsp_status", "dram_req_valid", "dram_req_write", "dram_req_addr",
+            "dram_rsp_ready", "key_cmd_ready", "key_rsp_valid", "key_rsp_status",
+        ] {
+            let _ = writeln!(v, "    {port} = core${port};");
+        }
+        for (port, n) in [("core_req_wdata", 16), ("dram_rsp_rdata", 16), ("key_cmd_key1", kb), ("key_cmd_key2", kb)] {
+            for k in 0..n {
+                let _ = writeln!(v, "    core${port}${k} = {port}[{}:{}];", 8 * k + 7, 8 * k);
+            }
+        }
+        for port in ["core_rsp_rdata", "dram_req_wdata"] {
+            let parts: Vec<String> = (0..16).rev().map(|k| format!("core${port}${k}")).collect();
+            let _ = writeln!(v, "    {port} = {{{}}};", parts.join(", "));
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+fn set_bytes(ports: &mut [Signal<In, Bits<8>>], bytes: &[u8]) {
+    for (p, b) in ports.iter_mut().zip(bytes) {
+        p.next = Bits::<8>::from(LiteralType::from(*b));
+    }
+}
+
+impl Logic for Engine {
+    fn update(&mut self) {
+        let c = &mut self.core;
+        let cache = &mut self.cache.0;
+        c.clock.next = self.clock.val();
+        c.reset.next = self.reset.val();
+        c.core_req_valid.next = self.core_req_valid.val();
+        c.core_req_write.next = self.core_req_write.val();
+        c.core_req_addr.next = self.core_req_addr.val();
+        c.core_req_asid.next = self.core_req_asid.val();
+        c.core_req_encrypted.next = self.core_req_encrypted.val();
+        c.core_rsp_ready.next = self.core_rsp_ready.val();
+        c.dram_req_ready.next = self.dram_req_ready.val();
+        c.dram_rsp_valid.next = self.dram_rsp_valid.val();
+        c.key_cmd_valid.next = self.key_cmd_valid.val();
+        c.key_cmd_op.next = self.key_cmd_op.val();
+        c.key_cmd_asid.next = self.key_cmd_asid.val();
+        let kb = c.key_cmd_key1.len();
+        let wdata = self.core_req_wdata.val();
+        if cache.wdata != Some(wdata) {
+            set_bytes(&mut c.core_req_wdata, &wdata.to_u128().to_le_bytes());
+            cache.wdata = Some(wdata);
+        }
+        let rdata = self.dram_rsp_rdata.val();
+        if cache.dram_rdata != Some(rdata) {
+            set_bytes(&mut c.dram_rsp_rdata, &rdata.to_u128().to_le_bytes());
+            cache.dram_rdata = Some(rdata);
+        }
+        let key1 = self.key_cmd_key1.val();
+        if cache.key1 != Some(key1) {
+            set_bytes(&mut c.key_cmd_key1, &to_bytes(key1, kb));
+            cache.key1 = Some(key1);
+        }
+        let key2 = self.key_cmd_key2.val();
+        if cache.key2 != Some(key2) {
+            set_bytes(&mut c.key_cmd_key2, &to_bytes(key2, kb));
+            cache.key2 = Some(key2);
+        }
+        self.core_req_ready.next = c.core_req_ready.val();
+        self.core_rsp_valid.next = c.core_rsp_valid.val();
+        self.core_rsp_write.next = c.core_rsp_write.val();
+        self.core_rsp_status.next = c.core_rsp_status.val();
+        self.dram_req_valid.next = c.dram_req_valid.val();
+        self.dram_req_write.next = c.dram_req_write.val();
+        self.dram_req_addr.next = c.dram_req_addr.val();
+        self.dram_rsp_ready.next = c.dram_rsp_ready.val();
+        self.key_cmd_ready.next = c.key_cmd_ready.val();
+        self.key_rsp_valid.next = c.key_rsp_valid.val();
+        self.key_rsp_status.next = c.key_rsp_status.val();
+        let rsp: Vec<u8> = c.core_rsp_rdata.iter().map(|b| b.val().to_u8()).collect();
+        if rsp != cache.rsp_rdata {
+            self.core_rsp_rdata.next = from_bytes(&rsp);
+            cache.rsp_rdata = rsp;
+        }
+        let dram: Vec<u8> = c.dram_req_wdata.iter().map(|b| b.val().to_u8()).collect();
+        if dram != cache.dram_wdata {
+            self.dram_req_wdata.next = from_bytes(&dram);
+            cache.dram_wdata = dram;
+        }
+    }
+
+    fn connect(&mut self) {
+        for s in [
+            &mut self.core_req_ready, &mut self.core_rsp_valid, &mut self.core_rsp_write, &mut self.dram_req_valid, &mut self.dram_req_write,
+            &mut self.dram_rsp_ready, &mut self.key_cmd_ready, &mut self.key_rsp_valid,
+        ] {
+            s.connect();
+        }
+        self.core_rsp_rdata.connect();
+        self.core_rsp_status.connect();
+        self.dram_req_addr.connect();
+        self.dram_req_wdata.connect();
+        self.key_rsp_status.connect();
+        let c = &mut self.core;
+        for s in [&mut c.reset, &mut c.core_req_valid, &mut c.core_req_write, &mut c.core_req_encrypted, &mut c.core_rsp_ready, &mut c.dram_req_ready, &mut c.dram_rsp_valid, &mut c.key_cmd_valid, &mut c.key_cmd_op] {
+            s.connect();
+        }
+        c.clock.connect();
+        c.core_req_addr.connect();
+        c.core_req_asid.connect();
+        c.key_cmd_asid.connect();
+        for s in c.core_req_wdata.iter_mut().chain(c.dram_rsp_rdata.iter_mut()).chain(c.key_cmd_key1.iter_mut()).chain(c.key_cmd_key2.iter_mut()) {
+            s.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}
