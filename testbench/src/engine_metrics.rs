@@ -54,7 +54,7 @@ pub fn measure(config: &EngineConfig, requests: usize, dram_latency: u64, seed: 
     let base = rng.gen::<u64>() & addr_mask & !0xf_ffff;
     let address = |n: usize| (base + 16 * n as u64) & addr_mask;
     let asids = 8u32.min(config.num_asids);
-    let mut pattern = |kind: u8, rng: &mut StdRng| -> Vec<Op> {
+    let pattern = |kind: u8, rng: &mut StdRng| -> Vec<Op> {
         let mut ops = keyed(config, asids, rng);
         for n in 0..requests {
             let asid = if kind == 3 { n as u32 % asids } else { 0 };

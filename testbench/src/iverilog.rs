@@ -41,7 +41,7 @@ fn local(name: &str) -> String {
 
 /// Simulates `verilog` (top module `top`) with one input vector per step; returns one output
 /// vector per step (values in `outputs` order). `clock_port`, when given, gets a rising edge
-/// after every sample.
+/// after every sample. Ports of 1 to 64 bits.
 pub fn run_vectors(
     work: &Path,
     verilog: &str,
@@ -51,6 +51,24 @@ pub fn run_vectors(
     clock_port: Option<&str>,
     steps: &[Vec<u64>],
 ) -> Result<Vec<Vec<u64>>> {
+    let hex_steps: Vec<Vec<String>> = steps.iter().map(|s| s.iter().map(|v| format!("{v:x}")).collect()).collect();
+    let rows = run_vectors_hex(work, verilog, top, inputs, outputs, clock_port, &hex_steps)?;
+    rows.iter()
+        .map(|row| row.iter().map(|w| u64::from_str_radix(w, 16).with_context(|| format!("output value {w:?} is not a 64-bit number"))).collect())
+        .collect()
+}
+
+/// As [`run_vectors`], with every value a hexadecimal string, for ports of any width. Output
+/// values come back in lowercase hex with Verilog's leading zeros.
+pub fn run_vectors_hex(
+    work: &Path,
+    verilog: &str,
+    top: &str,
+    inputs: &[Port],
+    outputs: &[Port],
+    clock_port: Option<&str>,
+    steps: &[Vec<String>],
+) -> Result<Vec<Vec<String>>> {
     require_iverilog()?;
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let mut tb = String::from("`timescale 1ns/1ps\nmodule mee_tb;\n");
@@ -73,7 +91,7 @@ pub fn run_vectors(
     tb.push_str("initial begin\n");
     for step in steps {
         for (p, v) in inputs.iter().zip(step) {
-            let _ = writeln!(tb, "    {} = {}'h{:x};", local(&p.name), p.width, v);
+            let _ = writeln!(tb, "    {} = {}'h{};", local(&p.name), p.width, v);
         }
         let _ = writeln!(tb, "    #1 $display(\"{}\", {});", format.join(" "), values.join(", "));
         if let Some(c) = clock_port {
@@ -97,11 +115,11 @@ pub fn run_vectors(
     let text = String::from_utf8_lossy(&run.stdout);
     let mut result = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with("VCD") && !l.contains("$finish") && !l.trim().is_empty()) {
-        let row: Result<Vec<u64>, _> = line.split_whitespace().map(|w| u64::from_str_radix(w, 16)).collect();
-        match row {
-            Ok(r) if r.len() == outputs.len() => result.push(r),
-            _ => bail!("unexpected simulator output line {line:?} (x or z on an output?)"),
+        let row: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        if row.len() != outputs.len() || row.iter().any(|w| !w.chars().all(|c| c.is_ascii_hexdigit())) {
+            bail!("unexpected simulator output line {line:?} (x or z on an output?)");
         }
+        result.push(row);
     }
     if result.len() != steps.len() {
         bail!("simulator printed {} samples for {} steps", result.len(), steps.len());

@@ -15,6 +15,7 @@
 pub mod aes_bench;
 pub mod dram_bfm;
 pub mod engine_bench;
+pub mod engine_cosim;
 pub mod engine_dut;
 pub mod engine_metrics;
 pub mod bytes;
