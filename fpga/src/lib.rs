@@ -1,7 +1,10 @@
 //! # mee-fpga: the `mee` command's library
 //!
-//! - [`export`]: Verilog export of the hardware built so far for a config;
-//! - [`reports`]: measurement reports (simulation speed, Yosys area).
+//! - [`export`]: Verilog export of the engine for a config, with a summary;
+//! - [`simulate`]: `mee simulate`, scenarios through the engine with a JSON report and VCD;
+//! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
+//!   latency).
 
 pub mod export;
 pub mod reports;
+pub mod simulate;

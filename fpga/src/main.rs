@@ -14,7 +14,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the Verilog of the engine's datapaths and a summary.
+    /// Write the engine's Verilog and a summary (ports, latencies, config).
     Export {
         /// Engine config (TOML); the default engine when omitted.
         #[arg(long)]
@@ -22,6 +22,22 @@ enum Command {
         /// Output folder.
         #[arg(long, default_value = "out/verilog")]
         out: PathBuf,
+    },
+    /// Run a traffic scenario through the engine, checked against the reference model every
+    /// cycle; print or write the JSON report.
+    Simulate {
+        /// Engine config (TOML).
+        #[arg(long)]
+        config: PathBuf,
+        /// Scenario (TOML; see README).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Write a VCD of the top-level ports (for GTKWave).
+        #[arg(long)]
+        vcd: Option<PathBuf>,
+        /// Write the JSON report here instead of standard output.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// Print measurements.
     Report {
@@ -61,6 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(&config, &scenario, vcd.as_deref(), json.as_deref()),
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
     }

@@ -522,10 +522,9 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
             offered_request = false;
             read_sends.clear();
             read_arrivals.clear();
-            if reset_left == 0 {
-                initial = false;
-            }
             if initial {
+                // Cycles are counted from the first cycle after the initial reset.
+                initial = reset_left > 0;
                 continue;
             }
         }

@@ -22,6 +22,7 @@ pub mod bytes;
 pub mod driver;
 pub mod iverilog;
 pub mod key_expansion_bench;
+pub mod scenario;
 pub mod seed;
 pub mod stimulus;
 pub mod vectors;

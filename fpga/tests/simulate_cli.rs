@@ -1,0 +1,98 @@
+//! `mee simulate` as a user runs it: the README's example scenario, its JSON report checked
+//! against block-level XTS from the reference model, a VCD, malformed scenarios named by line,
+//! and a failed `expect` exiting 1 after writing the report.
+
+use mee_reference::xts::{decrypt_block, encrypt_block, KeyPair};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn work(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn mee(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mee")).args(args).output().expect("run mee")
+}
+
+fn example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenario.toml").display().to_string()
+}
+
+fn empty_config(dir: &Path) -> String {
+    let path = dir.join("engine.toml");
+    std::fs::write(&path, "").unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn example_scenario_reports_what_block_level_xts_predicts() {
+    let dir = work("simulate_example");
+    let json = dir.join("report.json");
+    let vcd = dir.join("waves.vcd");
+    let out = mee(&["simulate", "--config", &empty_config(&dir), "--scenario", &example(), "--json", json.to_str().unwrap(), "--vcd", vcd.to_str().unwrap()]);
+    assert!(out.status.success(), "mee simulate failed: {}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let k1 = KeyPair::new(&hex::decode("000102030405060708090a0b0c0d0e0f").unwrap(), &hex::decode("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff").unwrap()).unwrap();
+    let k2 = KeyPair::new(&hex::decode("2b7e151628aed2a6abf7158809cf4f3c").unwrap(), &hex::decode("3243f6a8885a308d313198a2e0370734").unwrap()).unwrap();
+    let plaintext: [u8; 16] = hex::decode("00112233445566778899aabbccddeeff").unwrap().try_into().unwrap();
+    let ciphertext = encrypt_block(&k1, 0x1000, 16, plaintext);
+    assert_eq!(report["dram"][0]["addr"], 0x1000);
+    assert_eq!(report["dram"][0]["data"], hex::encode(ciphertext));
+    let r = &report["responses"];
+    assert_eq!(r.as_array().unwrap().len(), 5);
+    assert_eq!((r[0]["kind"].as_str(), r[0]["status"].as_str()), (Some("write"), Some("ok")));
+    assert_eq!(r[1]["data"], hex::encode(plaintext));
+    assert_eq!(r[2]["data"], hex::encode(decrypt_block(&k2, 0x1000, 16, ciphertext)));
+    assert_eq!(r[3]["data"], hex::encode(ciphertext));
+    assert_eq!((r[4]["status"].as_str(), r[4]["data"].as_str()), (Some("no_key"), Some("00000000000000000000000000000000")));
+    let statuses: Vec<&str> = report["key_responses"].as_array().unwrap().iter().map(|k| k["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["ok", "ok", "ok"]);
+    assert!(report["cycles"].as_u64().unwrap() > 0);
+    let waves = std::fs::read_to_string(&vcd).unwrap();
+    assert!(waves.starts_with("$timescale") && waves.contains("core_rsp_rdata"), "VCD header");
+}
+
+#[test]
+fn malformed_scenarios_are_refused_with_their_line() {
+    let dir = work("simulate_malformed");
+    let config = empty_config(&dir);
+    for (text, line, words) in [
+        ("seed = 3\n[[op]]\nkind = \"write\"\nasid = 1\naddr = 16\ndata = \"0011\"\n", 6, "expected 16"),
+        ("[[op]]\nkind = \"wrte\"\nasid = 1\n", 2, "unknown op kind"),
+        ("[[op]]\nkind = \"read\"\nasid = 1\naddr = \"0xzz\"\n", 4, "not an integer"),
+        ("[dram]\nlatency = 20\nstal = 0.1\n", 3, "unknown field"),
+        ("[[op]]\nkind = \"read\"\naddr = 16\n", 1, "needs `asid`"),
+        ("[[op]]\nkind = \"read\"\nasid = 300\naddr = 16\n", 3, "asid_bits"),
+        ("[core]\nresponse_stall = 1.5\n", 2, "probability"),
+    ] {
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, text).unwrap();
+        let out = mee(&["simulate", "--config", &config, "--scenario", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "accepted: {text}");
+        assert!(err.contains(&format!("bad.toml:{line}:")) && err.contains(words), "for {text:?} got: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_read_that_differs_from_expect_exits_1_after_writing_the_report() {
+    let dir = work("simulate_expect");
+    let json = dir.join("report.json");
+    let _ = std::fs::remove_file(&json);
+    let scenario = dir.join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[[op]]\nkind = \"set_key\"\nasid = 0\nkey1 = \"000102030405060708090a0b0c0d0e0f\"\nkey2 = \"0f0e0d0c0b0a09080706050403020100\"\n\
+         [[op]]\nkind = \"write\"\nasid = 0\naddr = 32\ndata = \"11111111111111111111111111111111\"\n\
+         [[op]]\nkind = \"read\"\nasid = 0\naddr = 32\nexpect = \"22222222222222222222222222222222\"\n",
+    )
+    .unwrap();
+    let out = mee(&["simulate", "--config", &empty_config(&dir), "--scenario", scenario.to_str().unwrap(), "--json", json.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("differ from `expect`"));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).expect("report written")).unwrap();
+    assert_eq!(report["responses"][1]["data"], "11111111111111111111111111111111");
+}
