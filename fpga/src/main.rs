@@ -57,6 +57,22 @@ enum Report {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Engine throughput and latency, measured in lock-step simulation (run with --release).
+    Engine {
+        /// Engine config (TOML); a spread of configs when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Requests per traffic pattern.
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+        /// DRAM read latency in cycles (default: the tweak unit's latency, the smallest at
+        /// which the read-latency goal applies).
+        #[arg(long)]
+        dram_latency: Option<u64>,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Yosys synth_ecp5 LUT4/FF of the AES-128 encryption pipeline per S-box style.
     Area {
         /// Working folder for the Verilog and logs.
@@ -80,6 +96,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(&config, &scenario, vcd.as_deref(), json.as_deref()),
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
+        Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
+            let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;
+            mee_fpga::reports::engine_figures(config.as_ref(), requests, dram_latency, seed)
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
-use mee_reference::{RoundRegisters, SboxStyle};
+use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
 use std::path::Path;
 use std::process::Command;
@@ -100,4 +100,46 @@ mod tests {
         assert_eq!(parse_ecp5_stat(log), Some((17813, 2452)));
         assert_eq!(parse_ecp5_stat("ABC: Error\n"), None);
     }
+}
+
+/// Prints the engine's throughput and latency figures, measured in lock-step simulation, for
+/// the given config or, without one, a spread of configs: the microarchitecture goals of the
+/// engine (one request per cycle; reads cost at most decrypt depth + 2 cycles).
+pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_latency: Option<u64>, seed: u64) -> Result<()> {
+    let mut configs: Vec<(String, EngineConfig)> = Vec::new();
+    match config {
+        Some(c) => configs.push(("given config".into(), c.clone())),
+        None => {
+            configs.push(("default".into(), EngineConfig::default()));
+            configs.push(("AES-256".into(), EngineConfig { key_bits: 256, ..Default::default() }));
+            let mut half = EngineConfig::default();
+            half.pipeline.round_registers = RoundRegisters::PerHalfRound;
+            half.pipeline.read_queue_depth = 64;
+            configs.push(("per_half_round, read queue 64".into(), half));
+            let mut two = EngineConfig::default();
+            two.pipeline.round_registers = RoundRegisters::PerTwoRounds;
+            configs.push(("per_two_rounds".into(), two));
+        }
+    }
+    println!("| config | DRAM latency | reads/cycle | writes/cycle | mixed/cycle | mixed, new key every request | read cost over direct (min-max) | decrypt depth + 2 | write: accept to DRAM (cycles) | sim cycles/s |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (name, c) in configs {
+        c.validate()?;
+        let latency = dram_latency.unwrap_or(c.tweak_latency() as u64);
+        let m = mee_testbench::engine_metrics::measure(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        println!(
+            "| {name} | {} | {:.3} | {:.3} | {:.3} | {:.3} | {}-{} | {} | {} | {:.0} |",
+            m.dram_latency,
+            m.reads_only,
+            m.writes_only,
+            m.mixed,
+            m.mixed_key_changes,
+            m.read_added_latency.0,
+            m.read_added_latency.1,
+            c.aes_latency() + 2,
+            m.write_latency.1,
+            m.simulated_cycles_per_second
+        );
+    }
+    Ok(())
 }
