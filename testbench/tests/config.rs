@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{EngineConfig, PipelineConfig, RoundRegisters, SboxStyle};
+use mee_reference::{EngineConfig, PipelineConfig, RoundRegisters, SboxStyle, KeyTableStorage};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -33,6 +33,11 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.asid_bits, 8);
     assert_eq!(config.addr_bits, 32);
     assert_eq!(config.pipeline, PipelineConfig::default());
+    assert_eq!(config.pipeline.key_table, KeyTableStorage::Registers);
+    assert_eq!(
+        (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
+        (32, 64, 64)
+    );
     // Comments and blank lines only: still the default.
     assert_eq!(
         EngineConfig::from_toml_str("# nothing\n\n").unwrap(),
@@ -53,6 +58,10 @@ addr_bits = 40
 [pipeline]
 round_registers = "per_two_rounds"
 sbox = "composite"
+key_table = "block_ram"
+read_queue_depth = 48
+write_queue_depth = 100
+response_queue_depth = 2
 "#;
     let config = EngineConfig::from_toml_str(text).unwrap();
     let expected = EngineConfig {
@@ -65,6 +74,10 @@ sbox = "composite"
         pipeline: PipelineConfig {
             round_registers: RoundRegisters::PerTwoRounds,
             sbox: SboxStyle::Composite,
+            key_table: KeyTableStorage::BlockRam,
+            read_queue_depth: 48,
+            write_queue_depth: 100,
+            response_queue_depth: 2,
         },
     };
     assert_eq!(config, expected);
@@ -178,6 +191,17 @@ fn pipeline_values_are_checked() {
             EngineConfig::from_toml_str(&format!("[pipeline]\nsbox = \"{}\"", style.name()))
                 .unwrap();
         assert_eq!(config.pipeline.sbox, style);
+    }
+    for storage in KeyTableStorage::ALL {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nkey_table = \"{}\"", storage.name())).unwrap();
+        assert_eq!(config.pipeline.key_table, storage);
+    }
+    refused_naming("[pipeline]\nkey_table = \"flash\"", &["key_table", "flash"]);
+    for key in ["read_queue_depth", "write_queue_depth", "response_queue_depth"] {
+        for bad in [0, 1, 257] {
+            refused_naming(&format!("[pipeline]\n{key} = {bad}"), &[key, &bad.to_string(), "2 to 256"]);
+        }
+        EngineConfig::from_toml_str(&format!("[pipeline]\n{key} = 256")).unwrap_or_else(|e| panic!("{key} = 256 refused: {e}"));
     }
 }
 
