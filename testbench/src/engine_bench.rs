@@ -92,8 +92,9 @@ pub struct BenchSettings {
     /// Probability that the core leaves a cycle without offering its next request.
     pub request_gap: f64,
     /// Key commands wait until every earlier request has its response, and later requests
-    /// wait for the key response (the scenario rule of `mee simulate`). When false, key
-    /// commands are offered as soon as they are next in line, alongside the request stream.
+    /// wait for the key response (the scenario rule of `mee simulate`). When false, a key
+    /// command is offered once every earlier request has been accepted, while later requests
+    /// are offered alongside it (the engine decides the order).
     pub serialize_key_commands: bool,
     /// Seed of the stalls.
     pub seed: u64,
@@ -367,8 +368,11 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
         let mut inputs = EngineInputs { reset: reset_left > 0, ..Default::default() };
         // Key driver.
         let key_op = keys.get(next_key).map(|&i| (i, &ops[i]));
+        // A key command waits for the requests before it to be accepted (serialized: answered,
+        // with no request on offer).
         let key_may_go = key_op.is_some_and(|(i, _)| {
-            !settings.serialize_key_commands || (board.responses.is_empty() && requests.get(next_request).map_or(true, |&r| r > i) && !offered_request)
+            requests.get(next_request).map_or(true, |&r| r > i)
+                && (!settings.serialize_key_commands || (board.responses.is_empty() && !offered_request))
         }) && !key_in_progress;
         if let (true, Some((_, op))) = (key_may_go, key_op) {
             inputs.key_cmd_valid = true;

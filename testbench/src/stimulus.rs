@@ -74,7 +74,13 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
     let pool: Vec<u64> = (0..shape.address_pool.max(1)).map(|_| rng.gen::<u64>() & addr_mask & !15).collect();
     let mut ops: Vec<Op> = (0..asids).map(|a| random_set_key(&mut rng, a, kb)).collect();
     let reset_points: Vec<usize> = (0..shape.resets).map(|_| rng.gen_range(shape.requests / 4..shape.requests.max(2))).collect();
+    // A cleared ASID is keyed again a little later, so that most traffic stays encrypted.
+    let mut rekey_at: Vec<(usize, u32)> = Vec::new();
     for n in 0..shape.requests {
+        while let Some(i) = rekey_at.iter().position(|&(at, _)| at <= n) {
+            let (_, asid) = rekey_at.swap_remove(i);
+            ops.push(random_set_key(&mut rng, asid, kb));
+        }
         if reset_points.contains(&n) {
             ops.push(Op::Reset { cycles: rng.gen_range(1..4) });
             // The table is empty after a reset: key the ASIDs again.
@@ -83,7 +89,10 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
         if shape.requests_per_key_command > 0 && rng.gen_range(0..shape.requests_per_key_command) == 0 {
             let asid = rng.gen_range(0..asids);
             ops.push(match rng.gen_range(0..10) {
-                0 => Op::ClearKey { asid },
+                0 => {
+                    rekey_at.push((n + rng.gen_range(20..100), asid));
+                    Op::ClearKey { asid }
+                }
                 1 => {
                     let key = random_key(&mut rng, kb);
                     Op::SetKey { asid, key1: key.clone(), key2: key }
