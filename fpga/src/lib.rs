@@ -1,10 +1,12 @@
 //! # mee-fpga: the `mee` command's library
 //!
+//! - [`dedupe`]: one module per distinct text in rust-hdl's Verilog;
 //! - [`export`]: Verilog export of the engine for a config, with a summary;
 //! - [`simulate`]: `mee simulate`, scenarios through the engine with a JSON report and VCD;
 //! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
 //!   latency).
 
+pub mod dedupe;
 pub mod export;
 pub mod reports;
 pub mod simulate;

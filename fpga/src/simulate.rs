@@ -7,7 +7,7 @@ use mee_reference::EngineConfig;
 use mee_testbench::engine_bench::{run_engine, BenchReport, CycleObserver, Op};
 use mee_testbench::scenario::Scenario;
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Word for a core response status.
 pub fn status_word(status: u8) -> &'static str {
@@ -129,7 +129,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    let tmp = path.with_extension("tmp");
+    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -46,6 +46,8 @@ fn export_writes_the_engine_with_the_design_ports() {
     for line in verilog.lines().filter(|l| l.starts_with("module ")) {
         assert!(line.starts_with("module soc_mee"), "module without the top_name prefix: {line}");
     }
+    let core = std::fs::read_to_string(out_a.join("soc_mee.core")).unwrap();
+    assert!(core.starts_with("CAPI=2:") && core.contains("name: mee:generated:soc_mee:") && core.contains("- soc_mee.v") && core.contains("toplevel: soc_mee"), "{core}");
     let summary = std::fs::read_to_string(out_a.join("soc_mee_summary.md")).unwrap();
     assert!(summary.contains("| `core_req_addr` | input | 40 |") && summary.contains("Latencies"));
 }
