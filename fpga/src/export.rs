@@ -167,8 +167,10 @@ pub fn export_engine(config: &EngineConfig) -> ExportedDesign {
     let inner = format!("{}_wide", config.top_name);
     let engine = Engine::new(config);
     let raw = named_verilog(engine, &inner);
-    let (mut verilog, stats) = crate::dedupe::dedupe(&raw);
-    verilog.push_str(&top_wrapper(config, &inner));
+    let (deduplicated, stats) = crate::dedupe::dedupe(&raw);
+    // The top module first: tools that expect the file to be named after its first module
+    // (Verilator's DECLFILENAME) find it.
+    let verilog = top_wrapper(config, &inner) + "\n" + &deduplicated;
     ExportedDesign { module: config.top_name.clone(), verilog, raw: Some((stats.lines_before, stats.modules_before)) }
 }
 

@@ -9,6 +9,7 @@
 //! Ports: `t[16]` (in, block as a little-endian 128-bit integer, byte k = bits 8k+7..8k),
 //! `j` (in, 8 bits; bits at or above `index_bits` are ignored), `y[16]` (out).
 
+use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 
@@ -21,8 +22,8 @@ pub struct AlphaPowerMultiplier {
     pub j: Signal<In, Bits<8>>,
     /// `t ⊗ α^j`, 16 bytes.
     pub y: [Signal<Out, Bits<8>>; 16],
-    /// How many low bits of `j` are used (0 to 8).
-    pub index_bits: Constant<Bits<8>>,
+    /// How many low bits of `j` are used (0 to 8; Rust model and Verilog writer only).
+    index_bits: ModelState<usize>,
 }
 
 /// The conditional steps: (bit of j, shift), α^128 as two shifts by 64.
@@ -52,12 +53,12 @@ impl AlphaPowerMultiplier {
             t: Default::default(),
             j: Default::default(),
             y: Default::default(),
-            index_bits: Constant::new(Bits::<8>::from(index_bits.min(8) as LiteralType)),
+            index_bits: ModelState(index_bits.min(8)),
         }
     }
 
     fn bits(&self) -> usize {
-        self.index_bits.val().index()
+        self.index_bits.0
     }
 
     /// The body of the multiplier's Verilog module.

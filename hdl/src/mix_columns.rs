@@ -9,6 +9,7 @@
 //! `k / 4`, row `k % 4`).
 
 use crate::gf;
+use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 
@@ -17,10 +18,10 @@ use std::fmt::Write;
 pub struct MixColumns {
     /// The state, 16 bytes.
     pub x: [Signal<In, Bits<8>>; 16],
-    /// MixColumns(x), or InvMixColumns(x) when `inverse_mix` is set.
+    /// MixColumns(x), or InvMixColumns(x) for an inverse unit.
     pub y: [Signal<Out, Bits<8>>; 16],
-    /// 1 for InvMixColumns.
-    pub inverse_mix: Constant<Bit>,
+    /// True for InvMixColumns (Rust model and Verilog writer only).
+    inverse_mix: ModelState<bool>,
 }
 
 impl MixColumns {
@@ -29,13 +30,13 @@ impl MixColumns {
         Self {
             x: Default::default(),
             y: Default::default(),
-            inverse_mix: Constant::new(inverse),
+            inverse_mix: ModelState(inverse),
         }
     }
 
     /// The coefficients of output row 0: {02,03,01,01} or {0e,0b,0d,09}.
     fn coefficients(&self) -> [u8; 4] {
-        if self.inverse_mix.val() {
+        if self.inverse_mix.0 {
             [0x0e, 0x0b, 0x0d, 0x09]
         } else {
             [0x02, 0x03, 0x01, 0x01]
@@ -50,8 +51,11 @@ impl MixColumns {
         // Multiples 1, 2, 4, 8 of every input byte.
         for k in 0..16 {
             let _ = writeln!(v, "wire [7:0] times2${k} = xtime(x${k});");
-            let _ = writeln!(v, "wire [7:0] times4${k} = xtime(times2${k});");
-            let _ = writeln!(v, "wire [7:0] times8${k} = xtime(times4${k});");
+            // The forward coefficients {02, 03, 01, 01} need no 4x or 8x multiples.
+            if self.inverse_mix.0 {
+                let _ = writeln!(v, "wire [7:0] times4${k} = xtime(times2${k});");
+                let _ = writeln!(v, "wire [7:0] times8${k} = xtime(times4${k});");
+            }
         }
         let term = |coefficient: u8, k: usize| -> Vec<String> {
             let names = [format!("x${k}"), format!("times2${k}"), format!("times4${k}"), format!("times8${k}")];

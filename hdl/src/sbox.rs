@@ -15,6 +15,7 @@
 //! Ports: `x[k]` (in, 8 bits), `y[k]` (out, 8 bits), byte values as in FIPS-197.
 
 use crate::gf::{self, LinearMap};
+use crate::model_state::ModelState;
 pub use mee_reference::SboxStyle;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
@@ -26,10 +27,9 @@ pub struct SboxBank {
     pub x: Vec<Signal<In, Bits<8>>>,
     /// Outputs: S(x) (forward) or S^-1(x) (inverse), one byte per lane.
     pub y: Vec<Signal<Out, Bits<8>>>,
-    /// 1 for the inverse S-box.
-    pub inverse_sbox: Constant<Bit>,
-    /// 1 for the composite-field logic style.
-    pub composite_logic: Constant<Bit>,
+    /// (inverse S-box, composite-field logic style): fixed at construction, used by the Rust
+    /// model and the Verilog writer only.
+    shape: ModelState<(bool, bool)>,
 }
 
 impl SboxBank {
@@ -38,13 +38,12 @@ impl SboxBank {
         Self {
             x: (0..lanes).map(|_| Default::default()).collect(),
             y: (0..lanes).map(|_| Default::default()).collect(),
-            inverse_sbox: Constant::new(inverse),
-            composite_logic: Constant::new(style == SboxStyle::Composite),
+            shape: ModelState((inverse, style == SboxStyle::Composite)),
         }
     }
 
     fn style(&self) -> SboxStyle {
-        if self.composite_logic.val() {
+        if self.shape.0 .1 {
             SboxStyle::Composite
         } else {
             SboxStyle::Table
@@ -54,7 +53,7 @@ impl SboxBank {
     /// The body of the bank's Verilog module.
     pub fn verilog_text(&self) -> String {
         let lanes = self.x.len();
-        let inverse = self.inverse_sbox.val();
+        let inverse = self.shape.0 .0;
         let mut v = String::new();
         match self.style() {
             SboxStyle::Table => {
@@ -145,7 +144,7 @@ endfunction
 impl Logic for SboxBank {
     fn update(&mut self) {
         let tables = gf::sbox_tables();
-        let table = if self.inverse_sbox.val() { &tables.inverse } else { &tables.forward };
+        let table = if self.shape.0 .0 { &tables.inverse } else { &tables.forward };
         for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
             let input: u8 = x.val().to_u8();
             y.next = Bits::<8>::from(LiteralType::from(table[input as usize]));
