@@ -325,12 +325,50 @@ impl CycleObserver for () {
     fn cycle(&mut self, _: u64, _: &EngineInputs, _: &EngineOutputs) {}
 }
 
-/// Runs `ops` through the engine of `config` in lock step with the cycle model.
+/// An engine implementation the bench can drive: the rust-hdl simulation or the exported
+/// Verilog in another simulator.
+pub trait EngineUnderTest {
+    /// Sets this cycle's inputs and returns this cycle's outputs (before the edge).
+    fn evaluate(&mut self, inputs: &EngineInputs) -> Result<EngineOutputs, String>;
+    /// The rising edge that ends the cycle.
+    fn rising_edge(&mut self) -> Result<(), String>;
+    /// The key table's storage, slot by slot, when the implementation can show it.
+    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+        Vec::new()
+    }
+}
+
+impl EngineUnderTest for EngineDut {
+    fn evaluate(&mut self, inputs: &EngineInputs) -> Result<EngineOutputs, String> {
+        Ok(EngineDut::evaluate(self, inputs))
+    }
+    fn rising_edge(&mut self) -> Result<(), String> {
+        EngineDut::rising_edge(self);
+        Ok(())
+    }
+    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+        let store = &self.engine().core.keys.store;
+        (0..).map_while(|s| store.slot_contents(s).cloned()).collect()
+    }
+}
+
+/// Runs `ops` through the rust-hdl engine of `config` in lock step with the cycle model.
 pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, observer: &mut dyn CycleObserver) -> Result<BenchReport, BenchFailure> {
+    let mut dut = EngineDut::new(config);
+    run_engine_on(&mut dut, config, ops, settings, observer)
+}
+
+/// Runs `ops` through `dut` (built for `config`) in lock step with the cycle model.
+pub fn run_engine_on(
+    dut: &mut dyn EngineUnderTest,
+    config: &EngineConfig,
+    ops: &[Op],
+    settings: &BenchSettings,
+    observer: &mut dyn CycleObserver,
+) -> Result<BenchReport, BenchFailure> {
     let start = std::time::Instant::now();
     let kb = config.key_bytes();
     let mut rng = StdRng::seed_from_u64(settings.seed);
-    let mut dut = EngineDut::new(config);
     let mut model = EngineModel::new(config);
     let mut dram = DramModel::new(settings.dram.clone());
     let mut board = Scoreboard::new(config);
@@ -427,7 +465,7 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
         inputs.dram_rsp_rdata = if inputs.dram_rsp_valid { dram_data } else { [0; 16] };
 
         // Compare the engine with the cycle model.
-        let outputs = dut.evaluate(&inputs);
+        let outputs = dut.evaluate(&inputs).map_err(|e| fail(cycle, e))?;
         let expected = model.outputs(&inputs);
         if let Some((port, hw, cm)) = outputs.first_difference(&expected) {
             return Err(fail(cycle, format!("port {port}: engine {hw}, cycle model {cm}")));
@@ -514,7 +552,7 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
             }
             dram.edge(cycle, request, taken);
         }
-        dut.rising_edge();
+        dut.rising_edge().map_err(|e| fail(cycle, e))?;
         model.step(&inputs);
         if inputs.reset {
             reset_left -= 1;
@@ -536,8 +574,7 @@ pub fn run_engine(config: &EngineConfig, ops: &[Op], settings: &BenchSettings, o
     }
     report.cycles = cycle;
     report.dram = dram.memory.clone();
-    let store = &dut.engine().core.keys.store;
-    report.final_key_storage = (0..config.num_asids as usize).filter_map(|s| store.slot_contents(s).cloned()).collect();
+    report.final_key_storage = dut.key_storage();
     check_dram_image(config, &dram, &board).map_err(|m| fail(cycle, m))?;
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)

@@ -31,13 +31,14 @@ fn bit(b: bool) -> String {
     u8::from(b).to_string()
 }
 
-fn normalized(hex: &str) -> String {
+/// Hex digits without leading zeros, lowercase (`"0"` for zero).
+pub fn normalized(hex: &str) -> String {
     let t = hex.trim_start_matches('0');
     if t.is_empty() { "0".into() } else { t.to_lowercase() }
 }
 
-/// Input ports (without `clock`) and their values in a cycle.
-fn input_values(config: &EngineConfig, i: &EngineInputs) -> Vec<(Port, String)> {
+/// Input ports (without `clock`) and their values (hex) in a cycle.
+pub fn input_values(config: &EngineConfig, i: &EngineInputs) -> Vec<(Port, String)> {
     let (a, s, k) = (config.addr_bits as usize, config.asid_bits as usize, config.key_bits as usize);
     let key = |bytes: &[u8]| bytes_hex(&bytes.iter().copied().chain(std::iter::repeat(0)).take(k / 8).collect::<Vec<u8>>());
     vec![
@@ -60,8 +61,8 @@ fn input_values(config: &EngineConfig, i: &EngineInputs) -> Vec<(Port, String)> 
     ]
 }
 
-/// Output ports and their values in a cycle.
-fn output_values(config: &EngineConfig, o: &EngineOutputs) -> Vec<(Port, String)> {
+/// Output ports and their values (hex) in a cycle.
+pub fn output_values(config: &EngineConfig, o: &EngineOutputs) -> Vec<(Port, String)> {
     let a = config.addr_bits as usize;
     vec![
         (Port::new("core_req_ready", 1), bit(o.core_req_ready)),

@@ -25,5 +25,6 @@ pub mod key_expansion_bench;
 pub mod scenario;
 pub mod seed;
 pub mod stimulus;
+pub mod verilated;
 pub mod vectors;
 pub mod xts_bench;

@@ -1,0 +1,218 @@
+//! The exported engine Verilog compiled with Verilator and driven in lock step over a pipe.
+//!
+//! [`VerilatedEngine::build`] writes a small C++ harness beside the Verilog and builds it with
+//! `verilator --cc --exe --build`. The harness reads one line of input values (hex, in the
+//! order of [`crate::engine_cosim::input_values`]) per cycle, evaluates with the clock low,
+//! prints the output values, then gives the rising edge. [`VerilatedEngine`] implements
+//! [`EngineUnderTest`], so the lock-step bench drives the Verilated engine exactly as it
+//! drives the rust-hdl one.
+
+use crate::engine_bench::EngineUnderTest;
+use crate::engine_cosim::{input_values, normalized, output_values};
+use crate::iverilog::Port;
+use anyhow::{bail, Context, Result};
+use mee_reference::engine_model::{EngineInputs, EngineOutputs};
+use mee_reference::EngineConfig;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+/// Fails with installation advice when Verilator is missing.
+pub fn require_verilator() -> Result<()> {
+    let ok = Command::new("verilator").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        bail!("Verilator not found: install it with `apt-get install verilator` or run `bash scripts/install-tools.sh`");
+    }
+    Ok(())
+}
+
+fn cpp_type_words(width: usize) -> usize {
+    width.div_ceil(32)
+}
+
+/// The C++ harness for the engine's ports.
+fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
+    let mut c = format!(
+        "#include \"V{top}.h\"\n#include \"verilated.h\"\n#include <cstdio>\n#include <cstdint>\n#include <cstring>\n#include <string>\n#include <iostream>\n\n\
+         // Sets `words` 32-bit words (least significant first) from a hex string.\n\
+         static void from_hex(uint32_t* out, int words, const char* text, int length) {{\n\
+         \x20   for (int w = 0; w < words; ++w) out[w] = 0;\n\
+         \x20   for (int i = 0; i < length; ++i) {{\n\
+         \x20       char ch = text[length - 1 - i];\n\
+         \x20       uint32_t v = (ch >= '0' && ch <= '9') ? ch - '0' : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10 : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10 : 0;\n\
+         \x20       if (i / 8 < words) out[i / 8] |= v << (4 * (i % 8));\n\
+         \x20   }}\n}}\n\n\
+         static void to_hex(std::string& line, const uint32_t* words, int count) {{\n\
+         \x20   char buf[16];\n\
+         \x20   for (int w = count - 1; w >= 0; --w) {{ snprintf(buf, sizeof buf, \"%08x\", words[w]); line += buf; }}\n\
+         \x20   line += ' ';\n}}\n\n\
+         int main(int argc, char** argv) {{\n\
+         \x20   Verilated::commandArgs(argc, argv);\n\
+         \x20   V{top}* top = new V{top};\n\
+         \x20   top->clock = 0;\n    top->eval();\n\
+         \x20   bool flush = argc < 2 || std::strcmp(argv[1], \"batch\") != 0;\n\
+         \x20   std::string in, out;\n\
+         \x20   uint32_t words[8];\n\
+         \x20   while (std::getline(std::cin, in)) {{\n\
+         \x20       const char* p = in.c_str();\n"
+    );
+    for port in inputs {
+        let n = cpp_type_words(port.width);
+        let _ = writeln!(c, "        {{ while (*p == ' ') ++p; const char* s = p; while (*p && *p != ' ') ++p; from_hex(words, {n}, s, (int)(p - s));");
+        if port.width > 64 {
+            let _ = writeln!(c, "          for (int w = 0; w < {n}; ++w) top->{}[w] = words[w]; }}", port.name);
+        } else if port.width > 32 {
+            let _ = writeln!(c, "          top->{} = ((uint64_t)words[1] << 32) | words[0]; }}", port.name);
+        } else {
+            let _ = writeln!(c, "          top->{} = words[0]; }}", port.name);
+        }
+    }
+    c.push_str("        top->clock = 0;\n        top->eval();\n        out.clear();\n");
+    for port in outputs {
+        let n = cpp_type_words(port.width);
+        if port.width > 64 {
+            let _ = writeln!(c, "        {{ for (int w = 0; w < {n}; ++w) words[w] = top->{}[w]; to_hex(out, words, {n}); }}", port.name);
+        } else if port.width > 32 {
+            let _ = writeln!(c, "        {{ uint64_t v = top->{}; words[0] = (uint32_t)v; words[1] = (uint32_t)(v >> 32); to_hex(out, words, 2); }}", port.name);
+        } else {
+            let _ = writeln!(c, "        {{ words[0] = top->{}; to_hex(out, words, 1); }}", port.name);
+        }
+    }
+    c.push_str(
+        "        out += '\\n';\n        fwrite(out.data(), 1, out.size(), stdout);\n        if (flush) fflush(stdout);\n\
+         \x20       top->clock = 1;\n        top->eval();\n    }\n    fflush(stdout);\n    top->final();\n    delete top;\n    return 0;\n}\n",
+    );
+    c
+}
+
+/// A built Verilator model of one config's exported engine.
+pub struct VerilatedModel {
+    /// The executable.
+    pub binary: PathBuf,
+    config: EngineConfig,
+}
+
+impl VerilatedModel {
+    /// Writes `verilog` (the output of `mee export` for `config`) and the harness into `work`
+    /// and builds them. Takes a minute or two: Verilator compiles the design to C++.
+    pub fn build(config: &EngineConfig, verilog: &str, work: &Path) -> Result<Self> {
+        require_verilator()?;
+        std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+        let top = &config.top_name;
+        let inputs: Vec<Port> = input_values(config, &EngineInputs::default()).into_iter().map(|(p, _)| p).collect();
+        let outputs: Vec<Port> = output_values(config, &EngineOutputs::default()).into_iter().map(|(p, _)| p).collect();
+        let design = work.join(format!("{top}.v"));
+        let main = work.join("harness.cpp");
+        std::fs::write(&design, verilog)?;
+        std::fs::write(&main, harness(top, &inputs, &outputs))?;
+        let out = Command::new("verilator")
+            .args(["--cc", "--exe", "--build", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--top-module", top, "-o", "engine_sim"])
+            .arg("--Mdir")
+            .arg(work.join("obj"))
+            .arg(&design)
+            .arg(&main)
+            .env("OPT_FAST", "-O1")
+            .output()
+            .context("cannot run verilator")?;
+        if !out.status.success() {
+            let text = String::from_utf8_lossy(&out.stderr);
+            bail!("Verilator build failed:\n{}", text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+        }
+        Ok(Self { binary: work.join("obj").join("engine_sim"), config: config.clone() })
+    }
+
+    /// Starts a lock-step session.
+    pub fn start(&self) -> Result<VerilatedEngine> {
+        let mut child = Command::new(&self.binary).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().context("cannot start the Verilated engine")?;
+        let stdin = child.stdin.take().context("no stdin")?;
+        let stdout = BufReader::new(child.stdout.take().context("no stdout")?);
+        Ok(VerilatedEngine { child, stdin, stdout, config: self.config.clone(), line: String::new() })
+    }
+
+    /// Replays recorded inputs in one batch (no round trip per cycle) and returns the
+    /// output lines and the simulation's wall-clock seconds.
+    pub fn replay(&self, cycles: &[EngineInputs]) -> Result<(Vec<String>, f64)> {
+        let mut text = String::new();
+        for i in cycles {
+            let values: Vec<String> = input_values(&self.config, i).into_iter().map(|(_, v)| v).collect();
+            text.push_str(&values.join(" "));
+            text.push('\n');
+        }
+        let start = std::time::Instant::now();
+        let mut child = Command::new(&self.binary).arg("batch").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+        let mut stdin = child.stdin.take().context("no stdin")?;
+        let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+        let output = child.wait_with_output()?;
+        let seconds = start.elapsed().as_secs_f64();
+        writer.join().map_err(|_| anyhow::anyhow!("writer thread failed"))??;
+        Ok((String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect(), seconds))
+    }
+}
+
+/// A running Verilated engine; see the module documentation.
+pub struct VerilatedEngine {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    config: EngineConfig,
+    line: String,
+}
+
+fn parse_bytes(hex: &str, n: usize) -> Vec<u8> {
+    let digits = normalized(hex);
+    let padded = format!("{:0>width$}", digits, width = 2 * n);
+    let mut bytes = hex::decode(&padded[padded.len() - 2 * n..]).unwrap_or_else(|_| vec![0; n]);
+    bytes.reverse();
+    bytes
+}
+
+fn block(hex: &str) -> [u8; 16] {
+    let v = parse_bytes(hex, 16);
+    core::array::from_fn(|k| v[k])
+}
+
+fn number(hex: &str) -> u64 {
+    u64::from_str_radix(&normalized(hex), 16).unwrap_or(u64::MAX)
+}
+
+impl EngineUnderTest for VerilatedEngine {
+    fn evaluate(&mut self, inputs: &EngineInputs) -> Result<EngineOutputs, String> {
+        let values: Vec<String> = input_values(&self.config, inputs).into_iter().map(|(_, v)| v).collect();
+        writeln!(self.stdin, "{}", values.join(" ")).map_err(|e| format!("Verilated engine: {e}"))?;
+        self.stdin.flush().map_err(|e| format!("Verilated engine: {e}"))?;
+        self.line.clear();
+        self.stdout.read_line(&mut self.line).map_err(|e| format!("Verilated engine: {e}"))?;
+        let w: Vec<&str> = self.line.split_whitespace().collect();
+        if w.len() != 13 {
+            return Err(format!("Verilated engine printed {:?}", self.line));
+        }
+        let bit = |s: &str| number(s) == 1;
+        Ok(EngineOutputs {
+            core_req_ready: bit(w[0]),
+            core_rsp_valid: bit(w[1]),
+            core_rsp_write: bit(w[2]),
+            core_rsp_rdata: block(w[3]),
+            core_rsp_status: number(w[4]) as u8,
+            dram_req_valid: bit(w[5]),
+            dram_req_write: bit(w[6]),
+            dram_req_addr: number(w[7]),
+            dram_req_wdata: block(w[8]),
+            dram_rsp_ready: bit(w[9]),
+            key_cmd_ready: bit(w[10]),
+            key_rsp_valid: bit(w[11]),
+            key_rsp_status: number(w[12]) as u8,
+        })
+    }
+
+    fn rising_edge(&mut self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl Drop for VerilatedEngine {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
