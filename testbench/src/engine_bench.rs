@@ -368,6 +368,7 @@ pub fn run_engine_on(
 ) -> Result<BenchReport, BenchFailure> {
     let start = std::time::Instant::now();
     let kb = config.key_bytes();
+    check_fits(config, ops).map_err(|m| BenchFailure { cycle: 0, message: m })?;
     let mut rng = StdRng::seed_from_u64(settings.seed);
     let mut model = EngineModel::new(config);
     let mut dram = DramModel::new(settings.dram.clone());
@@ -580,6 +581,30 @@ pub fn run_engine_on(
     Ok(report)
 }
 
+/// Every ASID and address of `ops` must fit the engine's ports (`asid_bits`, `addr_bits`), and
+/// every key must have `key_bits` bits: a value the port cannot carry is a broken stimulus.
+fn check_fits(config: &EngineConfig, ops: &[Op]) -> Result<(), String> {
+    let asid_limit = 1u64 << config.asid_bits;
+    let addr_fits = |a: u64| config.addr_bits >= 64 || a < (1u64 << config.addr_bits);
+    for (i, op) in ops.iter().enumerate() {
+        let (asid, addr) = match op {
+            Op::SetKey { asid, key1, key2 } => {
+                if key1.len() != config.key_bytes() || key2.len() != config.key_bytes() {
+                    return Err(format!("op {i}: keys of {} and {} bytes for key_bits = {}", key1.len(), key2.len(), config.key_bits));
+                }
+                (*asid, 0)
+            }
+            Op::ClearKey { asid } => (*asid, 0),
+            Op::Write { asid, addr, .. } | Op::Read { asid, addr, .. } => (*asid, *addr),
+            Op::Reset { .. } => continue,
+        };
+        if u64::from(asid) >= asid_limit || !addr_fits(addr) {
+            return Err(format!("op {i} ({op:?}) does not fit asid_bits = {} / addr_bits = {}", config.asid_bits, config.addr_bits));
+        }
+    }
+    Ok(())
+}
+
 /// Every block in DRAM must be what `xts-mode` makes of its last write (or that write's
 /// plaintext for a plaintext write).
 fn check_dram_image(config: &EngineConfig, dram: &DramModel, board: &Scoreboard) -> Result<(), String> {
@@ -601,4 +626,34 @@ fn check_dram_image(config: &EngineConfig, dram: &DramModel, board: &Scoreboard)
         }
     }
     Ok(())
+}
+
+/// Two implementations driven together: every output port of `second` must equal `first`'s in
+/// every cycle (the bench then compares `first`'s with the cycle model), e.g. the rust-hdl
+/// engine and its exported Verilog under Verilator.
+pub struct CrossCheck<'a> {
+    /// The implementation whose outputs the bench sees.
+    pub first: &'a mut dyn EngineUnderTest,
+    /// The implementation checked against it.
+    pub second: &'a mut dyn EngineUnderTest,
+    /// Names for messages, e.g. ("rust-hdl", "Verilator").
+    pub names: (&'static str, &'static str),
+}
+
+impl EngineUnderTest for CrossCheck<'_> {
+    fn evaluate(&mut self, inputs: &EngineInputs) -> Result<EngineOutputs, String> {
+        let a = self.first.evaluate(inputs)?;
+        let b = self.second.evaluate(inputs)?;
+        match a.first_difference(&b) {
+            Some((port, va, vb)) => Err(format!("port {port}: {} {va}, {} {vb}", self.names.0, self.names.1)),
+            None => Ok(a),
+        }
+    }
+    fn rising_edge(&mut self) -> Result<(), String> {
+        self.first.rising_edge()?;
+        self.second.rising_edge()
+    }
+    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+        self.first.key_storage()
+    }
 }

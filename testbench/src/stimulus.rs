@@ -97,8 +97,9 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
                     let key = random_key(&mut rng, kb);
                     Op::SetKey { asid, key1: key.clone(), key2: key }
                 }
-                2 => {
-                    let out_of_range = config.num_asids + rng.gen_range(0..3u32);
+                // An ASID out of range, when the ASID field can hold one.
+                2 if u64::from(config.num_asids) < asid_limit => {
+                    let out_of_range = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
                     random_set_key(&mut rng, out_of_range, kb)
                 }
                 _ => random_set_key(&mut rng, asid, kb),

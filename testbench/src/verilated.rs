@@ -95,8 +95,9 @@ pub struct VerilatedModel {
 
 impl VerilatedModel {
     /// Writes `verilog` (the output of `mee export` for `config`) and the harness into `work`
-    /// and builds them. Takes a minute or two: Verilator compiles the design to C++.
-    pub fn build(config: &EngineConfig, verilog: &str, work: &Path) -> Result<Self> {
+    /// and builds them: with `optimize`, C++ at -O2 (slow to build, fast to run: long
+    /// regressions, speed figures), else at -O0 (quick to build: tests).
+    pub fn build(config: &EngineConfig, verilog: &str, work: &Path, optimize: bool) -> Result<Self> {
         require_verilator()?;
         std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
         let top = &config.top_name;
@@ -104,22 +105,34 @@ impl VerilatedModel {
         let outputs: Vec<Port> = output_values(config, &EngineOutputs::default()).into_iter().map(|(p, _)| p).collect();
         let design = work.join(format!("{top}.v"));
         let main = work.join("harness.cpp");
+        let binary = work.join("obj").join("engine_sim");
+        let cpp = harness(top, &inputs, &outputs);
+        let flags = work.join("build_flags");
+        let flag_text = format!("optimize={optimize}");
+        // An earlier build of the same sources and flags is reused.
+        let same = |path: &Path, text: &str| std::fs::read_to_string(path).map(|t| t == text).unwrap_or(false);
+        if binary.exists() && same(&design, verilog) && same(&main, &cpp) && same(&flags, &flag_text) {
+            return Ok(Self { binary, config: config.clone() });
+        }
+        let _ = std::fs::remove_file(&binary);
         std::fs::write(&design, verilog)?;
-        std::fs::write(&main, harness(top, &inputs, &outputs))?;
+        std::fs::write(&main, cpp)?;
+        std::fs::write(&flags, flag_text)?;
         let out = Command::new("verilator")
-            .args(["--cc", "--exe", "--build", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "-O3", "--top-module", top, "-o", "engine_sim"])
+            .args(["--cc", "--exe", "--build", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top, "-o", "engine_sim"])
             .arg("--Mdir")
             .arg(work.join("obj"))
             .arg(&design)
             .arg(&main)
-            .env("OPT_FAST", "-O1")
+            .env("OPT_FAST", if optimize { "-O2" } else { "-O0" })
+            .env("OPT_SLOW", if optimize { "-O1" } else { "-O0" })
             .output()
             .context("cannot run verilator")?;
         if !out.status.success() {
             let text = String::from_utf8_lossy(&out.stderr);
             bail!("Verilator build failed:\n{}", text.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
         }
-        Ok(Self { binary: work.join("obj").join("engine_sim"), config: config.clone() })
+        Ok(Self { binary, config: config.clone() })
     }
 
     /// Starts a lock-step session.

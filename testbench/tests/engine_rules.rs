@@ -81,7 +81,7 @@ fn key_commands_answer_with_their_status_and_clear_key_zeroes_the_slot() {
     let ops = vec![
         Op::SetKey { asid: 3, key1: weak.key1.clone(), key2: weak.key2.clone() },
         Op::SetKey { asid: 16, key1: key(1, 16), key2: key(2, 16) },
-        Op::ClearKey { asid: 300 },
+        Op::ClearKey { asid: 255 },
         Op::SetKey { asid: 3, key1: key(1, 16), key2: key(2, 16) },
         Op::SetKey { asid: 4, key1: key(5, 16), key2: key(6, 16) },
         Op::Write { asid: 3, addr: 0x40, data: [1; 16], encrypted: true },
