@@ -3,10 +3,12 @@
 //! - [`dedupe`]: one module per distinct text in rust-hdl's Verilog;
 //! - [`export`]: Verilog export of the engine for a config, with a summary;
 //! - [`simulate`]: `mee simulate`, scenarios through the engine with a JSON report and VCD;
+//! - [`regress`]: `mee regress`, the long regression through the Verilated engine;
 //! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
 //!   latency).
 
 pub mod dedupe;
 pub mod export;
+pub mod regress;
 pub mod reports;
 pub mod simulate;

@@ -39,6 +39,22 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Long regression: random traffic through the exported engine under Verilator, checked
+    /// every cycle against the reference model (needs Verilator).
+    Regress {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Requests to run.
+        #[arg(long, default_value_t = 1_000_000)]
+        requests: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Build folder of the Verilator model (reused while the Verilog is unchanged).
+        #[arg(long, default_value = "out/regress")]
+        work: PathBuf,
+    },
     /// Print measurements.
     Report {
         #[command(subcommand)]
@@ -73,6 +89,22 @@ enum Report {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Whole-engine simulation speed, rust-hdl and Verilator side by side on one stimulus
+    /// (needs Verilator).
+    EngineSpeed {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Requests in the stimulus.
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Build folder of the Verilator model (shared with `mee regress`).
+        #[arg(long, default_value = "out/regress")]
+        work: PathBuf,
+    },
     /// Yosys synth_ecp5 LUT4/FF of the AES-128 encryption pipeline per S-box style.
     Area {
         /// Working folder for the Verilog and logs.
@@ -94,7 +126,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(&config, &scenario, vcd.as_deref(), json.as_deref()),
+        Command::Regress { config, requests, seed, work } => {
+            let config = match config {
+                Some(path) => EngineConfig::from_file(&path)?,
+                None => EngineConfig::default(),
+            };
+            mee_fpga::regress::run(&config, requests, seed, &work)
+        }
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
+        Command::Report { which: Report::EngineSpeed { config, requests, seed, work } } => {
+            let config = match config {
+                Some(path) => EngineConfig::from_file(&path)?,
+                None => EngineConfig::default(),
+            };
+            mee_fpga::reports::engine_simulation_speed(&config, requests, seed, &work)
+        }
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;

@@ -143,3 +143,36 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
     }
     Ok(())
 }
+
+/// Prints the simulation speed of the whole engine in rust-hdl and under Verilator on the same
+/// stimulus: a lock-step run of `requests` random requests through the rust-hdl engine is
+/// recorded, then its inputs are replayed through the Verilated engine (optimized build in
+/// `work`, reused while the Verilog is unchanged), whose outputs must match the recording.
+pub fn engine_simulation_speed(config: &EngineConfig, requests: usize, seed: u64, work: &Path) -> Result<()> {
+    use mee_testbench::engine_cosim::{normalized, output_values, Recorder};
+    let shape = mee_testbench::stimulus::TrafficShape { requests, asids: 10, resets: 1, requests_per_key_command: 500, ..Default::default() };
+    let ops = mee_testbench::stimulus::random_traffic(config, &shape, seed);
+    let settings = crate::regress::regression_settings(seed);
+    let mut recorder = Recorder::default();
+    let report = mee_testbench::engine_bench::run_engine(config, &ops, &settings, &mut recorder).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rust_hdl = report.cycles as f64 / report.seconds.max(1e-9);
+    let build_start = Instant::now();
+    let verilog = crate::export::export_engine(config).verilog;
+    let model = mee_testbench::verilated::VerilatedModel::build(config, &verilog, work, true)?;
+    let built = build_start.elapsed().as_secs_f64();
+    let inputs: Vec<_> = recorder.cycles.iter().map(|(i, _)| i.clone()).collect();
+    let (lines, seconds) = model.replay(&inputs)?;
+    for (cycle, ((_, expected), line)) in recorder.cycles.iter().zip(&lines).enumerate() {
+        let got: Vec<String> = line.split_whitespace().map(normalized).collect();
+        let want: Vec<String> = output_values(config, expected).into_iter().map(|(_, v)| normalized(&v)).collect();
+        if got != want {
+            bail!("cycle {cycle}: the Verilated engine differs from rust-hdl: {got:?} vs {want:?}");
+        }
+    }
+    let verilator = lines.len() as f64 / seconds.max(1e-9);
+    println!("| simulator | cycles | cycles/s |\n| --- | --- | --- |");
+    println!("| rust-hdl (release, in the lock-step bench with the cycle model) | {} | {rust_hdl:.0} |", report.cycles);
+    println!("| Verilator 5 (-O2 C++, stimulus replayed from a file, outputs checked) | {} | {verilator:.0} |", lines.len());
+    println!("\nVerilator build: {built:.0} s (0 when reused). Config: `{}`.", config.top_name);
+    Ok(())
+}

@@ -2,7 +2,8 @@
 //! on the stimulus of the lock-step bench. Every output port in every cycle must be equal in
 //! the two, and equal to the cycle model; responses go to the functional scoreboard and the
 //! DRAM image is checked against `xts-mode`. Three configs, at least 10,000 cycles each, with
-//! stalls on every channel, key commands and resets in the middle of traffic.
+//! stalls on every channel, key commands and resets in the middle of traffic; then the
+//! smaller run of `mee regress` (50,000 requests, Verilator alone against the model).
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use mee_testbench::dram_bfm::DramTiming;
@@ -13,7 +14,8 @@ use mee_testbench::stimulus::{random_traffic, TrafficShape};
 use mee_testbench::verilated::VerilatedModel;
 use std::path::PathBuf;
 
-fn cosimulate(name: &str, mut config: EngineConfig) {
+/// Returns the config as built and the build folder, for reuse.
+fn cosimulate(name: &str, mut config: EngineConfig) -> (EngineConfig, PathBuf, u64) {
     // Composite S-boxes: Verilator turns 256-arm case tables into far more C++ to compile.
     config.pipeline.sbox = SboxStyle::Composite;
     config.validate().expect("test config");
@@ -39,11 +41,17 @@ fn cosimulate(name: &str, mut config: EngineConfig) {
     let report = run_engine_on(&mut both, &config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
     println!("{name}: Verilator build {built:.0} s; {} requests, {} cycles equal in rust-hdl, Verilator and the cycle model", report.requests, report.cycles);
     assert!(report.cycles >= 10_000, "{name}: only {} cycles", report.cycles);
+    (config, work, seed)
 }
 
 #[test]
-fn default_engine_under_verilator_equals_rust_hdl() {
-    cosimulate("default_engine_under_verilator_equals_rust_hdl", EngineConfig::default());
+fn default_engine_under_verilator_equals_rust_hdl_then_a_50000_request_regression() {
+    let name = "default_engine_under_verilator_equals_rust_hdl_then_a_50000_request_regression";
+    let (config, work, seed) = cosimulate(name, EngineConfig::default());
+    // The smaller run of `mee regress`, on the model just built.
+    let (report, _) = mee_fpga::regress::regress(&config, 50_000, seed, &work, false).unwrap_or_else(|e| panic!("{name}: regression: {e:#}"));
+    println!("{name}: regression of {} requests, {} cycles against the cycle model, {:.0} cycles/s", report.requests, report.cycles, report.cycles as f64 / report.seconds);
+    assert!(report.requests >= 45_000, "{name}: only {} requests accepted", report.requests);
 }
 
 #[test]
