@@ -14,6 +14,7 @@
 
 use crate::mix_columns::MixColumns;
 use crate::sbox::{SboxBank, SboxStyle};
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -59,14 +60,6 @@ pub struct DecryptRound {
     aes256: Constant<Bit>,
 }
 
-fn bytes<D: Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
-    (0..n).map(|_| Default::default()).collect()
-}
-
-fn dffs<T: Synth>(n: usize) -> Vec<DFF<T>> {
-    (0..n).map(|_| Default::default()).collect()
-}
-
 impl DecryptRound {
     /// Round `round` (Nr down to 1) of the inverse cipher with `key_bytes` (16 or 32) keys.
     pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
@@ -85,28 +78,28 @@ impl DecryptRound {
             reset: Default::default(),
             valid_in: Default::default(),
             state_in: Default::default(),
-            key_in: bytes(key_bytes),
+            key_in: defaults(key_bytes),
             valid_out: Default::default(),
             state_out: Default::default(),
-            key_out: bytes(key_bytes),
+            key_out: defaults(key_bytes),
             data_sbox: SboxBank::new(16, style, true),
             key_sbox: SboxBank::new(4, style, false),
             mix: MixColumns::new(true),
-            mid_valid: dffs(m),
-            mid_state: dffs(16 * m),
-            mid_key_sub: dffs(4 * m),
-            mid_window: dffs(key_bytes * m),
-            out_valid: dffs(o),
-            out_state: dffs(16 * o),
-            out_key: dffs(key_bytes * o),
+            mid_valid: defaults(m),
+            mid_state: defaults(16 * m),
+            mid_key_sub: defaults(4 * m),
+            mid_window: defaults(key_bytes * m),
+            out_valid: defaults(o),
+            out_state: defaults(16 * o),
+            out_key: defaults(key_bytes * o),
             sub_valid: Default::default(),
             sub_state: Default::default(),
             key_sub: Default::default(),
-            window: bytes(key_bytes),
+            window: defaults(key_bytes),
             new_words: Default::default(),
             round_key: Default::default(),
             next_state: Default::default(),
-            next_key: bytes(key_bytes),
+            next_key: defaults(key_bytes),
             rcon: Constant::new(Bits::<8>::from(LiteralType::from(if rotate { crate::gf::rcon(rcon_index) } else { 0 }))),
             final_round: Constant::new(round == 1),
             rotate_word: Constant::new(rotate),

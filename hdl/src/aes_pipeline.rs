@@ -25,6 +25,7 @@ use crate::aes_decrypt_round::DecryptRound;
 use crate::aes_encrypt_round::EncryptRound;
 use crate::sbox::SboxStyle;
 pub use mee_reference::RoundRegisters;
+use crate::defaults;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 
@@ -132,7 +133,7 @@ impl AesPipeline {
             reset: Default::default(),
             valid_in: Default::default(),
             data_in: Default::default(),
-            key_in: (0..key_bytes).map(|_| Default::default()).collect(),
+            key_in: defaults(key_bytes),
             valid_out: Default::default(),
             data_out: Default::default(),
             encrypt_rounds,

@@ -10,6 +10,7 @@
 //! inputs `depth` cycles earlier (zero in the `depth` cycles after a reset).
 
 use crate::model_state::ModelState;
+use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -45,9 +46,9 @@ impl ByteDelayLine {
             clock: Default::default(),
             reset: Default::default(),
             valid_in: Default::default(),
-            data_in: (0..width).map(|_| Default::default()).collect(),
+            data_in: defaults(width),
             valid_out: Default::default(),
-            data_out: (0..width).map(|_| Default::default()).collect(),
+            data_out: defaults(width),
             model: ModelState(DelayModel { stages: (0..depth).map(|_| (false, vec![0; width])).collect() }),
         }
     }

@@ -48,6 +48,7 @@ use crate::fifo::ByteFifo;
 use crate::key_table::KeyTable;
 use crate::tweak::XtsTweakUnit;
 use mee_reference::EngineConfig;
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -162,10 +163,6 @@ pub struct EngineCore {
     unit_shift: Constant<Bits<8>>,
 }
 
-fn bytes<D: rust_hdl::prelude::Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
-    (0..n).map(|_| Default::default()).collect()
-}
-
 fn constant16(v: u32) -> Constant<Bits<16>> {
     Constant::new(Bits::<16>::from(LiteralType::from(u64::from(v))))
 }
@@ -207,8 +204,8 @@ impl EngineCore {
             key_cmd_ready: Default::default(),
             key_cmd_op: Default::default(),
             key_cmd_asid: Default::default(),
-            key_cmd_key1: bytes(kb),
-            key_cmd_key2: bytes(kb),
+            key_cmd_key1: defaults(kb),
+            key_cmd_key2: defaults(kb),
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, style),

@@ -15,6 +15,7 @@
 //! - `count` = `stored`, `full` = `stored == depth`; a synchronous `reset` empties the queue.
 
 use crate::model_state::ModelState;
+use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -58,10 +59,10 @@ impl ByteFifo {
             clock: Default::default(),
             reset: Default::default(),
             push: Default::default(),
-            data_in: (0..width).map(|_| Default::default()).collect(),
+            data_in: defaults(width),
             pop: Default::default(),
             valid_out: Default::default(),
-            data_out: (0..width).map(|_| Default::default()).collect(),
+            data_out: defaults(width),
             count: Default::default(),
             full: Default::default(),
             model: ModelState(FifoModel { depth: depth.max(1), bypass, entries: VecDeque::new() }),

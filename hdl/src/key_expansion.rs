@@ -14,6 +14,7 @@
 //! too, so no key survives a reset).
 
 use crate::sbox::{SboxBank, SboxStyle};
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -55,12 +56,12 @@ impl DecryptionKeyExpander {
             clock: Default::default(),
             reset: Default::default(),
             start: Default::default(),
-            key_in: (0..key_bytes).map(|_| Default::default()).collect(),
+            key_in: defaults(key_bytes),
             busy: Default::default(),
             done: Default::default(),
-            key_out: (0..key_bytes).map(|_| Default::default()).collect(),
+            key_out: defaults(key_bytes),
             sbox: SboxBank::new(4, style, false),
-            window: (0..key_bytes).map(|_| Default::default()).collect(),
+            window: defaults(key_bytes),
             round_constant: Default::default(),
             odd_step: Default::default(),
             step: Default::default(),

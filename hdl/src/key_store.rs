@@ -17,6 +17,7 @@
 
 use crate::model_state::ModelState;
 use mee_reference::KeyTableStorage;
+use crate::defaults;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 
@@ -74,10 +75,6 @@ pub struct KeyStore {
     model: ModelState<StoreModel>,
 }
 
-fn bytes<D: Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
-    (0..n).map(|_| Default::default()).collect()
-}
-
 fn set_bytes(ports: &mut [Signal<Out, Bits<8>>], values: Option<&[u8]>) {
     for (k, p) in ports.iter_mut().enumerate() {
         p.next = Bits::<8>::from(LiteralType::from(values.map_or(0, |v| v[k])));
@@ -94,15 +91,15 @@ impl KeyStore {
             write_enable: Default::default(),
             write_slot: Default::default(),
             write_valid: Default::default(),
-            write_key1: bytes(key_bytes),
-            write_key1_decrypt: bytes(key_bytes),
-            write_key2: bytes(key_bytes),
+            write_key1: defaults(key_bytes),
+            write_key1_decrypt: defaults(key_bytes),
+            write_key2: defaults(key_bytes),
             lookup_slot: Default::default(),
             lookup_valid: Default::default(),
-            lookup_key1: bytes(key_bytes),
-            lookup_key2: bytes(key_bytes),
+            lookup_key1: defaults(key_bytes),
+            lookup_key2: defaults(key_bytes),
             decrypt_slot: Default::default(),
-            decrypt_key: bytes(key_bytes),
+            decrypt_key: defaults(key_bytes),
             model: ModelState(StoreModel { storage: Some(storage), slots: vec![empty; slots.max(1)] }),
         }
     }

@@ -24,6 +24,7 @@ use crate::key_expansion::DecryptionKeyExpander;
 use crate::key_store::KeyStore;
 use crate::sbox::SboxStyle;
 use mee_reference::KeyTableStorage;
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -80,10 +81,6 @@ pub struct KeyTable {
     slot_count: Constant<Bits<16>>,
 }
 
-fn bytes<D: Direction>(n: usize) -> Vec<Signal<D, Bits<8>>> {
-    (0..n).map(|_| Default::default()).collect()
-}
-
 impl KeyTable {
     /// A table of `slots` slots for `key_bytes`-byte keys.
     pub fn new(slots: usize, key_bytes: usize, storage: KeyTableStorage, style: SboxStyle) -> Self {
@@ -94,18 +91,18 @@ impl KeyTable {
             key_cmd_ready: Default::default(),
             key_cmd_op: Default::default(),
             key_cmd_asid: Default::default(),
-            key_cmd_key1: bytes(key_bytes),
-            key_cmd_key2: bytes(key_bytes),
+            key_cmd_key1: defaults(key_bytes),
+            key_cmd_key2: defaults(key_bytes),
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
             engine_idle: Default::default(),
             busy: Default::default(),
             lookup_slot: Default::default(),
             lookup_valid: Default::default(),
-            lookup_key1: bytes(key_bytes),
-            lookup_key2: bytes(key_bytes),
+            lookup_key1: defaults(key_bytes),
+            lookup_key2: defaults(key_bytes),
             decrypt_slot: Default::default(),
-            decrypt_key: bytes(key_bytes),
+            decrypt_key: defaults(key_bytes),
             store: KeyStore::new(slots, key_bytes, storage),
             expander: DecryptionKeyExpander::new(key_bytes, style),
             held_keys: ByteFifo::new(2 * key_bytes, 1, false),

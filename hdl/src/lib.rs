@@ -28,3 +28,9 @@ pub mod address_tracker;
 pub mod model_state;
 pub mod tweak;
 pub mod xts_cipher;
+
+/// `n` default-valued items: the signals of a byte-array port, the registers of a stage.
+/// Shared by every module that sizes its ports and registers at construction time.
+pub(crate) fn defaults<T: Default>(n: usize) -> Vec<T> {
+    (0..n).map(|_| T::default()).collect()
+}

@@ -17,6 +17,7 @@
 use crate::gf::{self, LinearMap};
 use crate::model_state::ModelState;
 pub use mee_reference::SboxStyle;
+use crate::defaults;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 
@@ -36,8 +37,8 @@ impl SboxBank {
     /// `lanes` S-boxes of the given style, forward or inverse.
     pub fn new(lanes: usize, style: SboxStyle, inverse: bool) -> Self {
         Self {
-            x: (0..lanes).map(|_| Default::default()).collect(),
-            y: (0..lanes).map(|_| Default::default()).collect(),
+            x: defaults(lanes),
+            y: defaults(lanes),
             shape: ModelState((inverse, style == SboxStyle::Composite)),
         }
     }

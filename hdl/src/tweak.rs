@@ -13,6 +13,7 @@ use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
 use crate::alpha_power::AlphaPowerMultiplier;
 use crate::delay_line::ByteDelayLine;
 use crate::sbox::SboxStyle;
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -51,7 +52,7 @@ impl XtsTweakUnit {
             valid_in: Default::default(),
             dusn: Default::default(),
             block_index: Default::default(),
-            key2: (0..key_bytes).map(|_| Default::default()).collect(),
+            key2: defaults(key_bytes),
             valid_out: Default::default(),
             tweak: Default::default(),
             aes: AesPipeline::new(Direction::Encrypt, key_bytes, placement, style),

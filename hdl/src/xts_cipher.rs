@@ -15,6 +15,7 @@ use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
 use crate::delay_line::ByteDelayLine;
 use crate::sbox::SboxStyle;
 use crate::tweak::XtsTweakUnit;
+use crate::defaults;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -58,8 +59,8 @@ impl XtsCipher {
             block_in: Default::default(),
             dusn: Default::default(),
             block_index: Default::default(),
-            key1: (0..key_bytes).map(|_| Default::default()).collect(),
-            key2: (0..key_bytes).map(|_| Default::default()).collect(),
+            key1: defaults(key_bytes),
+            key2: defaults(key_bytes),
             valid_out: Default::default(),
             block_out: Default::default(),
             tweak_unit: XtsTweakUnit::new(key_bytes, index_bits, placement, style),
