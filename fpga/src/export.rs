@@ -249,6 +249,24 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     s
 }
 
+/// Writes every `(path, contents)` under a temporary name (`<path>.tmp`), then renames them
+/// all into place, creating missing parent folders: a failure leaves no half-written file.
+pub fn write_files_atomically<C: AsRef<[u8]>>(files: &[(PathBuf, C)]) -> Result<()> {
+    let mut temporaries = Vec::new();
+    for (path, contents) in files {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let tmp = PathBuf::from(format!("{}.tmp", path.display()));
+        fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+        temporaries.push((tmp, path.clone()));
+    }
+    for (tmp, path) in &temporaries {
+        fs::rename(tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
+    }
+    Ok(())
+}
+
 /// Writes the engine and its summary into `out`. Everything is generated first and written
 /// through temporary files renamed at the end, so a failure leaves no half-written file.
 pub fn export(config: &EngineConfig, out: &Path) -> Result<Vec<PathBuf>> {
@@ -259,14 +277,6 @@ pub fn export(config: &EngineConfig, out: &Path) -> Result<Vec<PathBuf>> {
         (out.join(format!("{}.core", config.top_name)), fusesoc_core(config)),
     ];
     fs::create_dir_all(out).with_context(|| format!("cannot create output folder {}", out.display()))?;
-    let mut temporaries = Vec::new();
-    for (path, text) in &files {
-        let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-        fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-        temporaries.push((tmp, path.clone()));
-    }
-    for (tmp, path) in &temporaries {
-        fs::rename(tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))?;
-    }
+    write_files_atomically(&files)?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }

@@ -126,13 +126,18 @@ enum Report {
     },
 }
 
+/// The config in `path`, or the default engine without one.
+fn config_or_default(path: Option<&std::path::Path>) -> anyhow::Result<EngineConfig> {
+    Ok(match path {
+        Some(path) => EngineConfig::from_file(path)?,
+        None => EngineConfig::default(),
+    })
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Export { config, out } => {
-            let config = match config {
-                Some(path) => EngineConfig::from_file(&path)?,
-                None => EngineConfig::default(),
-            };
+            let config = config_or_default(config.as_deref())?;
             for path in mee_fpga::export::export(&config, &out)? {
                 println!("wrote {}", path.display());
             }
@@ -140,25 +145,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(&config, &scenario, vcd.as_deref(), json.as_deref()),
         Command::Regress { config, requests, seed, work } => {
-            let config = match config {
-                Some(path) => EngineConfig::from_file(&path)?,
-                None => EngineConfig::default(),
-            };
+            let config = config_or_default(config.as_deref())?;
             mee_fpga::regress::run(&config, requests, seed, &work)
         }
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
         Command::Report { which: Report::EngineSpeed { config, requests, seed, work } } => {
-            let config = match config {
-                Some(path) => EngineConfig::from_file(&path)?,
-                None => EngineConfig::default(),
-            };
+            let config = config_or_default(config.as_deref())?;
             mee_fpga::reports::engine_simulation_speed(&config, requests, seed, &work)
         }
         Command::Report { which: Report::Synth { config, targets, work } } => {
-            let config = match config {
-                Some(path) => EngineConfig::from_file(&path)?,
-                None => EngineConfig::default(),
-            };
+            let config = config_or_default(config.as_deref())?;
             let targets = targets
                 .iter()
                 .map(|t| {

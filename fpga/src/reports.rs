@@ -26,22 +26,11 @@ pub fn aes_pipeline_verilog(variant: AesVariant, name: &str) -> String {
 }
 
 /// Cell counts from a Yosys `stat` log: (LUT4, flip-flops), or `None` when the log has no
-/// LUT4 count (Yosys stopped before `stat`). Only the first statistics block counts (Yosys
-/// repeats the numbers in its hierarchy summary).
+/// LUT4 count (Yosys stopped before `stat`). Reads the log with [`crate::synth::cell_counts`].
 pub fn parse_ecp5_stat(log: &str) -> Option<(u64, u64)> {
-    let mut cells: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    let first_block = log.split("=== design hierarchy ===").next().unwrap_or(log);
-    let statistics = first_block.rsplit("Printing statistics").next().unwrap_or(first_block);
-    for line in statistics.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        // Yosys prints either "<count> <cell>" or "<cell> <count>" depending on version.
-        if let [a, b] = words.as_slice() {
-            let (count, cell) = if let Ok(n) = a.parse::<u64>() { (n, *b) } else if let Ok(n) = b.parse::<u64>() { (n, *a) } else { continue };
-            cells.entry(cell.to_string()).or_insert(count);
-        }
-    }
-    let ff = cells.iter().filter(|(c, _)| c.starts_with("TRELLIS_FF")).map(|(_, n)| n).sum();
-    cells.get("LUT4").map(|&l| (l, ff))
+    let cells = crate::synth::cell_counts(log);
+    let (_, ff, _) = crate::synth::Target::Ecp5.summarize(&cells);
+    cells.get("LUT4").map(|&lut4| (lut4, ff))
 }
 
 /// Runs Yosys `synth_ecp5` on the AES-128 encryption pipeline (per-round registers) for each

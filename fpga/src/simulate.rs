@@ -7,7 +7,7 @@ use mee_reference::EngineConfig;
 use mee_testbench::engine_bench::{run_engine, BenchReport, CycleObserver, Op};
 use mee_testbench::scenario::Scenario;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Word for a core response status.
 pub fn status_word(status: u8) -> &'static str {
@@ -126,12 +126,7 @@ impl Waves {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::export::write_files_atomically(&[(path.to_path_buf(), bytes)])
 }
 
 /// Runs `mee simulate`. Writes the report (to `json` or stdout) and the VCD; fails after
