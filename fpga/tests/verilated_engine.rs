@@ -6,7 +6,6 @@
 //! smaller run of `mee regress` (50,000 requests, Verilator alone against the model).
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
-use mee_testbench::dram_bfm::DramTiming;
 use mee_testbench::engine_bench::{run_engine_on, BenchSettings, CrossCheck};
 use mee_testbench::engine_dut::EngineDut;
 use mee_testbench::seed::test_seed;
@@ -27,14 +26,7 @@ fn cosimulate(name: &str, mut config: EngineConfig) -> (EngineConfig, PathBuf, u
     let built = start.elapsed().as_secs_f64();
     let shape = TrafficShape { requests: 5_000, asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
     let ops = random_traffic(&config, &shape, seed);
-    let settings = BenchSettings {
-        dram: DramTiming { latency: 18, stall: 0.15, burst: 0.003, response_gap: 0.1 },
-        response_stall: 0.15,
-        request_gap: 0.1,
-        serialize_key_commands: false,
-        seed,
-        ..Default::default()
-    };
+    let settings = BenchSettings::stalls_everywhere(seed, false);
     let mut verilated = model.start().unwrap_or_else(|e| panic!("{name}: {e:#}"));
     let mut rust_hdl = EngineDut::new(&config);
     let mut both = CrossCheck { first: &mut rust_hdl, second: &mut verilated, names: ("rust-hdl", "Verilator") };

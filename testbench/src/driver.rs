@@ -82,4 +82,6 @@ clocked_by_field!(
     mee_hdl::key_store::KeyStore,
     mee_hdl::delay_line::ByteDelayLine,
     mee_hdl::key_table::KeyTable,
+    mee_hdl::xts_cipher::XtsCipher,
+    mee_hdl::engine_top::Engine,
 );

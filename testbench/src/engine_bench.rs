@@ -102,6 +102,22 @@ pub struct BenchSettings {
     pub max_cycles: u64,
 }
 
+impl BenchSettings {
+    /// The random tests' environment: DRAM latency 18, every channel stalling about one cycle
+    /// in seven (DRAM requests also in bursts of 5 to 40 cycles), DRAM data held back one cycle
+    /// in ten, and the core leaving one cycle in ten without a request.
+    pub fn stalls_everywhere(seed: u64, serialize_key_commands: bool) -> Self {
+        Self {
+            dram: DramTiming { latency: 18, stall: 0.15, burst: 0.003, response_gap: 0.1 },
+            response_stall: 0.15,
+            request_gap: 0.1,
+            serialize_key_commands,
+            seed,
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for BenchSettings {
     fn default() -> Self {
         Self {

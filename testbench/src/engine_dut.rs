@@ -2,17 +2,11 @@
 //! sampled with the cycle model's [`EngineInputs`] / [`EngineOutputs`], so both can be compared
 //! port by port.
 
-use crate::driver::{Clocked, ClockedDriver};
+use crate::driver::ClockedDriver;
 use mee_hdl::engine_top::{from_bytes, to_bytes, Engine};
 use mee_reference::engine_model::{EngineInputs, EngineOutputs};
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;
-
-impl Clocked for Engine {
-    fn clock_input(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-}
 
 fn block(value: Bits<128>) -> [u8; 16] {
     let bytes = to_bytes(value, 16);

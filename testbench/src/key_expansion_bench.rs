@@ -30,11 +30,7 @@ impl HardwareKeyExpander {
     /// error (`busy`/`done` in the wrong cycle).
     pub fn expand(&mut self, key: &[u8]) -> Result<Vec<u8>, String> {
         let latency = DecryptionKeyExpander::latency(self.key_bytes);
-        drive(&mut self.sim.uut.key_in, key);
-        self.sim.uut.start.next = true;
-        self.sim.evaluate();
-        self.sim.rising_edge();
-        self.sim.uut.start.next = false;
+        self.start(key);
         // The key input is only read with `start`; change it to prove that.
         let inverted: Vec<u8> = key.iter().map(|b| !b).collect();
         drive(&mut self.sim.uut.key_in, &inverted);
@@ -56,6 +52,15 @@ impl HardwareKeyExpander {
             self.sim.rising_edge();
         }
         Err(format!("done never rose within {latency} cycles"))
+    }
+
+    /// One cycle with `start` high and `key` on `key_in`; the expansion then runs.
+    pub fn start(&mut self, key: &[u8]) {
+        drive(&mut self.sim.uut.key_in, key);
+        self.sim.uut.start.next = true;
+        self.sim.evaluate();
+        self.sim.rising_edge();
+        self.sim.uut.start.next = false;
     }
 
     /// The driver, for tests that need other sequences (restart, reset).

@@ -5,7 +5,7 @@
 //! cycle's `valid_out` and (when valid) `block_out` are checked at the promised latency.
 
 use crate::bytes::{drive, hex, sample_block};
-use crate::driver::{ClockedDriver, Clocked};
+use crate::driver::ClockedDriver;
 use mee_hdl::aes_pipeline::Direction;
 use mee_hdl::xts_cipher::XtsCipher;
 use mee_reference::key_schedule::decryption_key_form;
@@ -14,12 +14,6 @@ use mee_reference::{RoundRegisters, SboxStyle};
 use rand::{Rng, SeedableRng};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
-
-impl Clocked for XtsCipher {
-    fn clock_input(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-}
 
 /// One data unit to push through the datapath.
 #[derive(Clone, Debug)]

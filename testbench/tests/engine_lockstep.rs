@@ -5,7 +5,6 @@
 //! traffic.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters};
-use mee_testbench::dram_bfm::DramTiming;
 use mee_testbench::engine_bench::{run_engine, BenchSettings};
 use mee_testbench::seed::test_seed;
 use mee_testbench::stimulus::{random_traffic, TrafficShape};
@@ -19,14 +18,7 @@ fn run_random(name: &str, config: EngineConfig, serialize_key_commands: bool) {
     let seed = test_seed(name);
     let shape = TrafficShape { requests: requests(), asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
     let ops = random_traffic(&config, &shape, seed);
-    let settings = BenchSettings {
-        dram: DramTiming { latency: 18, stall: 0.15, burst: 0.003, response_gap: 0.1 },
-        response_stall: 0.15,
-        request_gap: 0.1,
-        serialize_key_commands,
-        seed,
-        ..Default::default()
-    };
+    let settings = BenchSettings::stalls_everywhere(seed, serialize_key_commands);
     let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
     let by_status: Vec<usize> = (0..4).map(|s| report.responses.iter().filter(|r| r.status == s).count()).collect();
     let key_status: Vec<usize> = (0..3).map(|s| report.key_responses.iter().filter(|r| r.status == s).count()).collect();
