@@ -4,12 +4,18 @@
 //! - [`export`]: Verilog export of the engine for a config, with a summary;
 //! - [`simulate`]: `mee simulate`, scenarios through the engine with a JSON report and VCD;
 //! - [`regress`]: `mee regress`, the long regression through the Verilated engine;
+//! - [`explore`]: `mee explore`, sweeps of configs measured in simulation, Yosys and nextpnr;
+//! - [`flow`]: running Yosys and nextpnr with time limits and logs;
+//! - [`place_route`]: nextpnr place and route for Fmax;
 //! - [`synth`]: the engine through Yosys per FPGA target;
 //! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
 //!   latency).
 
 pub mod dedupe;
+pub mod explore;
 pub mod export;
+pub mod flow;
+pub mod place_route;
 pub mod regress;
 pub mod reports;
 pub mod simulate;

