@@ -65,7 +65,6 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
         format!("nextpnr-ecp5: {}", tools.nextpnr_ecp5.as_deref().map(|n| tool_version(n, "--version")).unwrap_or_else(|| "missing".into())),
         format!("nextpnr-ice40: {}", tools.nextpnr_ice40.as_deref().map(|n| tool_version(n, "--version")).unwrap_or_else(|| "missing".into())),
     ];
-    let flow_text = toml::to_string(&sweep.flow).context("flow settings")?;
 
     let progress = MultiProgress::new();
     let overall = progress.add(ProgressBar::new(sweep.points.len() as u64));
@@ -89,6 +88,7 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
                     line.set_message(format!("{}: exporting", point.name));
                     let result = (|| -> Result<(Row, bool)> {
                         let verilog = crate::export::export_engine(&point.config).verilog;
+                        let flow_text = toml::to_string(&point.flow).context("flow settings")?;
                         let key = cache_key(&point.config.to_toml_string(), &verilog, &flow_text, &tool_versions);
                         let cache_file = cache.join(format!("{key}.json"));
                         if let Some(mut row) = std::fs::read_to_string(&cache_file).ok().and_then(|t| serde_json::from_str::<Row>(&t).ok()) {
@@ -96,7 +96,7 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
                             return Ok((row, true));
                         }
                         let folder = work.join(format!("{:03}-{}", index + 1, folder_name(&point.name)));
-                        let row = evaluate(point, &verilog, &sweep.flow, &tools, &folder, &|step| line.set_message(format!("{}: {step}", point.name)))?;
+                        let row = evaluate(point, &verilog, &tools, &folder, &|step| line.set_message(format!("{}: {step}", point.name)))?;
                         std::fs::write(&cache_file, serde_json::to_string_pretty(&row)?).with_context(|| format!("cannot write {}", cache_file.display()))?;
                         Ok((row, false))
                     })();

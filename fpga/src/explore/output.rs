@@ -38,6 +38,15 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
         flow.requests,
         flow.seed
     );
+    let own: Vec<String> = sweep
+        .points
+        .iter()
+        .filter(|p| p.flow != *flow)
+        .map(|p| format!("- {}: targets {}; place and route {}", p.name, p.flow.targets.join(", "), if p.flow.place_and_route { "on" } else { "off" }))
+        .collect();
+    if !own.is_empty() {
+        text += &format!("Configs with flow settings of their own:\n\n{}\n\n", own.join("\n"));
+    }
     text += &format!("Tools: {}.\n\n", exploration.tool_versions.join("; "));
     text += &format!(
         "{} configs in {:.0} s wall time ({} from the cache).\n\n",

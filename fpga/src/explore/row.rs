@@ -2,7 +2,7 @@
 //! through nextpnr. Every tool failure or timeout lands in the row's notes; a row is always
 //! produced.
 
-use super::sweep::{FlowSettings, SweepPoint};
+use super::sweep::SweepPoint;
 use crate::place_route::{place_and_route, Device};
 use crate::synth::{synthesize, Target};
 use anyhow::Result;
@@ -91,9 +91,10 @@ impl Row {
 
 /// Measures one config in `folder` (Verilog, logs and netlists stay there). `status` is told
 /// each step as it starts.
-pub fn evaluate(point: &SweepPoint, verilog: &str, flow: &FlowSettings, tools: &Tools, folder: &Path, status: &dyn Fn(&str)) -> Result<Row> {
+pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path, status: &dyn Fn(&str)) -> Result<Row> {
     let start = Instant::now();
     let config = &point.config;
+    let flow = &point.flow;
     let pipeline = &config.pipeline;
     let mut row = Row {
         config: point.name.clone(),

@@ -13,9 +13,10 @@
 //! [base]                        # engine config fields every config starts from
 //! pipeline = { sbox = "composite" }
 //!
-//! [[configs]]                   # explicit configs on top of base (optional `name`)
-//! name = "AES-256"
+//! [[configs]]                   # explicit configs on top of base (optional `name`, and
+//! name = "AES-256"              # `flow` settings of its own)
 //! key_bits = 256
+//! flow = { place_and_route = false }
 //!
 //! [sweep]                       # every combination, on top of base and of each config
 //! "pipeline.round_registers" = ["per_round", "per_two_rounds"]
@@ -97,12 +98,14 @@ pub struct SweepPoint {
     pub name: String,
     /// The validated config.
     pub config: EngineConfig,
+    /// How it is measured: the sweep's `[flow]` with the config's own `flow` on top.
+    pub flow: FlowSettings,
 }
 
 /// An expanded sweep.
 #[derive(Clone, Debug)]
 pub struct Sweep {
-    /// How to measure.
+    /// How to measure (each point may override parts: [`SweepPoint::flow`]).
     pub flow: FlowSettings,
     /// What to measure, in file order (ranges vary fastest in the last knob).
     pub points: Vec<SweepPoint>,
@@ -123,14 +126,11 @@ impl Sweep {
     /// Parses and expands a sweep, validating every config before anything runs.
     pub fn parse(text: &str) -> Result<Sweep> {
         let file: SweepFile = toml::from_str(text).map_err(|e| anyhow!("{}", e.to_string().trim_end()))?;
-        file.flow.targets()?;
-        if file.flow.requests == 0 || file.flow.timeout_seconds == 0 || !(file.flow.target_mhz > 0.0) {
-            bail!("flow: requests, timeout_seconds and target_mhz must be positive");
-        }
+        check_flow(&file.flow).context("flow")?;
         let knobs = file.sweep.iter().map(|(knob, values)| Ok((knob.clone(), knob_values(knob, values)?))).collect::<Result<Vec<_>>>()?;
         let combinations: usize = knobs.iter().map(|(_, v)| v.len()).product();
-        let starts: Vec<(Option<String>, Table)> = if file.configs.is_empty() {
-            vec![(None, file.base.clone())]
+        let starts: Vec<(Option<String>, Table, FlowSettings)> = if file.configs.is_empty() {
+            vec![(None, file.base.clone(), file.flow.clone())]
         } else {
             file.configs
                 .iter()
@@ -143,8 +143,19 @@ impl Sweep {
                         Some(other) => bail!("configs[{i}].name: expected a string, found {other}"),
                         None => format!("config {}", i + 1),
                     };
+                    let flow = match overlay.remove("flow") {
+                        None => file.flow.clone(),
+                        Some(Value::Table(own)) => {
+                            let mut flow = Table::try_from(&file.flow)?;
+                            merge(&mut flow, &own);
+                            let flow: FlowSettings = flow.try_into().map_err(|e| anyhow!("configs[{i}].flow: {}", e.to_string().trim_end()))?;
+                            check_flow(&flow).with_context(|| format!("configs[{i}].flow"))?;
+                            flow
+                        }
+                        Some(other) => bail!("configs[{i}].flow: expected a table, found {other}"),
+                    };
                     merge(&mut config, &overlay);
-                    Ok((Some(name), config))
+                    Ok((Some(name), config, flow))
                 })
                 .collect::<Result<_>>()?
         };
@@ -152,7 +163,7 @@ impl Sweep {
             bail!("the sweep expands to {} configs; at most {MAX_CONFIGS} are allowed", starts.len() * combinations);
         }
         let mut points = Vec::new();
-        for (name, start) in &starts {
+        for (name, start, flow) in &starts {
             for combination in 0..combinations {
                 let mut table = start.clone();
                 let mut labels = Vec::new();
@@ -174,7 +185,7 @@ impl Sweep {
                     (None, true) => "base".to_string(),
                 };
                 let config = EngineConfig::from_toml_str(&table.to_string()).map_err(|e| anyhow!("config {label:?}: {e}"))?;
-                points.push(SweepPoint { name: label, config });
+                points.push(SweepPoint { name: label, config, flow: flow.clone() });
             }
         }
         let mut names: Vec<&str> = points.iter().map(|p| p.name.as_str()).collect();
@@ -184,6 +195,15 @@ impl Sweep {
         }
         Ok(Sweep { flow: file.flow, points })
     }
+}
+
+/// Refuses flow settings that cannot run.
+fn check_flow(flow: &FlowSettings) -> Result<()> {
+    flow.targets()?;
+    if flow.requests == 0 || flow.timeout_seconds == 0 || !(flow.target_mhz > 0.0) {
+        bail!("requests, timeout_seconds and target_mhz must be positive");
+    }
+    Ok(())
 }
 
 /// The values of one swept knob: a non-empty list, or an integer range
@@ -280,6 +300,7 @@ mod tests {
             pipeline = { sbox = "composite" }
             [[configs]]
             name = "small"
+            flow = { place_and_route = false }
             num_asids = 4
             asid_bits = 2
             [[configs]]
@@ -298,6 +319,8 @@ mod tests {
         assert_eq!(last.name, "config 2, round_registers=per_two_rounds, read_queue_depth=64");
         assert_eq!((last.config.key_bits, last.config.pipeline.round_registers, last.config.pipeline.read_queue_depth), (256, RoundRegisters::PerTwoRounds, 64));
         assert_eq!(sweep.flow.targets, vec!["ecp5".to_string()]);
+        assert!(!first.flow.place_and_route && first.flow.targets == sweep.flow.targets, "a config's own flow on top of the sweep's");
+        assert!(last.flow.place_and_route);
     }
 
     #[test]
@@ -308,6 +331,8 @@ mod tests {
         assert!(error("[sweep]\nkey_bits = { from = 300, to = 100 }").contains("larger"));
         assert!(error("[flow]\ntargets = [\"gowin\"]").contains("gowin"));
         assert!(error("[flow]\ntarget = 3").contains("target"));
+        assert!(error("[[configs]]\nflow = { requests = 0 }").contains("configs[0].flow"));
+        assert!(error("[[configs]]\nflow = { route = true }").contains("route"));
         assert!(error("[sweep]\n\"pipeline.read_queue_depth\" = { from = 2, to = 100000 }").contains("at most"));
         assert!(error("[[configs]]\nname = \"a\"\n[[configs]]\nname = \"a\"").contains("named \"a\""));
     }
