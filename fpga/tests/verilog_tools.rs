@@ -93,8 +93,8 @@ fn yosys_maps_every_config_for_ecp5_and_xilinx_and_the_small_one_for_ice40() {
         }
     }
     // Two Yosys runs at a time (one per core): about 7 minutes in all.
+    let queue = std::sync::Mutex::new(runs.into_iter());
     let failures: Vec<String> = std::thread::scope(|scope| {
-        let queue = std::sync::Mutex::new(runs.into_iter());
         let workers: Vec<_> = (0..2)
             .map(|_| {
                 scope.spawn(|| {
