@@ -3,19 +3,8 @@
 //! CSV, a Markdown table and an SVG plot; a rerun comes from the cache; a bad sweep is refused
 //! with the knob named and nothing written.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn work(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn mee(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mee")).args(args).output().expect("run mee")
-}
+mod common;
+use common::{mee, work};
 
 const SMALL_SWEEP: &str = r#"
 [flow]

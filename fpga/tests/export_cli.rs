@@ -2,19 +2,8 @@
 //! DESIGN.md, byte-identical output for the same config, and a bad config refused with a
 //! message naming the key and nothing written.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn work(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn mee(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_mee")).args(args).output().expect("run mee")
-}
+mod common;
+use common::{mee, work};
 
 #[test]
 fn export_writes_the_engine_with_the_design_ports() {

@@ -2,19 +2,11 @@
 //! against block-level XTS from the reference model, a VCD, malformed scenarios named by line,
 //! and a failed `expect` exiting 1 after writing the report.
 
+mod common;
+use common::{mee, work};
+
 use mee_reference::xts::{decrypt_block, encrypt_block, KeyPair};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn work(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn mee(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mee")).args(args).output().expect("run mee")
-}
+use std::path::Path;
 
 fn example() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scenario.toml").display().to_string()

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use sweep::Sweep;
+use sweep::{Sweep, SweepPoint};
 
 /// Bumped when the meaning of a cached row changes.
 const CACHE_FORMAT: &str = "mee-explore-row-1";
@@ -86,20 +86,9 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
                         break;
                     }
                     line.set_message(format!("{}: exporting", point.name));
-                    let result = (|| -> Result<(Row, bool)> {
-                        let verilog = crate::export::export_engine(&point.config).verilog;
-                        let flow_text = toml::to_string(&point.flow).context("flow settings")?;
-                        let key = cache_key(&point.config.to_toml_string(), &verilog, &flow_text, &tool_versions);
-                        let cache_file = cache.join(format!("{key}.json"));
-                        if let Some(mut row) = std::fs::read_to_string(&cache_file).ok().and_then(|t| serde_json::from_str::<Row>(&t).ok()) {
-                            row.config = point.name.clone();
-                            return Ok((row, true));
-                        }
-                        let folder = work.join(format!("{:03}-{}", index + 1, folder_name(&point.name)));
-                        let row = evaluate(point, &verilog, &tools, &folder, &|step| line.set_message(format!("{}: {step}", point.name)))?;
-                        std::fs::write(&cache_file, serde_json::to_string_pretty(&row)?).with_context(|| format!("cannot write {}", cache_file.display()))?;
-                        Ok((row, false))
-                    })();
+                    let status = |step: &str| line.set_message(format!("{}: {step}", point.name));
+                    let folder = work.join(format!("{:03}-{}", index + 1, folder_name(&point.name)));
+                    let result = cached_or_measured(point, &tools, &tool_versions, &cache, &folder, &status);
                     match result {
                         Ok((row, from_cache)) => {
                             let state = if from_cache {
@@ -134,6 +123,22 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     let rows: Vec<Row> = rows.into_inner().map_err(|_| anyhow::anyhow!("a sweep worker panicked"))?.into_iter().flatten().collect();
     anyhow::ensure!(rows.len() == sweep.points.len(), "a sweep worker stopped early ({} of {} rows)", rows.len(), sweep.points.len());
     Ok(Exploration { rows, cached: cached.into_inner(), tool_versions, seconds: start.elapsed().as_secs_f64() })
+}
+
+/// The row of one config: from the cache when its key is there, else measured in `folder` and
+/// then cached. The flag says whether it came from the cache.
+fn cached_or_measured(point: &SweepPoint, tools: &Tools, tool_versions: &[String], cache: &Path, folder: &Path, status: &dyn Fn(&str)) -> Result<(Row, bool)> {
+    let verilog = crate::export::export_engine(&point.config).verilog;
+    let flow_text = toml::to_string(&point.flow).context("flow settings")?;
+    let key = cache_key(&point.config.to_toml_string(), &verilog, &flow_text, tool_versions);
+    let cache_file = cache.join(format!("{key}.json"));
+    if let Some(mut row) = std::fs::read_to_string(&cache_file).ok().and_then(|t| serde_json::from_str::<Row>(&t).ok()) {
+        row.config = point.name.clone();
+        return Ok((row, true));
+    }
+    let row = evaluate(point, &verilog, tools, folder, status)?;
+    std::fs::write(&cache_file, serde_json::to_string_pretty(&row)?).with_context(|| format!("cannot write {}", cache_file.display()))?;
+    Ok((row, false))
 }
 
 /// The cache key of one row: SHA-256 over everything its figures depend on.
