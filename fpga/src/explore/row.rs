@@ -90,7 +90,8 @@ impl Row {
 }
 
 /// Measures one config in `folder` (Verilog, logs and netlists stay there). `status` is told
-/// each step as it starts.
+/// each step as it starts. A failing, missing or timed-out tool and a failing simulation are
+/// notes in the row; only an unwritable `folder` is an error.
 pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path, status: &dyn Fn(&str)) -> Result<Row> {
     let start = Instant::now();
     let config = &point.config;
@@ -111,14 +112,16 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
 
     status("simulating");
     let dram_latency = config.tweak_latency() as u64;
-    match mee_testbench::engine_metrics::measure(config, flow.requests, dram_latency, flow.seed) {
-        Ok(m) => {
+    let measured = std::panic::catch_unwind(|| mee_testbench::engine_metrics::measure(config, flow.requests, dram_latency, flow.seed));
+    match measured.map_err(|_| "the simulation panicked".to_string()) {
+        Ok(Ok(m)) => {
             row.read_latency_cycles = Some(m.read_added_latency.1);
             row.write_latency_cycles = Some(m.write_latency.1);
             row.read_blocks_per_cycle = Some(m.reads_only);
             row.write_blocks_per_cycle = Some(m.writes_only);
         }
-        Err(failure) => row.note(format!("simulation: {failure}")),
+        Ok(Err(failure)) => row.note(format!("simulation: {failure}")),
+        Err(panic) => row.note(format!("simulation: {panic}")),
     }
 
     let targets = flow.targets()?;
@@ -140,8 +143,8 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
         }
         status(&format!("Yosys {}", target.name()));
         let wants_netlist = flow.place_and_route && target != Target::Xilinx;
-        let synthesis = synthesize(yosys, folder, top, target, wants_netlist, timeout)?;
-        match synthesis.result() {
+        let synthesis = synthesize(yosys, folder, top, target, wants_netlist, timeout).map_err(|e| format!("{e:#}"));
+        match synthesis.and_then(|s| s.result()) {
             Ok((luts, ffs, brams)) => {
                 let (l, f, b) = match target {
                     Target::Ecp5 => (&mut row.ecp5_lut4, &mut row.ecp5_ff, &mut row.ecp5_dp16kd),
@@ -168,7 +171,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             Some(_) if luts > device.luts() => row.note(format!("does not fit {}: {luts} LUT4 > {}", device.name(), device.luts())),
             Some(nextpnr) => {
                 status(&format!("nextpnr {}", device.name()));
-                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout)?.result() {
+                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
                     Ok(mhz) => row.ecp5_fmax_mhz = Some(mhz),
                     Err(why) => row.note(format!("{}: {why}", device.name())),
                 }
@@ -183,7 +186,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             (Some(nextpnr), Some(device)) => {
                 status(&format!("nextpnr {}", device.name()));
                 row.ice40_device = Some(device.name().to_string());
-                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout)?.result() {
+                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
                     Ok(mhz) => row.ice40_fmax_mhz = Some(mhz),
                     Err(why) => row.note(format!("{}: {why}", device.name())),
                 }
@@ -201,4 +204,27 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
     }
     row.seconds = start.elapsed().as_secs_f64();
     Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{evaluate, Tools};
+    use crate::explore::sweep::Sweep;
+
+    #[test]
+    fn a_failing_tool_is_a_note_in_the_row_and_the_other_figures_stay() {
+        let sweep = Sweep::parse(
+            "[flow]\ntargets = [\"ecp5\", \"xilinx\"]\nrequests = 30\n[base]\nnum_asids = 2\nasid_bits = 1\naddr_bits = 16\npipeline = { round_registers = \"per_two_rounds\" }\n",
+        )
+        .unwrap();
+        // `false` stands in for a Yosys that fails on every run.
+        let tools = Tools { yosys: Some("false".into()), nextpnr_ecp5: None, nextpnr_ice40: None };
+        let folder = std::env::temp_dir().join(format!("mee-row-{}", std::process::id()));
+        let point = &sweep.points[0];
+        let row = evaluate(point, "module m; endmodule\n", &tools, &folder, &|_| {}).unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert!(row.read_blocks_per_cycle.is_some() && row.write_latency_cycles.is_some(), "{row:?}");
+        assert!(row.ecp5_lut4.is_none() && row.xilinx_lut.is_none() && row.ecp5_fmax_mhz.is_none(), "{row:?}");
+        assert!(row.notes.contains("ecp5: Yosys") && row.notes.contains("xilinx: Yosys"), "{}", row.notes);
+    }
 }
