@@ -72,17 +72,6 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
 
 pub use crate::flow::find_yosys;
 
-#[cfg(test)]
-mod tests {
-    use super::parse_ecp5_stat;
-
-    #[test]
-    fn stat_parser_takes_the_first_block_only() {
-        let log = "3. Printing statistics.\n\n=== top ===\n      370 cells\n    17813   LUT4\n     1853   PFUMX\n     2442   TRELLIS_FF\n       10   TRELLIS_FF_X\n\n=== design hierarchy ===\n    17813   LUT4\n     2442   TRELLIS_FF\n";
-        assert_eq!(parse_ecp5_stat(log), Some((17813, 2452)));
-        assert_eq!(parse_ecp5_stat("ABC: Error\n"), None);
-    }
-}
 
 /// Prints the engine's throughput and latency figures, measured in lock-step simulation, for
 /// the given config or, without one, a spread of configs: the microarchitecture goals of the
@@ -158,4 +147,16 @@ pub fn engine_simulation_speed(config: &EngineConfig, requests: usize, seed: u64
     println!("| Verilator 5, time inside eval() only (no text I/O of the ports) | {} | {:.0} |", lines.len(), lines.len() as f64 / eval_seconds.max(1e-9));
     println!("\nVerilator build: {built:.0} s (0 when reused). Config: `{}`.", config.top_name);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ecp5_stat;
+
+    #[test]
+    fn stat_parser_takes_the_first_block_only() {
+        let log = "3. Printing statistics.\n\n=== top ===\n      370 cells\n    17813   LUT4\n     1853   PFUMX\n     2442   TRELLIS_FF\n       10   TRELLIS_FF_X\n\n=== design hierarchy ===\n    17813   LUT4\n     2442   TRELLIS_FF\n";
+        assert_eq!(parse_ecp5_stat(log), Some((17813, 2452)));
+        assert_eq!(parse_ecp5_stat("ABC: Error\n"), None);
+    }
 }

@@ -200,7 +200,7 @@ impl Sweep {
 /// Refuses flow settings that cannot run.
 fn check_flow(flow: &FlowSettings) -> Result<()> {
     flow.targets()?;
-    if flow.requests == 0 || flow.timeout_seconds == 0 || !(flow.target_mhz > 0.0) {
+    if flow.requests == 0 || flow.timeout_seconds == 0 || flow.target_mhz.is_nan() || flow.target_mhz <= 0.0 {
         bail!("requests, timeout_seconds and target_mhz must be positive");
     }
     Ok(())
