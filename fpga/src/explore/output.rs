@@ -104,63 +104,90 @@ fn colour(sbox: &str) -> RGBColor {
     }
 }
 
-/// An SVG plot of ECP5 LUT4 (x) against throughput (y: the slower direction's Gbit/s at the
-/// LFE5U-85F Fmax when any row has one, else blocks per cycle), one point per config, coloured
-/// by S-box style and labelled with the config's name.
+/// Which throughput a plot panel shows.
+#[derive(Clone, Copy)]
+enum Throughput {
+    /// The slower direction's blocks per cycle, measured in simulation (every config).
+    BlocksPerCycle,
+    /// The slower direction's Gbit/s at the LFE5U-85F Fmax (placed configs only).
+    GbitPerSecond,
+}
+
+impl Throughput {
+    fn of(self, row: &Row) -> Option<f64> {
+        match self {
+            Throughput::BlocksPerCycle => Some(row.read_blocks_per_cycle?.min(row.write_blocks_per_cycle?)),
+            Throughput::GbitPerSecond => Some(row.read_gbit_s?.min(row.write_gbit_s?)),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Throughput::BlocksPerCycle => "blocks per cycle (slower direction, simulated)",
+            Throughput::GbitPerSecond => "Gbit/s (slower direction) at LFE5U-85F Fmax",
+        }
+    }
+}
+
+/// An SVG plot of ECP5 LUT4 (x) against throughput, one point per config, coloured by S-box
+/// style and labelled with the config's name: blocks per cycle for every config and, beside
+/// it when any config was placed and routed, Gbit/s for those.
 pub fn svg(rows: &[Row]) -> Result<String> {
-    let with_fmax = rows.iter().any(|r| r.read_gbit_s.is_some());
-    let points: Vec<(&Row, f64, f64)> = rows
-        .iter()
-        .filter_map(|r| {
-            let luts = r.ecp5_lut4? as f64;
-            let y = if with_fmax { r.read_gbit_s?.min(r.write_gbit_s?) } else { r.read_blocks_per_cycle?.min(r.write_blocks_per_cycle?) };
-            Some((r, luts, y))
-        })
-        .collect();
-    let x_max = points.iter().map(|p| p.1).fold(1000.0, f64::max) * 1.15;
-    let y_max = points.iter().map(|p| p.2).fold(if with_fmax { 1.0 } else { 1.2 }, f64::max) * 1.15;
-    let y_label = if with_fmax { "Gbit/s per direction (slower one) at LFE5U-85F Fmax" } else { "blocks per cycle (slower direction)" };
+    let placed = rows.iter().any(|r| Throughput::GbitPerSecond.of(r).is_some());
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (900, 600)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, (if placed { 1400 } else { 900 }, 600)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("plot: {e}"))?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption("mee explore: area against throughput", ("sans-serif", 22))
-            .margin(20)
-            .x_label_area_size(45)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0.0..x_max, 0.0..y_max)
-            .map_err(|e| anyhow!("plot: {e}"))?;
-        chart
-            .configure_mesh()
-            .x_desc("ECP5 LUT4 (Yosys synth_ecp5)")
-            .y_desc(y_label)
-            .draw()
-            .map_err(|e| anyhow!("plot: {e}"))?;
-        let mut styles: Vec<&str> = points.iter().map(|p| p.0.sbox.as_str()).collect();
-        styles.sort_unstable();
-        styles.dedup();
-        for style in styles {
-            let colour = colour(style);
-            chart
-                .draw_series(points.iter().filter(|p| p.0.sbox == style).map(|p| Circle::new((p.1, p.2), 6, colour.filled())))
-                .map_err(|e| anyhow!("plot: {e}"))?
-                .label(format!("S-box: {style}"))
-                .legend(move |(x, y)| Circle::new((x, y), 5, colour.filled()));
+        let root = root.titled("mee explore: area against throughput", ("sans-serif", 22)).map_err(|e| anyhow!("plot: {e}"))?;
+        if placed {
+            let (left, right) = root.split_horizontally(700);
+            panel(&left, rows, Throughput::BlocksPerCycle)?;
+            panel(&right, rows, Throughput::GbitPerSecond)?;
+        } else {
+            panel(&root, rows, Throughput::BlocksPerCycle)?;
         }
-        chart
-            .draw_series(points.iter().map(|p| Text::new(p.0.config.clone(), (p.1, p.2), ("sans-serif", 12).into_font().color(&BLACK))))
-            .map_err(|e| anyhow!("plot: {e}"))?;
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(|e| anyhow!("plot: {e}"))?;
         root.present().map_err(|e| anyhow!("plot: {e}"))?;
     }
     Ok(text)
+}
+
+/// One panel of [`svg`].
+fn panel(area: &DrawingArea<SVGBackend, plotters::coord::Shift>, rows: &[Row], throughput: Throughput) -> Result<()> {
+    let points: Vec<(&Row, f64, f64)> = rows.iter().filter_map(|r| Some((r, r.ecp5_lut4? as f64, throughput.of(r)?))).collect();
+    let x_max = points.iter().map(|p| p.1).fold(1000.0, f64::max) * 1.15;
+    let y_max = points.iter().map(|p| p.2).fold(1.0, f64::max) * 1.25;
+    let mut chart = ChartBuilder::on(area)
+        .margin(20)
+        .x_label_area_size(45)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .map_err(|e| anyhow!("plot: {e}"))?;
+    chart.configure_mesh().x_desc("ECP5 LUT4 (Yosys synth_ecp5)").y_desc(throughput.label()).draw().map_err(|e| anyhow!("plot: {e}"))?;
+    let mut styles: Vec<&str> = points.iter().map(|p| p.0.sbox.as_str()).collect();
+    styles.sort_unstable();
+    styles.dedup();
+    for style in styles {
+        let colour = colour(style);
+        chart
+            .draw_series(points.iter().filter(|p| p.0.sbox == style).map(|p| Circle::new((p.1, p.2), 6, colour.filled())))
+            .map_err(|e| anyhow!("plot: {e}"))?
+            .label(format!("S-box: {style}"))
+            .legend(move |(x, y)| Circle::new((x, y), 5, colour.filled()));
+    }
+    // Names stacked above their points, so configs of equal throughput stay readable.
+    chart
+        .draw_series(points.iter().enumerate().map(|(i, p)| {
+            EmptyElement::at((p.1, p.2)) + Text::new(p.0.config.clone(), (6, -10 - 13 * (i as i32 % 6)), ("sans-serif", 11).into_font().color(&BLACK))
+        }))
+        .map_err(|e| anyhow!("plot: {e}"))?;
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| anyhow!("plot: {e}"))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -194,11 +221,14 @@ mod tests {
 
     #[test]
     fn the_plot_has_one_point_per_measured_config_and_a_legend_per_style() {
-        let text = svg(&[row("a", "table", 100, Some(20.0)), row("b", "composite", 50, Some(10.0)), row("c", "composite", 70, Some(12.0))]).unwrap();
+        // Two placed configs and one not: blocks per cycle for all three, Gbit/s for two.
+        let text = svg(&[row("a", "table", 100, Some(20.0)), row("b", "composite", 50, Some(10.0)), row("c", "composite", 70, None)]).unwrap();
         assert!(text.starts_with("<svg"), "{}", &text[..50.min(text.len())]);
-        assert_eq!(text.matches("<circle").count(), 3 + 2, "three points and two legend marks");
+        assert_eq!(text.matches("<circle").count(), (3 + 2) + (2 + 2), "points and two legend marks per panel");
         assert!(text.contains("S-box: table") && text.contains("S-box: composite") && text.contains("\nb\n"));
-        assert!(text.contains("Gbit/s"));
-        assert!(svg(&[row("a", "table", 100, None)]).unwrap().contains("blocks per cycle"));
+        assert!(text.contains("Gbit/s") && text.contains("blocks per cycle"));
+        let unplaced = svg(&[row("a", "table", 100, None)]).unwrap();
+        assert!(unplaced.contains("blocks per cycle") && !unplaced.contains("Gbit/s"));
+        assert_eq!(unplaced.matches("<circle").count(), 1 + 1);
     }
 }
