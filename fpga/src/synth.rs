@@ -33,16 +33,6 @@ impl Target {
         }
     }
 
-    /// The LUT capacity of the device the target's figures are compared with: LFE5U-85F,
-    /// Xilinx XC7A100T, iCE40 HX8K.
-    pub fn device_luts(self) -> u64 {
-        match self {
-            Target::Ecp5 => 83_640,
-            Target::Xilinx => 63_400,
-            Target::Ice40 => 7_680,
-        }
-    }
-
     /// The Yosys script: the S-box and MixColumns modules are kept as separate modules while
     /// the rest is flattened and mapped (each distinct S-box is mapped once instead of once per
     /// instance: about 5x faster than a flat run for 2% more LUTs), then everything is flattened

