@@ -2,13 +2,20 @@
 //! with a parallel compare that tells whether a read address matches any of them (a
 //! read-after-write hazard).
 //!
-//! A leaf primitive: Rust model (`VecDeque<u64>`) and hand-written Verilog (a ring of
-//! address registers, one occupied bit and one comparator per entry), checked against each
-//! other under Icarus Verilog.
+//! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
+//! Verilog (a ring of address registers with one occupied bit, one match flag and one
+//! comparator per entry), checked against each other under Icarus Verilog.
 //!
-//! Timing: `hit`, `count` and `oldest` are combinational from the held entries and `query`. On a rising
-//! edge `pop` removes the oldest entry (when there is one) and `push` appends `push_address`
-//! (dropped when the tracker is full and nothing leaves). A synchronous `reset` empties it.
+//! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
+//! `query_load` is high every entry held after that edge (the ones kept and the one pushed)
+//! records whether it equals `query`; an entry pushed at an edge without `query_load` records
+//! no match. `hit` is high while an entry that recorded a match is still held. The engine loads
+//! the query with the request it accepts into stage A and pushes only when stage A hands a
+//! write on, so while stage A holds a request `hit` tells whether its address is pending.
+//!
+//! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
+//! removes the oldest entry (when there is one) and `push` appends `push_address` (dropped when
+//! the tracker is full and nothing leaves). A synchronous `reset` empties it.
 
 use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
@@ -19,7 +26,8 @@ use std::fmt::Write;
 #[derive(Clone, Debug, Default)]
 pub struct TrackerModel {
     depth: usize,
-    entries: VecDeque<u64>,
+    /// Held addresses, oldest first, each with its match flag.
+    entries: VecDeque<(u64, bool)>,
 }
 
 /// See the module documentation.
@@ -35,9 +43,11 @@ pub struct AddressTracker {
     pub push_address: Signal<In, Bits<64>>,
     /// Remove the oldest entry at this edge.
     pub pop: Signal<In, Bit>,
-    /// The address to look for.
+    /// The address to look for, taken at edges where `query_load` is high.
     pub query: Signal<In, Bits<64>>,
-    /// `query` equals a held address.
+    /// Compare `query` with the entries held after this edge.
+    pub query_load: Signal<In, Bit>,
+    /// An entry that matched the last loaded query is still held.
     pub hit: Signal<Out, Bit>,
     /// Entries held.
     pub count: Signal<Out, Bits<16>>,
@@ -56,6 +66,7 @@ impl AddressTracker {
             push_address: Default::default(),
             pop: Default::default(),
             query: Default::default(),
+            query_load: Default::default(),
             hit: Default::default(),
             count: Default::default(),
             oldest: Default::default(),
@@ -69,22 +80,23 @@ impl AddressTracker {
         let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
         let last = depth - 1;
         let mut v = String::new();
-        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
+        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;\nreg [{last}:0] matched;");
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
         let _ = writeln!(v, "wire leaving = pop & (stored != 16'd0);");
         let _ = writeln!(v, "wire storing = push & ((stored != 16'd{depth}) | leaving);");
-        let _ = writeln!(v, "integer i;\nreg found;");
+        let _ = writeln!(v, "integer i;");
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n    end else begin\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\n    matched = 0;\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n        matched <= 0;\n    end else begin\n\
+             \x20       if (query_load)\n            for (i = 0; i < {depth}; i = i + 1)\n                matched[i] <= addresses[i] == query;\n\
              \x20       if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
-             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            matched[tail] <= query_load & (push_address == query);\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend"
         );
         let _ = writeln!(
             v,
-            "always @(*) begin\n    found = 1'b0;\n    for (i = 0; i < {depth}; i = i + 1)\n        if (occupied[i] && addresses[i] == query)\n            found = 1'b1;\n    hit = found;\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
+            "always @(*) begin\n    hit = |(occupied & matched);\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
         );
         v
     }
@@ -101,15 +113,22 @@ impl Logic for AddressTracker {
                 if leaving {
                     model.entries.pop_front();
                 }
+                let load = self.query_load.val();
+                let query = self.query.val().to_u64();
+                if load {
+                    for entry in model.entries.iter_mut() {
+                        entry.1 = entry.0 == query;
+                    }
+                }
                 if self.push.val() && model.entries.len() < model.depth {
-                    model.entries.push_back(self.push_address.val().to_u64());
+                    let address = self.push_address.val().to_u64();
+                    model.entries.push_back((address, load && address == query));
                 }
             }
         }
-        let query = self.query.val().to_u64();
-        self.hit.next = model.entries.iter().any(|&a| a == query);
+        self.hit.next = model.entries.iter().any(|e| e.1);
         self.count.next = Bits::<16>::from(LiteralType::from(model.entries.len() as u64));
-        self.oldest.next = Bits::<64>::from(LiteralType::from(model.entries.front().copied().unwrap_or(0)));
+        self.oldest.next = Bits::<64>::from(LiteralType::from(model.entries.front().map_or(0, |e| e.0)));
     }
 
     fn connect(&mut self) {

@@ -11,9 +11,12 @@
 //! DRAM rsp ─▶ read register ─▶ AES decrypt ─▶ ⊕T ─▶ read data queue ─▶ core rsp ◀─ tickets
 //! ```
 //!
-//! - **Stage A** holds one accepted request. The key table's lookup port is read at the
-//!   accepting edge, so stage A sees the slot's valid bit and keys and decides the status:
-//!   misaligned (3) before ASID out of range (2) before no key for an encrypted access (1).
+//! - **Stage A** holds one accepted request. Everything it decides from is loaded at the
+//!   accepting edge, straight from the request port, so that no path runs from `accept` back
+//!   through stage A's own decisions: the key table's lookup port (valid bit and keys), the
+//!   ASID range check, and the pending-write tracker's compare of the address (see
+//!   [`AddressTracker`]). Stage A decides the status: misaligned (3) before ASID out of range
+//!   (2) before no key for an encrypted access (1).
 //!   Stage A hands the request on when a ticket is free and: error → nothing more; read → the
 //!   DRAM read is sent this cycle (reads have priority on the DRAM request channel, a read never
 //!   passes a pending write to the same address, and at most `read_queue_depth` reads are
@@ -133,6 +136,7 @@ pub struct EngineCore {
     a_addr: DFF<Bits<64>>,
     a_asid: DFF<Bits<16>>,
     a_encrypted: DFF<Bit>,
+    a_asid_bad: DFF<Bit>,
     a_wdata: [DFF<Bits<8>>; 16],
     reads_outstanding: DFF<Bits<16>>,
     dram_write_waiting: DFF<Bit>,
@@ -226,6 +230,7 @@ impl EngineCore {
             a_addr: Default::default(),
             a_asid: Default::default(),
             a_encrypted: Default::default(),
+            a_asid_bad: Default::default(),
             a_wdata: Default::default(),
             reads_outstanding: Default::default(),
             dram_write_waiting: Default::default(),
@@ -293,6 +298,7 @@ impl Logic for EngineCore {
         self.a_addr.clock.next = self.clock.val();
         self.a_asid.clock.next = self.clock.val();
         self.a_encrypted.clock.next = self.clock.val();
+        self.a_asid_bad.clock.next = self.clock.val();
         for k in 0..16 {
             self.a_wdata[k].clock.next = self.clock.val();
         }
@@ -320,7 +326,7 @@ impl Logic for EngineCore {
         if self.a_encrypted.q.val() & !self.keys.lookup_valid.val() {
             self.a_status.next = bits::<2>(1);
         }
-        if self.a_asid.q.val() >= self.slot_count.val() {
+        if self.a_asid_bad.q.val() {
             self.a_status.next = bits::<2>(2);
         }
         if self.a_addr.q.val().get_bits::<4>(0) != 0 {
@@ -330,7 +336,6 @@ impl Logic for EngineCore {
         self.passes_checks.next = self.a_valid.q.val() & self.a_ok.val();
 
         // DRAM request channel: a read from stage A first, else the oldest pending write.
-        self.tracker.query.next = self.a_addr.q.val();
         self.read_issue.next = self.passes_checks.val()
             & !self.a_write.q.val()
             & !self.tracker.hit.val()
@@ -376,20 +381,26 @@ impl Logic for EngineCore {
         self.a_addr.d.next = self.a_addr.q.val();
         self.a_asid.d.next = self.a_asid.q.val();
         self.a_encrypted.d.next = self.a_encrypted.q.val();
+        self.a_asid_bad.d.next = self.a_asid_bad.q.val();
         for k in 0..16 {
             self.a_wdata[k].d.next = self.a_wdata[k].q.val();
         }
-        self.keys.lookup_slot.next = self.a_asid.q.val();
+        // Decided a cycle ahead, from the request port: the key lookup, the ASID range check
+        // and the pending-write compare, all loaded into stage A with the request.
+        self.keys.lookup_slot.next = self.core_req_asid.val();
+        self.keys.lookup_enable.next = self.accept.val();
+        self.tracker.query.next = self.core_req_addr.val();
+        self.tracker.query_load.next = self.accept.val();
         if self.accept.val() {
             self.a_valid.d.next = true;
             self.a_write.d.next = self.core_req_write.val();
             self.a_addr.d.next = self.core_req_addr.val();
             self.a_asid.d.next = self.core_req_asid.val();
             self.a_encrypted.d.next = self.core_req_encrypted.val();
+            self.a_asid_bad.d.next = self.core_req_asid.val() >= self.slot_count.val();
             for k in 0..16 {
                 self.a_wdata[k].d.next = self.core_req_wdata[k].val();
             }
-            self.keys.lookup_slot.next = self.core_req_asid.val();
         }
         self.tracker.push.next = self.a_fire.val() & self.passes_checks.val() & self.a_write.q.val();
         self.tracker.push_address.next = self.a_addr.q.val();
@@ -549,6 +560,7 @@ impl Logic for EngineCore {
             self.a_addr.d.next = bits::<64>(0);
             self.a_asid.d.next = bits::<16>(0);
             self.a_encrypted.d.next = false;
+            self.a_asid_bad.d.next = false;
             for k in 0..16 {
                 self.a_wdata[k].d.next = bits::<8>(0);
             }

@@ -9,7 +9,9 @@
 //!   block RAM; reset clears the valid bits and the read registers' range flags, not the memory.
 //!
 //! Timing: a read port shows, in the cycle after an edge, the slot its address named at that
-//! edge (read before write). Addresses at or above `slots` read as an invalid, all-zero slot
+//! edge (read before write). The lookup port reads only at edges where `lookup_enable` is high
+//! and holds its output otherwise (the engine reads it once, when it accepts a request, so the
+//! read address comes straight from the core's request port). Addresses at or above `slots` read as an invalid, all-zero slot
 //! and writes to them are ignored. Outputs are zero in the cycle after a reset edge.
 //!
 //! Keys leave only through `lookup_key*` and `decrypt_key`, which the engine wires to the
@@ -62,6 +64,8 @@ pub struct KeyStore {
     pub write_key2: Vec<Signal<In, Bits<8>>>,
     /// Lookup port address.
     pub lookup_slot: Signal<In, Bits<16>>,
+    /// Read the lookup port at this edge (else it holds).
+    pub lookup_enable: Signal<In, Bit>,
     /// Valid bit of the slot looked up.
     pub lookup_valid: Signal<Out, Bit>,
     /// Data key of the slot looked up.
@@ -95,6 +99,7 @@ impl KeyStore {
             write_key1_decrypt: defaults(key_bytes),
             write_key2: defaults(key_bytes),
             lookup_slot: Default::default(),
+            lookup_enable: Default::default(),
             lookup_valid: Default::default(),
             lookup_key1: defaults(key_bytes),
             lookup_key2: defaults(key_bytes),
@@ -145,13 +150,13 @@ impl KeyStore {
         let _ = writeln!(
             v,
             "always @(posedge clock) begin\n    if (reset) begin\n        slot_valid <= 0;\n        lookup_valid_bit <= 1'b0;\n        lookup_in_range <= 1'b0;\n        decrypt_in_range <= 1'b0;\n    end else begin\n\
-             \x20       lookup_in_range <= lookup_slot < 16'd{slots};\n        decrypt_in_range <= decrypt_slot < 16'd{slots};\n        lookup_valid_bit <= slot_valid[lookup_index];\n\
+             \x20       if (lookup_enable) begin\n            lookup_in_range <= lookup_slot < 16'd{slots};\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        decrypt_in_range <= decrypt_slot < 16'd{slots};\n\
              \x20       if (write_here)\n            slot_valid[write_index] <= write_valid;\n    end\nend"
         );
         // Storage: read first, then write.
         let _ = writeln!(
             v,
-            "always @(posedge clock) begin\n    lookup_key1_word <= key1_memory[lookup_index];\n    lookup_key2_word <= key2_memory[lookup_index];\n    decrypt_word <= key1_decrypt_memory[decrypt_index];"
+            "always @(posedge clock) begin\n    if (lookup_enable) begin\n        lookup_key1_word <= key1_memory[lookup_index];\n        lookup_key2_word <= key2_memory[lookup_index];\n    end\n    decrypt_word <= key1_decrypt_memory[decrypt_index];"
         );
         if block_ram {
             let _ = writeln!(
@@ -201,10 +206,12 @@ impl Logic for KeyStore {
             set_bytes(&mut self.decrypt_key, None);
             return;
         }
-        let lookup = model.slots.get(self.lookup_slot.val().index());
-        self.lookup_valid.next = lookup.is_some_and(|s| s.valid);
-        set_bytes(&mut self.lookup_key1, lookup.map(|s| s.key1.as_slice()));
-        set_bytes(&mut self.lookup_key2, lookup.map(|s| s.key2.as_slice()));
+        if self.lookup_enable.val() {
+            let lookup = model.slots.get(self.lookup_slot.val().index());
+            self.lookup_valid.next = lookup.is_some_and(|s| s.valid);
+            set_bytes(&mut self.lookup_key1, lookup.map(|s| s.key1.as_slice()));
+            set_bytes(&mut self.lookup_key2, lookup.map(|s| s.key2.as_slice()));
+        }
         let decrypt = model.slots.get(self.decrypt_slot.val().index());
         set_bytes(&mut self.decrypt_key, decrypt.map(|s| s.key1_decrypt.as_slice()));
         if self.write_enable.val() {

@@ -56,6 +56,8 @@ pub struct KeyTable {
     pub busy: Signal<Out, Bit>,
     /// Lookup read port address.
     pub lookup_slot: Signal<In, Bits<16>>,
+    /// Read the lookup port at this edge (else it holds its output).
+    pub lookup_enable: Signal<In, Bit>,
     /// Lookup: a key is installed.
     pub lookup_valid: Signal<Out, Bit>,
     /// Lookup: data key.
@@ -98,6 +100,7 @@ impl KeyTable {
             engine_idle: Default::default(),
             busy: Default::default(),
             lookup_slot: Default::default(),
+            lookup_enable: Default::default(),
             lookup_valid: Default::default(),
             lookup_key1: defaults(key_bytes),
             lookup_key2: defaults(key_bytes),
@@ -211,6 +214,7 @@ impl Logic for KeyTable {
         self.busy.next = self.pending.q.val();
         // Read ports, straight to the store.
         self.store.lookup_slot.next = self.lookup_slot.val();
+        self.store.lookup_enable.next = self.lookup_enable.val();
         self.store.decrypt_slot.next = self.decrypt_slot.val();
         self.lookup_valid.next = self.store.lookup_valid.val();
         for k in 0..self.lookup_key1.len() {

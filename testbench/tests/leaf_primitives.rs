@@ -124,7 +124,7 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let seed = test_seed("address_tracker_verilog_matches_its_model_and_finds_held_addresses");
     let mut rng = StdRng::seed_from_u64(seed);
     let depth = 6;
-    let inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("push_address", 64), Port::new("pop", 1), Port::new("query", 64)];
+    let inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("push_address", 64), Port::new("pop", 1), Port::new("query", 64), Port::new("query_load", 1)];
     let outputs = vec![Port::new("hit", 1), Port::new("count", 16), Port::new("oldest", 64)];
     // Few distinct addresses (some above 2^32) so that hits are common.
     let pool: Vec<u64> = (0..8).map(|_| rng.gen::<u64>() & 0xffff_ffff_ffff_fff0).collect();
@@ -136,6 +136,7 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
                 pool[rng.gen_range(0..pool.len())],
                 u64::from(rng.gen_bool(0.45)),
                 pool[rng.gen_range(0..pool.len())],
+                u64::from(rng.gen_bool(0.6)),
             ]
         })
         .collect();
@@ -151,25 +152,36 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
             b.push_address.next = Bits::<64>::from(LiteralType::from(s[2]));
             b.pop.next = s[3] == 1;
             b.query.next = Bits::<64>::from(LiteralType::from(s[4]));
+            b.query_load.next = s[5] == 1;
         },
         |b| vec![b.hit.val() as u64, b.count.val().to_u64(), b.oldest.val().to_u64()],
     );
-    let mut held: VecDeque<u64> = VecDeque::new();
+    // The expected hit: the last loaded query equals an address held now that was held (or
+    // pushed) at the edge that loaded it. Entries are numbered in push order to tell them apart.
+    let mut held: VecDeque<(u64, u64)> = VecDeque::new();
+    let mut loaded: Option<(u64, Vec<u64>)> = None;
+    let mut pushed = 0u64;
     let mut hits = 0;
     for (cycle, (s, row)) in steps.iter().zip(&rows).enumerate() {
-        assert_eq!(row[0] == 1, held.contains(&s[4]), "seed {seed}: hit in cycle {cycle}");
+        let expected_hit = loaded.as_ref().is_some_and(|(query, ids)| held.iter().any(|(id, a)| a == query && ids.contains(id)));
+        assert_eq!(row[0] == 1, expected_hit, "seed {seed}: hit in cycle {cycle}");
         assert_eq!(row[1] as usize, held.len(), "seed {seed}: count in cycle {cycle}");
-        assert_eq!(row[2], held.front().copied().unwrap_or(0), "seed {seed}: oldest in cycle {cycle}");
+        assert_eq!(row[2], held.front().map_or(0, |e| e.1), "seed {seed}: oldest in cycle {cycle}");
         hits += row[0];
         if s[0] == 1 {
             held.clear();
+            loaded = None;
             continue;
         }
         if s[3] == 1 {
             held.pop_front();
         }
         if s[1] == 1 && held.len() < depth {
-            held.push_back(s[2]);
+            held.push_back((pushed, s[2]));
+            pushed += 1;
+        }
+        if s[5] == 1 {
+            loaded = Some((s[4], held.iter().map(|e| e.0).collect()));
         }
     }
     assert!(hits > 50, "seed {seed}: the stimulus produced only {hits} hits");
@@ -184,7 +196,7 @@ fn key_store_verilog_matches_its_model_for_both_storages() {
         inputs.extend(byte_ports("write_key1", key_bytes));
         inputs.extend(byte_ports("write_key1_decrypt", key_bytes));
         inputs.extend(byte_ports("write_key2", key_bytes));
-        inputs.extend([Port::new("lookup_slot", 16), Port::new("decrypt_slot", 16)]);
+        inputs.extend([Port::new("lookup_slot", 16), Port::new("decrypt_slot", 16), Port::new("lookup_enable", 1)]);
         let mut outputs = vec![Port::new("lookup_valid", 1)];
         outputs.extend(byte_ports("lookup_key1", key_bytes));
         outputs.extend(byte_ports("lookup_key2", key_bytes));
@@ -193,7 +205,7 @@ fn key_store_verilog_matches_its_model_for_both_storages() {
             .map(|n| {
                 let mut s = vec![u64::from(n < 1 || rng.gen_ratio(1, 100)), u64::from(rng.gen_bool(0.3)), rng.gen_range(0..slots as u64 + 2), u64::from(rng.gen_bool(0.7))];
                 s.extend((0..3 * key_bytes).map(|_| rng.gen::<u8>() as u64));
-                s.extend([rng.gen_range(0..slots as u64 + 2), rng.gen_range(0..slots as u64 + 2)]);
+                s.extend([rng.gen_range(0..slots as u64 + 2), rng.gen_range(0..slots as u64 + 2), u64::from(rng.gen_bool(0.7))]);
                 s
             })
             .collect();
@@ -217,6 +229,7 @@ fn key_store_verilog_matches_its_model_for_both_storages() {
                 }
                 b.lookup_slot.next = bits16(s[4 + 3 * kb]);
                 b.decrypt_slot.next = bits16(s[5 + 3 * kb]);
+                b.lookup_enable.next = s[6 + 3 * kb] == 1;
             },
             |b| {
                 let mut r = vec![b.lookup_valid.val() as u64];
