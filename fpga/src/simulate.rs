@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use mee_reference::engine_model::{EngineInputs, EngineOutputs};
+use mee_reference::ports::{port_value, top_ports, TopPort};
 use mee_reference::EngineConfig;
 use mee_testbench::engine_bench::{run_engine, BenchReport, CycleObserver, Op};
 use mee_testbench::scenario::Scenario;
@@ -71,49 +72,35 @@ impl CycleObserver for Waves {
     }
 }
 
-fn vector(value: u128, width: usize) -> Vec<vcd::Value> {
-    (0..width).rev().map(|b| if b < 128 && (value >> b) & 1 == 1 { vcd::Value::V1 } else { vcd::Value::V0 }).collect()
-}
-
-fn bytes_value(bytes: &[u8]) -> u128 {
-    bytes.iter().take(16).enumerate().fold(0u128, |acc, (k, b)| acc | (u128::from(*b) << (8 * k)))
+/// A port's value (hex, as [`port_value`] writes it) as VCD bits, most significant first.
+fn vector(hex: &str, width: usize) -> Vec<vcd::Value> {
+    let bits: Vec<bool> = hex.chars().rev().flat_map(|c| {
+        let nibble = c.to_digit(16).unwrap_or(0);
+        (0..4).map(move |b| (nibble >> b) & 1 == 1)
+    }).collect();
+    (0..width).rev().map(|b| if bits.get(b).copied().unwrap_or(false) { vcd::Value::V1 } else { vcd::Value::V0 }).collect()
 }
 
 impl Waves {
-    /// The VCD text: one 10 ns clock period per cycle, ports as sampled before the edge.
+    /// The VCD text: one 10 ns clock period per cycle, ports as sampled before the edge. The
+    /// key ports are left out: waveform files get shared, keys must not be.
     fn vcd(&self, config: &EngineConfig) -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();
         let mut w = vcd::Writer::new(&mut out);
         w.timescale(1, vcd::TimescaleUnit::NS)?;
         w.add_module(&config.top_name)?;
-        let (a, s) = (config.addr_bits as usize, config.asid_bits as usize);
-        let names: Vec<(&str, usize)> = vec![
-            ("clock", 1), ("reset", 1), ("core_req_valid", 1), ("core_req_ready", 1), ("core_req_write", 1), ("core_req_addr", a),
-            ("core_req_asid", s), ("core_req_encrypted", 1), ("core_req_wdata", 128), ("core_rsp_valid", 1), ("core_rsp_ready", 1),
-            ("core_rsp_write", 1), ("core_rsp_rdata", 128), ("core_rsp_status", 2), ("dram_req_valid", 1), ("dram_req_ready", 1),
-            ("dram_req_write", 1), ("dram_req_addr", a), ("dram_req_wdata", 128), ("dram_rsp_valid", 1), ("dram_rsp_ready", 1),
-            ("dram_rsp_rdata", 128), ("key_cmd_valid", 1), ("key_cmd_ready", 1), ("key_cmd_op", 1), ("key_cmd_asid", s),
-            ("key_rsp_valid", 1), ("key_rsp_status", 2),
-        ];
-        let ids: Vec<vcd::IdCode> = names.iter().map(|(n, width)| w.add_wire(*width as u32, n)).collect::<Result<_, _>>()?;
+        let ports: Vec<TopPort> = top_ports(config).into_iter().filter(|p| !p.secret).collect();
+        let ids: Vec<vcd::IdCode> = ports.iter().map(|p| w.add_wire(p.width as u32, p.name)).collect::<Result<_, _>>()?;
         w.upscope()?;
         w.enddefinitions()?;
         for (c, (i, o)) in self.cycles.iter().enumerate() {
-            let values: Vec<u128> = vec![
-                0, i.reset.into(), i.core_req_valid.into(), o.core_req_ready.into(), i.core_req_write.into(), i.core_req_addr.into(),
-                i.core_req_asid.into(), i.core_req_encrypted.into(), bytes_value(&i.core_req_wdata), o.core_rsp_valid.into(),
-                i.core_rsp_ready.into(), o.core_rsp_write.into(), bytes_value(&o.core_rsp_rdata), o.core_rsp_status.into(),
-                o.dram_req_valid.into(), i.dram_req_ready.into(), o.dram_req_write.into(), o.dram_req_addr.into(),
-                bytes_value(&o.dram_req_wdata), i.dram_rsp_valid.into(), o.dram_rsp_ready.into(), bytes_value(&i.dram_rsp_rdata),
-                i.key_cmd_valid.into(), o.key_cmd_ready.into(), i.key_cmd_clear.into(), i.key_cmd_asid.into(), o.key_rsp_valid.into(),
-                o.key_rsp_status.into(),
-            ];
             w.timestamp(10 * c as u64)?;
-            for ((id, (_, width)), value) in ids.iter().zip(&names).zip(&values) {
-                if *width == 1 {
-                    w.change_scalar(*id, if *value == 1 { vcd::Value::V1 } else { vcd::Value::V0 })?;
+            for (id, port) in ids.iter().zip(&ports) {
+                let value = port_value(port, i, o);
+                if port.width == 1 {
+                    w.change_scalar(*id, if value == "1" { vcd::Value::V1 } else { vcd::Value::V0 })?;
                 } else {
-                    w.change_vector(*id, &vector(*value, *width))?;
+                    w.change_vector(*id, &vector(&value, port.width))?;
                 }
             }
             w.timestamp(10 * c as u64 + 5)?;

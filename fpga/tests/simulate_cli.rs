@@ -43,7 +43,41 @@ fn example_scenario_reports_what_block_level_xts_predicts() {
     assert_eq!(statuses, vec!["ok", "ok", "ok"]);
     assert!(report["cycles"].as_u64().unwrap() > 0);
     let waves = std::fs::read_to_string(&vcd).unwrap();
-    assert!(waves.starts_with("$timescale") && waves.contains("core_rsp_rdata"), "VCD header");
+    assert!(waves.starts_with("$timescale"), "VCD header");
+    let seen = vector_values(&waves);
+    assert!(!seen.contains_key("key_cmd_key1") && !seen.contains_key("key_cmd_key2"), "key ports must stay out of waveform files");
+    // Byte k of a bus sits in bits [8k+7:8k]: the bit string runs from the last byte's top bit.
+    let bus = |bytes: &[u8]| -> String { bytes.iter().rev().map(|b| format!("{b:08b}")).collect() };
+    assert!(seen["core_rsp_rdata"].contains(&bus(&plaintext)), "the read's plaintext on core_rsp_rdata in the VCD");
+    assert!(seen["dram_req_wdata"].contains(&bus(&ciphertext)), "the write's ciphertext on dram_req_wdata in the VCD");
+    assert!(seen["dram_req_addr"].contains(&format!("{:032b}", 0x1000)), "the write's address on dram_req_addr in the VCD");
+}
+
+/// Every value each vector wire of a VCD takes, as bit strings of the wire's full width.
+fn vector_values(text: &str) -> std::collections::HashMap<String, Vec<String>> {
+    let mut parser = vcd::Parser::new(text.as_bytes());
+    let header = parser.parse_header().expect("VCD header parses");
+    let mut names = std::collections::HashMap::new();
+    let mut stack: Vec<&vcd::ScopeItem> = header.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        match item {
+            vcd::ScopeItem::Var(v) => {
+                names.insert(v.code, (v.reference.clone(), v.size as usize));
+            }
+            vcd::ScopeItem::Scope(s) => stack.extend(s.children.iter()),
+            _ => {}
+        }
+    }
+    let mut seen: std::collections::HashMap<String, Vec<String>> = names.values().map(|(n, _)| (n.clone(), Vec::new())).collect();
+    for command in parser {
+        if let Ok(vcd::Command::ChangeVector(code, value)) = command {
+            if let Some((name, width)) = names.get(&code) {
+                let bits: String = value.iter().map(|v| if *v == vcd::Value::V1 { '1' } else { '0' }).collect();
+                seen.entry(name.clone()).or_default().push(format!("{bits:0>width$}"));
+            }
+        }
+    }
+    seen
 }
 
 #[test]

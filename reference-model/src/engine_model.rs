@@ -26,6 +26,7 @@
 //! reset.
 
 use crate::config::{EngineConfig, KeyTableStorage};
+use crate::ports::{port_value, top_ports, PortDirection};
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
 
@@ -98,23 +99,15 @@ pub struct EngineOutputs {
 }
 
 impl EngineOutputs {
-    /// `(port name, value as text)` for every port, in DESIGN.md order, for mismatch reports.
+    /// `(port name, value as hex)` for every output port, in DESIGN.md order, for mismatch
+    /// reports.
     pub fn ports(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("core_req_ready", u8::from(self.core_req_ready).to_string()),
-            ("core_rsp_valid", u8::from(self.core_rsp_valid).to_string()),
-            ("core_rsp_write", u8::from(self.core_rsp_write).to_string()),
-            ("core_rsp_rdata", hex::encode(self.core_rsp_rdata)),
-            ("core_rsp_status", self.core_rsp_status.to_string()),
-            ("dram_req_valid", u8::from(self.dram_req_valid).to_string()),
-            ("dram_req_write", u8::from(self.dram_req_write).to_string()),
-            ("dram_req_addr", format!("{:#x}", self.dram_req_addr)),
-            ("dram_req_wdata", hex::encode(self.dram_req_wdata)),
-            ("dram_rsp_ready", u8::from(self.dram_rsp_ready).to_string()),
-            ("key_cmd_ready", u8::from(self.key_cmd_ready).to_string()),
-            ("key_rsp_valid", u8::from(self.key_rsp_valid).to_string()),
-            ("key_rsp_status", self.key_rsp_status.to_string()),
-        ]
+        let inputs = EngineInputs::default();
+        top_ports(&EngineConfig::default())
+            .iter()
+            .filter(|p| p.direction == PortDirection::Output)
+            .map(|p| (p.name, port_value(p, &inputs, self)))
+            .collect()
     }
 
     /// The first port whose value differs from `other`'s: `(name, mine, theirs)`.

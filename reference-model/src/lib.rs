@@ -7,13 +7,15 @@
 //!   round key or keys) that the decryption pipeline starts from;
 //! - [`xts`]: XTS-AES (IEEE Std 1619) at block level (one 16-byte block at a physical address)
 //!   and at data-unit level, the latter delegated to the RustCrypto `xts-mode` crate;
-//! - [`engine_model`]: the cycle-level model of the engine (every output port, every cycle).
+//! - [`engine_model`]: the cycle-level model of the engine (every output port, every cycle);
+//! - [`ports`]: the top-level ports of the exported engine and their values in a cycle.
 //!
 //! It depends on no other crate of the workspace.
 
 pub mod config;
 pub mod engine_model;
 pub mod key_schedule;
+pub mod ports;
 pub mod xts;
 
 pub use config::{ConfigError, EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle};

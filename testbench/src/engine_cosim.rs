@@ -6,6 +6,7 @@ use crate::engine_bench::CycleObserver;
 use crate::iverilog::{run_vectors_hex, Port};
 use anyhow::{bail, Result};
 use mee_reference::engine_model::{EngineInputs, EngineOutputs};
+use mee_reference::ports::{port_value, top_ports, PortDirection};
 use mee_reference::EngineConfig;
 use std::path::Path;
 
@@ -22,63 +23,30 @@ impl CycleObserver for Recorder {
     }
 }
 
-/// Hex of a little-endian byte string as a Verilog number (most significant byte first).
-fn bytes_hex(bytes: &[u8]) -> String {
-    bytes.iter().rev().map(|b| format!("{b:02x}")).collect()
-}
-
-fn bit(b: bool) -> String {
-    u8::from(b).to_string()
-}
-
 /// Hex digits without leading zeros, lowercase (`"0"` for zero).
 pub fn normalized(hex: &str) -> String {
     let t = hex.trim_start_matches('0');
     if t.is_empty() { "0".into() } else { t.to_lowercase() }
 }
 
-/// Input ports (without `clock`) and their values (hex) in a cycle.
+/// Input ports (without `clock`) and their values (hex) in a cycle, in DESIGN.md order.
 pub fn input_values(config: &EngineConfig, i: &EngineInputs) -> Vec<(Port, String)> {
-    let (a, s, k) = (config.addr_bits as usize, config.asid_bits as usize, config.key_bits as usize);
-    let key = |bytes: &[u8]| bytes_hex(&bytes.iter().copied().chain(std::iter::repeat(0)).take(k / 8).collect::<Vec<u8>>());
-    vec![
-        (Port::new("reset", 1), bit(i.reset)),
-        (Port::new("core_req_valid", 1), bit(i.core_req_valid)),
-        (Port::new("core_req_write", 1), bit(i.core_req_write)),
-        (Port::new("core_req_addr", a), format!("{:x}", i.core_req_addr)),
-        (Port::new("core_req_asid", s), format!("{:x}", i.core_req_asid)),
-        (Port::new("core_req_encrypted", 1), bit(i.core_req_encrypted)),
-        (Port::new("core_req_wdata", 128), bytes_hex(&i.core_req_wdata)),
-        (Port::new("core_rsp_ready", 1), bit(i.core_rsp_ready)),
-        (Port::new("dram_req_ready", 1), bit(i.dram_req_ready)),
-        (Port::new("dram_rsp_valid", 1), bit(i.dram_rsp_valid)),
-        (Port::new("dram_rsp_rdata", 128), bytes_hex(&i.dram_rsp_rdata)),
-        (Port::new("key_cmd_valid", 1), bit(i.key_cmd_valid)),
-        (Port::new("key_cmd_op", 1), bit(i.key_cmd_clear)),
-        (Port::new("key_cmd_asid", s), format!("{:x}", i.key_cmd_asid)),
-        (Port::new("key_cmd_key1", k), key(&i.key_cmd_key1)),
-        (Port::new("key_cmd_key2", k), key(&i.key_cmd_key2)),
-    ]
+    let outputs = EngineOutputs::default();
+    top_ports(config)
+        .iter()
+        .filter(|p| p.direction == PortDirection::Input && p.name != "clock")
+        .map(|p| (Port::new(p.name, p.width), port_value(p, i, &outputs)))
+        .collect()
 }
 
-/// Output ports and their values (hex) in a cycle.
+/// Output ports and their values (hex) in a cycle, in DESIGN.md order.
 pub fn output_values(config: &EngineConfig, o: &EngineOutputs) -> Vec<(Port, String)> {
-    let a = config.addr_bits as usize;
-    vec![
-        (Port::new("core_req_ready", 1), bit(o.core_req_ready)),
-        (Port::new("core_rsp_valid", 1), bit(o.core_rsp_valid)),
-        (Port::new("core_rsp_write", 1), bit(o.core_rsp_write)),
-        (Port::new("core_rsp_rdata", 128), bytes_hex(&o.core_rsp_rdata)),
-        (Port::new("core_rsp_status", 2), format!("{:x}", o.core_rsp_status)),
-        (Port::new("dram_req_valid", 1), bit(o.dram_req_valid)),
-        (Port::new("dram_req_write", 1), bit(o.dram_req_write)),
-        (Port::new("dram_req_addr", a), format!("{:x}", o.dram_req_addr)),
-        (Port::new("dram_req_wdata", 128), bytes_hex(&o.dram_req_wdata)),
-        (Port::new("dram_rsp_ready", 1), bit(o.dram_rsp_ready)),
-        (Port::new("key_cmd_ready", 1), bit(o.key_cmd_ready)),
-        (Port::new("key_rsp_valid", 1), bit(o.key_rsp_valid)),
-        (Port::new("key_rsp_status", 2), format!("{:x}", o.key_rsp_status)),
-    ]
+    let inputs = EngineInputs::default();
+    top_ports(config)
+        .iter()
+        .filter(|p| p.direction == PortDirection::Output)
+        .map(|p| (Port::new(p.name, p.width), port_value(p, &inputs, o)))
+        .collect()
 }
 
 /// Replays `recorded` on the exported Verilog (`verilog`, top module `top`) and compares

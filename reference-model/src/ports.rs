@@ -1,0 +1,160 @@
+//! The engine's top-level ports (the table of DESIGN.md) and their values in a cycle: the one
+//! list that the Verilog export, the co-simulation harnesses and the waveform writer read.
+
+use crate::config::EngineConfig;
+use crate::engine_model::{EngineInputs, EngineOutputs};
+
+/// Direction of a top-level port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortDirection {
+    /// Driven into the engine.
+    Input,
+    /// Driven by the engine.
+    Output,
+}
+
+impl PortDirection {
+    /// The Verilog keyword.
+    pub fn verilog(self) -> &'static str {
+        match self {
+            PortDirection::Input => "input",
+            PortDirection::Output => "output",
+        }
+    }
+}
+
+/// One port of the exported top module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopPort {
+    /// The port name, exactly as DESIGN.md spells it.
+    pub name: &'static str,
+    /// Input or output.
+    pub direction: PortDirection,
+    /// Width in bits for this config.
+    pub width: usize,
+    /// Carries key material (`key_cmd_key1`, `key_cmd_key2`): left out of waveform files.
+    pub secret: bool,
+}
+
+/// Every top-level port in DESIGN.md order, at the widths of `config`.
+pub fn top_ports(config: &EngineConfig) -> Vec<TopPort> {
+    use PortDirection::{Input, Output};
+    let (a, s, k) = (config.addr_bits as usize, config.asid_bits as usize, config.key_bits as usize);
+    let port = |name, direction, width| TopPort { name, direction, width, secret: false };
+    vec![
+        port("clock", Input, 1),
+        port("reset", Input, 1),
+        port("core_req_valid", Input, 1),
+        port("core_req_ready", Output, 1),
+        port("core_req_write", Input, 1),
+        port("core_req_addr", Input, a),
+        port("core_req_asid", Input, s),
+        port("core_req_encrypted", Input, 1),
+        port("core_req_wdata", Input, 128),
+        port("core_rsp_valid", Output, 1),
+        port("core_rsp_ready", Input, 1),
+        port("core_rsp_write", Output, 1),
+        port("core_rsp_rdata", Output, 128),
+        port("core_rsp_status", Output, 2),
+        port("dram_req_valid", Output, 1),
+        port("dram_req_ready", Input, 1),
+        port("dram_req_write", Output, 1),
+        port("dram_req_addr", Output, a),
+        port("dram_req_wdata", Output, 128),
+        port("dram_rsp_valid", Input, 1),
+        port("dram_rsp_ready", Output, 1),
+        port("dram_rsp_rdata", Input, 128),
+        port("key_cmd_valid", Input, 1),
+        port("key_cmd_ready", Output, 1),
+        port("key_cmd_op", Input, 1),
+        port("key_cmd_asid", Input, s),
+        TopPort { name: "key_cmd_key1", direction: Input, width: k, secret: true },
+        TopPort { name: "key_cmd_key2", direction: Input, width: k, secret: true },
+        port("key_rsp_valid", Output, 1),
+        port("key_rsp_status", Output, 2),
+    ]
+}
+
+fn bit(b: bool) -> String {
+    u8::from(b).to_string()
+}
+
+/// A byte bus as hex of its value: byte k in bits [8k+7:8k], so the last byte comes first.
+fn bus_hex(bytes: &[u8]) -> String {
+    bytes.iter().rev().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value of `port` in a cycle with these inputs and outputs, as lowercase hex of the
+/// port's value (`clock` reads 0: values are sampled with the clock low, before the edge).
+/// Keys are zero-padded to the port's width.
+pub fn port_value(port: &TopPort, inputs: &EngineInputs, outputs: &EngineOutputs) -> String {
+    let (i, o) = (inputs, outputs);
+    let key = |bytes: &[u8]| bus_hex(&bytes.iter().copied().chain(std::iter::repeat(0)).take(port.width / 8).collect::<Vec<u8>>());
+    match port.name {
+        "reset" => bit(i.reset),
+        "core_req_valid" => bit(i.core_req_valid),
+        "core_req_ready" => bit(o.core_req_ready),
+        "core_req_write" => bit(i.core_req_write),
+        "core_req_addr" => format!("{:x}", i.core_req_addr),
+        "core_req_asid" => format!("{:x}", i.core_req_asid),
+        "core_req_encrypted" => bit(i.core_req_encrypted),
+        "core_req_wdata" => bus_hex(&i.core_req_wdata),
+        "core_rsp_valid" => bit(o.core_rsp_valid),
+        "core_rsp_ready" => bit(i.core_rsp_ready),
+        "core_rsp_write" => bit(o.core_rsp_write),
+        "core_rsp_rdata" => bus_hex(&o.core_rsp_rdata),
+        "core_rsp_status" => format!("{:x}", o.core_rsp_status),
+        "dram_req_valid" => bit(o.dram_req_valid),
+        "dram_req_ready" => bit(i.dram_req_ready),
+        "dram_req_write" => bit(o.dram_req_write),
+        "dram_req_addr" => format!("{:x}", o.dram_req_addr),
+        "dram_req_wdata" => bus_hex(&o.dram_req_wdata),
+        "dram_rsp_valid" => bit(i.dram_rsp_valid),
+        "dram_rsp_ready" => bit(o.dram_rsp_ready),
+        "dram_rsp_rdata" => bus_hex(&i.dram_rsp_rdata),
+        "key_cmd_valid" => bit(i.key_cmd_valid),
+        "key_cmd_ready" => bit(o.key_cmd_ready),
+        "key_cmd_op" => bit(i.key_cmd_clear),
+        "key_cmd_asid" => format!("{:x}", i.key_cmd_asid),
+        "key_cmd_key1" => key(&i.key_cmd_key1),
+        "key_cmd_key2" => key(&i.key_cmd_key2),
+        "key_rsp_valid" => bit(o.key_rsp_valid),
+        "key_rsp_status" => format!("{:x}", o.key_rsp_status),
+        _ => "0".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_port_has_a_value_and_names_are_unique() {
+        let config = EngineConfig { key_bits: 256, ..EngineConfig::default() };
+        let ports = top_ports(&config);
+        let mut names: Vec<&str> = ports.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ports.len());
+        let inputs = EngineInputs { key_cmd_key1: vec![0xab; 32], core_req_addr: 0x1230, ..Default::default() };
+        let outputs = EngineOutputs { core_rsp_rdata: [0x11; 16], ..Default::default() };
+        for p in &ports {
+            let value = port_value(p, &inputs, &outputs);
+            assert!(value.len() * 4 <= p.width.max(4), "{}: {value} is wider than {} bits", p.name, p.width);
+        }
+        let by_name = |n: &str| port_value(ports.iter().find(|p| p.name == n).unwrap_or(&ports[0]), &inputs, &outputs);
+        assert_eq!(by_name("key_cmd_key1"), "ab".repeat(32));
+        assert_eq!(by_name("key_cmd_key2"), "00".repeat(32));
+        assert_eq!(by_name("core_req_addr"), "1230");
+        assert_eq!(by_name("core_rsp_rdata"), "11".repeat(16));
+        assert_eq!(ports.iter().filter(|p| p.secret).count(), 2);
+    }
+
+    #[test]
+    fn byte_k_of_a_bus_sits_in_bits_8k_and_up() {
+        let mut data = [0u8; 16];
+        data[0] = 0x01;
+        data[15] = 0xf0;
+        assert_eq!(bus_hex(&data), format!("f0{}01", "00".repeat(14)));
+    }
+}
