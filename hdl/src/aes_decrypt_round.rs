@@ -12,6 +12,7 @@
 //! (`mid_register` after the S-boxes, `out_register` at the end). Registers clear to zero on
 //! a synchronous `reset`.
 
+use crate::aes_encrypt_round::RoundSchedule;
 use crate::mix_columns::MixColumns;
 use crate::sbox::{SboxBank, SboxStyle};
 use crate::defaults;
@@ -36,6 +37,14 @@ pub struct DecryptRound {
     pub state_out: [Signal<Out, Bits<8>>; 16],
     /// Key window leaving the round.
     pub key_out: Vec<Signal<Out, Bits<8>>>,
+    /// Round constant of this round's key step, for a round built by [`DecryptRound::scheduled`]
+    /// (ignored otherwise: the constant comes from the round number).
+    pub schedule_rcon: Signal<In, Bits<8>>,
+    /// The key step applies RotWord and the round constant (AES-256 alternates), for a
+    /// scheduled round.
+    pub schedule_rotate: Signal<In, Bit>,
+    /// This is the final round (no MixColumns), for a scheduled round.
+    pub schedule_final: Signal<In, Bit>,
     data_sbox: SboxBank,
     key_sbox: SboxBank,
     mix: MixColumns,
@@ -57,6 +66,10 @@ pub struct DecryptRound {
     rcon: Constant<Bits<8>>,
     final_round: Constant<Bit>,
     rotate_word: Constant<Bit>,
+    scheduled: Constant<Bit>,
+    rcon_now: Signal<Local, Bits<8>>,
+    final_now: Signal<Local, Bit>,
+    rotate_now: Signal<Local, Bit>,
     aes256: Constant<Bit>,
 }
 
@@ -64,13 +77,7 @@ impl DecryptRound {
     /// Round `round` (Nr down to 1) of the inverse cipher with `key_bytes` (16 or 32) keys.
     pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
         let aes256 = key_bytes == 32;
-        // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
-        // from the relation that produced w[4r] (AES-128) or w[4r] (AES-256).
-        let (rotate, rcon_index) = if aes256 {
-            (round % 2 == 0, round / 2)
-        } else {
-            (true, round)
-        };
+        let schedule = Self::schedule(key_bytes, round);
         let m = usize::from(mid_register);
         let o = usize::from(out_register);
         Self {
@@ -82,6 +89,9 @@ impl DecryptRound {
             valid_out: Default::default(),
             state_out: Default::default(),
             key_out: defaults(key_bytes),
+            schedule_rcon: Default::default(),
+            schedule_rotate: Default::default(),
+            schedule_final: Default::default(),
             data_sbox: SboxBank::new(16, style, true),
             key_sbox: SboxBank::new(4, style, false),
             mix: MixColumns::new(true),
@@ -100,17 +110,48 @@ impl DecryptRound {
             round_key: Default::default(),
             next_state: Default::default(),
             next_key: defaults(key_bytes),
-            rcon: Constant::new(Bits::<8>::from(LiteralType::from(if rotate { crate::gf::rcon(rcon_index) } else { 0 }))),
-            final_round: Constant::new(round == 1),
-            rotate_word: Constant::new(rotate),
+            rcon: Constant::new(Bits::<8>::from(LiteralType::from(schedule.rcon))),
+            final_round: Constant::new(schedule.final_round),
+            rotate_word: Constant::new(schedule.rotate),
+            scheduled: Constant::new(false),
+            rcon_now: Default::default(),
+            final_now: Default::default(),
+            rotate_now: Default::default(),
             aes256: Constant::new(aes256),
         }
+    }
+}
+
+impl DecryptRound {
+    /// A round with no registers whose round constant, RotWord step and final-round choice
+    /// come from the `schedule_*` ports, for a unit that runs every round through it.
+    /// The key step and kind of round `round` (Nr down to 1) of the inverse cipher.
+    pub fn schedule(key_bytes: usize, round: usize) -> RoundSchedule {
+        // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
+        // from the relation that produced w[4r] (AES-128) or w[4r] (AES-256).
+        let (rotate, rcon_index) = if key_bytes == 32 { (round % 2 == 0, round / 2) } else { (true, round) };
+        RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == 1 }
+    }
+
+    pub fn scheduled(key_bytes: usize, style: SboxStyle) -> Self {
+        let mut round = Self::new(key_bytes, 1, style, false, false);
+        round.scheduled = Constant::new(true);
+        round
     }
 }
 
 impl Logic for DecryptRound {
     #[hdl_gen]
     fn update(&mut self) {
+        // The round's schedule: construction-time constants, or ports for a scheduled round.
+        self.rcon_now.next = self.rcon.val();
+        self.final_now.next = self.final_round.val();
+        self.rotate_now.next = self.rotate_word.val();
+        if self.scheduled.val() {
+            self.rcon_now.next = self.schedule_rcon.val();
+            self.final_now.next = self.schedule_final.val();
+            self.rotate_now.next = self.schedule_rotate.val();
+        }
         // First half: InvShiftRows + inverse S-boxes on the state; forward S-boxes on the key
         // word that the backward step needs (AES-128: w[4r+3] ^ w[4r+2]; AES-256: w[4r-1]).
         for c in 0..4 {
@@ -120,7 +161,7 @@ impl Logic for DecryptRound {
         }
         for i in 0..4 {
             if self.aes256.val() {
-                if self.rotate_word.val() {
+                if self.rotate_now.val() {
                     self.key_sbox.x[i].next = self.key_in[12 + (i + 1) % 4].val();
                 } else {
                     self.key_sbox.x[i].next = self.key_in[12 + i].val();
@@ -178,12 +219,12 @@ impl Logic for DecryptRound {
             self.new_words[8 + b].next = self.window[8 + b].val() ^ self.window[4 + b].val();
             self.new_words[12 + b].next = self.window[12 + b].val() ^ self.window[8 + b].val();
         }
-        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon_now.val();
         for k in 16..(self.window.len() - 12) {
             self.new_words[k - 16].next = self.window[k].val() ^ self.key_sub[k - 16].val();
         }
         for k in 16..(self.window.len() - 15) {
-            self.new_words[k - 16].next = self.window[k].val() ^ self.key_sub[k - 16].val() ^ self.rcon.val();
+            self.new_words[k - 16].next = self.window[k].val() ^ self.key_sub[k - 16].val() ^ self.rcon_now.val();
         }
         for k in 20..self.window.len() {
             self.new_words[k - 16].next = self.window[k].val() ^ self.window[k - 4].val();
@@ -201,7 +242,7 @@ impl Logic for DecryptRound {
         // Second half, data: AddRoundKey, then InvMixColumns unless this is round 1.
         for k in 0..16 {
             self.mix.x[k].next = self.sub_state[k].val() ^ self.round_key[k].val();
-            if self.final_round.val() {
+            if self.final_now.val() {
                 self.next_state[k].next = self.sub_state[k].val() ^ self.round_key[k].val();
             } else {
                 self.next_state[k].next = self.mix.y[k].val();

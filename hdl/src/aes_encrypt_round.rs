@@ -16,6 +16,17 @@ use crate::sbox::{SboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
+/// The per-round part of a round's behaviour: its key step and whether it is the last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RoundSchedule {
+    /// Round constant XORed into the first new key word (0 when there is none).
+    pub rcon: u8,
+    /// The key step applies RotWord (and the round constant).
+    pub rotate: bool,
+    /// The final round: no MixColumns.
+    pub final_round: bool,
+}
+
 /// See the module documentation.
 #[derive(LogicBlock)]
 pub struct EncryptRound {
@@ -35,6 +46,14 @@ pub struct EncryptRound {
     pub state_out: [Signal<Out, Bits<8>>; 16],
     /// Key window leaving the round.
     pub key_out: Vec<Signal<Out, Bits<8>>>,
+    /// Round constant of this round's key step, for a round built by [`EncryptRound::scheduled`]
+    /// (ignored otherwise: the constant comes from the round number).
+    pub schedule_rcon: Signal<In, Bits<8>>,
+    /// The key step applies RotWord and the round constant (AES-256 alternates), for a
+    /// scheduled round.
+    pub schedule_rotate: Signal<In, Bit>,
+    /// This is the final round (no MixColumns), for a scheduled round.
+    pub schedule_final: Signal<In, Bit>,
     data_sbox: SboxBank,
     key_sbox: SboxBank,
     mix: MixColumns,
@@ -56,19 +75,16 @@ pub struct EncryptRound {
     rcon: Constant<Bits<8>>,
     final_round: Constant<Bit>,
     rotate_word: Constant<Bit>,
+    scheduled: Constant<Bit>,
+    rcon_now: Signal<Local, Bits<8>>,
+    final_now: Signal<Local, Bit>,
+    rotate_now: Signal<Local, Bit>,
 }
 
 impl EncryptRound {
     /// Round `round` (1-based) of AES with `key_bytes` (16 or 32) keys.
     pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
-        let rounds = key_bytes / 4 + 6;
-        let aes256 = key_bytes == 32;
-        // The key word computed in this round is w[4r] (AES-128) or w[4r+4] (AES-256).
-        let (rotate, rcon_index) = if aes256 {
-            (round % 2 == 1, (round + 1) / 2)
-        } else {
-            (true, round)
-        };
+        let schedule = Self::schedule(key_bytes, round);
         let m = usize::from(mid_register);
         let o = usize::from(out_register);
         Self {
@@ -80,6 +96,9 @@ impl EncryptRound {
             valid_out: Default::default(),
             state_out: Default::default(),
             key_out: defaults(key_bytes),
+            schedule_rcon: Default::default(),
+            schedule_rotate: Default::default(),
+            schedule_final: Default::default(),
             data_sbox: SboxBank::new(16, style, false),
             key_sbox: SboxBank::new(4, style, false),
             mix: MixColumns::new(false),
@@ -98,23 +117,54 @@ impl EncryptRound {
             round_key: Default::default(),
             next_state: Default::default(),
             next_key: defaults(key_bytes),
-            rcon: Constant::new(Bits::<8>::from(LiteralType::from(if rotate { crate::gf::rcon(rcon_index) } else { 0 }))),
-            final_round: Constant::new(round == rounds),
-            rotate_word: Constant::new(rotate),
+            rcon: Constant::new(Bits::<8>::from(LiteralType::from(schedule.rcon))),
+            final_round: Constant::new(schedule.final_round),
+            rotate_word: Constant::new(schedule.rotate),
+            scheduled: Constant::new(false),
+            rcon_now: Default::default(),
+            final_now: Default::default(),
+            rotate_now: Default::default(),
         }
+    }
+}
+
+impl EncryptRound {
+    /// A round with no registers whose round constant, RotWord step and final-round choice
+    /// come from the `schedule_*` ports, for a unit that runs every round through it.
+    /// The key step and kind of round `round` (1-based) with `key_bytes` keys.
+    pub fn schedule(key_bytes: usize, round: usize) -> RoundSchedule {
+        let rounds = key_bytes / 4 + 6;
+        // The key word computed in this round is w[4r] (AES-128) or w[4r+4] (AES-256).
+        let (rotate, rcon_index) = if key_bytes == 32 { (round % 2 == 1, round.div_ceil(2)) } else { (true, round) };
+        RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == rounds }
+    }
+
+    pub fn scheduled(key_bytes: usize, style: SboxStyle) -> Self {
+        let mut round = Self::new(key_bytes, 1, style, false, false);
+        round.scheduled = Constant::new(true);
+        round
     }
 }
 
 impl Logic for EncryptRound {
     #[hdl_gen]
     fn update(&mut self) {
+        // The round's schedule: construction-time constants, or ports for a scheduled round.
+        self.rcon_now.next = self.rcon.val();
+        self.final_now.next = self.final_round.val();
+        self.rotate_now.next = self.rotate_word.val();
+        if self.scheduled.val() {
+            self.rcon_now.next = self.schedule_rcon.val();
+            self.final_now.next = self.schedule_final.val();
+            self.rotate_now.next = self.schedule_rotate.val();
+        }
         // First half: S-boxes on the state and on the window's last word.
         for i in 0..16 {
             self.data_sbox.x[i].next = self.state_in[i].val();
         }
         for w in (self.key_in.len() - 4)..(self.key_in.len() - 3) {
             for i in 0..4 {
-                if self.rotate_word.val() {
+                if self.rotate_now.val() {
                     self.key_sbox.x[i].next = self.key_in[w + (i + 1) % 4].val();
                 } else {
                     self.key_sbox.x[i].next = self.key_in[w + i].val();
@@ -176,20 +226,20 @@ impl Logic for EncryptRound {
                 ^ self.window[12 + b].val()
                 ^ self.key_sub[b].val();
         }
-        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+        self.new_words[0].next = self.window[0].val() ^ self.key_sub[0].val() ^ self.rcon_now.val();
         self.new_words[4].next =
-            self.window[0].val() ^ self.window[4].val() ^ self.key_sub[0].val() ^ self.rcon.val();
+            self.window[0].val() ^ self.window[4].val() ^ self.key_sub[0].val() ^ self.rcon_now.val();
         self.new_words[8].next = self.window[0].val()
             ^ self.window[4].val()
             ^ self.window[8].val()
             ^ self.key_sub[0].val()
-            ^ self.rcon.val();
+            ^ self.rcon_now.val();
         self.new_words[12].next = self.window[0].val()
             ^ self.window[4].val()
             ^ self.window[8].val()
             ^ self.window[12].val()
             ^ self.key_sub[0].val()
-            ^ self.rcon.val();
+            ^ self.rcon_now.val();
         // Round key: AES-128 uses the new words, AES-256 the window's second half.
         for k in 0..16 {
             self.round_key[k].next = self.new_words[k].val();
@@ -204,7 +254,7 @@ impl Logic for EncryptRound {
         for c in 0..4 {
             for r in 0..4 {
                 self.mix.x[4 * c + r].next = self.sub_state[4 * ((c + r) % 4) + r].val();
-                if self.final_round.val() {
+                if self.final_now.val() {
                     self.next_state[4 * c + r].next =
                         self.sub_state[4 * ((c + r) % 4) + r].val() ^ self.round_key[4 * c + r].val();
                 } else {

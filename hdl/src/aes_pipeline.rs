@@ -9,6 +9,13 @@
 //! | `per_half_round` | 20 / 28 |
 //! | `per_round` | 10 / 14 |
 //! | `per_two_rounds` | 5 / 7 |
+//! | `iterative` | 10 / 14 |
+//!
+//! `iterative` is not a pipeline: one scheduled round (see [`EncryptRound::scheduled`]) with
+//! the state and the key window in registers and a round counter. A block enters when the
+//! unit is idle (`ready`); its first round runs in the cycle it enters, one more round per
+//! cycle after that, and it leaves on `valid_out` in cycle `Nr` after entering. The unit is
+//! idle again in the cycle after that, so it takes a block every `Nr + 1` cycles.
 //!
 //! Ports (all byte arrays in FIPS-197 byte order):
 //! - `valid_in`, `data_in[16]`, `key_in[Nk*4]`: a block enters in a cycle where `valid_in` is 1.
@@ -16,13 +23,17 @@
 //!   `Nk` words of the expanded key, see [`crate::key_schedule`]).
 //! - `valid_out`, `data_out[16]`: the block leaves exactly [`AesPipeline::latency`] cycles later.
 //!   There is no backpressure: the pipeline always advances.
+//! - `ready`: a block may enter this cycle; `ready_next`: a block may enter next cycle if none
+//!   enters in this one. Both are always 1 for the pipelines; a block offered while `ready` is
+//!   low is lost (the engine never does that).
 //!
 //! The pipeline itself is wiring (round to round, and the initial AddRoundKey); it is written
 //! as a custom-Verilog module because rust-hdl's `#[hdl_gen]` cannot export two-level indexing
 //! (`rounds[r].x[k]`). Its Rust model and its Verilog are generated from the same loops.
 
 use crate::aes_decrypt_round::DecryptRound;
-use crate::aes_encrypt_round::EncryptRound;
+use crate::aes_encrypt_round::{EncryptRound, RoundSchedule};
+use crate::model_state::ModelState;
 use crate::sbox::SboxStyle;
 pub use mee_reference::RoundRegisters;
 use crate::defaults;
@@ -55,8 +66,25 @@ pub struct AesPipeline {
     pub valid_out: Signal<Out, Bit>,
     /// The output block.
     pub data_out: [Signal<Out, Bits<8>>; 16],
+    /// A block may enter this cycle.
+    pub ready: Signal<Out, Bit>,
+    /// A block may enter next cycle if none enters this cycle.
+    pub ready_next: Signal<Out, Bit>,
     encrypt_rounds: Vec<EncryptRound>,
     decrypt_rounds: Vec<DecryptRound>,
+    iteration: ModelState<IterationModel>,
+}
+
+/// The iterative unit's registers and round schedule, for the Rust model (empty schedule for
+/// the pipelines).
+#[derive(Clone, Debug, Default)]
+pub struct IterationModel {
+    /// Step 1 to Nr: the schedule of the round run in that step.
+    schedule: Vec<RoundSchedule>,
+    /// Rounds done on the block inside (0 = idle, Nr = the result is on `data_out`).
+    count: usize,
+    state: [u8; 16],
+    window: Vec<u8>,
 }
 
 /// The ports a round shares with its neighbours.
@@ -104,11 +132,12 @@ macro_rules! round_ports {
 round_ports!(EncryptRound);
 round_ports!(DecryptRound);
 
-/// Which registers round `index` (0-based position in the pipeline) gets.
+/// Which registers round `index` (0-based position in the pipeline) gets (the iterative
+/// unit's state register is after the round, as `per_round`).
 fn round_registers(placement: RoundRegisters, index: usize) -> (bool, bool) {
     match placement {
         RoundRegisters::PerHalfRound => (true, true),
-        RoundRegisters::PerRound => (false, true),
+        RoundRegisters::PerRound | RoundRegisters::Iterative => (false, true),
         RoundRegisters::PerTwoRounds => (false, index % 2 == 1),
     }
 }
@@ -119,7 +148,20 @@ impl AesPipeline {
         let rounds = key_bytes / 4 + 6;
         let mut encrypt_rounds = Vec::new();
         let mut decrypt_rounds = Vec::new();
-        for index in 0..rounds {
+        let mut iteration = IterationModel { window: vec![0; key_bytes], ..Default::default() };
+        if placement == RoundRegisters::Iterative {
+            match direction {
+                Direction::Encrypt => encrypt_rounds.push(EncryptRound::scheduled(key_bytes, style)),
+                Direction::Decrypt => decrypt_rounds.push(DecryptRound::scheduled(key_bytes, style)),
+            }
+            iteration.schedule = (1..=rounds)
+                .map(|step| match direction {
+                    Direction::Encrypt => EncryptRound::schedule(key_bytes, step),
+                    Direction::Decrypt => DecryptRound::schedule(key_bytes, rounds + 1 - step),
+                })
+                .collect();
+        }
+        for index in (0..rounds).filter(|_| placement.is_pipelined()) {
             let (mid, out) = round_registers(placement, index);
             match direction {
                 Direction::Encrypt => encrypt_rounds.push(EncryptRound::new(key_bytes, index + 1, style, mid, out)),
@@ -136,8 +178,11 @@ impl AesPipeline {
             key_in: defaults(key_bytes),
             valid_out: Default::default(),
             data_out: Default::default(),
+            ready: Default::default(),
+            ready_next: Default::default(),
             encrypt_rounds,
             decrypt_rounds,
+            iteration: ModelState(iteration),
         }
     }
 
@@ -173,14 +218,22 @@ impl AesPipeline {
         }
     }
 
+    fn is_iterative(&self) -> bool {
+        !self.iteration.0.schedule.is_empty()
+    }
+
     /// The body of the pipeline's Verilog module: the same wiring as the Rust model.
     pub fn verilog_text(&self) -> String {
+        if self.is_iterative() {
+            return self.iterative_verilog_text();
+        }
         let n = self.encrypt_rounds.len() + self.decrypt_rounds.len();
         let name = self.rounds_name();
         let offset = self.initial_key_offset();
-        let mut v = String::from("always @(*) begin\n");
+        let mut v = String::from("always @(*) begin\n    ready = 1'b1;\n    ready_next = 1'b1;\n");
         for r in 0..n {
             let _ = writeln!(v, "    {name}${r}$clock = clock;\n    {name}${r}$reset = reset;");
+            let _ = writeln!(v, "    {name}${r}$schedule_rcon = 8'h00;\n    {name}${r}$schedule_rotate = 1'b0;\n    {name}${r}$schedule_final = 1'b0;");
             if r == 0 {
                 let _ = writeln!(v, "    {name}$0$valid_in = valid_in;");
                 for k in 0..16 {
@@ -207,6 +260,139 @@ impl AesPipeline {
         }
         v.push_str("end\n");
         v
+    }
+
+    /// The iterative unit's Verilog: one scheduled round, the state and key window registers,
+    /// the round counter and the schedule as a `case` on the step.
+    fn iterative_verilog_text(&self) -> String {
+        let m = &self.iteration.0;
+        let rounds = m.schedule.len();
+        let name = self.rounds_name();
+        let offset = self.initial_key_offset();
+        let key_bytes = self.key_in.len();
+        let mut v = String::from("reg [7:0] count;\nreg start;\nreg [7:0] step;\ninteger i;\n");
+        for k in 0..16 {
+            let _ = writeln!(v, "reg [7:0] state${k};");
+        }
+        for k in 0..key_bytes {
+            let _ = writeln!(v, "reg [7:0] window${k};");
+        }
+        v.push_str("initial begin\n    count = 8'd0;\n");
+        for k in 0..16 {
+            let _ = writeln!(v, "    state${k} = 8'd0;");
+        }
+        for k in 0..key_bytes {
+            let _ = writeln!(v, "    window${k} = 8'd0;");
+        }
+        v.push_str("end\n");
+        let r = format!("{name}$0");
+        let _ = writeln!(
+            v,
+            "always @(*) begin\n    {r}$clock = clock;\n    {r}$reset = reset;\n    ready = count == 8'd0;\n    ready_next = (count == 8'd0) | (count == 8'd{rounds});\n\
+             \x20   start = valid_in & (count == 8'd0);\n    step = ((count != 8'd0) & (count != 8'd{rounds})) ? count + 8'd1 : 8'd1;\n    {r}$valid_in = start;"
+        );
+        for k in 0..16 {
+            let _ = writeln!(v, "    {r}$state_in${k} = start ? (data_in${k} ^ key_in${}) : state${k};", k + offset);
+        }
+        for k in 0..key_bytes {
+            let _ = writeln!(v, "    {r}$key_in${k} = start ? key_in${k} : window${k};");
+        }
+        v.push_str("    case (step)\n");
+        for (index, step) in m.schedule.iter().enumerate() {
+            let _ = writeln!(
+                v,
+                "        8'd{}: begin {r}$schedule_rcon = 8'd{}; {r}$schedule_rotate = 1'b{}; {r}$schedule_final = 1'b{}; end",
+                index + 1,
+                step.rcon,
+                u8::from(step.rotate),
+                u8::from(step.final_round)
+            );
+        }
+        let _ = writeln!(v, "        default: begin {r}$schedule_rcon = 8'd0; {r}$schedule_rotate = 1'b0; {r}$schedule_final = 1'b0; end\n    endcase");
+        let _ = writeln!(v, "    valid_out = count == 8'd{rounds};");
+        for k in 0..16 {
+            let _ = writeln!(v, "    data_out${k} = state${k};");
+        }
+        v.push_str("end\nalways @(posedge clock) begin\n    if (reset) begin\n        count <= 8'd0;\n");
+        for k in 0..16 {
+            let _ = writeln!(v, "        state${k} <= 8'd0;");
+        }
+        for k in 0..key_bytes {
+            let _ = writeln!(v, "        window${k} <= 8'd0;");
+        }
+        let _ = writeln!(v, "    end else if (start | ((count != 8'd0) & (count != 8'd{rounds}))) begin\n        count <= count + 8'd1;");
+        for k in 0..16 {
+            let _ = writeln!(v, "        state${k} <= {r}$state_out${k};");
+        }
+        for k in 0..key_bytes {
+            let _ = writeln!(v, "        window${k} <= {r}$key_out${k};");
+        }
+        v.push_str("    end else\n        count <= 8'd0;\nend\n");
+        v
+    }
+
+    /// The iterative unit's Rust model: the same registers and wiring as its Verilog.
+    fn update_iterative(&mut self) {
+        let offset = self.initial_key_offset();
+        let decrypt = self.is_decrypt();
+        let m = &mut self.iteration.0;
+        let rounds = m.schedule.len();
+        let (state_out, key_out): (Vec<u8>, Vec<u8>) = if decrypt {
+            let r = &self.decrypt_rounds[0];
+            (r.state_out.iter().map(|b| b.val().to_u8()).collect(), r.key_out.iter().map(|b| b.val().to_u8()).collect())
+        } else {
+            let r = &self.encrypt_rounds[0];
+            (r.state_out.iter().map(|b| b.val().to_u8()).collect(), r.key_out.iter().map(|b| b.val().to_u8()).collect())
+        };
+        if self.clock.pos_edge() {
+            let start = self.valid_in.val() && m.count == 0;
+            if self.reset.val() {
+                m.count = 0;
+                m.state = [0; 16];
+                m.window.fill(0);
+            } else if start || (m.count != 0 && m.count != rounds) {
+                m.count += 1;
+                m.state.copy_from_slice(&state_out);
+                m.window.copy_from_slice(&key_out);
+            } else {
+                m.count = 0;
+            }
+        }
+        let start = self.valid_in.val() && m.count == 0;
+        let step = if m.count != 0 && m.count != rounds { m.count + 1 } else { 1 };
+        let schedule = m.schedule[step - 1];
+        let byte = |x: u8| Bits::<8>::from(LiteralType::from(x));
+        let state_in: Vec<Bits<8>> =
+            (0..16).map(|k| if start { self.data_in[k].val() ^ self.key_in[k + offset].val() } else { byte(m.state[k]) }).collect();
+        let key_in: Vec<Bits<8>> = (0..self.key_in.len()).map(|k| if start { self.key_in[k].val() } else { byte(m.window[k]) }).collect();
+        macro_rules! drive {
+            ($round:expr) => {{
+                let round = $round;
+                round.clock.next = self.clock.val();
+                round.reset.next = self.reset.val();
+                round.valid_in.next = start;
+                round.schedule_rcon.next = byte(schedule.rcon);
+                round.schedule_rotate.next = schedule.rotate;
+                round.schedule_final.next = schedule.final_round;
+                for (dst, src) in round.state_in.iter_mut().zip(&state_in) {
+                    dst.next = *src;
+                }
+                for (dst, src) in round.key_in.iter_mut().zip(&key_in) {
+                    dst.next = *src;
+                }
+            }};
+        }
+        if decrypt {
+            drive!(&mut self.decrypt_rounds[0]);
+        } else {
+            drive!(&mut self.encrypt_rounds[0]);
+        }
+        self.ready.next = m.count == 0;
+        self.ready_next.next = m.count == 0 || m.count == rounds;
+        self.valid_out.next = m.count == rounds;
+        for (dst, src) in self.data_out.iter_mut().zip(&m.state) {
+            dst.next = byte(*src);
+        }
     }
 
     fn wire<R: RoundPorts>(
@@ -254,6 +440,12 @@ impl AesPipeline {
 
 impl Logic for AesPipeline {
     fn update(&mut self) {
+        if self.is_iterative() {
+            self.update_iterative();
+            return;
+        }
+        self.ready.next = true;
+        self.ready_next.next = true;
         let offset = self.initial_key_offset();
         let (clock, reset, valid) = (self.clock.val(), self.reset.val(), self.valid_in.val());
         if self.is_decrypt() {
@@ -265,10 +457,15 @@ impl Logic for AesPipeline {
 
     fn connect(&mut self) {
         self.valid_out.connect();
+        self.ready.connect();
+        self.ready_next.connect();
         for d in &mut self.data_out {
             d.connect();
         }
         for r in &mut self.encrypt_rounds {
+            r.schedule_rcon.connect();
+            r.schedule_rotate.connect();
+            r.schedule_final.connect();
             r.clock.connect();
             r.reset.connect();
             r.valid_in.connect();
@@ -276,6 +473,9 @@ impl Logic for AesPipeline {
             r.key_in.iter_mut().for_each(|s| s.connect());
         }
         for r in &mut self.decrypt_rounds {
+            r.schedule_rcon.connect();
+            r.schedule_rotate.connect();
+            r.schedule_final.connect();
             r.clock.connect();
             r.reset.connect();
             r.valid_in.connect();

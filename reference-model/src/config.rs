@@ -16,23 +16,34 @@ pub enum RoundRegisters {
     PerHalfRound,
     /// One register stage per two rounds (5 stages for AES-128, 7 for AES-256).
     PerTwoRounds,
+    /// No pipeline: one round unit per AES unit, used once per round (10 or 14 cycles per
+    /// block) with its state and key in registers. The smallest engine; each AES unit takes
+    /// a new block only when it is idle, one every `Nr + 1` cycles.
+    Iterative,
 }
 
 impl RoundRegisters {
     /// All values, for sweeps and tests.
-    pub const ALL: [RoundRegisters; 3] = [
+    pub const ALL: [RoundRegisters; 4] = [
         RoundRegisters::PerRound,
         RoundRegisters::PerHalfRound,
         RoundRegisters::PerTwoRounds,
+        RoundRegisters::Iterative,
     ];
 
-    /// Number of half rounds (S-box layer, or mix/key layer) between two registers.
+    /// Number of half rounds (S-box layer, or mix/key layer) between two registers (the
+    /// iterative unit registers its state after every round).
     pub fn half_rounds_per_stage(self) -> usize {
         match self {
             RoundRegisters::PerHalfRound => 1,
-            RoundRegisters::PerRound => 2,
+            RoundRegisters::PerRound | RoundRegisters::Iterative => 2,
             RoundRegisters::PerTwoRounds => 4,
         }
+    }
+
+    /// The AES units take one block per clock (every placement but `iterative`).
+    pub fn is_pipelined(self) -> bool {
+        self != RoundRegisters::Iterative
     }
 
     /// The name used in TOML.
@@ -41,6 +52,7 @@ impl RoundRegisters {
             RoundRegisters::PerRound => "per_round",
             RoundRegisters::PerHalfRound => "per_half_round",
             RoundRegisters::PerTwoRounds => "per_two_rounds",
+            RoundRegisters::Iterative => "iterative",
         }
     }
 }
@@ -304,6 +316,16 @@ impl EngineConfig {
     pub fn aes_latency(&self) -> usize {
         let half_rounds = 2 * self.aes_rounds();
         half_rounds.div_ceil(self.pipeline.round_registers.half_rounds_per_stage())
+    }
+
+    /// Cycles from one block entering an AES unit to the next one it can take: 1 for the
+    /// pipelines, `aes_latency() + 1` for the iterative unit (busy until its result has left).
+    pub fn aes_initiation_interval(&self) -> usize {
+        if self.pipeline.round_registers.is_pipelined() {
+            1
+        } else {
+            self.aes_latency() + 1
+        }
     }
 
     /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register.

@@ -3,6 +3,8 @@
 //! Random (key, block) pairs enter with random bubbles; in every cycle `valid_out` must equal
 //! whether a block entered exactly `latency` cycles earlier, and `data_out` must equal the
 //! `aes` crate's result for that block. The first mismatch stops the run with its cycle.
+//! An iterative unit gets a block only when its last one entered at least `latency + 1`
+//! cycles earlier, and its `ready` and `ready_next` must say exactly that.
 
 use crate::bytes::{drive, sample_block, hex};
 use crate::driver::ClockedDriver;
@@ -109,9 +111,13 @@ pub fn run_aes_pipeline_with_key_form(
     let mut in_flight: VecDeque<Option<([u8; 16], [u8; 16], Vec<u8>)>> = VecDeque::from(vec![None; latency]);
     let mut sent = 0usize;
     let mut checked = 0usize;
+    // Cycles between two blocks entering, as documented for each placement.
+    let interval = if variant.placement.is_pipelined() { 1 } else { latency + 1 };
+    let mut since_last_entry = usize::MAX / 2;
     let start = Instant::now();
     while checked < blocks {
-        let entering = if sent < blocks && !rng.gen_bool(bubble_probability) {
+        let may_enter = since_last_entry >= interval;
+        let entering = if sent < blocks && may_enter && !rng.gen_bool(bubble_probability) {
             let key: Vec<u8> = (0..variant.key_bytes).map(|_| rng.gen()).collect();
             let block: [u8; 16] = rng.gen();
             let (key_port, expected) = match variant.direction {
@@ -129,10 +135,18 @@ pub fn run_aes_pipeline_with_key_form(
             drive(&mut sim.uut.data_in, &junk);
             None
         };
+        let entered = entering.is_some();
         in_flight.push_back(entering);
         sim.evaluate();
         let expected = in_flight.pop_front().flatten();
         let cycle = sim.cycle();
+        if sim.uut.ready.val() != may_enter {
+            return Err(format!("{}: cycle {cycle}: ready is {} but the last block entered {since_last_entry} cycles ago (interval {interval})", variant.name(), sim.uut.ready.val()));
+        }
+        if !entered && sim.uut.ready_next.val() != (since_last_entry + 1 >= interval) {
+            return Err(format!("{}: cycle {cycle}: ready_next is {} but the last block entered {since_last_entry} cycles ago (interval {interval})", variant.name(), sim.uut.ready_next.val()));
+        }
+        since_last_entry = if entered { 1 } else { since_last_entry + 1 };
         let valid = sim.uut.valid_out.val();
         match (&expected, valid) {
             (None, true) => return Err(format!("{}: cycle {cycle}: valid_out is 1 but no block is due (latency {latency})", variant.name())),

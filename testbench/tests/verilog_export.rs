@@ -107,6 +107,8 @@ fn exported_aes_pipelines_match_the_aes_crate_cycle_by_cycle() {
         (Direction::Decrypt, 16, RoundRegisters::PerHalfRound, SboxStyle::Table),
         (Direction::Encrypt, 32, RoundRegisters::PerTwoRounds, SboxStyle::Table),
         (Direction::Decrypt, 32, RoundRegisters::PerTwoRounds, SboxStyle::Composite),
+        (Direction::Encrypt, 32, RoundRegisters::Iterative, SboxStyle::Composite),
+        (Direction::Decrypt, 16, RoundRegisters::Iterative, SboxStyle::Table),
     ];
     for (direction, key_bytes, placement, style) in variants {
         let latency = AesPipeline::latency(key_bytes, placement);
@@ -118,9 +120,13 @@ fn exported_aes_pipelines_match_the_aes_crate_cycle_by_cycle() {
         outputs.extend(bytes("data_out", 16));
         let mut steps = Vec::new();
         let mut expected: Vec<Option<[u8; 16]>> = Vec::new();
-        for n in 0..120 {
+        // The iterative unit takes a block every latency + 1 cycles.
+        let interval = if placement.is_pipelined() { 1 } else { latency + 1 };
+        let mut since_last_entry = interval;
+        for n in 0..160 {
             let reset = n < 2;
-            let valid = !reset && rng.gen_bool(0.8);
+            let valid = !reset && since_last_entry >= interval && rng.gen_bool(0.8);
+            since_last_entry = if valid { 1 } else { since_last_entry + 1 };
             let key: Vec<u8> = (0..key_bytes).map(|_| rng.gen()).collect();
             let block: [u8; 16] = rng.gen();
             let (key_port, out) = match direction {
