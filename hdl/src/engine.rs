@@ -36,6 +36,11 @@
 //! - Key commands run only while nothing is in flight; while one is pending or in progress the
 //!   engine accepts no requests (see [`KeyTable`]).
 //!
+//! With `round_registers = "iterative"` the three AES units each take a block every `Nr + 1`
+//! cycles: stage A hands on a read or write that passed its checks only while the tweak unit
+//! is `ready`, and a DRAM response is accepted only when the decryption unit will be free in
+//! the next cycle with nothing in the read register. The side delay lines then hold one item.
+//!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
 //! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
 //! `decrypt + 1` cycles after the DRAM response, so a read costs `decrypt + 2` cycles more than
@@ -165,6 +170,8 @@ pub struct EngineCore {
     read_limit: Constant<Bits<16>>,
     write_limit: Constant<Bits<16>>,
     unit_shift: Constant<Bits<8>>,
+    pipelined: Constant<Bit>,
+    decrypt_free: Signal<Local, Bit>,
 }
 
 fn constant16(v: u32) -> Constant<Bits<16>> {
@@ -181,6 +188,14 @@ impl EngineCore {
         let tweak_latency = XtsTweakUnit::latency(kb, placement);
         let aes_latency = AesPipeline::latency(kb, placement);
         let read_depth = p.read_queue_depth as usize;
+        // Beside an iterative AES unit at most one item is in flight: one data register.
+        let side_line = |width: usize, depth: usize| {
+            if placement.is_pipelined() {
+                ByteDelayLine::new(width, depth)
+            } else {
+                ByteDelayLine::holding(width, depth)
+            }
+        };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -215,14 +230,14 @@ impl EngineCore {
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, style),
             tracker: AddressTracker::new(p.write_queue_depth as usize),
             tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style),
-            tweak_side: ByteDelayLine::new(1 + 16 + kb + 2, tweak_latency),
+            tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
-            encrypt_side: ByteDelayLine::new(17, aes_latency),
+            encrypt_side: side_line(17, aes_latency),
             write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(33, 1),
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
-            decrypt_side: ByteDelayLine::new(17, aes_latency),
+            decrypt_side: side_line(17, aes_latency),
             read_data: ByteFifo::new(16, read_depth, true),
             tickets: ByteFifo::new(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
@@ -258,6 +273,8 @@ impl EngineCore {
             slot_count: constant16(config.num_asids),
             read_limit: constant16(p.read_queue_depth),
             write_limit: constant16(p.write_queue_depth),
+            pipelined: Constant::new(placement.is_pipelined()),
+            decrypt_free: Default::default(),
             unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
         }
     }
@@ -339,6 +356,7 @@ impl Logic for EngineCore {
         self.read_issue.next = self.passes_checks.val()
             & !self.a_write.q.val()
             & !self.tracker.hit.val()
+            & self.tweak.ready.val()
             & (self.reads_outstanding.q.val() < self.read_limit.val())
             & !self.dram_write_waiting.q.val()
             & !self.tickets.full.val()
@@ -369,7 +387,9 @@ impl Logic for EngineCore {
         self.a_fire.next = self.a_valid.q.val()
             & !self.tickets.full.val()
             & !self.reset.val()
-            & (!self.a_ok.val() | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val())) | self.read_sent.val());
+            & (!self.a_ok.val()
+                | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val()) & self.tweak.ready.val())
+                | self.read_sent.val());
         self.core_req_ready.next = (!self.a_valid.q.val() | self.a_fire.val()) & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
         self.accept.next = self.core_req_valid.val()
             & (!self.a_valid.q.val() | self.a_fire.val())
@@ -488,8 +508,10 @@ impl Logic for EngineCore {
             self.read_context.data_in[17].next = self.tweak_side.data_out[n + 1].val();
         }
         self.read_context.data_in[18].next = self.tweak_side.data_out[0].val();
-        self.dram_rsp_ready.next = self.read_context.valid_out.val() & !self.reset.val();
-        self.rsp_fire.next = self.dram_rsp_valid.val() & self.read_context.valid_out.val() & !self.reset.val();
+        // An iterative decryption unit must be free when the read register hands it the block.
+        self.decrypt_free.next = self.decrypt.ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
+        self.dram_rsp_ready.next = self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
+        self.rsp_fire.next = self.dram_rsp_valid.val() & self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
         self.read_context.pop.next = self.rsp_fire.val();
         self.keys.decrypt_slot.next =
             bit_cast::<16, 8>(self.read_context.data_out[16].val()) | (bit_cast::<16, 8>(self.read_context.data_out[17].val()) << 8);

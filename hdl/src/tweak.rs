@@ -4,10 +4,11 @@
 //! little-endian block) with `key2`, the block index `j` delayed beside it, then an
 //! [`AlphaPowerMultiplier`] and one output register.
 //!
-//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]). No backpressure.
+//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]). No backpressure; `ready`
+//! is the AES unit's (always 1 for a pipeline, low while an iterative unit is busy).
 //!
 //! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]` (in);
-//! `valid_out`, `tweak[16]` (out).
+//! `valid_out`, `tweak[16]`, `ready` (out).
 
 use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
 use crate::alpha_power::AlphaPowerMultiplier;
@@ -35,6 +36,8 @@ pub struct XtsTweakUnit {
     pub valid_out: Signal<Out, Bit>,
     /// The tweak T.
     pub tweak: [Signal<Out, Bits<8>>; 16],
+    /// A request may enter this cycle.
+    pub ready: Signal<Out, Bit>,
     aes: AesPipeline,
     index_delay: ByteDelayLine,
     alpha: AlphaPowerMultiplier,
@@ -55,8 +58,9 @@ impl XtsTweakUnit {
             key2: defaults(key_bytes),
             valid_out: Default::default(),
             tweak: Default::default(),
+            ready: Default::default(),
             aes: AesPipeline::new(Direction::Encrypt, key_bytes, placement, style),
-            index_delay: ByteDelayLine::new(1, aes_latency),
+            index_delay: if placement.is_pipelined() { ByteDelayLine::new(1, aes_latency) } else { ByteDelayLine::holding(1, aes_latency) },
             alpha: AlphaPowerMultiplier::new(index_bits),
             out_valid: Default::default(),
             out_tweak: Default::default(),
@@ -75,6 +79,7 @@ impl Logic for XtsTweakUnit {
         self.aes.clock.next = self.clock.val();
         self.aes.reset.next = self.reset.val();
         self.aes.valid_in.next = self.valid_in.val();
+        self.ready.next = self.aes.ready.val();
         for k in 0..16 {
             self.aes.data_in[k].next = self.dusn[k].val();
         }

@@ -16,6 +16,11 @@
 //!   reads wait in the read context queue (with bypass) for their DRAM data, which spends one
 //!   cycle in the read register and `aes_latency` cycles in decryption before the read data
 //!   queue (with bypass);
+//! - with `round_registers = "iterative"` each AES unit takes a block every
+//!   `aes_latency + 1` cycles: a read or write that passed its checks leaves stage A only
+//!   when no block entered the tweak unit in the last `aes_latency` cycles, and DRAM data is
+//!   accepted only when the decryption unit will be free in the next cycle (nothing in the
+//!   read register, no block entered in the last `aes_latency - 1` cycles);
 //! - responses leave in request order (tickets); a read's waits for its data;
 //! - a key command is accepted only when nothing is in flight, and no request is accepted
 //!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
@@ -207,6 +212,10 @@ impl<T> Delay<T> {
     fn clear(&mut self) {
         self.stages.iter_mut().for_each(|s| *s = None);
     }
+    /// An item entered in one of the last `cycles` cycles (it is among the newest stages).
+    fn entered_within(&self, cycles: usize) -> bool {
+        self.stages.iter().rev().take(cycles).any(|s| s.is_some())
+    }
 }
 
 /// Everything the outputs of one cycle depend on, computed once per cycle.
@@ -312,6 +321,9 @@ impl EngineModel {
         let run = !inputs.reset;
         let mut d = Decisions::default();
         let tickets_full = self.tickets.len() >= p.response_queue_depth as usize;
+        // AES units take a block every `interval` cycles (1 for pipelines).
+        let interval = self.config.aes_initiation_interval();
+        let tweak_ready = !self.tweak_unit.entered_within(interval - 1);
         // Stage A.
         if let Some(a) = &self.stage_a {
             d.a_status = if a.addr & 15 != 0 {
@@ -327,6 +339,7 @@ impl EngineModel {
             d.read_issue = d.passes_checks
                 && !a.write
                 && !self.pending_writes.contains(&a.addr)
+                && tweak_ready
                 && self.reads_outstanding < p.read_queue_depth as usize
                 && !self.dram_write_waiting
                 && !tickets_full
@@ -337,7 +350,7 @@ impl EngineModel {
         d.write_sent = d.write_chosen && inputs.dram_req_ready;
         if let Some(a) = &self.stage_a {
             let write_room = self.pending_writes.len() < p.write_queue_depth as usize;
-            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room) || d.read_sent);
+            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room && tweak_ready) || d.read_sent);
         }
         let key_busy = self.key_command.is_some();
         let req_ready = (self.stage_a.is_none() || d.a_fire) && !key_busy && !inputs.key_cmd_valid && run;
@@ -350,7 +363,9 @@ impl EngineModel {
         // Read side.
         let tweak_read = self.tweak_unit.output().filter(|t| !t.write);
         d.context_valid = !self.read_context.is_empty() || tweak_read.is_some();
-        d.rsp_fire = inputs.dram_rsp_valid && d.context_valid && run;
+        // The decryption unit must be free next cycle, when the read register hands it the block.
+        let decrypt_free = !(interval > 1 && self.read_register.output().is_some()) && !self.decryption.entered_within(interval.saturating_sub(2));
+        d.rsp_fire = inputs.dram_rsp_valid && d.context_valid && decrypt_free && run;
         d.read_data_valid = !self.read_data.is_empty() || self.decryption.output().is_some();
         let head = self.tickets.front();
         d.response_has_data = head.is_some_and(|t| t.has_data);
@@ -377,7 +392,7 @@ impl EngineModel {
             o.dram_req_addr = self.pending_writes.front().copied().unwrap_or(0);
             o.dram_req_wdata = self.write_queue.front().copied().unwrap_or_default();
         }
-        o.dram_rsp_ready = d.context_valid && run;
+        o.dram_rsp_ready = d.context_valid && decrypt_free && run;
         o.key_cmd_ready = key_ready;
         o.key_rsp_valid = d.key_complete && run;
         if o.key_rsp_valid {

@@ -1,7 +1,7 @@
 //! The engine in lock step with the cycle model on random traffic: every output port in every
 //! cycle, responses against an in-order functional scoreboard, no key half on a data bus, and
 //! the DRAM image against `xts-mode`. 20,000 requests over 10 ASIDs per config (override with
-//! `MEE_ENGINE_REQUESTS`), stalls on every channel, key commands and resets in the middle of
+//! `MEE_ENGINE_REQUESTS`; half that for the iterative engine), stalls on every channel, key commands and resets in the middle of
 //! traffic.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters};
@@ -14,9 +14,13 @@ fn requests() -> usize {
 }
 
 fn run_random(name: &str, config: EngineConfig, serialize_key_commands: bool) {
+    run_random_requests(name, config, serialize_key_commands, requests());
+}
+
+fn run_random_requests(name: &str, config: EngineConfig, serialize_key_commands: bool, requests: usize) {
     config.validate().expect("test config");
     let seed = test_seed(name);
-    let shape = TrafficShape { requests: requests(), asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
+    let shape = TrafficShape { requests, asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
     let ops = random_traffic(&config, &shape, seed);
     let settings = BenchSettings::stalls_everywhere(seed, serialize_key_commands);
     let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
@@ -32,7 +36,7 @@ fn run_random(name: &str, config: EngineConfig, serialize_key_commands: bool) {
     for (status, &count) in by_status.iter().enumerate() {
         assert!(count > 0 || (status == 2 && !bad_asid_possible), "{name}: seed {seed}: status {status} never occurred: {by_status:?}");
     }
-    assert!(report.requests as usize >= requests() * 9 / 10, "{name}: seed {seed}: only {} requests accepted", report.requests);
+    assert!(report.requests as usize >= requests * 9 / 10, "{name}: seed {seed}: only {} requests accepted", report.requests);
 }
 
 #[test]
@@ -66,4 +70,17 @@ fn random_traffic_1024_slot_block_ram_key_table() {
     config.pipeline.key_table = KeyTableStorage::BlockRam;
     config.pipeline.sbox = mee_reference::SboxStyle::Composite;
     run_random("random_traffic_1024_slot_block_ram_key_table", config, false);
+}
+
+#[test]
+fn random_traffic_iterative_units_and_small_queues() {
+    let mut config = EngineConfig { key_bits: 256, data_unit_bytes: 32, ..Default::default() };
+    config.pipeline.round_registers = RoundRegisters::Iterative;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 4;
+    // An iterative engine needs about 15 cycles per request: half the requests keep the
+    // simulated cycles near the other configs'.
+    run_random_requests("random_traffic_iterative_units_and_small_queues", config, false, requests() / 2);
 }
