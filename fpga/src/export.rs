@@ -205,15 +205,23 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     for (what, cycles) in latencies(config) {
         s.push_str(&format!("| {what} | {cycles} |\n"));
     }
-    s.push_str(&format!(
-        "\n## Throughput\n\nOne request per cycle for reads, writes and mixed traffic when neither side stalls and \
-         read_queue_depth ({}) exceeds the DRAM latency + {}; write_queue_depth ({}) of at least {} keeps mixed traffic \
-         at full rate. Measured with `mee report engine`.\n",
-        config.pipeline.read_queue_depth,
-        config.aes_latency() + 4,
-        config.pipeline.write_queue_depth,
-        2 * (config.tweak_latency() + config.aes_latency()),
-    ));
+    if config.pipeline.round_registers.is_pipelined() {
+        s.push_str(&format!(
+            "\n## Throughput\n\nOne request per cycle for reads, writes and mixed traffic when neither side stalls and \
+             read_queue_depth ({}) exceeds the DRAM latency + {}; write_queue_depth ({}) of at least {} keeps mixed traffic \
+             at full rate. Measured with `mee report engine`.\n",
+            config.pipeline.read_queue_depth,
+            config.aes_latency() + 4,
+            config.pipeline.write_queue_depth,
+            2 * (config.tweak_latency() + config.aes_latency()),
+        ));
+    } else {
+        s.push_str(&format!(
+            "\n## Throughput\n\nIterative AES units: one request every {} cycles for reads, writes and mixed traffic \
+             (each AES unit runs one round per cycle and takes a new block once idle). Measured with `mee explore`.\n",
+            config.aes_initiation_interval(),
+        ));
+    }
     s
 }
 

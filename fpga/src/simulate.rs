@@ -107,7 +107,6 @@ impl Waves {
             w.change_scalar(ids[0], vcd::Value::V1)?;
         }
         w.timestamp(10 * self.cycles.len() as u64)?;
-        drop(w);
         Ok(out)
     }
 }

@@ -45,3 +45,16 @@ fn exported_aes256_block_ram_engine_matches_rust_hdl_under_icarus() {
     config.validate().expect("test config");
     cosim("exported_aes256_block_ram_engine_matches_rust_hdl_under_icarus", config);
 }
+
+#[test]
+fn exported_iterative_engine_matches_rust_hdl_under_icarus() {
+    let mut config = EngineConfig { top_name: "mee_iterative".into(), data_unit_bytes: 64, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
+    config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.key_table = mee_reference::KeyTableStorage::BlockRam;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 4;
+    config.validate().expect("test config");
+    cosim("exported_iterative_engine_matches_rust_hdl_under_icarus", config);
+}

@@ -65,7 +65,6 @@ fn vector_values(text: &str) -> std::collections::HashMap<String, Vec<String>> {
                 names.insert(v.code, (v.reference.clone(), v.size as usize));
             }
             vcd::ScopeItem::Scope(s) => stack.extend(s.children.iter()),
-            _ => {}
         }
     }
     let mut seen: std::collections::HashMap<String, Vec<String>> = names.values().map(|(n, _)| (n.clone(), Vec::new())).collect();

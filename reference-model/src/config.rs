@@ -109,8 +109,8 @@ impl KeyTableStorage {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PipelineConfig {
-    /// Register placement in every AES pipeline (tweak, encryption, decryption).
-    /// Default `per_round`.
+    /// Register placement in every AES unit (tweak, encryption, decryption), or `iterative`
+    /// for one round unit each. Default `per_round`.
     pub round_registers: RoundRegisters,
     /// S-box construction used in every AES pipeline and the key-expansion unit.
     /// Default `table`.

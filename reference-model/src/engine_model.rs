@@ -364,7 +364,8 @@ impl EngineModel {
         let tweak_read = self.tweak_unit.output().filter(|t| !t.write);
         d.context_valid = !self.read_context.is_empty() || tweak_read.is_some();
         // The decryption unit must be free next cycle, when the read register hands it the block.
-        let decrypt_free = !(interval > 1 && self.read_register.output().is_some()) && !self.decryption.entered_within(interval.saturating_sub(2));
+        let read_register_busy = interval > 1 && self.read_register.output().is_some();
+        let decrypt_free = !read_register_busy && !self.decryption.entered_within(interval.saturating_sub(2));
         d.rsp_fire = inputs.dram_rsp_valid && d.context_valid && decrypt_free && run;
         d.read_data_valid = !self.read_data.is_empty() || self.decryption.output().is_some();
         let head = self.tickets.front();
