@@ -13,7 +13,8 @@
 //!
 //! `iterative` is not a pipeline: one scheduled round (see [`EncryptRound::scheduled`]) with
 //! the state and the key window in registers and a round counter. A block enters when the
-//! unit is idle (`ready`); its first round runs in the cycle it enters, one more round per
+//! unit is idle (`ready`); its first round runs in the cycle it enters (while idle the round
+//! works on the input ports and `valid_in` only enables the registers), one more round per
 //! cycle after that, and it leaves on `valid_out` in cycle `Nr` after entering. The unit is
 //! idle again in the cycle after that, so it takes a block every `Nr + 1` cycles.
 //!
@@ -291,11 +292,13 @@ impl AesPipeline {
             "always @(*) begin\n    {r}$clock = clock;\n    {r}$reset = reset;\n    ready = count == 8'd0;\n    ready_next = (count == 8'd0) | (count == 8'd{rounds});\n\
              \x20   start = valid_in & (count == 8'd0);\n    step = ((count != 8'd0) & (count != 8'd{rounds})) ? count + 8'd1 : 8'd1;\n    {r}$valid_in = start;"
         );
+        // While idle the round works on the input ports; `start` only enables the registers,
+        // so the engine's hand-over decision does not run through the round.
         for k in 0..16 {
-            let _ = writeln!(v, "    {r}$state_in${k} = start ? (data_in${k} ^ key_in${}) : state${k};", k + offset);
+            let _ = writeln!(v, "    {r}$state_in${k} = (count == 8'd0) ? (data_in${k} ^ key_in${}) : state${k};", k + offset);
         }
         for k in 0..key_bytes {
-            let _ = writeln!(v, "    {r}$key_in${k} = start ? key_in${k} : window${k};");
+            let _ = writeln!(v, "    {r}$key_in${k} = (count == 8'd0) ? key_in${k} : window${k};");
         }
         v.push_str("    case (step)\n");
         for (index, step) in m.schedule.iter().enumerate() {
@@ -358,13 +361,14 @@ impl AesPipeline {
                 m.count = 0;
             }
         }
-        let start = self.valid_in.val() && m.count == 0;
+        let idle = m.count == 0;
+        let start = self.valid_in.val() && idle;
         let step = if m.count != 0 && m.count != rounds { m.count + 1 } else { 1 };
         let schedule = m.schedule[step - 1];
         let byte = |x: u8| Bits::<8>::from(LiteralType::from(x));
         let state_in: Vec<Bits<8>> =
-            (0..16).map(|k| if start { self.data_in[k].val() ^ self.key_in[k + offset].val() } else { byte(m.state[k]) }).collect();
-        let key_in: Vec<Bits<8>> = (0..self.key_in.len()).map(|k| if start { self.key_in[k].val() } else { byte(m.window[k]) }).collect();
+            (0..16).map(|k| if idle { self.data_in[k].val() ^ self.key_in[k + offset].val() } else { byte(m.state[k]) }).collect();
+        let key_in: Vec<Bits<8>> = (0..self.key_in.len()).map(|k| if idle { self.key_in[k].val() } else { byte(m.window[k]) }).collect();
         macro_rules! drive {
             ($round:expr) => {{
                 let round = $round;
