@@ -123,8 +123,6 @@ impl DecryptRound {
 }
 
 impl DecryptRound {
-    /// A round with no registers whose round constant, RotWord step and final-round choice
-    /// come from the `schedule_*` ports, for a unit that runs every round through it.
     /// The key step and kind of round `round` (Nr down to 1) of the inverse cipher.
     pub fn schedule(key_bytes: usize, round: usize) -> RoundSchedule {
         // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
@@ -133,6 +131,8 @@ impl DecryptRound {
         RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == 1 }
     }
 
+    /// A round with no registers whose round constant, RotWord step and final-round choice
+    /// come from the `schedule_*` ports, for a unit that runs every round through it.
     pub fn scheduled(key_bytes: usize, style: SboxStyle) -> Self {
         let mut round = Self::new(key_bytes, 1, style, false, false);
         round.scheduled = Constant::new(true);

@@ -129,8 +129,6 @@ impl EncryptRound {
 }
 
 impl EncryptRound {
-    /// A round with no registers whose round constant, RotWord step and final-round choice
-    /// come from the `schedule_*` ports, for a unit that runs every round through it.
     /// The key step and kind of round `round` (1-based) with `key_bytes` keys.
     pub fn schedule(key_bytes: usize, round: usize) -> RoundSchedule {
         let rounds = key_bytes / 4 + 6;
@@ -139,6 +137,8 @@ impl EncryptRound {
         RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == rounds }
     }
 
+    /// A round with no registers whose round constant, RotWord step and final-round choice
+    /// come from the `schedule_*` ports, for a unit that runs every round through it.
     pub fn scheduled(key_bytes: usize, style: SboxStyle) -> Self {
         let mut round = Self::new(key_bytes, 1, style, false, false);
         round.scheduled = Constant::new(true);

@@ -88,6 +88,9 @@ pub struct IterationModel {
     window: Vec<u8>,
 }
 
+/// A scheduled round's schedule ports: round constant, RotWord step, final round.
+type SchedulePorts<'a> = (&'a mut Signal<In, Bits<8>>, &'a mut Signal<In, Bit>, &'a mut Signal<In, Bit>);
+
 /// The ports a round shares with its neighbours.
 trait RoundPorts {
     fn clock(&mut self) -> &mut Signal<In, Clock>;
@@ -98,6 +101,21 @@ trait RoundPorts {
     fn valid_out(&self) -> &Signal<Out, Bit>;
     fn state_out(&self) -> &[Signal<Out, Bits<8>>];
     fn key_out(&self) -> &[Signal<Out, Bits<8>>];
+    /// The schedule ports of a scheduled round: round constant, RotWord step, final round.
+    fn schedule_ports(&mut self) -> SchedulePorts<'_>;
+
+    /// Marks every input the pipeline drives as connected.
+    fn connect_inputs(&mut self) {
+        let (rcon, rotate, final_round) = self.schedule_ports();
+        rcon.connect();
+        rotate.connect();
+        final_round.connect();
+        self.clock().connect();
+        self.reset().connect();
+        self.valid_in().connect();
+        self.state_in().iter_mut().for_each(|s| s.connect());
+        self.key_in().iter_mut().for_each(|s| s.connect());
+    }
 }
 
 macro_rules! round_ports {
@@ -126,6 +144,9 @@ macro_rules! round_ports {
             }
             fn key_out(&self) -> &[Signal<Out, Bits<8>>] {
                 &self.key_out
+            }
+            fn schedule_ports(&mut self) -> SchedulePorts<'_> {
+                (&mut self.schedule_rcon, &mut self.schedule_rotate, &mut self.schedule_final)
             }
         }
     };
@@ -271,19 +292,15 @@ impl AesPipeline {
         let name = self.rounds_name();
         let offset = self.initial_key_offset();
         let key_bytes = self.key_in.len();
-        let mut v = String::from("reg [7:0] count;\nreg start;\nreg [7:0] step;\ninteger i;\n");
-        for k in 0..16 {
-            let _ = writeln!(v, "reg [7:0] state${k};");
-        }
-        for k in 0..key_bytes {
-            let _ = writeln!(v, "reg [7:0] window${k};");
+        // The block's registers: the state, then the key window.
+        let registers: Vec<String> = (0..16).map(|k| format!("state${k}")).chain((0..key_bytes).map(|k| format!("window${k}"))).collect();
+        let mut v = String::from("reg [7:0] count;\nreg start;\nreg [7:0] step;\n");
+        for reg in &registers {
+            let _ = writeln!(v, "reg [7:0] {reg};");
         }
         v.push_str("initial begin\n    count = 8'd0;\n");
-        for k in 0..16 {
-            let _ = writeln!(v, "    state${k} = 8'd0;");
-        }
-        for k in 0..key_bytes {
-            let _ = writeln!(v, "    window${k} = 8'd0;");
+        for reg in &registers {
+            let _ = writeln!(v, "    {reg} = 8'd0;");
         }
         v.push_str("end\n");
         let r = format!("{name}$0");
@@ -317,11 +334,8 @@ impl AesPipeline {
             let _ = writeln!(v, "    data_out${k} = state${k};");
         }
         v.push_str("end\nalways @(posedge clock) begin\n    if (reset) begin\n        count <= 8'd0;\n");
-        for k in 0..16 {
-            let _ = writeln!(v, "        state${k} <= 8'd0;");
-        }
-        for k in 0..key_bytes {
-            let _ = writeln!(v, "        window${k} <= 8'd0;");
+        for reg in &registers {
+            let _ = writeln!(v, "        {reg} <= 8'd0;");
         }
         let _ = writeln!(v, "    end else if (start | ((count != 8'd0) & (count != 8'd{rounds}))) begin\n        count <= count + 8'd1;");
         for k in 0..16 {
@@ -337,16 +351,12 @@ impl AesPipeline {
     /// The iterative unit's Rust model: the same registers and wiring as its Verilog.
     fn update_iterative(&mut self) {
         let offset = self.initial_key_offset();
-        let decrypt = self.is_decrypt();
         let m = &mut self.iteration.0;
-        let rounds = m.schedule.len();
-        let (state_out, key_out): (Vec<u8>, Vec<u8>) = if decrypt {
-            let r = &self.decrypt_rounds[0];
-            (r.state_out.iter().map(|b| b.val().to_u8()).collect(), r.key_out.iter().map(|b| b.val().to_u8()).collect())
-        } else {
-            let r = &self.encrypt_rounds[0];
-            (r.state_out.iter().map(|b| b.val().to_u8()).collect(), r.key_out.iter().map(|b| b.val().to_u8()).collect())
+        let round: &mut dyn RoundPorts = match self.decrypt_rounds.first_mut() {
+            Some(r) => r,
+            None => &mut self.encrypt_rounds[0],
         };
+        let rounds = m.schedule.len();
         if self.clock.pos_edge() {
             let start = self.valid_in.val() && m.count == 0;
             if self.reset.val() {
@@ -355,44 +365,36 @@ impl AesPipeline {
                 m.window.fill(0);
             } else if start || (m.count != 0 && m.count != rounds) {
                 m.count += 1;
-                m.state.copy_from_slice(&state_out);
-                m.window.copy_from_slice(&key_out);
+                for (dst, src) in m.state.iter_mut().zip(round.state_out()) {
+                    *dst = src.val().to_u8();
+                }
+                for (dst, src) in m.window.iter_mut().zip(round.key_out()) {
+                    *dst = src.val().to_u8();
+                }
             } else {
                 m.count = 0;
             }
         }
         let idle = m.count == 0;
-        let start = self.valid_in.val() && idle;
         let step = if m.count != 0 && m.count != rounds { m.count + 1 } else { 1 };
         let schedule = m.schedule[step - 1];
         let byte = |x: u8| Bits::<8>::from(LiteralType::from(x));
-        let state_in: Vec<Bits<8>> =
-            (0..16).map(|k| if idle { self.data_in[k].val() ^ self.key_in[k + offset].val() } else { byte(m.state[k]) }).collect();
-        let key_in: Vec<Bits<8>> = (0..self.key_in.len()).map(|k| if idle { self.key_in[k].val() } else { byte(m.window[k]) }).collect();
-        macro_rules! drive {
-            ($round:expr) => {{
-                let round = $round;
-                round.clock.next = self.clock.val();
-                round.reset.next = self.reset.val();
-                round.valid_in.next = start;
-                round.schedule_rcon.next = byte(schedule.rcon);
-                round.schedule_rotate.next = schedule.rotate;
-                round.schedule_final.next = schedule.final_round;
-                for (dst, src) in round.state_in.iter_mut().zip(&state_in) {
-                    dst.next = *src;
-                }
-                for (dst, src) in round.key_in.iter_mut().zip(&key_in) {
-                    dst.next = *src;
-                }
-            }};
+        round.clock().next = self.clock.val();
+        round.reset().next = self.reset.val();
+        round.valid_in().next = self.valid_in.val() && idle;
+        let (rcon, rotate, final_round) = round.schedule_ports();
+        rcon.next = byte(schedule.rcon);
+        rotate.next = schedule.rotate;
+        final_round.next = schedule.final_round;
+        // While idle the round works on the input ports (see the Verilog).
+        for (k, dst) in round.state_in().iter_mut().enumerate() {
+            dst.next = if idle { self.data_in[k].val() ^ self.key_in[k + offset].val() } else { byte(m.state[k]) };
         }
-        if decrypt {
-            drive!(&mut self.decrypt_rounds[0]);
-        } else {
-            drive!(&mut self.encrypt_rounds[0]);
+        for (k, dst) in round.key_in().iter_mut().enumerate() {
+            dst.next = if idle { self.key_in[k].val() } else { byte(m.window[k]) };
         }
-        self.ready.next = m.count == 0;
-        self.ready_next.next = m.count == 0 || m.count == rounds;
+        self.ready.next = idle;
+        self.ready_next.next = idle || m.count == rounds;
         self.valid_out.next = m.count == rounds;
         for (dst, src) in self.data_out.iter_mut().zip(&m.state) {
             dst.next = byte(*src);
@@ -467,24 +469,10 @@ impl Logic for AesPipeline {
             d.connect();
         }
         for r in &mut self.encrypt_rounds {
-            r.schedule_rcon.connect();
-            r.schedule_rotate.connect();
-            r.schedule_final.connect();
-            r.clock.connect();
-            r.reset.connect();
-            r.valid_in.connect();
-            r.state_in.iter_mut().for_each(|s| s.connect());
-            r.key_in.iter_mut().for_each(|s| s.connect());
+            r.connect_inputs();
         }
         for r in &mut self.decrypt_rounds {
-            r.schedule_rcon.connect();
-            r.schedule_rotate.connect();
-            r.schedule_final.connect();
-            r.clock.connect();
-            r.reset.connect();
-            r.valid_in.connect();
-            r.state_in.iter_mut().for_each(|s| s.connect());
-            r.key_in.iter_mut().for_each(|s| s.connect());
+            r.connect_inputs();
         }
     }
 

@@ -117,6 +117,9 @@ impl EngineOutputs {
 
     /// The first port whose value differs from `other`'s: `(name, mine, theirs)`.
     pub fn first_difference(&self, other: &EngineOutputs) -> Option<(&'static str, String, String)> {
+        if self == other {
+            return None;
+        }
         self.ports().into_iter().zip(other.ports()).find(|(a, b)| a.1 != b.1).map(|(a, b)| (a.0, a.1, b.1))
     }
 }
