@@ -132,7 +132,8 @@ enum Report {
         #[arg(long, default_value = "out/synth")]
         work: PathBuf,
     },
-    /// Yosys synth_ecp5 LUT4/FF of the AES-128 encryption pipeline per S-box style.
+    /// Yosys LUTs/FFs of the AES-128 encryption pipeline per S-box style (synth_ecp5), then of
+    /// the iterative units, one-way and reversible (synth_ecp5 and synth_ice40).
     Area {
         /// Working folder for the Verilog and logs.
         #[arg(long, default_value = "out/area")]
@@ -186,7 +187,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             mee_fpga::synth::report(&config, &targets, &work)
         }
-        Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work),
+        Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work).and_then(|()| mee_fpga::reports::iterative_area(&work.join("iterative"))),
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;
             mee_fpga::reports::engine_figures(config.as_ref(), requests, dram_latency, seed)

@@ -2,6 +2,8 @@
 
 use crate::flow::{find_yosys, run_tool};
 use anyhow::{bail, Context, Result};
+use crate::synth::{synthesize, Target};
+use mee_hdl::aes_iterative_unit::IterativeAesUnit;
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
@@ -59,6 +61,51 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
                 if success { "no stat output" } else { "non-zero exit" },
                 run.log_file.display()
             ),
+        }
+    }
+    Ok(())
+}
+
+/// Runs Yosys (`synth_ecp5` and `synth_ice40`, the engine's script) on the AES-128 iterative
+/// units of each S-box style: the encryption-only and decryption-only units the engine uses
+/// today, and the [`IterativeAesUnit`] that does both through one round. Prints LUTs and
+/// flip-flops per target, with the two one-way units' sum beside the reversible unit's.
+/// A failed run is reported in its row.
+pub fn iterative_area(work: &Path) -> Result<()> {
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let yosys = find_yosys()?;
+    let targets = [Target::Ecp5, Target::Ice40];
+    println!("| AES-128 iterative unit | S-box | ECP5 LUT4 | ECP5 FF | iCE40 SB_LUT4 | iCE40 FF |\n| --- | --- | ---: | ---: | ---: | ---: |");
+    for style in SboxStyle::ALL {
+        let one_way = |direction| AesPipeline::new(direction, 16, RoundRegisters::Iterative, style);
+        let units = [
+            ("encrypt only", "unit_encrypt", crate::export::named_verilog(one_way(Direction::Encrypt), "unit_encrypt")),
+            ("decrypt only", "unit_decrypt", crate::export::named_verilog(one_way(Direction::Decrypt), "unit_decrypt")),
+            ("both, one round (IterativeAesUnit)", "unit_both", crate::export::named_verilog(IterativeAesUnit::new(16, style), "unit_both")),
+        ];
+        let mut sum = vec![(0u64, 0u64); targets.len()];
+        for (index, (label, top, verilog)) in units.iter().enumerate() {
+            let folder = work.join(style.name());
+            std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            std::fs::write(folder.join(format!("{top}.v")), verilog)?;
+            let mut cells = Vec::new();
+            for (t, &target) in targets.iter().enumerate() {
+                match synthesize(&yosys, &folder, top, target, false, None)?.result() {
+                    Ok((luts, ffs, _)) => {
+                        if index < 2 {
+                            sum[t].0 += luts;
+                            sum[t].1 += ffs;
+                        }
+                        cells.push(format!("{luts} | {ffs}"));
+                    }
+                    Err(e) => cells.push(format!("failed: {e} | ")),
+                }
+            }
+            println!("| {label} | {} | {} |", style.name(), cells.join(" | "));
+            if index == 1 {
+                let total: Vec<String> = sum.iter().map(|(l, f)| format!("{l} | {f}")).collect();
+                println!("| encrypt + decrypt (sum) | {} | {} |", style.name(), total.join(" | "));
+            }
         }
     }
     Ok(())

@@ -1,9 +1,11 @@
 //! # mee-hdl: the hardware of the mee memory encryption engine, in rust-hdl
 //!
 //! Leaf primitives (Rust simulation model + hand-written Verilog, checked against each other
-//! by the testbench): [`sbox::SboxBank`], [`mix_columns::MixColumns`].
+//! by the testbench): [`sbox::SboxBank`], [`sbox::ReversibleSboxBank`], [`mix_columns::MixColumns`],
+//! [`mix_columns::ReversibleMixColumns`].
 //! Built from them with `#[hdl_gen]`: [`aes_encrypt_round::EncryptRound`],
-//! [`aes_decrypt_round::DecryptRound`], the pipelines in [`aes_pipeline`], the
+//! [`aes_decrypt_round::DecryptRound`], the pipelines in [`aes_pipeline`], the round for both
+//! directions [`aes_round::AesRound`] and its [`aes_iterative_unit::IterativeAesUnit`], the
 //! decryption-key expansion unit in [`key_expansion`], the XTS tweak unit in [`tweak`] and the XTS
 //! datapath in [`xts_cipher`].
 //!
@@ -16,6 +18,8 @@ pub mod mix_columns;
 pub mod sbox;
 pub mod aes_decrypt_round;
 pub mod aes_pipeline;
+pub mod aes_round;
+pub mod aes_iterative_unit;
 pub mod alpha_power;
 pub mod delay_line;
 pub mod engine;

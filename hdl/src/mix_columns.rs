@@ -102,3 +102,90 @@ impl Logic for MixColumns {
         Verilog::Custom(self.verilog_text())
     }
 }
+
+/// MixColumns or InvMixColumns, chosen every cycle by the `inverse` port, for a round unit
+/// that both encrypts and decrypts. Purely combinational: latency 0.
+///
+/// InvMixColumns is MixColumns after a cheap linear step (FIPS-197's inverse matrix factors as
+/// the forward matrix times `[05 00 04 00]` circulant): row `i` of a column becomes
+/// `a_i ^ 04·(a_i ^ a_{i+2})`. So one MixColumns does both, behind that step and a multiplexer.
+///
+/// Ports: `inverse` (in, 1 = InvMixColumns), `x[k]` (in), `y[k]` (out), state byte order as in
+/// [`MixColumns`].
+#[derive(LogicBlock)]
+pub struct ReversibleMixColumns {
+    /// 1: InvMixColumns; 0: MixColumns.
+    pub inverse: Signal<In, Bit>,
+    /// The state, 16 bytes.
+    pub x: [Signal<In, Bits<8>>; 16],
+    /// MixColumns(x) or InvMixColumns(x).
+    pub y: [Signal<Out, Bits<8>>; 16],
+}
+
+impl ReversibleMixColumns {
+    /// A reversible MixColumns unit.
+    pub fn new() -> Self {
+        Self { inverse: Default::default(), x: Default::default(), y: Default::default() }
+    }
+
+    /// The body of the unit's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let mut v = String::from(
+            "function [7:0] xtime(input [7:0] a);\n    xtime = {a[6:0], 1'b0} ^ (8'h1b & {8{a[7]}});\nendfunction\n",
+        );
+        for k in 0..16 {
+            let _ = writeln!(v, "wire [7:0] prepared${k} = inverse ? (x${k} ^ xtime(xtime(x${k} ^ x${}))) : x${k};", 4 * (k / 4) + (k % 4 + 2) % 4);
+        }
+        for k in 0..16 {
+            let _ = writeln!(v, "wire [7:0] times2${k} = xtime(prepared${k});");
+        }
+        v.push_str("always @(*) begin\n");
+        for column in 0..4 {
+            for row in 0..4 {
+                // Row r of MixColumns: 02·a_r ^ 03·a_{r+1} ^ a_{r+2} ^ a_{r+3}.
+                let at = |offset: usize| 4 * column + (row + offset) % 4;
+                let _ = writeln!(
+                    v,
+                    "    y${} = times2${} ^ times2${} ^ prepared${} ^ prepared${} ^ prepared${};",
+                    4 * column + row,
+                    at(0),
+                    at(1),
+                    at(1),
+                    at(2),
+                    at(3)
+                );
+            }
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+impl Default for ReversibleMixColumns {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Logic for ReversibleMixColumns {
+    fn update(&mut self) {
+        let c: [u8; 4] = if self.inverse.val() { [0x0e, 0x0b, 0x0d, 0x09] } else { [0x02, 0x03, 0x01, 0x01] };
+        for column in 0..4 {
+            let a: [u8; 4] = core::array::from_fn(|i| self.x[4 * column + i].val().to_u8());
+            for row in 0..4 {
+                let out = (0..4).fold(0u8, |acc, i| acc ^ gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize]);
+                self.y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
+            }
+        }
+    }
+
+    fn connect(&mut self) {
+        for y in &mut self.y {
+            y.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}

@@ -59,18 +59,11 @@ impl SboxBank {
         match self.style() {
             SboxStyle::Table => {
                 let t = gf::sbox_tables();
-                let table = if inverse { &t.inverse } else { &t.forward };
                 v.push_str("always @(*) begin\n");
-                for lane in 0..lanes {
-                    let _ = writeln!(v, "    case (x${lane})");
-                    for (input, output) in table.iter().enumerate() {
-                        let _ = writeln!(v, "        8'h{input:02x}: y${lane} = 8'h{output:02x};");
-                    }
-                    let _ = writeln!(v, "        default: y${lane} = 8'h00;\n    endcase");
-                }
+                table_verilog(&mut v, lanes, if inverse { &t.inverse } else { &t.forward }, "y");
                 v.push_str("end\n");
             }
-            SboxStyle::Composite => composite_verilog(&mut v, lanes, inverse),
+            SboxStyle::Composite => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse)),
         }
         v
     }
@@ -85,17 +78,37 @@ fn linear_map_verilog(v: &mut String, target: &str, map: &LinearMap, input: &str
     let _ = writeln!(v, "    {target} = {{{}}} ^ 8'h{constant:02x};", bits.join(", "));
 }
 
-fn composite_verilog(v: &mut String, lanes: usize, inverse: bool) {
+/// The linear maps around a composite S-box's tower-field inversion: the input map and
+/// constant, then the output map and constant.
+struct CompositeMaps {
+    in_map: LinearMap,
+    in_const: u8,
+    out_map: LinearMap,
+    out_const: u8,
+}
+
+/// Forward: y = A·δ⁻¹·inv(δ·x) ^ 63.  Inverse: y = δ⁻¹·inv(δ·A⁻¹·(x ^ 63)).
+fn composite_maps(inverse: bool) -> CompositeMaps {
     let field = gf::tower_field();
     let affine = LinearMap::from_fn(gf::affine_linear);
-    // Forward: y = A·δ⁻¹·inv(δ·x) ^ 63.  Inverse: y = δ⁻¹·inv(δ·A⁻¹·(x ^ 63)).
-    let (in_map, in_const, out_map, out_const) = if inverse {
+    if inverse {
         let affine_inverse = affine.inverse().unwrap_or(affine);
         let m = field.to_tower.after(&affine_inverse);
-        (m, m.apply(gf::AFFINE_CONSTANT), field.from_tower, 0u8)
+        CompositeMaps { in_map: m, in_const: m.apply(gf::AFFINE_CONSTANT), out_map: field.from_tower, out_const: 0 }
     } else {
-        (field.to_tower, 0u8, affine.after(&field.from_tower), gf::AFFINE_CONSTANT)
-    };
+        CompositeMaps { in_map: field.to_tower, in_const: 0, out_map: affine.after(&field.from_tower), out_const: gf::AFFINE_CONSTANT }
+    }
+}
+
+/// Which S-box a composite bank computes: fixed, or chosen per cycle by its `inverse` port.
+#[derive(Clone, Copy)]
+enum CompositeDirection {
+    Fixed(bool),
+    Selected,
+}
+
+fn composite_verilog(v: &mut String, lanes: usize, direction: CompositeDirection) {
+    let field = gf::tower_field();
     let inv_table: Vec<String> = (0..16u8)
         .map(|d| format!("        4'h{d:x}: gf16_inv = 4'h{:x};", gf::inv4(d)))
         .collect();
@@ -125,10 +138,26 @@ endfunction
             v,
             "reg [7:0] tower${lane}, product${lane};\nreg [3:0] norm${lane}, norm_inv${lane};"
         );
+        if matches!(direction, CompositeDirection::Selected) {
+            let _ = writeln!(v, "reg [7:0] tower_forward${lane}, tower_inverse${lane}, y_forward${lane}, y_inverse${lane};");
+        }
     }
     v.push_str("always @(*) begin\n");
     for lane in 0..lanes {
-        linear_map_verilog(v, &format!("tower${lane}"), &in_map, &format!("x${lane}"), in_const);
+        let tower = format!("tower${lane}");
+        let x = format!("x${lane}");
+        match direction {
+            CompositeDirection::Fixed(inverse) => {
+                let m = composite_maps(inverse);
+                linear_map_verilog(v, &tower, &m.in_map, &x, m.in_const);
+            }
+            CompositeDirection::Selected => {
+                let (f, i) = (composite_maps(false), composite_maps(true));
+                linear_map_verilog(v, &format!("tower_forward${lane}"), &f.in_map, &x, f.in_const);
+                linear_map_verilog(v, &format!("tower_inverse${lane}"), &i.in_map, &x, i.in_const);
+                let _ = writeln!(v, "    {tower} = inverse ? tower_inverse${lane} : tower_forward${lane};");
+            }
+        }
         let (h, l) = (format!("tower${lane}[7:4]"), format!("tower${lane}[3:0]"));
         let _ = writeln!(
             v,
@@ -137,9 +166,32 @@ endfunction
     product${lane} = {{gf16_mul({h}, norm_inv${lane}), gf16_mul({h} ^ {l}, norm_inv${lane})}};",
             lambda = field.lambda
         );
-        linear_map_verilog(v, &format!("y${lane}"), &out_map, &format!("product${lane}"), out_const);
+        let product = format!("product${lane}");
+        match direction {
+            CompositeDirection::Fixed(inverse) => {
+                let m = composite_maps(inverse);
+                linear_map_verilog(v, &format!("y${lane}"), &m.out_map, &product, m.out_const);
+            }
+            CompositeDirection::Selected => {
+                let (f, i) = (composite_maps(false), composite_maps(true));
+                linear_map_verilog(v, &format!("y_forward${lane}"), &f.out_map, &product, f.out_const);
+                linear_map_verilog(v, &format!("y_inverse${lane}"), &i.out_map, &product, i.out_const);
+                let _ = writeln!(v, "    y${lane} = inverse ? y_inverse${lane} : y_forward${lane};");
+            }
+        }
     }
     v.push_str("end\n");
+}
+
+/// Writes one 256-arm `case` per lane from `x$k` into `{target}$k`.
+fn table_verilog(v: &mut String, lanes: usize, table: &[u8; 256], target: &str) {
+    for lane in 0..lanes {
+        let _ = writeln!(v, "    case (x${lane})");
+        for (input, output) in table.iter().enumerate() {
+            let _ = writeln!(v, "        8'h{input:02x}: {target}${lane} = 8'h{output:02x};");
+        }
+        let _ = writeln!(v, "        default: {target}${lane} = 8'h00;\n    endcase");
+    }
 }
 
 impl Logic for SboxBank {
@@ -149,6 +201,75 @@ impl Logic for SboxBank {
         for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
             let input: u8 = x.val().to_u8();
             y.next = Bits::<8>::from(LiteralType::from(table[input as usize]));
+        }
+    }
+
+    fn connect(&mut self) {
+        for y in &mut self.y {
+            y.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}
+
+/// `lanes` S-boxes that compute the forward or the inverse S-box, chosen every cycle by the
+/// `inverse` port, for a round unit that both encrypts and decrypts. Purely combinational.
+///
+/// In the composite style both directions share the tower-field inversion, the larger part of
+/// the logic: only the linear maps on either side are doubled and multiplexed. The table
+/// style holds both tables and multiplexes their outputs.
+///
+/// Ports: `inverse` (in, 1 = S⁻¹), `x[k]` (in, 8 bits), `y[k]` (out, 8 bits).
+#[derive(LogicBlock)]
+pub struct ReversibleSboxBank {
+    /// 1: every lane computes the inverse S-box; 0: the forward S-box.
+    pub inverse: Signal<In, Bit>,
+    /// Inputs, one byte per lane.
+    pub x: Vec<Signal<In, Bits<8>>>,
+    /// Outputs: S(x) or S⁻¹(x), one byte per lane.
+    pub y: Vec<Signal<Out, Bits<8>>>,
+    /// The style (used by the Verilog writer only).
+    composite: ModelState<bool>,
+}
+
+impl ReversibleSboxBank {
+    /// `lanes` reversible S-boxes of the given style.
+    pub fn new(lanes: usize, style: SboxStyle) -> Self {
+        Self { inverse: Default::default(), x: defaults(lanes), y: defaults(lanes), composite: ModelState(style == SboxStyle::Composite) }
+    }
+
+    /// The body of the bank's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let lanes = self.x.len();
+        let mut v = String::new();
+        if self.composite.0 {
+            composite_verilog(&mut v, lanes, CompositeDirection::Selected);
+            return v;
+        }
+        let t = gf::sbox_tables();
+        for lane in 0..lanes {
+            let _ = writeln!(v, "reg [7:0] forward${lane}, inverted${lane};");
+        }
+        v.push_str("always @(*) begin\n");
+        table_verilog(&mut v, lanes, &t.forward, "forward");
+        table_verilog(&mut v, lanes, &t.inverse, "inverted");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    y${lane} = inverse ? inverted${lane} : forward${lane};");
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+impl Logic for ReversibleSboxBank {
+    fn update(&mut self) {
+        let tables = gf::sbox_tables();
+        let table = if self.inverse.val() { &tables.inverse } else { &tables.forward };
+        for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
+            y.next = Bits::<8>::from(LiteralType::from(table[x.val().to_u8() as usize]));
         }
     }
 

@@ -1,8 +1,10 @@
 //! Every AES pipeline variant (direction x key size x register placement x S-box style) in
 //! rust-hdl simulation against the `aes` crate: 2,000 random (key, block) pairs each with
-//! random input bubbles, valid and data checked in every cycle at the promised latency.
+//! random input bubbles, valid and data checked in every cycle at the promised latency; and the
+//! iterative unit for both directions with the direction drawn per block.
 
-use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
+use mee_reference::SboxStyle;
+use mee_testbench::aes_bench::{run_aes_pipeline, run_iterative_aes_unit, AesVariant};
 use mee_testbench::seed::test_seed;
 
 #[test]
@@ -19,6 +21,22 @@ fn every_aes_pipeline_variant_matches_the_aes_crate() {
                 "{}: {} blocks, latency {}, {} cycles, {:.0} cycles/s",
                 variant.name(), report.blocks, report.latency, report.cycles, report.cycles_per_second()
             ),
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+}
+
+/// The iterative unit that runs both ciphers through one round, at both key sizes and in
+/// both S-box styles, with the direction chosen at random per block.
+#[test]
+fn iterative_unit_encrypts_and_decrypts_like_the_aes_crate() {
+    let seed = test_seed("iterative_unit_encrypts_and_decrypts_like_the_aes_crate");
+    let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(10);
+    let mut failures = Vec::new();
+    for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| SboxStyle::ALL.map(|s| (k, s))).enumerate() {
+        match run_iterative_aes_unit(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
+            Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
             Err(e) => failures.push(e),
         }
     }

@@ -2,12 +2,14 @@
 //! pipelines, run under Icarus Verilog and checked against independent computations:
 //! S-boxes against the FIPS-197 S-box (all 256 inputs, every style and direction),
 //! MixColumns against GF(2^8) arithmetic, the α^j multiplier against the reference model, and
-//! AES pipelines cycle by cycle against the `aes` crate.
+//! AES pipelines cycle by cycle against the `aes` crate; likewise the reversible S-box bank,
+//! MixColumns and iterative unit with the direction changing from step to step.
 
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_hdl::alpha_power::AlphaPowerMultiplier;
-use mee_hdl::mix_columns::MixColumns;
-use mee_hdl::sbox::SboxBank;
+use mee_hdl::aes_iterative_unit::IterativeAesUnit;
+use mee_hdl::mix_columns::{MixColumns, ReversibleMixColumns};
+use mee_hdl::sbox::{ReversibleSboxBank, SboxBank};
 use mee_reference::key_schedule::{decryption_key_form, gf256_mul, inverse_sbox, sbox};
 use mee_reference::xts::{aes_decrypt, aes_encrypt, mul_alpha_pow};
 use mee_reference::{RoundRegisters, SboxStyle};
@@ -45,6 +47,50 @@ fn sbox_verilog_of_every_style_and_direction_is_the_fips197_sbox() {
                     let want = if inverse { inverse_sbox(*x as u8) } else { sbox(*x as u8) };
                     assert_eq!(*y as u8, want, "{name}: S-box of {x:#04x}");
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn reversible_sbox_verilog_is_the_fips197_sbox_in_either_direction() {
+    let lanes = 4;
+    for style in SboxStyle::ALL {
+        let verilog = verilog_of(ReversibleSboxBank::new(lanes, style));
+        let mut inputs = vec![Port::new("inverse", 1)];
+        inputs.extend(bytes("x", lanes));
+        // Every input in both directions, the direction alternating from step to step.
+        let steps: Vec<Vec<u64>> = (0..512u64)
+            .map(|n| std::iter::once(n % 2).chain((0..lanes as u64).map(|k| (n / 2 + 37 * k) % 256)).collect())
+            .collect();
+        let name = format!("reversible_sbox_{}", style.name());
+        let out = run_vectors(&work(&name), &verilog, "top", &inputs, &bytes("y", lanes), None, &steps)
+            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        for (step, row) in steps.iter().zip(&out) {
+            for (x, y) in step[1..].iter().zip(row) {
+                let want = if step[0] == 1 { inverse_sbox(*x as u8) } else { sbox(*x as u8) };
+                assert_eq!(*y as u8, want, "{name}: inverse={} S-box of {x:#04x}", step[0]);
+            }
+        }
+    }
+}
+
+#[test]
+fn reversible_mix_columns_verilog_matches_gf256_arithmetic() {
+    let seed = test_seed("reversible_mix_columns_verilog_matches_gf256_arithmetic");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let verilog = verilog_of(ReversibleMixColumns::new());
+    let mut inputs = vec![Port::new("inverse", 1)];
+    inputs.extend(bytes("x", 16));
+    let steps: Vec<Vec<u64>> = (0..400).map(|_| std::iter::once(rng.gen_range(0..2u64)).chain((0..16).map(|_| rng.gen::<u8>() as u64)).collect()).collect();
+    let out = run_vectors(&work("reversible_mix"), &verilog, "top", &inputs, &bytes("y", 16), None, &steps).unwrap_or_else(|e| panic!("{e:#}"));
+    for (step, row) in steps.iter().zip(&out) {
+        let inverse = step[0] == 1;
+        let coefficients: [u8; 4] = if inverse { [14, 11, 13, 9] } else { [2, 3, 1, 1] };
+        for c in 0..4 {
+            for r in 0..4 {
+                let want = (0..4).fold(0u8, |acc, i| acc ^ gf256_mul(step[1 + 4 * c + i] as u8, coefficients[(4 + i - r) % 4]));
+                assert_eq!(row[4 * c + r] as u8, want, "seed {seed}: inverse={inverse} column {c} row {r}");
             }
         }
     }
@@ -147,6 +193,55 @@ fn exported_aes_pipelines_match_the_aes_crate_cycle_by_cycle() {
             assert_eq!(row[0] == 1, due.is_some(), "seed {seed}: {name}: valid_out in cycle {cycle}");
             if let Some(want) = due {
                 let got: Vec<u8> = row[1..].iter().map(|&b| b as u8).collect();
+                assert_eq!(got, want.to_vec(), "seed {seed}: {name}: data_out in cycle {cycle}");
+            }
+        }
+    }
+}
+
+#[test]
+fn exported_iterative_unit_encrypts_and_decrypts_like_the_aes_crate() {
+    let seed = test_seed("exported_iterative_unit_encrypts_and_decrypts_like_the_aes_crate");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    for (key_bytes, style) in [(16, SboxStyle::Composite), (32, SboxStyle::Table)] {
+        let latency = IterativeAesUnit::latency(key_bytes);
+        let verilog = verilog_of(IterativeAesUnit::new(key_bytes, style));
+        let mut inputs = vec![Port::new("reset", 1), Port::new("valid_in", 1), Port::new("decrypt_in", 1)];
+        inputs.extend(bytes("data_in", 16));
+        inputs.extend(bytes("key_in", key_bytes));
+        let mut outputs = vec![Port::new("valid_out", 1), Port::new("ready", 1)];
+        outputs.extend(bytes("data_out", 16));
+        let mut steps = Vec::new();
+        let mut expected: Vec<Option<[u8; 16]>> = Vec::new();
+        let mut ready_expected = Vec::new();
+        let mut since_last_entry = latency + 1;
+        for n in 0..200 {
+            let reset = n < 2;
+            // Blocks are offered while the unit is busy too; it must ignore them.
+            let offered = !reset && rng.gen_bool(0.6);
+            let ready = !reset && since_last_entry > latency;
+            let entered = offered && ready;
+            since_last_entry = if entered { 1 } else { since_last_entry + 1 };
+            let decrypt = rng.gen_bool(0.5);
+            let key: Vec<u8> = (0..key_bytes).map(|_| rng.gen()).collect();
+            let block: [u8; 16] = rng.gen();
+            let (key_port, out) = if decrypt { (decryption_key_form(&key), aes_decrypt(&key, block)) } else { (key.clone(), aes_encrypt(&key, block)) };
+            let mut step = vec![reset as u64, offered as u64, decrypt as u64];
+            step.extend(block.iter().map(|&b| b as u64));
+            step.extend(key_port.iter().map(|&b| b as u64));
+            steps.push(step);
+            expected.push(entered.then_some(out));
+            ready_expected.push(ready);
+        }
+        let name = format!("iterative_unit_{key_bytes}_{}", style.name());
+        let out = run_vectors(&work(&name), &verilog, "top", &inputs, &outputs, Some("clock"), &steps)
+            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        for (cycle, row) in out.iter().enumerate().skip(2) {
+            let due = if cycle >= latency { expected[cycle - latency] } else { None };
+            assert_eq!(row[0] == 1, due.is_some(), "seed {seed}: {name}: valid_out in cycle {cycle}");
+            assert_eq!(row[1] == 1, ready_expected[cycle], "seed {seed}: {name}: ready in cycle {cycle}");
+            if let Some(want) = due {
+                let got: Vec<u8> = row[2..].iter().map(|&b| b as u8).collect();
                 assert_eq!(got, want.to_vec(), "seed {seed}: {name}: data_out in cycle {cycle}");
             }
         }
