@@ -208,7 +208,7 @@ pub fn run_iterative_aes_unit(key_bytes: usize, style: SboxStyle, blocks: usize,
         sim.uut.decrypt_in.next = decrypt;
         let entered = offered && may_enter;
         sent += usize::from(entered);
-        in_flight.push_back(entered.then(|| (decrypt, want, key)));
+        in_flight.push_back(entered.then_some((decrypt, want, key)));
         sim.evaluate();
         let cycle = sim.cycle();
         if sim.uut.ready.val() != may_enter {
