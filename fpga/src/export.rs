@@ -215,6 +215,14 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),
         ));
+    } else if config.pipeline.round_registers.is_shared() {
+        s.push_str(&format!(
+            "\n## Throughput\n\nOne AES unit shared by the tweak, the encryption and the decryption in a fixed frame of \
+             {} cycles (a slot of {} cycles each): one request per frame for reads, writes and mixed traffic. \
+             Measured with `mee explore`.\n",
+            config.shared_frame_cycles(),
+            config.aes_initiation_interval(),
+        ));
     } else {
         s.push_str(&format!(
             "\n## Throughput\n\nIterative AES units: one request every {} cycles for reads, writes and mixed traffic \

@@ -159,7 +159,7 @@ round_ports!(DecryptRound);
 fn round_registers(placement: RoundRegisters, index: usize) -> (bool, bool) {
     match placement {
         RoundRegisters::PerHalfRound => (true, true),
-        RoundRegisters::PerRound | RoundRegisters::Iterative => (false, true),
+        RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (false, true),
         RoundRegisters::PerTwoRounds => (false, index % 2 == 1),
     }
 }
@@ -171,7 +171,8 @@ impl AesPipeline {
         let mut encrypt_rounds = Vec::new();
         let mut decrypt_rounds = Vec::new();
         let mut iteration = IterationModel { window: vec![0; key_bytes], ..Default::default() };
-        if placement == RoundRegisters::Iterative {
+        // (`shared` is an engine arrangement; a pipeline built for it is the iterative one.)
+        if !placement.is_pipelined() {
             match direction {
                 Direction::Encrypt => encrypt_rounds.push(EncryptRound::scheduled(key_bytes, style)),
                 Direction::Decrypt => decrypt_rounds.push(DecryptRound::scheduled(key_bytes, style)),

@@ -50,6 +50,7 @@
 //! during reset.
 
 use crate::address_tracker::AddressTracker;
+use crate::aes_iterative_unit::IterativeAesUnit;
 use crate::aes_pipeline::{AesPipeline, Direction};
 use crate::delay_line::ByteDelayLine;
 use crate::fifo::ByteFifo;
@@ -134,6 +135,8 @@ pub struct EngineCore {
     read_register: ByteDelayLine,
     decrypt: AesPipeline,
     decrypt_side: ByteDelayLine,
+    shared_aes: IterativeAesUnit,
+    slot: DFF<Bits<8>>,
     read_data: ByteFifo,
     tickets: ByteFifo,
     a_valid: DFF<Bit>,
@@ -172,10 +175,26 @@ pub struct EngineCore {
     unit_shift: Constant<Bits<8>>,
     pipelined: Constant<Bit>,
     decrypt_free: Signal<Local, Bit>,
+    tweak_go: Signal<Local, Bit>,
+    encrypt_entry: Signal<Local, Bit>,
+    encrypt_done: Signal<Local, Bit>,
+    encrypt_result: [Signal<Local, Bits<8>>; 16],
+    decrypt_done: Signal<Local, Bit>,
+    decrypt_result: [Signal<Local, Bits<8>>; 16],
+    shared: Constant<Bit>,
+    frame_last: Constant<Bits<8>>,
+    tweak_done_slot: Constant<Bits<8>>,
+    encrypt_done_slot: Constant<Bits<8>>,
+    decrypt_accept_slot: Constant<Bits<8>>,
+    decrypt_done_slot: Constant<Bits<8>>,
 }
 
 fn constant16(v: u32) -> Constant<Bits<16>> {
     Constant::new(Bits::<16>::from(LiteralType::from(u64::from(v))))
+}
+
+fn constant8(v: usize) -> Constant<Bits<8>> {
+    Constant::new(Bits::<8>::from(LiteralType::from(v as u64)))
 }
 
 impl EngineCore {
@@ -238,6 +257,8 @@ impl EngineCore {
             read_register: ByteDelayLine::new(33, 1),
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
             decrypt_side: side_line(17, aes_latency),
+            shared_aes: IterativeAesUnit::new(kb, style),
+            slot: Default::default(),
             read_data: ByteFifo::new(16, read_depth, true),
             tickets: ByteFifo::new(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
@@ -275,6 +296,20 @@ impl EngineCore {
             write_limit: constant16(p.write_queue_depth),
             pipelined: Constant::new(placement.is_pipelined()),
             decrypt_free: Default::default(),
+            tweak_go: Default::default(),
+            encrypt_entry: Default::default(),
+            encrypt_done: Default::default(),
+            encrypt_result: Default::default(),
+            decrypt_done: Default::default(),
+            decrypt_result: Default::default(),
+            shared: Constant::new(placement.is_shared()),
+            // The shared unit's frame: tweak in slot 0, encryption from Nr + 1, decryption
+            // from 2 (Nr + 1); each result leaves Nr cycles after its block entered.
+            frame_last: constant8(config.shared_frame_cycles() - 1),
+            tweak_done_slot: constant8(aes_latency),
+            encrypt_done_slot: constant8(2 * aes_latency + 1),
+            decrypt_accept_slot: constant8(2 * aes_latency + 1),
+            decrypt_done_slot: constant8(3 * aes_latency + 2),
             unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
         }
     }
@@ -306,6 +341,9 @@ impl Logic for EngineCore {
         self.decrypt.reset.next = self.reset.val();
         self.decrypt_side.clock.next = self.clock.val();
         self.decrypt_side.reset.next = self.reset.val();
+        self.shared_aes.clock.next = self.clock.val();
+        self.shared_aes.reset.next = self.reset.val();
+        self.slot.clock.next = self.clock.val();
         self.read_data.clock.next = self.clock.val();
         self.read_data.reset.next = self.reset.val();
         self.tickets.clock.next = self.clock.val();
@@ -352,11 +390,19 @@ impl Logic for EngineCore {
         self.a_ok.next = self.a_status.val() == 0;
         self.passes_checks.next = self.a_valid.q.val() & self.a_ok.val();
 
+        // A checked read or write may start its tweak: the tweak unit is ready, or with a
+        // shared AES unit the frame is at the tweak's slot.
+        if self.shared.val() {
+            self.tweak_go.next = self.slot.q.val() == 0;
+        } else {
+            self.tweak_go.next = self.tweak.ready.val();
+        }
+
         // DRAM request channel: a read from stage A first, else the oldest pending write.
         self.read_issue.next = self.passes_checks.val()
             & !self.a_write.q.val()
             & !self.tracker.hit.val()
-            & self.tweak.ready.val()
+            & self.tweak_go.val()
             & (self.reads_outstanding.q.val() < self.read_limit.val())
             & !self.dram_write_waiting.q.val()
             & !self.tickets.full.val()
@@ -388,7 +434,7 @@ impl Logic for EngineCore {
             & !self.tickets.full.val()
             & !self.reset.val()
             & (!self.a_ok.val()
-                | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val()) & self.tweak.ready.val())
+                | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val()) & self.tweak_go.val())
                 | self.read_sent.val());
         self.core_req_ready.next = (!self.a_valid.q.val() | self.a_fire.val()) & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
         self.accept.next = self.core_req_valid.val()
@@ -474,7 +520,8 @@ impl Logic for EngineCore {
         // Writes: encryption pipeline, final XOR, write queue.
         self.tweak_is_write.next = self.tweak_side.data_out[0].val().get_bit(0);
         self.tweak_is_encrypted.next = self.tweak_side.data_out[0].val().get_bit(1);
-        self.encrypt.valid_in.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
+        self.encrypt_entry.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
+        self.encrypt.valid_in.next = self.encrypt_entry.val() & !self.shared.val();
         for k in 0..16 {
             self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
         }
@@ -489,12 +536,23 @@ impl Logic for EngineCore {
                 self.encrypt_side.data_in[1 + k].next = self.tweak.tweak[k].val();
             }
         }
+        if self.shared.val() {
+            self.encrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
+            for k in 0..16 {
+                self.encrypt_result[k].next = self.shared_aes.data_out[k].val();
+            }
+        } else {
+            self.encrypt_done.next = self.encrypt.valid_out.val();
+            for k in 0..16 {
+                self.encrypt_result[k].next = self.encrypt.data_out[k].val();
+            }
+        }
         self.written_encrypted.next = self.encrypt_side.data_out[0].val().get_bit(1);
-        self.write_queue.push.next = self.encrypt.valid_out.val();
+        self.write_queue.push.next = self.encrypt_done.val();
         for k in 0..16 {
             self.write_queue.data_in[k].next = self.encrypt_side.data_out[1 + k].val();
             if self.written_encrypted.val() {
-                self.write_queue.data_in[k].next = self.encrypt.data_out[k].val() ^ self.encrypt_side.data_out[1 + k].val();
+                self.write_queue.data_in[k].next = self.encrypt_result[k].val() ^ self.encrypt_side.data_out[1 + k].val();
             }
         }
 
@@ -509,7 +567,12 @@ impl Logic for EngineCore {
         }
         self.read_context.data_in[18].next = self.tweak_side.data_out[0].val();
         // An iterative decryption unit must be free when the read register hands it the block.
-        self.decrypt_free.next = self.decrypt.ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
+        // With a shared AES unit: only in the cycle before the decryption's slot.
+        if self.shared.val() {
+            self.decrypt_free.next = self.slot.q.val() == self.decrypt_accept_slot.val();
+        } else {
+            self.decrypt_free.next = self.decrypt.ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
+        }
         self.dram_rsp_ready.next = self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
         self.rsp_fire.next = self.dram_rsp_valid.val() & self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
         self.read_context.pop.next = self.rsp_fire.val();
@@ -524,7 +587,7 @@ impl Logic for EngineCore {
 
         // Decryption pipeline, final XOR, read data queue.
         self.read_encrypted.next = self.read_register.data_out[32].val().get_bit(1);
-        self.decrypt.valid_in.next = self.read_register.valid_out.val();
+        self.decrypt.valid_in.next = self.read_register.valid_out.val() & !self.shared.val();
         for k in 0..16 {
             self.decrypt.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
         }
@@ -539,13 +602,62 @@ impl Logic for EngineCore {
                 self.decrypt_side.data_in[1 + k].next = self.read_register.data_out[16 + k].val();
             }
         }
+        if self.shared.val() {
+            self.decrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
+            for k in 0..16 {
+                self.decrypt_result[k].next = self.shared_aes.data_out[k].val();
+            }
+        } else {
+            self.decrypt_done.next = self.decrypt.valid_out.val();
+            for k in 0..16 {
+                self.decrypt_result[k].next = self.decrypt.data_out[k].val();
+            }
+        }
         self.decrypted_encrypted.next = self.decrypt_side.data_out[0].val().get_bit(1);
-        self.read_data.push.next = self.decrypt.valid_out.val();
+        self.read_data.push.next = self.decrypt_done.val();
         for k in 0..16 {
             self.read_data.data_in[k].next = self.decrypt_side.data_out[1 + k].val();
             if self.decrypted_encrypted.val() {
-                self.read_data.data_in[k].next = self.decrypt.data_out[k].val() ^ self.decrypt_side.data_out[1 + k].val();
+                self.read_data.data_in[k].next = self.decrypt_result[k].val() ^ self.decrypt_side.data_out[1 + k].val();
             }
+        }
+
+        // The shared AES unit (idle unless `shared`): the tweak in its slot, else a write's
+        // block as its tweak arrives (the encryption slot), else a read's block from the read
+        // register (the decryption slot). The slots never overlap, so at most one enters.
+        self.shared_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.shared.val();
+        if self.tweak.valid_in.val() {
+            self.shared_aes.decrypt_in.next = false;
+            for k in 0..16 {
+                self.shared_aes.data_in[k].next = self.tweak.dusn[k].val();
+            }
+            for k in 0..self.key_cmd_key1.len() {
+                self.shared_aes.key_in[k].next = self.keys.lookup_key2[k].val();
+            }
+        } else if self.read_register.valid_out.val() {
+            self.shared_aes.decrypt_in.next = true;
+            for k in 0..16 {
+                self.shared_aes.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
+            }
+            for k in 0..self.key_cmd_key1.len() {
+                self.shared_aes.key_in[k].next = self.keys.decrypt_key[k].val();
+            }
+        } else {
+            self.shared_aes.decrypt_in.next = false;
+            for k in 0..16 {
+                self.shared_aes.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            }
+            for k in 0..self.key_cmd_key1.len() {
+                self.shared_aes.key_in[k].next = self.tweak_side.data_out[17 + k].val();
+            }
+        }
+        self.tweak.external_valid.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
+        for k in 0..16 {
+            self.tweak.external_block[k].next = self.shared_aes.data_out[k].val();
+        }
+        self.slot.d.next = self.slot.q.val() + 1;
+        if self.slot.q.val() == self.frame_last.val() {
+            self.slot.d.next = bits::<8>(0);
         }
 
         // Core responses, in ticket order.
@@ -587,6 +699,7 @@ impl Logic for EngineCore {
                 self.a_wdata[k].d.next = bits::<8>(0);
             }
             self.reads_outstanding.d.next = bits::<16>(0);
+            self.slot.d.next = bits::<8>(0);
         }
     }
 }

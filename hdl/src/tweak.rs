@@ -7,7 +7,13 @@
 //! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]). No backpressure; `ready`
 //! is the AES unit's (always 1 for a pipeline, low while an iterative unit is busy).
 //!
-//! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]` (in);
+//! With `round_registers = "shared"` the unit does not use an AES of its own (its pipeline
+//! stays idle and synthesis removes it): the engine runs `AES-Enc(key2, i)` on its shared unit
+//! and hands the result in on `external_valid` / `external_block` (its `valid_out`, in cycle
+//! `Nr` after `valid_in`); `ready` is then 1.
+//!
+//! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]`,
+//! `external_valid`, `external_block[16]` (in; the last two are ignored unless shared);
 //! `valid_out`, `tweak[16]`, `ready` (out).
 
 use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
@@ -38,7 +44,14 @@ pub struct XtsTweakUnit {
     pub tweak: [Signal<Out, Bits<8>>; 16],
     /// A request may enter this cycle.
     pub ready: Signal<Out, Bit>,
+    /// `shared` only: the shared AES unit's result for this unit is on `external_block`.
+    pub external_valid: Signal<In, Bit>,
+    /// `shared` only: the shared AES unit's output.
+    pub external_block: [Signal<In, Bits<8>>; 16],
     aes: AesPipeline,
+    shared: Constant<Bit>,
+    aes_valid: Signal<Local, Bit>,
+    aes_block: [Signal<Local, Bits<8>>; 16],
     index_delay: ByteDelayLine,
     alpha: AlphaPowerMultiplier,
     out_valid: DFF<Bit>,
@@ -59,7 +72,12 @@ impl XtsTweakUnit {
             valid_out: Default::default(),
             tweak: Default::default(),
             ready: Default::default(),
+            external_valid: Default::default(),
+            external_block: Default::default(),
             aes: AesPipeline::new(Direction::Encrypt, key_bytes, placement, style),
+            shared: Constant::new(placement.is_shared()),
+            aes_valid: Default::default(),
+            aes_block: Default::default(),
             index_delay: if placement.is_pipelined() { ByteDelayLine::new(1, aes_latency) } else { ByteDelayLine::holding(1, aes_latency) },
             alpha: AlphaPowerMultiplier::new(index_bits),
             out_valid: Default::default(),
@@ -78,24 +96,36 @@ impl Logic for XtsTweakUnit {
     fn update(&mut self) {
         self.aes.clock.next = self.clock.val();
         self.aes.reset.next = self.reset.val();
-        self.aes.valid_in.next = self.valid_in.val();
-        self.ready.next = self.aes.ready.val();
+        self.aes.valid_in.next = self.valid_in.val() & !self.shared.val();
         for k in 0..16 {
             self.aes.data_in[k].next = self.dusn[k].val();
         }
         for k in 0..self.key2.len() {
             self.aes.key_in[k].next = self.key2[k].val();
         }
+        if self.shared.val() {
+            self.ready.next = true;
+            self.aes_valid.next = self.external_valid.val();
+            for k in 0..16 {
+                self.aes_block[k].next = self.external_block[k].val();
+            }
+        } else {
+            self.ready.next = self.aes.ready.val();
+            self.aes_valid.next = self.aes.valid_out.val();
+            for k in 0..16 {
+                self.aes_block[k].next = self.aes.data_out[k].val();
+            }
+        }
         self.index_delay.clock.next = self.clock.val();
         self.index_delay.reset.next = self.reset.val();
         self.index_delay.valid_in.next = self.valid_in.val();
         self.index_delay.data_in[0].next = self.block_index.val();
         for k in 0..16 {
-            self.alpha.t[k].next = self.aes.data_out[k].val();
+            self.alpha.t[k].next = self.aes_block[k].val();
         }
         self.alpha.j.next = self.index_delay.data_out[0].val();
         self.out_valid.clock.next = self.clock.val();
-        self.out_valid.d.next = self.aes.valid_out.val() & !self.reset.val();
+        self.out_valid.d.next = self.aes_valid.val() & !self.reset.val();
         self.valid_out.next = self.out_valid.q.val();
         for k in 0..16 {
             self.out_tweak[k].clock.next = self.clock.val();

@@ -50,6 +50,9 @@ pub struct XtsCipher {
 impl XtsCipher {
     /// A datapath of the given direction.
     pub fn new(direction: Direction, key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle) -> Self {
+        // Sharing one AES unit is an engine arrangement; this datapath has its own units, so
+        // `shared` builds the iterative ones.
+        let placement = if placement.is_shared() { RoundRegisters::Iterative } else { placement };
         let tweak_latency = XtsTweakUnit::latency(key_bytes, placement);
         let aes_latency = AesPipeline::latency(key_bytes, placement);
         Self {
@@ -83,8 +86,11 @@ impl Logic for XtsCipher {
         self.tweak_unit.reset.next = self.reset.val();
         self.tweak_unit.valid_in.next = self.valid_in.val();
         self.tweak_unit.block_index.next = self.block_index.val();
+        // The tweak unit has its own AES here (the datapath is never built `shared`).
+        self.tweak_unit.external_valid.next = false;
         for k in 0..16 {
             self.tweak_unit.dusn[k].next = self.dusn[k].val();
+            self.tweak_unit.external_block[k].next = bits::<8>(0);
         }
         for k in 0..self.key2.len() {
             self.tweak_unit.key2[k].next = self.key2[k].val();

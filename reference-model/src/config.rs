@@ -20,15 +20,20 @@ pub enum RoundRegisters {
     /// block) with its state and key in registers. The smallest engine; each AES unit takes
     /// a new block only when it is idle, one every `Nr + 1` cycles.
     Iterative,
+    /// One iterative unit for both directions, shared by the tweak, the encryption and the
+    /// decryption in fixed slots of `Nr + 1` cycles each: one request every `3 (Nr + 1)`
+    /// cycles. The smallest engine.
+    Shared,
 }
 
 impl RoundRegisters {
     /// All values, for sweeps and tests.
-    pub const ALL: [RoundRegisters; 4] = [
+    pub const ALL: [RoundRegisters; 5] = [
         RoundRegisters::PerRound,
         RoundRegisters::PerHalfRound,
         RoundRegisters::PerTwoRounds,
         RoundRegisters::Iterative,
+        RoundRegisters::Shared,
     ];
 
     /// Number of half rounds (S-box layer, or mix/key layer) between two registers (the
@@ -36,14 +41,19 @@ impl RoundRegisters {
     pub fn half_rounds_per_stage(self) -> usize {
         match self {
             RoundRegisters::PerHalfRound => 1,
-            RoundRegisters::PerRound | RoundRegisters::Iterative => 2,
+            RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => 2,
             RoundRegisters::PerTwoRounds => 4,
         }
     }
 
-    /// The AES units take one block per clock (every placement but `iterative`).
+    /// The AES units take one block per clock (every placement but `iterative` and `shared`).
     pub fn is_pipelined(self) -> bool {
-        self != RoundRegisters::Iterative
+        !matches!(self, RoundRegisters::Iterative | RoundRegisters::Shared)
+    }
+
+    /// One AES unit serves the tweak, the encryption and the decryption (`shared`).
+    pub fn is_shared(self) -> bool {
+        self == RoundRegisters::Shared
     }
 
     /// The name used in TOML.
@@ -53,6 +63,7 @@ impl RoundRegisters {
             RoundRegisters::PerHalfRound => "per_half_round",
             RoundRegisters::PerTwoRounds => "per_two_rounds",
             RoundRegisters::Iterative => "iterative",
+            RoundRegisters::Shared => "shared",
         }
     }
 }
@@ -320,12 +331,21 @@ impl EngineConfig {
 
     /// Cycles from one block entering an AES unit to the next one it can take: 1 for the
     /// pipelines, `aes_latency() + 1` for the iterative unit (busy until its result has left).
+    ///
+    /// With `shared`, each of the three uses of the one unit has this interval inside a frame
+    /// of [`EngineConfig::shared_frame_cycles`].
     pub fn aes_initiation_interval(&self) -> usize {
         if self.pipeline.round_registers.is_pipelined() {
             1
         } else {
             self.aes_latency() + 1
         }
+    }
+
+    /// With `round_registers = "shared"`: cycles of the unit's schedule, three slots of
+    /// [`EngineConfig::aes_initiation_interval`] (tweak, then encryption, then decryption).
+    pub fn shared_frame_cycles(&self) -> usize {
+        3 * (self.aes_latency() + 1)
     }
 
     /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register.

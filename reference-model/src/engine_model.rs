@@ -21,6 +21,11 @@
 //!   when no block entered the tweak unit in the last `aes_latency` cycles, and DRAM data is
 //!   accepted only when the decryption unit will be free in the next cycle (nothing in the
 //!   read register, no block entered in the last `aes_latency - 1` cycles);
+//! - with `round_registers = "shared"` one AES unit serves all three in a fixed frame of
+//!   `3 (aes_latency + 1)` cycles counted from reset (`slot`): a read or write that passed its
+//!   checks leaves stage A only in slot 0 (its tweak; a write's encryption follows in slot
+//!   `aes_latency + 1`, just as its tweak is ready), and DRAM data is accepted only in slot
+//!   `2 (aes_latency + 1) - 1`, so that its decryption starts in the next slot;
 //! - responses leave in request order (tickets); a read's waits for its data;
 //! - a key command is accepted only when nothing is in flight, and no request is accepted
 //!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
@@ -261,6 +266,8 @@ pub struct EngineModel {
     decryption: Delay<[u8; 16]>,
     read_data: VecDeque<[u8; 16]>,
     tickets: VecDeque<Ticket>,
+    /// Cycle within the shared unit's frame (`round_registers = "shared"`; 0 after reset).
+    slot: usize,
 }
 
 /// Cycles from accepting a `set_key` to its response: the iterative key expansion (10 or 13
@@ -294,6 +301,7 @@ impl EngineModel {
             decryption: Delay::new(config.aes_latency()),
             read_data: VecDeque::new(),
             tickets: VecDeque::new(),
+            slot: 0,
         }
     }
 
@@ -326,7 +334,8 @@ impl EngineModel {
         let tickets_full = self.tickets.len() >= p.response_queue_depth as usize;
         // AES units take a block every `interval` cycles (1 for pipelines).
         let interval = self.config.aes_initiation_interval();
-        let tweak_ready = !self.tweak_unit.entered_within(interval - 1);
+        let shared = p.round_registers.is_shared();
+        let tweak_ready = if shared { self.slot == 0 } else { !self.tweak_unit.entered_within(interval - 1) };
         // Stage A.
         if let Some(a) = &self.stage_a {
             d.a_status = if a.addr & 15 != 0 {
@@ -368,7 +377,11 @@ impl EngineModel {
         d.context_valid = !self.read_context.is_empty() || tweak_read.is_some();
         // The decryption unit must be free next cycle, when the read register hands it the block.
         let read_register_busy = interval > 1 && self.read_register.output().is_some();
-        let decrypt_free = !read_register_busy && !self.decryption.entered_within(interval.saturating_sub(2));
+        let decrypt_free = if shared {
+            self.slot == 2 * interval - 1
+        } else {
+            !read_register_busy && !self.decryption.entered_within(interval.saturating_sub(2))
+        };
         d.rsp_fire = inputs.dram_rsp_valid && d.context_valid && decrypt_free && run;
         d.read_data_valid = !self.read_data.is_empty() || self.decryption.output().is_some();
         let head = self.tickets.front();
@@ -411,6 +424,7 @@ impl EngineModel {
             return;
         }
         let kb = self.config.key_bytes();
+        self.slot = (self.slot + 1) % self.config.shared_frame_cycles();
         // Key table.
         if d.key_complete {
             if let Some(c) = self.key_command.take() {
@@ -559,5 +573,6 @@ impl EngineModel {
         self.decryption.clear();
         self.read_data.clear();
         self.tickets.clear();
+        self.slot = 0;
     }
 }

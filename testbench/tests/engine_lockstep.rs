@@ -84,3 +84,17 @@ fn random_traffic_iterative_units_and_small_queues() {
     // simulated cycles near the other configs'.
     run_random_requests("random_traffic_iterative_units_and_small_queues", config, false, requests() / 2);
 }
+
+#[test]
+fn random_traffic_shared_aes_unit_and_block_ram_key_table() {
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = RoundRegisters::Shared;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.key_table = KeyTableStorage::BlockRam;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 4;
+    // One request per 33 cycles: a sixth of the requests keeps the simulated cycles near the
+    // other configs'.
+    run_random_requests("random_traffic_shared_aes_unit_and_block_ram_key_table", config, false, requests() / 6);
+}

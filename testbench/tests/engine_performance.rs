@@ -3,8 +3,9 @@
 //! changes key on every request, with no stalls; a read costs at most the decryption pipeline
 //! depth + 2 cycles over a direct connection when the DRAM latency is at least the tweak
 //! latency. The iterative engine instead runs one request per `Nr + 1` cycles (11 for
-//! AES-128) under the same read-latency budget. `mee report engine` prints the same figures
-//! for longer runs.
+//! AES-128) under the same read-latency budget, and the engine with one shared AES unit one
+//! request per `3 (Nr + 1)` cycles. `mee report engine` prints the same figures for longer
+//! runs.
 
 use mee_reference::{EngineConfig, RoundRegisters};
 use mee_testbench::engine_metrics::measure;
@@ -55,4 +56,32 @@ fn iterative_config_runs_one_request_per_eleven_cycles() {
     config.pipeline.round_registers = RoundRegisters::Iterative;
     // AES-128: 10 rounds in one round unit, and the cycle in which the result leaves.
     check_rate(config, "iterative_config_runs_one_request_per_eleven_cycles", 1.0 / 11.0);
+}
+
+#[test]
+fn shared_unit_config_runs_one_request_per_thirty_three_cycles() {
+    let name = "shared_unit_config_runs_one_request_per_thirty_three_cycles";
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = RoundRegisters::Shared;
+    let seed = test_seed(name);
+    // The frame: a tweak slot, an encryption slot and a decryption slot of Nr + 1 cycles each.
+    let slot = config.aes_latency() as u64 + 1;
+    let frame = 3 * slot;
+    let dram_latency = config.tweak_latency() as u64;
+    let m = measure(&config, 200, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    println!("{name}: {m:?}");
+    for (pattern, value) in [("reads only", m.reads_only), ("writes only", m.writes_only), ("mixed", m.mixed), ("mixed, key change every request", m.mixed_key_changes)] {
+        // Every pattern runs at one request per frame: only the tweak slot admits requests.
+        // The first request may wait up to a frame for the slot (0.5% of 200 frames).
+        let want = 1.0 / frame as f64;
+        assert!((value - want).abs() <= 0.006 * want, "{name}: seed {seed}: {pattern}: {value:.5} requests per cycle, want {want:.5}");
+    }
+    // A read sent to DRAM in the tweak slot has its data back (DRAM latency Nr + 1) before
+    // the decryption slot opens, one slot later; its plaintext leaves with the slot's last
+    // cycle: two slots beyond a direct connection when the read reaches stage A just in time
+    // for a tweak slot, up to a frame more when it has just missed one (back-to-back reads
+    // always have: each waits in stage A for the next frame).
+    let (fastest, slowest) = m.read_added_latency;
+    assert!(fastest >= 2 * slot, "{name}: seed {seed}: a read took {fastest} cycles more than a direct connection, fewer than the schedule allows");
+    assert_eq!(slowest, 2 * slot + frame - 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
