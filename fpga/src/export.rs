@@ -151,7 +151,11 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
         ("write: request accepted to DRAM write request", config.tweak_latency() + aes + 2),
         ("read: request accepted to DRAM read request", 1),
         ("read: DRAM data to core response", aes + 1),
-        ("read: cost over a direct connection, DRAM latency >= tweak unit", aes + 2),
+        (
+            "read: cost over a direct connection, DRAM latency >= tweak unit",
+            // With one shared unit, the decryption waits for its slot: two slots in all.
+            if config.pipeline.round_registers.is_shared() { 2 * (aes + 1) } else { aes + 2 },
+        ),
         ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config)),
         ("clear_key or refused command: accepted to key response", 1),
     ]
@@ -204,6 +208,14 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     s.push_str("\n## Latencies (cycles)\n\n| path | cycles |\n| --- | --- |\n");
     for (what, cycles) in latencies(config) {
         s.push_str(&format!("| {what} | {cycles} |\n"));
+    }
+    if config.pipeline.round_registers.is_shared() {
+        s.push_str(&format!(
+            "\nWith one shared AES unit these are the figures when the slot is due: a request waits up to {} more \
+             cycles in stage A for the tweak slot, and DRAM data up to {} more for the cycle before the decryption slot.\n",
+            config.shared_frame_cycles() - 1,
+            config.shared_frame_cycles() - 1,
+        ));
     }
     if config.pipeline.round_registers.is_pipelined() {
         s.push_str(&format!(

@@ -2,8 +2,8 @@
 //! others: Verilator `--lint-only -Wall` with only the waivers of `lint/verilator.vlt`, Icarus
 //! Verilog compiling it, and Yosys finding no latch, no combinational loop and no multiple
 //! drivers (`check -assert`) before synthesis, then `synth_ecp5` and `synth_xilinx` on all
-//! three and `synth_ice40` on the small (iterative) one, each ending in `check -assert` on the mapped
-//! netlist and no latch cell. A missing tool fails the test with how to install it.
+//! three and `synth_ice40` on the small one (one shared AES unit), each ending in
+//! `check -assert` on the mapped netlist and no latch cell. A missing tool fails the test with how to install it.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -12,9 +12,10 @@ use std::process::Command;
 fn configs() -> Vec<EngineConfig> {
     let mut aes256 = EngineConfig { top_name: "mee_aes256".into(), key_bits: 256, num_asids: 1024, asid_bits: 10, addr_bits: 48, ..Default::default() };
     aes256.pipeline.key_table = KeyTableStorage::BlockRam;
-    // The engine for small FPGAs: iterative AES units, block-RAM key table, short queues.
+    // The engine for small FPGAs: one AES unit shared by tweak, encryption and decryption,
+    // block-RAM key table, short queues.
     let mut small = EngineConfig { top_name: "mee_small".into(), data_unit_bytes: 4096, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
-    small.pipeline.round_registers = RoundRegisters::Iterative;
+    small.pipeline.round_registers = RoundRegisters::Shared;
     small.pipeline.sbox = SboxStyle::Composite;
     small.pipeline.key_table = KeyTableStorage::BlockRam;
     small.pipeline.read_queue_depth = 4;

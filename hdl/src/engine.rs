@@ -41,6 +41,18 @@
 //! is `ready`, and a DRAM response is accepted only when the decryption unit will be free in
 //! the next cycle with nothing in the read register. The side delay lines then hold one item.
 //!
+//! With `round_registers = "shared"` one [`IterativeAesUnit`] does the work of all three (the
+//! one-way units stay idle, and synthesis removes them). A slot counter runs through a frame
+//! of `3 (Nr + 1)` cycles from reset:
+//! - slot 0: stage A hands on a checked request, whose tweak enters the unit;
+//! - slot `Nr + 1`: a write's block enters, exactly as its tweak leaves the tweak unit's
+//!   output register;
+//! - slot `2 (Nr + 1)`: a read's block enters from the read register. DRAM data is accepted
+//!   only in the cycle before.
+//!
+//! The unit's result goes to the tweak unit (`external_*`), the write path or the read path
+//! by the slot in which it leaves. One request per frame.
+//!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
 //! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
 //! `decrypt + 1` cycles after the DRAM response, so a read costs `decrypt + 2` cycles more than

@@ -121,7 +121,7 @@ impl KeyTableStorage {
 #[serde(deny_unknown_fields, default)]
 pub struct PipelineConfig {
     /// Register placement in every AES unit (tweak, encryption, decryption), or `iterative`
-    /// for one round unit each. Default `per_round`.
+    /// for one round unit each, or `shared` for one round unit in all. Default `per_round`.
     pub round_registers: RoundRegisters,
     /// S-box construction used in every AES pipeline and the key-expansion unit.
     /// Default `table`.
