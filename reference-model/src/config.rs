@@ -331,9 +331,8 @@ impl EngineConfig {
 
     /// Cycles from one block entering an AES unit to the next one it can take: 1 for the
     /// pipelines, `aes_latency() + 1` for the iterative unit (busy until its result has left).
-    ///
-    /// With `shared`, each of the three uses of the one unit has this interval inside a frame
-    /// of [`EngineConfig::shared_frame_cycles`].
+    /// With `shared` this is the length of each of the frame's three slots (see
+    /// [`EngineConfig::shared_frame_cycles`]).
     pub fn aes_initiation_interval(&self) -> usize {
         if self.pipeline.round_registers.is_pipelined() {
             1
