@@ -198,6 +198,7 @@ pub struct EngineCore {
     tweak_done_slot: Constant<Bits<8>>,
     encrypt_done_slot: Constant<Bits<8>>,
     decrypt_accept_slot: Constant<Bits<8>>,
+    decrypt_slot: Constant<Bits<8>>,
     decrypt_done_slot: Constant<Bits<8>>,
 }
 
@@ -321,6 +322,7 @@ impl EngineCore {
             tweak_done_slot: constant8(aes_latency),
             encrypt_done_slot: constant8(2 * aes_latency + 1),
             decrypt_accept_slot: constant8(2 * aes_latency + 1),
+            decrypt_slot: constant8(2 * aes_latency + 2),
             decrypt_done_slot: constant8(3 * aes_latency + 2),
             unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
         }
@@ -634,11 +636,12 @@ impl Logic for EngineCore {
             }
         }
 
-        // The shared AES unit (idle unless `shared`): the tweak in its slot, else a write's
-        // block as its tweak arrives (the encryption slot), else a read's block from the read
-        // register (the decryption slot). The slots never overlap, so at most one enters.
+        // The shared AES unit (idle unless `shared`): a tweak in slot 0, a write's block in the
+        // encryption slot (as its tweak arrives), a read's block from the read register in the
+        // decryption slot. At most one enters. The inputs are chosen by the slot counter, a
+        // register, so that the hand-over decisions only enable the unit's registers.
         self.shared_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.shared.val();
-        if self.tweak.valid_in.val() {
+        if self.slot.q.val() == 0 {
             self.shared_aes.decrypt_in.next = false;
             for k in 0..16 {
                 self.shared_aes.data_in[k].next = self.tweak.dusn[k].val();
@@ -646,7 +649,7 @@ impl Logic for EngineCore {
             for k in 0..self.key_cmd_key1.len() {
                 self.shared_aes.key_in[k].next = self.keys.lookup_key2[k].val();
             }
-        } else if self.read_register.valid_out.val() {
+        } else if self.slot.q.val() == self.decrypt_slot.val() {
             self.shared_aes.decrypt_in.next = true;
             for k in 0..16 {
                 self.shared_aes.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
