@@ -34,13 +34,8 @@ impl MixColumns {
         }
     }
 
-    /// The coefficients of output row 0: {02,03,01,01} or {0e,0b,0d,09}.
     fn coefficients(&self) -> [u8; 4] {
-        if self.inverse_mix.0 {
-            [0x0e, 0x0b, 0x0d, 0x09]
-        } else {
-            [0x02, 0x03, 0x01, 0x01]
-        }
+        coefficients(self.inverse_mix.0)
     }
 
     /// The body of the unit's Verilog module.
@@ -77,19 +72,30 @@ impl MixColumns {
     }
 }
 
+/// The coefficients of output row 0: {02,03,01,01} (MixColumns) or {0e,0b,0d,09} (inverse).
+fn coefficients(inverse: bool) -> [u8; 4] {
+    if inverse {
+        [0x0e, 0x0b, 0x0d, 0x09]
+    } else {
+        [0x02, 0x03, 0x01, 0x01]
+    }
+}
+
+/// The Rust model of both units: `y` = (Inv)MixColumns(`x`) by GF(2^8) arithmetic.
+fn mix_model(x: &[Signal<In, Bits<8>>; 16], y: &mut [Signal<Out, Bits<8>>; 16], inverse: bool) {
+    let c = coefficients(inverse);
+    for column in 0..4 {
+        let a: [u8; 4] = core::array::from_fn(|i| x[4 * column + i].val().to_u8());
+        for row in 0..4 {
+            let out = (0..4).fold(0u8, |acc, i| acc ^ gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize]);
+            y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
+        }
+    }
+}
+
 impl Logic for MixColumns {
     fn update(&mut self) {
-        let c = self.coefficients();
-        for column in 0..4 {
-            let a: [u8; 4] = core::array::from_fn(|i| self.x[4 * column + i].val().to_u8());
-            for row in 0..4 {
-                let mut out = 0u8;
-                for i in 0..4 {
-                    out ^= gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize];
-                }
-                self.y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
-            }
-        }
+        mix_model(&self.x, &mut self.y, self.inverse_mix.0);
     }
 
     fn connect(&mut self) {
@@ -169,14 +175,7 @@ impl Default for ReversibleMixColumns {
 
 impl Logic for ReversibleMixColumns {
     fn update(&mut self) {
-        let c: [u8; 4] = if self.inverse.val() { [0x0e, 0x0b, 0x0d, 0x09] } else { [0x02, 0x03, 0x01, 0x01] };
-        for column in 0..4 {
-            let a: [u8; 4] = core::array::from_fn(|i| self.x[4 * column + i].val().to_u8());
-            for row in 0..4 {
-                let out = (0..4).fold(0u8, |acc, i| acc ^ gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize]);
-                self.y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
-            }
-        }
+        mix_model(&self.x, &mut self.y, self.inverse.val());
     }
 
     fn connect(&mut self) {

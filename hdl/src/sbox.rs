@@ -194,14 +194,18 @@ fn table_verilog(v: &mut String, lanes: usize, table: &[u8; 256], target: &str) 
     }
 }
 
+/// The Rust model of both banks: every lane's S(x), or S⁻¹(x) when `inverse`, by table lookup.
+fn sbox_model(x: &[Signal<In, Bits<8>>], y: &mut [Signal<Out, Bits<8>>], inverse: bool) {
+    let tables = gf::sbox_tables();
+    let table = if inverse { &tables.inverse } else { &tables.forward };
+    for (x, y) in x.iter().zip(y.iter_mut()) {
+        y.next = Bits::<8>::from(LiteralType::from(table[x.val().to_u8() as usize]));
+    }
+}
+
 impl Logic for SboxBank {
     fn update(&mut self) {
-        let tables = gf::sbox_tables();
-        let table = if self.shape.0 .0 { &tables.inverse } else { &tables.forward };
-        for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
-            let input: u8 = x.val().to_u8();
-            y.next = Bits::<8>::from(LiteralType::from(table[input as usize]));
-        }
+        sbox_model(&self.x, &mut self.y, self.shape.0 .0);
     }
 
     fn connect(&mut self) {
@@ -266,11 +270,7 @@ impl ReversibleSboxBank {
 
 impl Logic for ReversibleSboxBank {
     fn update(&mut self) {
-        let tables = gf::sbox_tables();
-        let table = if self.inverse.val() { &tables.inverse } else { &tables.forward };
-        for (x, y) in self.x.iter().zip(self.y.iter_mut()) {
-            y.next = Bits::<8>::from(LiteralType::from(table[x.val().to_u8() as usize]));
-        }
+        sbox_model(&self.x, &mut self.y, self.inverse.val());
     }
 
     fn connect(&mut self) {
