@@ -84,19 +84,26 @@ impl AddressTracker {
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
         let _ = writeln!(v, "wire leaving = pop & (stored != 16'd0);");
         let _ = writeln!(v, "wire storing = push & ((stored != 16'd{depth}) | leaving);");
-        let _ = writeln!(v, "integer i;");
+        let _ = writeln!(v, "integer j;\nreg [{last}:0] matched_next;");
+        // Each entry's next match flag is written out on its own, with `query_load` (the
+        // engine's latest signal) choosing between two values that are ready before it.
+        // An entry that leaves, or is not held, drops its flag, so `hit` is an OR of flags.
+        let _ = writeln!(
+            v,
+            "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1)\n        if (query_load)\n            matched_next[j] = (storing & (tail == j)) ? (push_address == query)\n                : (occupied[j] & ~(leaving & (head == j)) & (addresses[j] == query));\n        else\n            matched_next[j] = ~(storing & (tail == j)) & occupied[j] & ~(leaving & (head == j)) & matched[j];\nend"
+        );
         let _ = writeln!(
             v,
             "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\n    matched = 0;\nend\n\
              always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n        matched <= 0;\n    end else begin\n\
-             \x20       if (query_load)\n            for (i = 0; i < {depth}; i = i + 1)\n                matched[i] <= addresses[i] == query;\n\
+             \x20       matched <= matched_next;\n\
              \x20       if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
-             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            matched[tail] <= query_load & (push_address == query);\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend"
         );
         let _ = writeln!(
             v,
-            "always @(*) begin\n    hit = |(occupied & matched);\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
+            "always @(*) begin\n    hit = |matched;\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
         );
         v
     }

@@ -11,11 +11,13 @@
 //! DRAM rsp ─▶ read register ─▶ AES decrypt ─▶ ⊕T ─▶ read data queue ─▶ core rsp ◀─ tickets
 //! ```
 //!
-//! - **Stage A** holds one accepted request. Everything it decides from is loaded at the
-//!   accepting edge, straight from the request port, so that no path runs from `accept` back
-//!   through stage A's own decisions: the key table's lookup port (valid bit and keys), the
-//!   ASID range check, and the pending-write tracker's compare of the address (see
-//!   [`AddressTracker`]). Stage A decides the status: misaligned (3) before ASID out of range
+//! - **Stage A** holds one accepted request. Everything it decides from is loaded straight
+//!   from the request port at every edge where stage A is free (empty or handing on), so that
+//!   only `a_valid` waits for the request handshake and no path runs from it back through
+//!   stage A's own decisions: the key table's lookup port (valid bit and keys), the ASID range
+//!   and alignment checks, and the pending-write tracker's compare of the address (see
+//!   [`AddressTracker`]). Whether another read or write may be outstanding is kept in
+//!   registers too (`read_room`, `write_room`). Stage A decides the status: misaligned (3) before ASID out of range
 //!   (2) before no key for an encrypted access (1).
 //!   Stage A hands the request on when a ticket is free and: error → nothing more; read → the
 //!   DRAM read is sent this cycle (reads have priority on the DRAM request channel, a read never
@@ -157,10 +159,15 @@ pub struct EngineCore {
     a_asid: DFF<Bits<16>>,
     a_encrypted: DFF<Bit>,
     a_asid_bad: DFF<Bit>,
+    a_misaligned: DFF<Bit>,
     a_wdata: [DFF<Bits<8>>; 16],
     reads_outstanding: DFF<Bits<16>>,
+    read_room: DFF<Bit>,
+    write_room: DFF<Bit>,
     dram_write_waiting: DFF<Bit>,
     accept: Signal<Local, Bit>,
+    a_free: Signal<Local, Bit>,
+    write_pushed: Signal<Local, Bit>,
     a_status: Signal<Local, Bits<2>>,
     a_ok: Signal<Local, Bit>,
     read_issue: Signal<Local, Bit>,
@@ -182,8 +189,8 @@ pub struct EngineCore {
     response_has_data: Signal<Local, Bit>,
     response_done: Signal<Local, Bit>,
     slot_count: Constant<Bits<16>>,
-    read_limit: Constant<Bits<16>>,
-    write_limit: Constant<Bits<16>>,
+    read_limit_less_one: Constant<Bits<16>>,
+    write_limit_less_one: Constant<Bits<16>>,
     unit_shift: Constant<Bits<8>>,
     pipelined: Constant<Bit>,
     decrypt_free: Signal<Local, Bit>,
@@ -280,10 +287,15 @@ impl EngineCore {
             a_asid: Default::default(),
             a_encrypted: Default::default(),
             a_asid_bad: Default::default(),
+            a_misaligned: Default::default(),
             a_wdata: Default::default(),
             reads_outstanding: Default::default(),
+            read_room: Default::default(),
+            write_room: Default::default(),
             dram_write_waiting: Default::default(),
             accept: Default::default(),
+            a_free: Default::default(),
+            write_pushed: Default::default(),
             a_status: Default::default(),
             a_ok: Default::default(),
             read_issue: Default::default(),
@@ -305,8 +317,8 @@ impl EngineCore {
             response_has_data: Default::default(),
             response_done: Default::default(),
             slot_count: constant16(config.num_asids),
-            read_limit: constant16(p.read_queue_depth),
-            write_limit: constant16(p.write_queue_depth),
+            read_limit_less_one: constant16(p.read_queue_depth - 1),
+            write_limit_less_one: constant16(p.write_queue_depth - 1),
             pipelined: Constant::new(placement.is_pipelined()),
             decrypt_free: Default::default(),
             tweak_go: Default::default(),
@@ -368,10 +380,13 @@ impl Logic for EngineCore {
         self.a_asid.clock.next = self.clock.val();
         self.a_encrypted.clock.next = self.clock.val();
         self.a_asid_bad.clock.next = self.clock.val();
+        self.a_misaligned.clock.next = self.clock.val();
         for k in 0..16 {
             self.a_wdata[k].clock.next = self.clock.val();
         }
         self.reads_outstanding.clock.next = self.clock.val();
+        self.read_room.clock.next = self.clock.val();
+        self.write_room.clock.next = self.clock.val();
         self.dram_write_waiting.clock.next = self.clock.val();
 
         // Key-management port.
@@ -398,7 +413,7 @@ impl Logic for EngineCore {
         if self.a_asid_bad.q.val() {
             self.a_status.next = bits::<2>(2);
         }
-        if self.a_addr.q.val().get_bits::<4>(0) != 0 {
+        if self.a_misaligned.q.val() {
             self.a_status.next = bits::<2>(3);
         }
         self.a_ok.next = self.a_status.val() == 0;
@@ -417,7 +432,7 @@ impl Logic for EngineCore {
             & !self.a_write.q.val()
             & !self.tracker.hit.val()
             & self.tweak_go.val()
-            & (self.reads_outstanding.q.val() < self.read_limit.val())
+            & self.read_room.q.val()
             & !self.dram_write_waiting.q.val()
             & !self.tickets.full.val()
             & !self.reset.val();
@@ -448,41 +463,53 @@ impl Logic for EngineCore {
             & !self.tickets.full.val()
             & !self.reset.val()
             & (!self.a_ok.val()
-                | (self.a_write.q.val() & (self.tracker.count.val() < self.write_limit.val()) & self.tweak_go.val())
+                | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val())
                 | self.read_sent.val());
-        self.core_req_ready.next = (!self.a_valid.q.val() | self.a_fire.val()) & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
-        self.accept.next = self.core_req_valid.val()
-            & (!self.a_valid.q.val() | self.a_fire.val())
-            & !self.keys.busy.val()
-            & !self.key_cmd_valid.val()
-            & !self.reset.val();
-        self.a_valid.d.next = self.a_valid.q.val() & !self.a_fire.val();
+        // Stage A is free when empty or handing on. Its payload registers, the key lookup
+        // and the pending-write compare load from the request port whenever it is free
+        // (without a request they load what the port holds, and `a_valid` stays low), so
+        // that only `a_valid` waits for the request handshake.
+        self.a_free.next = !self.a_valid.q.val() | self.a_fire.val();
+        self.core_req_ready.next = self.a_free.val() & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
+        self.accept.next = self.core_req_valid.val() & self.a_free.val() & !self.keys.busy.val() & !self.key_cmd_valid.val() & !self.reset.val();
+        self.a_valid.d.next = (self.a_valid.q.val() & !self.a_fire.val()) | self.accept.val();
         self.a_write.d.next = self.a_write.q.val();
         self.a_addr.d.next = self.a_addr.q.val();
         self.a_asid.d.next = self.a_asid.q.val();
         self.a_encrypted.d.next = self.a_encrypted.q.val();
         self.a_asid_bad.d.next = self.a_asid_bad.q.val();
+        self.a_misaligned.d.next = self.a_misaligned.q.val();
         for k in 0..16 {
             self.a_wdata[k].d.next = self.a_wdata[k].q.val();
         }
-        // Decided a cycle ahead, from the request port: the key lookup, the ASID range check
-        // and the pending-write compare, all loaded into stage A with the request.
+        // Decided a cycle ahead, from the request port: the key lookup, the ASID range check,
+        // the alignment check and the pending-write compare, all loaded into stage A.
         self.keys.lookup_slot.next = self.core_req_asid.val();
-        self.keys.lookup_enable.next = self.accept.val();
+        self.keys.lookup_enable.next = self.a_free.val();
         self.tracker.query.next = self.core_req_addr.val();
-        self.tracker.query_load.next = self.accept.val();
-        if self.accept.val() {
-            self.a_valid.d.next = true;
+        self.tracker.query_load.next = self.a_free.val();
+        if self.a_free.val() {
             self.a_write.d.next = self.core_req_write.val();
             self.a_addr.d.next = self.core_req_addr.val();
             self.a_asid.d.next = self.core_req_asid.val();
             self.a_encrypted.d.next = self.core_req_encrypted.val();
             self.a_asid_bad.d.next = self.core_req_asid.val() >= self.slot_count.val();
+            self.a_misaligned.d.next = self.core_req_addr.val().get_bits::<4>(0) != 0;
             for k in 0..16 {
                 self.a_wdata[k].d.next = self.core_req_wdata[k].val();
             }
         }
-        self.tracker.push.next = self.a_fire.val() & self.passes_checks.val() & self.a_write.q.val();
+        self.write_pushed.next = self.a_fire.val() & self.passes_checks.val() & self.a_write.q.val();
+        self.tracker.push.next = self.write_pushed.val();
+        // Room for one more pending write after this edge, kept in a register: the compare
+        // runs on the count before the edge, and the push and pop only choose the result.
+        self.write_room.d.next = self.write_room.q.val();
+        if self.write_pushed.val() & !self.write_sent.val() {
+            self.write_room.d.next = self.tracker.count.val() < self.write_limit_less_one.val();
+        }
+        if !self.write_pushed.val() & self.write_sent.val() {
+            self.write_room.d.next = true;
+        }
         self.tracker.push_address.next = self.a_addr.q.val();
 
         // Tickets: bit 0 write, bits 1-2 status, bit 3 waits for read data.
@@ -701,6 +728,15 @@ impl Logic for EngineCore {
         if !self.read_sent.val() & self.response_done.val() & self.response_has_data.val() {
             self.reads_outstanding.d.next = self.reads_outstanding.q.val() - 1;
         }
+        // Room for one more outstanding read after this edge, kept in a register (as for
+        // the pending writes).
+        self.read_room.d.next = self.read_room.q.val();
+        if self.read_sent.val() & !(self.response_done.val() & self.response_has_data.val()) {
+            self.read_room.d.next = self.reads_outstanding.q.val() < self.read_limit_less_one.val();
+        }
+        if !self.read_sent.val() & self.response_done.val() & self.response_has_data.val() {
+            self.read_room.d.next = true;
+        }
 
         // Reset.
         if self.reset.val() {
@@ -710,10 +746,13 @@ impl Logic for EngineCore {
             self.a_asid.d.next = bits::<16>(0);
             self.a_encrypted.d.next = false;
             self.a_asid_bad.d.next = false;
+            self.a_misaligned.d.next = false;
             for k in 0..16 {
                 self.a_wdata[k].d.next = bits::<8>(0);
             }
             self.reads_outstanding.d.next = bits::<16>(0);
+            self.read_room.d.next = true;
+            self.write_room.d.next = true;
             self.slot.d.next = bits::<8>(0);
         }
     }
