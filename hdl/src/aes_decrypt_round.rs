@@ -8,13 +8,13 @@
 //! AES-256 round keys r-1 and r. Leaving: AES-128 round key r-1; AES-256 round keys r-2 and
 //! r-1. The state entering round r has had AddRoundKey with round key r.
 //!
-//! Latency: 0, 1 or 2 cycles from `*_in` to `*_out`, one per register enabled at construction
-//! (`mid_register` after the S-boxes, `out_register` at the end). Registers clear to zero on
-//! a synchronous `reset`.
+//! Latency: 0 to 3 cycles from `*_in` to `*_out`, one per register enabled at construction
+//! ([`RoundRegisterSet`]: inside the S-boxes, after them, at the end). Registers clear to zero
+//! on a synchronous `reset` (the S-boxes' inner register to the value of a zero input).
 
-use crate::aes_encrypt_round::RoundSchedule;
+use crate::aes_encrypt_round::{RoundRegisterSet, RoundSchedule};
 use crate::mix_columns::MixColumns;
-use crate::sbox::{SboxBank, SboxStyle};
+use crate::sbox::{PipelinedSboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -45,8 +45,12 @@ pub struct DecryptRound {
     pub schedule_rotate: Signal<In, Bit>,
     /// This is the final round (no MixColumns), for a scheduled round.
     pub schedule_final: Signal<In, Bit>,
-    data_sbox: SboxBank,
-    key_sbox: SboxBank,
+    data_sbox: PipelinedSboxBank,
+    key_sbox: PipelinedSboxBank,
+    early_valid: Vec<DFF<Bit>>,
+    early_window: Vec<DFF<Bits<8>>>,
+    sboxed_valid: Signal<Local, Bit>,
+    sboxed_window: Vec<Signal<Local, Bits<8>>>,
     mix: MixColumns,
     mid_valid: Vec<DFF<Bit>>,
     mid_state: Vec<DFF<Bits<8>>>,
@@ -75,11 +79,12 @@ pub struct DecryptRound {
 
 impl DecryptRound {
     /// Round `round` (Nr down to 1) of the inverse cipher with `key_bytes` (16 or 32) keys.
-    pub fn new(key_bytes: usize, round: usize, style: SboxStyle, mid_register: bool, out_register: bool) -> Self {
+    pub fn new(key_bytes: usize, round: usize, style: SboxStyle, registers: RoundRegisterSet) -> Self {
         let aes256 = key_bytes == 32;
         let schedule = Self::schedule(key_bytes, round);
-        let m = usize::from(mid_register);
-        let o = usize::from(out_register);
+        let e = usize::from(registers.in_sbox);
+        let m = usize::from(registers.after_sbox);
+        let o = usize::from(registers.after_round);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -92,8 +97,12 @@ impl DecryptRound {
             schedule_rcon: Default::default(),
             schedule_rotate: Default::default(),
             schedule_final: Default::default(),
-            data_sbox: SboxBank::new(16, style, true),
-            key_sbox: SboxBank::new(4, style, false),
+            data_sbox: PipelinedSboxBank::new(16, style, true, registers.in_sbox),
+            key_sbox: PipelinedSboxBank::new(4, style, false, registers.in_sbox),
+            early_valid: defaults(e),
+            early_window: defaults(key_bytes * e),
+            sboxed_valid: Default::default(),
+            sboxed_window: defaults(key_bytes),
             mix: MixColumns::new(true),
             mid_valid: defaults(m),
             mid_state: defaults(16 * m),
@@ -134,7 +143,7 @@ impl DecryptRound {
     /// A round with no registers whose round constant, RotWord step and final-round choice
     /// come from the `schedule_*` ports, for a unit that runs every round through it.
     pub fn scheduled(key_bytes: usize, style: SboxStyle) -> Self {
-        let mut round = Self::new(key_bytes, 1, style, false, false);
+        let mut round = Self::new(key_bytes, 1, style, RoundRegisterSet::default());
         round.scheduled = Constant::new(true);
         round
     }
@@ -170,8 +179,30 @@ impl Logic for DecryptRound {
                 self.key_sbox.x[i].next = self.key_in[12 + (i + 1) % 4].val() ^ self.key_in[8 + (i + 1) % 4].val();
             }
         }
+        // Optional register inside the S-boxes; the valid bit and the key window wait beside it.
+        self.data_sbox.clock.next = self.clock.val();
+        self.data_sbox.reset.next = self.reset.val();
+        self.key_sbox.clock.next = self.clock.val();
+        self.key_sbox.reset.next = self.reset.val();
+        self.sboxed_valid.next = self.valid_in.val();
+        for i in 0..self.sboxed_window.len() {
+            self.sboxed_window[i].next = self.key_in[i].val();
+        }
+        for i in 0..self.early_valid.len() {
+            self.early_valid[i].clock.next = self.clock.val();
+            self.early_valid[i].d.next = self.valid_in.val() & !self.reset.val();
+            self.sboxed_valid.next = self.early_valid[i].q.val();
+        }
+        for i in 0..self.early_window.len() {
+            self.early_window[i].clock.next = self.clock.val();
+            self.early_window[i].d.next = self.key_in[i].val();
+            if self.reset.val() {
+                self.early_window[i].d.next = bits::<8>(0);
+            }
+            self.sboxed_window[i].next = self.early_window[i].q.val();
+        }
         // Optional register between the halves.
-        self.sub_valid.next = self.valid_in.val();
+        self.sub_valid.next = self.sboxed_valid.val();
         for i in 0..16 {
             self.sub_state[i].next = self.data_sbox.y[i].val();
         }
@@ -179,11 +210,11 @@ impl Logic for DecryptRound {
             self.key_sub[i].next = self.key_sbox.y[i].val();
         }
         for i in 0..self.window.len() {
-            self.window[i].next = self.key_in[i].val();
+            self.window[i].next = self.sboxed_window[i].val();
         }
         for i in 0..self.mid_valid.len() {
             self.mid_valid[i].clock.next = self.clock.val();
-            self.mid_valid[i].d.next = self.valid_in.val() & !self.reset.val();
+            self.mid_valid[i].d.next = self.sboxed_valid.val() & !self.reset.val();
             self.sub_valid.next = self.mid_valid[i].q.val();
         }
         for i in 0..self.mid_state.len() {
@@ -204,7 +235,7 @@ impl Logic for DecryptRound {
         }
         for i in 0..self.mid_window.len() {
             self.mid_window[i].clock.next = self.clock.val();
-            self.mid_window[i].d.next = self.key_in[i].val();
+            self.mid_window[i].d.next = self.sboxed_window[i].val();
             if self.reset.val() {
                 self.mid_window[i].d.next = bits::<8>(0);
             }

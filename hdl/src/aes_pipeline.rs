@@ -6,6 +6,7 @@
 //!
 //! | `round_registers` | latency (AES-128 / AES-256) |
 //! | --- | --- |
+//! | `per_third_round` | 30 / 42 |
 //! | `per_half_round` | 20 / 28 |
 //! | `per_round` | 10 / 14 |
 //! | `per_two_rounds` | 5 / 7 |
@@ -33,7 +34,7 @@
 //! (`rounds[r].x[k]`). Its Rust model and its Verilog are generated from the same loops.
 
 use crate::aes_decrypt_round::DecryptRound;
-use crate::aes_encrypt_round::{EncryptRound, RoundSchedule};
+use crate::aes_encrypt_round::{EncryptRound, RoundRegisterSet, RoundSchedule};
 use crate::model_state::ModelState;
 use crate::sbox::SboxStyle;
 pub use mee_reference::RoundRegisters;
@@ -156,12 +157,14 @@ round_ports!(DecryptRound);
 
 /// Which registers round `index` (0-based position in the pipeline) gets (the iterative
 /// unit's state register is after the round, as `per_round`).
-fn round_registers(placement: RoundRegisters, index: usize) -> (bool, bool) {
-    match placement {
-        RoundRegisters::PerHalfRound => (true, true),
-        RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (false, true),
-        RoundRegisters::PerTwoRounds => (false, index % 2 == 1),
-    }
+fn round_registers(placement: RoundRegisters, index: usize) -> RoundRegisterSet {
+    let (in_sbox, after_sbox, after_round) = match placement {
+        RoundRegisters::PerThirdRound => (true, true, true),
+        RoundRegisters::PerHalfRound => (false, true, true),
+        RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (false, false, true),
+        RoundRegisters::PerTwoRounds => (false, false, index % 2 == 1),
+    };
+    RoundRegisterSet { in_sbox, after_sbox, after_round }
 }
 
 impl AesPipeline {
@@ -185,11 +188,11 @@ impl AesPipeline {
                 .collect();
         }
         for index in (0..rounds).filter(|_| placement.is_pipelined()) {
-            let (mid, out) = round_registers(placement, index);
+            let registers = round_registers(placement, index);
             match direction {
-                Direction::Encrypt => encrypt_rounds.push(EncryptRound::new(key_bytes, index + 1, style, mid, out)),
+                Direction::Encrypt => encrypt_rounds.push(EncryptRound::new(key_bytes, index + 1, style, registers)),
                 Direction::Decrypt => {
-                    decrypt_rounds.push(DecryptRound::new(key_bytes, rounds - index, style, mid, out))
+                    decrypt_rounds.push(DecryptRound::new(key_bytes, rounds - index, style, registers))
                 }
             }
         }
@@ -213,10 +216,7 @@ impl AesPipeline {
     pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
         let rounds = key_bytes / 4 + 6;
         (0..rounds)
-            .map(|i| {
-                let (mid, out) = round_registers(placement, i);
-                usize::from(mid) + usize::from(out)
-            })
+            .map(|i| round_registers(placement, i).latency())
             .sum()
     }
 

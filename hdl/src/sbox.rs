@@ -63,7 +63,7 @@ impl SboxBank {
                 table_verilog(&mut v, lanes, if inverse { &t.inverse } else { &t.forward }, "y");
                 v.push_str("end\n");
             }
-            SboxStyle::Composite => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse)),
+            SboxStyle::Composite => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse), false),
         }
         v
     }
@@ -107,7 +107,10 @@ enum CompositeDirection {
     Selected,
 }
 
-fn composite_verilog(v: &mut String, lanes: usize, direction: CompositeDirection) {
+/// Writes a composite bank. With `registered`, each lane holds `{h, h ^ l, inv(norm)}` (the
+/// inversion's operands) in a 12-bit register `middle$k` that clears to zero on `reset`: the
+/// maps and the GF(2^4) inversion run before it, the two products and the output map after.
+fn composite_verilog(v: &mut String, lanes: usize, direction: CompositeDirection, registered: bool) {
     let field = gf::tower_field();
     let inv_table: Vec<String> = (0..16u8)
         .map(|d| format!("        4'h{d:x}: gf16_inv = 4'h{:x};", gf::inv4(d)))
@@ -141,6 +144,9 @@ endfunction
         if matches!(direction, CompositeDirection::Selected) {
             let _ = writeln!(v, "reg [7:0] tower_forward${lane}, tower_inverse${lane}, y_forward${lane}, y_inverse${lane};");
         }
+        if registered {
+            let _ = writeln!(v, "reg [11:0] front${lane}, middle${lane};");
+        }
     }
     v.push_str("always @(*) begin\n");
     for lane in 0..lanes {
@@ -162,10 +168,19 @@ endfunction
         let _ = writeln!(
             v,
             "    norm${lane} = gf16_mul(gf16_mul({h}, {h}), 4'h{lambda:x}) ^ gf16_mul({h}, {l}) ^ gf16_mul({l}, {l});
-    norm_inv${lane} = gf16_inv(norm${lane});
-    product${lane} = {{gf16_mul({h}, norm_inv${lane}), gf16_mul({h} ^ {l}, norm_inv${lane})}};",
+    norm_inv${lane} = gf16_inv(norm${lane});",
             lambda = field.lambda
         );
+        if registered {
+            let m = format!("middle${lane}");
+            let _ = writeln!(
+                v,
+                "    front${lane} = {{{h}, {h} ^ {l}, norm_inv${lane}}};
+    product${lane} = {{gf16_mul({m}[11:8], {m}[3:0]), gf16_mul({m}[7:4], {m}[3:0])}};"
+            );
+        } else {
+            let _ = writeln!(v, "    product${lane} = {{gf16_mul({h}, norm_inv${lane}), gf16_mul({h} ^ {l}, norm_inv${lane})}};");
+        }
         let product = format!("product${lane}");
         match direction {
             CompositeDirection::Fixed(inverse) => {
@@ -181,6 +196,18 @@ endfunction
         }
     }
     v.push_str("end\n");
+    if registered {
+        // The register starts cleared, as after a reset.
+        v.push_str("initial begin\n");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    middle${lane} = 12'h000;");
+        }
+        v.push_str("end\nalways @(posedge clock) begin\n");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    middle${lane} <= reset ? 12'h000 : front${lane};");
+        }
+        v.push_str("end\n");
+    }
 }
 
 /// Writes one 256-arm `case` per lane from `x$k` into `{target}$k`.
@@ -250,7 +277,7 @@ impl ReversibleSboxBank {
         let lanes = self.x.len();
         let mut v = String::new();
         if self.composite.0 {
-            composite_verilog(&mut v, lanes, CompositeDirection::Selected);
+            composite_verilog(&mut v, lanes, CompositeDirection::Selected, false);
             return v;
         }
         let t = gf::sbox_tables();
@@ -271,6 +298,136 @@ impl ReversibleSboxBank {
 impl Logic for ReversibleSboxBank {
     fn update(&mut self) {
         sbox_model(&self.x, &mut self.y, self.inverse.val());
+    }
+
+    fn connect(&mut self) {
+        for y in &mut self.y {
+            y.connect();
+        }
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}
+
+/// `lanes` AES S-boxes (forward or inverse) for a pipelined round: combinational like
+/// [`SboxBank`], or, built with `registered`, with one register inside each S-box.
+///
+/// Latency: 0 cycles, or 1 with `registered` (`y` shows the S-box of the `x` of the previous
+/// edge). Where the register sits depends on the style:
+/// - composite: between the tower-field inversion and the two GF(2^4) products that follow
+///   it, which splits the S-box's logic depth roughly in half;
+/// - table: after the lookup.
+///
+/// A synchronous `reset` clears the register; `y` then shows S(00) = 63 (forward) or 00
+/// (inverse), which is what the cleared composite register computes.
+///
+/// Ports: `clock`, `reset` (unused when not registered), `x[k]` (in, 8 bits), `y[k]` (out,
+/// 8 bits).
+#[derive(LogicBlock)]
+pub struct PipelinedSboxBank {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// Inputs, one byte per lane.
+    pub x: Vec<Signal<In, Bits<8>>>,
+    /// Outputs, one byte per lane.
+    pub y: Vec<Signal<Out, Bits<8>>>,
+    shape: ModelState<PipelinedSboxShape>,
+}
+
+/// A pipelined bank's construction choices and, when registered, its register's contents.
+#[derive(Clone, Debug, Default)]
+struct PipelinedSboxShape {
+    inverse: bool,
+    composite: bool,
+    registered: bool,
+    /// The S-box outputs the register stands for, one per lane.
+    held: Vec<u8>,
+}
+
+impl PipelinedSboxBank {
+    /// `lanes` S-boxes of the given style and direction, with a register inside when
+    /// `registered`.
+    pub fn new(lanes: usize, style: SboxStyle, inverse: bool, registered: bool) -> Self {
+        let held = vec![Self::reset_output(inverse); lanes];
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            x: defaults(lanes),
+            y: defaults(lanes),
+            shape: ModelState(PipelinedSboxShape { inverse, composite: style == SboxStyle::Composite, registered, held }),
+        }
+    }
+
+    /// What `y` shows after a reset: the S-box of the cleared composite register.
+    fn reset_output(inverse: bool) -> u8 {
+        if inverse {
+            0x00
+        } else {
+            gf::sbox_tables().forward[0]
+        }
+    }
+
+    /// The body of the bank's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let shape = &self.shape.0;
+        let lanes = self.x.len();
+        let mut v = String::new();
+        if shape.composite {
+            composite_verilog(&mut v, lanes, CompositeDirection::Fixed(shape.inverse), shape.registered);
+            return v;
+        }
+        let t = gf::sbox_tables();
+        let table = if shape.inverse { &t.inverse } else { &t.forward };
+        if !shape.registered {
+            v.push_str("always @(*) begin\n");
+            table_verilog(&mut v, lanes, table, "y");
+            v.push_str("end\n");
+            return v;
+        }
+        for lane in 0..lanes {
+            let _ = writeln!(v, "reg [7:0] looked_up${lane}, middle${lane};");
+        }
+        v.push_str("always @(*) begin\n");
+        table_verilog(&mut v, lanes, table, "looked_up");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    y${lane} = middle${lane};");
+        }
+        let cleared = Self::reset_output(shape.inverse);
+        // The register starts cleared, as after a reset.
+        v.push_str("end\ninitial begin\n");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    middle${lane} = 8'h{cleared:02x};");
+        }
+        v.push_str("end\nalways @(posedge clock) begin\n");
+        for lane in 0..lanes {
+            let _ = writeln!(v, "    middle${lane} <= reset ? 8'h{cleared:02x} : looked_up${lane};");
+        }
+        v.push_str("end\n");
+        v
+    }
+}
+
+impl Logic for PipelinedSboxBank {
+    fn update(&mut self) {
+        let shape = &mut self.shape.0;
+        if !shape.registered {
+            sbox_model(&self.x, &mut self.y, shape.inverse);
+            return;
+        }
+        if self.clock.pos_edge() {
+            let tables = gf::sbox_tables();
+            let table = if shape.inverse { &tables.inverse } else { &tables.forward };
+            for (held, x) in shape.held.iter_mut().zip(&self.x) {
+                *held = if self.reset.val() { Self::reset_output(shape.inverse) } else { table[x.val().to_u8() as usize] };
+            }
+        }
+        for (y, held) in self.y.iter_mut().zip(&shape.held) {
+            y.next = Bits::<8>::from(LiteralType::from(*held));
+        }
     }
 
     fn connect(&mut self) {

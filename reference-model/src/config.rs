@@ -12,6 +12,10 @@ use std::path::Path;
 pub enum RoundRegisters {
     /// One register stage per AES round (10 stages for AES-128, 14 for AES-256).
     PerRound,
+    /// Three register stages per round: one inside the S-boxes (after the composite S-box's
+    /// tower-field inversion, or after the table lookup), one after SubBytes, one after
+    /// MixColumns/AddRoundKey. The shortest paths, for the highest clock.
+    PerThirdRound,
     /// Two register stages per round: one after SubBytes, one after MixColumns/AddRoundKey.
     PerHalfRound,
     /// One register stage per two rounds (5 stages for AES-128, 7 for AES-256).
@@ -28,7 +32,8 @@ pub enum RoundRegisters {
 
 impl RoundRegisters {
     /// All values, for sweeps and tests.
-    pub const ALL: [RoundRegisters; 5] = [
+    pub const ALL: [RoundRegisters; 6] = [
+        RoundRegisters::PerThirdRound,
         RoundRegisters::PerRound,
         RoundRegisters::PerHalfRound,
         RoundRegisters::PerTwoRounds,
@@ -36,13 +41,15 @@ impl RoundRegisters {
         RoundRegisters::Shared,
     ];
 
-    /// Number of half rounds (S-box layer, or mix/key layer) between two registers (the
-    /// iterative unit registers its state after every round).
-    pub fn half_rounds_per_stage(self) -> usize {
+    /// Register stages per AES round, as a fraction `(stages, rounds)`: 3 per round for
+    /// `per_third_round`, 1 per 2 rounds for `per_two_rounds` (the iterative unit registers
+    /// its state after every round).
+    pub fn stages_per_rounds(self) -> (usize, usize) {
         match self {
-            RoundRegisters::PerHalfRound => 1,
-            RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => 2,
-            RoundRegisters::PerTwoRounds => 4,
+            RoundRegisters::PerThirdRound => (3, 1),
+            RoundRegisters::PerHalfRound => (2, 1),
+            RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (1, 1),
+            RoundRegisters::PerTwoRounds => (1, 2),
         }
     }
 
@@ -59,6 +66,7 @@ impl RoundRegisters {
     /// The name used in TOML.
     pub fn name(self) -> &'static str {
         match self {
+            RoundRegisters::PerThirdRound => "per_third_round",
             RoundRegisters::PerRound => "per_round",
             RoundRegisters::PerHalfRound => "per_half_round",
             RoundRegisters::PerTwoRounds => "per_two_rounds",
@@ -325,8 +333,8 @@ impl EngineConfig {
     /// Cycles through one AES pipeline (encryption or decryption) with this config's register
     /// placement: one per register stage.
     pub fn aes_latency(&self) -> usize {
-        let half_rounds = 2 * self.aes_rounds();
-        half_rounds.div_ceil(self.pipeline.round_registers.half_rounds_per_stage())
+        let (stages, rounds) = self.pipeline.round_registers.stages_per_rounds();
+        (self.aes_rounds() * stages).div_ceil(rounds)
     }
 
     /// Cycles from one block entering an AES unit to the next one it can take: 1 for the

@@ -176,6 +176,7 @@ fn pipeline_values_are_checked() {
         &["round_registers", "per_three_rounds"],
     );
     for (name, value) in [
+        ("per_third_round", RoundRegisters::PerThirdRound),
         ("per_round", RoundRegisters::PerRound),
         ("per_half_round", RoundRegisters::PerHalfRound),
         ("per_two_rounds", RoundRegisters::PerTwoRounds),

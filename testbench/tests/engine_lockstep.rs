@@ -65,6 +65,16 @@ fn random_traffic_two_registers_per_round() {
 }
 
 #[test]
+fn random_traffic_three_registers_per_round() {
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = RoundRegisters::PerThirdRound;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.read_queue_depth = 64;
+    // The deepest pipelines simulate slowest: half the requests.
+    run_random_requests("random_traffic_three_registers_per_round", config, false, requests() / 2);
+}
+
+#[test]
 fn random_traffic_1024_slot_block_ram_key_table() {
     let mut config = EngineConfig { num_asids: 1024, asid_bits: 10, ..Default::default() };
     config.pipeline.key_table = KeyTableStorage::BlockRam;

@@ -9,7 +9,7 @@ use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_hdl::alpha_power::AlphaPowerMultiplier;
 use mee_hdl::aes_iterative_unit::IterativeAesUnit;
 use mee_hdl::mix_columns::{MixColumns, ReversibleMixColumns};
-use mee_hdl::sbox::{ReversibleSboxBank, SboxBank};
+use mee_hdl::sbox::{PipelinedSboxBank, ReversibleSboxBank, SboxBank};
 use mee_reference::key_schedule::{decryption_key_form, gf256_mul, inverse_sbox, sbox};
 use mee_reference::xts::{aes_decrypt, aes_encrypt, mul_alpha_pow};
 use mee_reference::{RoundRegisters, SboxStyle};
@@ -46,6 +46,42 @@ fn sbox_verilog_of_every_style_and_direction_is_the_fips197_sbox() {
                 for (x, y) in step.iter().zip(row) {
                     let want = if inverse { inverse_sbox(*x as u8) } else { sbox(*x as u8) };
                     assert_eq!(*y as u8, want, "{name}: S-box of {x:#04x}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pipelined_sbox_verilog_is_the_fips197_sbox_now_or_one_cycle_later() {
+    let lanes = 3;
+    for style in SboxStyle::ALL {
+        for inverse in [false, true] {
+            let want = |x: u64| if inverse { inverse_sbox(x as u8) } else { sbox(x as u8) };
+            // After a reset the register reads as the S-box of the input whose tower-field
+            // image is zero: 00 forward, 63 = S(00) inverse.
+            let cleared = want(if inverse { u64::from(sbox(0)) } else { 0 });
+            for registered in [false, true] {
+                let verilog = verilog_of(PipelinedSboxBank::new(lanes, style, inverse, registered));
+                let mut inputs = vec![Port::new("reset", 1)];
+                inputs.extend(bytes("x", lanes));
+                // Two reset cycles with a non-zero input, then all 256 inputs, then a reset.
+                let mut steps: Vec<Vec<u64>> = (0..2).map(|_| vec![1, 0x5a, 0xa5, 0x3c]).collect();
+                steps.extend((0..256u64).map(|v| std::iter::once(0).chain((0..lanes as u64).map(|k| (v + 91 * k) % 256)).collect()));
+                steps.push(vec![1, 7, 8, 9]);
+                steps.push(vec![0, 7, 8, 9]);
+                let name = format!("pipelined_sbox_{}_{}_{}", style.name(), inverse, registered);
+                let out = run_vectors(&work(&name), &verilog, "top", &inputs, &bytes("y", lanes), Some("clock"), &steps)
+                    .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+                for (n, row) in out.iter().enumerate().skip(1) {
+                    for (lane, y) in row.iter().enumerate() {
+                        let expected = match registered {
+                            false => want(steps[n][1 + lane]),
+                            true if steps[n - 1][0] == 1 => cleared,
+                            true => want(steps[n - 1][1 + lane]),
+                        };
+                        assert_eq!(*y as u8, expected, "{name}: step {n}, lane {lane}");
+                    }
                 }
             }
         }
@@ -151,6 +187,9 @@ fn exported_aes_pipelines_match_the_aes_crate_cycle_by_cycle() {
     let variants = [
         (Direction::Encrypt, 16, RoundRegisters::PerRound, SboxStyle::Composite),
         (Direction::Decrypt, 16, RoundRegisters::PerHalfRound, SboxStyle::Table),
+        (Direction::Encrypt, 16, RoundRegisters::PerThirdRound, SboxStyle::Composite),
+        (Direction::Decrypt, 32, RoundRegisters::PerThirdRound, SboxStyle::Composite),
+        (Direction::Decrypt, 16, RoundRegisters::PerThirdRound, SboxStyle::Table),
         (Direction::Encrypt, 32, RoundRegisters::PerTwoRounds, SboxStyle::Table),
         (Direction::Decrypt, 32, RoundRegisters::PerTwoRounds, SboxStyle::Composite),
         (Direction::Encrypt, 32, RoundRegisters::Iterative, SboxStyle::Composite),
