@@ -9,7 +9,7 @@
 //!
 //! Latency: 0 to 3 cycles from `*_in` to `*_out`, one per register enabled at construction
 //! ([`RoundRegisterSet`]: inside the S-boxes, after them, at the end). Registers clear to zero
-//! on a synchronous `reset` (the S-boxes' inner register to the value of a zero input).
+//! on a synchronous `reset` (the S-boxes' inner register as [`PipelinedSboxBank`] says).
 
 use crate::mix_columns::MixColumns;
 use crate::sbox::{PipelinedSboxBank, SboxStyle};

@@ -22,7 +22,7 @@
 //! Ports (all byte arrays in FIPS-197 byte order):
 //! - `valid_in`, `data_in[16]`, `key_in[Nk*4]`: a block enters in a cycle where `valid_in` is 1.
 //!   Encryption takes the cipher key; decryption takes the *decryption key form* (the last
-//!   `Nk` words of the expanded key, see [`crate::key_schedule`]).
+//!   `Nk` words of the expanded key, see `mee_reference::key_schedule`).
 //! - `valid_out`, `data_out[16]`: the block leaves exactly [`AesPipeline::latency`] cycles later.
 //!   There is no backpressure: the pipeline always advances.
 //! - `ready`: a block may enter this cycle; `ready_next`: a block may enter next cycle if none

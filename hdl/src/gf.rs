@@ -37,7 +37,7 @@ pub fn xtime(a: u8) -> u8 {
     (a << 1) ^ if a & 0x80 != 0 { 0x1b } else { 0 }
 }
 
-/// The key-expansion round constant Rcon[i] = x^(i-1) (i >= 1).
+/// The key-expansion round constant `Rcon[i] = x^(i-1)` (i >= 1).
 pub fn rcon(i: usize) -> u8 {
     (1..i).fold(1u8, |r, _| xtime(r))
 }
@@ -137,7 +137,7 @@ impl LinearMap {
     }
 }
 
-/// The tower field GF((2^4)^2) = GF(2^4)[y] / (y^2 + y + λ) and its isomorphism with the AES
+/// The tower field GF((2^4)^2) = `GF(2^4)[y] / (y^2 + y + λ)` and its isomorphism with the AES
 /// field. A tower element `ah·y + al` is packed as the byte `ah << 4 | al`.
 #[derive(Clone, Copy, Debug)]
 pub struct TowerField {
