@@ -15,7 +15,8 @@
 //!
 //! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
 //! removes the oldest entry (when there is one) and `push` appends `push_address` (dropped when
-//! the tracker is full and nothing leaves). A synchronous `reset` empties it.
+//! the tracker was full before the edge, even if an entry leaves at it: the engine pushes only
+//! with room, and so no path runs from `pop` to the entries). A synchronous `reset` empties it.
 
 use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
@@ -83,14 +84,15 @@ impl AddressTracker {
         let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;\nreg [{last}:0] matched;");
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
         let _ = writeln!(v, "wire leaving = pop & (stored != 16'd0);");
-        let _ = writeln!(v, "wire storing = push & ((stored != 16'd{depth}) | leaving);");
+        let _ = writeln!(v, "wire storing = push & (stored != 16'd{depth});");
         let _ = writeln!(v, "integer j;\nreg [{last}:0] matched_next;");
         // Each entry's next match flag is written out on its own, with `query_load` (the
-        // engine's latest signal) choosing between two values that are ready before it.
-        // An entry that leaves, or is not held, drops its flag, so `hit` is an OR of flags.
+        // engine's latest signal) choosing between two values that are ready before it. The
+        // flag does not depend on `pop` (late in the engine's cycle): `hit` masks it with
+        // `occupied` instead.
         let _ = writeln!(
             v,
-            "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1)\n        if (query_load)\n            matched_next[j] = (storing & (tail == j)) ? (push_address == query)\n                : (occupied[j] & ~(leaving & (head == j)) & (addresses[j] == query));\n        else\n            matched_next[j] = ~(storing & (tail == j)) & occupied[j] & ~(leaving & (head == j)) & matched[j];\nend"
+            "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1)\n        if (query_load)\n            matched_next[j] = (storing & (tail == j)) ? (push_address == query) : (addresses[j] == query);\n        else\n            matched_next[j] = ~(storing & (tail == j)) & matched[j];\nend"
         );
         let _ = writeln!(
             v,
@@ -103,7 +105,7 @@ impl AddressTracker {
         );
         let _ = writeln!(
             v,
-            "always @(*) begin\n    hit = |matched;\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
+            "always @(*) begin\n    hit = |(occupied & matched);\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
         );
         v
     }
@@ -116,6 +118,7 @@ impl Logic for AddressTracker {
             if self.reset.val() {
                 model.entries.clear();
             } else {
+                let was_full = model.entries.len() >= model.depth;
                 let leaving = self.pop.val() && !model.entries.is_empty();
                 if leaving {
                     model.entries.pop_front();
@@ -127,7 +130,7 @@ impl Logic for AddressTracker {
                         entry.1 = entry.0 == query;
                     }
                 }
-                if self.push.val() && model.entries.len() < model.depth {
+                if self.push.val() && !was_full {
                     let address = self.push_address.val().to_u64();
                     model.entries.push_back((address, load && address == query));
                 }

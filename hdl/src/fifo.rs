@@ -12,7 +12,8 @@
 //!   queue, the entry being pushed leaves instead of being stored); with `push` high `data_in`
 //!   is appended unless it left through the bypass or the queue is full and nothing leaves
 //!   (that push is dropped: users push only with credit);
-//! - `count` = `stored`, `full` = `stored == depth`; a synchronous `reset` empties the queue.
+//! - `count` = `stored`, `full` = `stored == depth` (kept in a register, so that it is ready
+//!   early in the cycle); a synchronous `reset` empties the queue.
 
 use crate::model_state::ModelState;
 use crate::defaults;
@@ -83,7 +84,7 @@ impl ByteFifo {
         let bypass = u8::from(self.model.0.bypass);
         let mut v = String::new();
         let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
-        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;", pointer_bits - 1, pointer_bits - 1);
         let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
         let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
         let _ = writeln!(v, "wire have = stored != 16'd0;");
@@ -92,18 +93,20 @@ impl ByteFifo {
         let _ = writeln!(v, "wire [{}:0] out_word = have ? entries[head] : (through_allowed ? in_word : {bits}'d0);", bits - 1);
         let _ = writeln!(v, "wire popping = pop & out_valid;");
         let _ = writeln!(v, "wire leaving = popping & have;");
-        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & ((stored != 16'd{depth}) | leaving);");
+        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & (~is_full | leaving);");
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n    end else begin\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n    end else begin\n\
+             \x20       if (storing & ~leaving)\n            is_full <= stored == 16'd{before_full};\n        else if (leaving & ~storing)\n            is_full <= 1'b0;\n\
              \x20       if (storing) begin\n            entries[tail] <= in_word;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
              \x20       if (leaving)\n            head <= (head == {last}) ? 0 : head + 1'b1;\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
-            last = depth - 1
+            last = depth - 1,
+            before_full = depth - 1
         );
         v.push_str("always @(*) begin\n    valid_out = out_valid;\n    count = stored;\n");
-        let _ = writeln!(v, "    full = stored == 16'd{depth};");
+        v.push_str("    full = is_full;\n");
         for k in 0..width {
             let _ = writeln!(v, "    data_out${k} = out_word[{}:{}];", 8 * k + 7, 8 * k);
         }
