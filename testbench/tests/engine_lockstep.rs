@@ -75,6 +75,17 @@ fn random_traffic_three_registers_per_round() {
 }
 
 #[test]
+fn random_traffic_full_rate_engine_with_two_entry_read_and_write_queues() {
+    // Read and write queues of two entries on a one-block-per-cycle engine, with room for
+    // more responses: the limits on outstanding reads and pending writes bind in most cycles.
+    let mut config = EngineConfig::default();
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 16;
+    run_random_requests("random_traffic_full_rate_engine_with_two_entry_read_and_write_queues", config, false, requests() / 4);
+}
+
+#[test]
 fn random_traffic_1024_slot_block_ram_key_table() {
     let mut config = EngineConfig { num_asids: 1024, asid_bits: 10, ..Default::default() };
     config.pipeline.key_table = KeyTableStorage::BlockRam;
