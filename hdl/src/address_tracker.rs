@@ -4,7 +4,8 @@
 //!
 //! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
 //! Verilog (a ring of address registers with one occupied bit, one match flag and one
-//! comparator per entry), checked against each other under Icarus Verilog.
+//! comparator per entry, and in front of it a register for the entry pushed at the last edge),
+//! checked against each other under Icarus Verilog.
 //!
 //! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
 //! `query_load` is high every entry held after that edge (the ones kept and the one pushed)
@@ -13,10 +14,23 @@
 //! the query with the request it accepts into stage A and pushes only when stage A hands a
 //! write on, so while stage A holds a request `hit` tells whether its address is pending.
 //!
-//! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
-//! removes the oldest entry (when there is one) and `push` appends `push_address` (dropped when
-//! the tracker was full before the edge, even if an entry leaves at it: the engine pushes only
-//! with room, and so no path runs from `pop` to the entries). A synchronous `reset` empties it.
+//! A pushed entry first waits one cycle in its own register (the *young* entry) and moves into
+//! the ring at the next edge. So `push` (late in the engine's cycle: it follows stage A's
+//! handshake) only enables that one register, and no path runs from it to the ring's write
+//! enables or match flags. The young entry counts in `count` and in `hit`, but it is not yet
+//! `oldest` and `pop` does not remove it: an entry can leave at the second edge after its push
+//! at the earliest. (In the engine a write's DRAM request comes after its encryption, several
+//! cycles after the push.)
+//!
+//! `hit` itself is a register, loaded at every edge with what it will be after that edge:
+//! `query_load`, `pop` and `push` only choose among match summaries (OR trees over the
+//! entries) that are ready before them, so the engine's read decision starts from a flip-flop.
+//!
+//! Timing: `hit` is a register; `count` and `oldest` are combinational from registers. On a rising edge `pop`
+//! removes the oldest entry pushed before the last edge (when there is one) and `push` appends
+//! `push_address` (dropped when the tracker was full before the edge, even if an entry leaves
+//! at it: the engine pushes only with room, and so no path runs from `pop` to the entries). A
+//! synchronous `reset` empties it.
 
 use crate::model_state::ModelState;
 use rust_hdl::prelude::*;
@@ -27,8 +41,10 @@ use std::fmt::Write;
 #[derive(Clone, Debug, Default)]
 pub struct TrackerModel {
     depth: usize,
-    /// Held addresses, oldest first, each with its match flag.
+    /// Held addresses in the ring, oldest first, each with its match flag.
     entries: VecDeque<(u64, bool)>,
+    /// The entry pushed at the last edge, with its match flag.
+    young: Option<(u64, bool)>,
 }
 
 /// See the module documentation.
@@ -71,7 +87,7 @@ impl AddressTracker {
             hit: Default::default(),
             count: Default::default(),
             oldest: Default::default(),
-            model: ModelState(TrackerModel { depth: depth.max(1), entries: VecDeque::new() }),
+            model: ModelState(TrackerModel { depth: depth.max(1), entries: VecDeque::new(), young: None }),
         }
     }
 
@@ -83,29 +99,49 @@ impl AddressTracker {
         let mut v = String::new();
         let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;\nreg [{last}:0] matched;");
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
-        let _ = writeln!(v, "wire leaving = pop & (stored != 16'd0);");
+        let _ = writeln!(v, "reg young_valid;\nreg young_matched;\nreg [63:0] young_address;");
+        // The ring holds an entry at `head` exactly when it is not empty.
+        let _ = writeln!(v, "wire leaving = pop & occupied[head];");
         let _ = writeln!(v, "wire storing = push & (stored != 16'd{depth});");
-        let _ = writeln!(v, "integer j;\nreg [{last}:0] matched_next;");
+        let _ = writeln!(v, "integer j;\nreg [{last}:0] matched_next;\nreg [{last}:0] stays;\nreg [{last}:0] at_head;\nreg [{last}:0] compared;\nreg [{last}:0] kept;");
         // Each entry's next match flag is written out on its own, with `query_load` (the
         // engine's latest signal) choosing between two values that are ready before it. The
-        // flag does not depend on `pop` (late in the engine's cycle): `hit` masks it with
-        // `occupied` instead.
+        // flag depends on neither `pop` nor `push`: `hit` masks it with `occupied`, and the
+        // entry moving in comes from the young register.
         let _ = writeln!(
             v,
-            "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1)\n        if (query_load)\n            matched_next[j] = (storing & (tail == j)) ? (push_address == query) : (addresses[j] == query);\n        else\n            matched_next[j] = ~(storing & (tail == j)) & matched[j];\nend"
+            "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1) begin\n\
+             \x20       stays[j] = occupied[j] | (young_valid & (tail == j));\n\
+             \x20       at_head[j] = occupied[head] & (head == j);\n\
+             \x20       compared[j] = (young_valid & (tail == j)) ? (young_address == query) : (addresses[j] == query);\n\
+             \x20       kept[j] = (young_valid & (tail == j)) ? young_matched : matched[j];\n\
+             \x20       matched_next[j] = query_load ? compared[j] : kept[j];\n    end\nend"
+        );
+        // `hit` is a register too, loaded with what `|(occupied & matched)` will be after the
+        // edge. The late signals (`query_load`, `pop`, `push`) only choose among four OR
+        // trees that are ready before them: with or without the new query, with or without
+        // the entry a pop would remove.
+        let _ = writeln!(
+            v,
+            "wire young_hit_next = storing & (push_address == query);\n\
+             wire hit_query_kept = |(stays & compared);\nwire hit_query_popped = |(stays & ~at_head & compared);\n\
+             wire hit_flags_kept = |(stays & kept);\nwire hit_flags_popped = |(stays & ~at_head & kept);\n\
+             wire hit_next = query_load ? ((pop ? hit_query_popped : hit_query_kept) | young_hit_next) : (pop ? hit_flags_popped : hit_flags_kept);\n\
+             reg hit_register;"
         );
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\n    matched = 0;\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n        matched <= 0;\n    end else begin\n\
-             \x20       matched <= matched_next;\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\n    matched = 0;\n    young_valid = 1'b0;\n    young_matched = 1'b0;\n    young_address = 64'd0;\n    hit_register = 1'b0;\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n        matched <= 0;\n        young_valid <= 1'b0;\n        young_matched <= 1'b0;\n        young_address <= 64'd0;\n        hit_register <= 1'b0;\n    end else begin\n\
+             \x20       matched <= matched_next;\n        hit_register <= hit_next;\n\
              \x20       if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
-             \x20       if (storing) begin\n            addresses[tail] <= push_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (young_valid) begin\n            addresses[tail] <= young_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       young_valid <= storing;\n        young_address <= push_address;\n        young_matched <= query_load & (push_address == query);\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend"
         );
         let _ = writeln!(
             v,
-            "always @(*) begin\n    hit = |(occupied & matched);\n    count = stored;\n    oldest = (stored != 16'd0) ? addresses[head] : 64'd0;\nend"
+            "always @(*) begin\n    hit = hit_register;\n    count = stored;\n    oldest = occupied[head] ? addresses[head] : 64'd0;\nend"
         );
         v
     }
@@ -117,27 +153,29 @@ impl Logic for AddressTracker {
         if self.clock.pos_edge() {
             if self.reset.val() {
                 model.entries.clear();
+                model.young = None;
             } else {
-                let was_full = model.entries.len() >= model.depth;
-                let leaving = self.pop.val() && !model.entries.is_empty();
-                if leaving {
+                let was_full = model.entries.len() + usize::from(model.young.is_some()) >= model.depth;
+                if self.pop.val() {
                     model.entries.pop_front();
                 }
                 let load = self.query_load.val();
                 let query = self.query.val().to_u64();
                 if load {
-                    for entry in model.entries.iter_mut() {
+                    for entry in model.entries.iter_mut().chain(model.young.iter_mut()) {
                         entry.1 = entry.0 == query;
                     }
                 }
+                model.entries.extend(model.young.take());
                 if self.push.val() && !was_full {
                     let address = self.push_address.val().to_u64();
-                    model.entries.push_back((address, load && address == query));
+                    model.young = Some((address, load && address == query));
                 }
             }
         }
-        self.hit.next = model.entries.iter().any(|e| e.1);
-        self.count.next = Bits::<16>::from(LiteralType::from(model.entries.len() as u64));
+        let young = model.young.iter();
+        self.hit.next = model.entries.iter().chain(young).any(|e| e.1);
+        self.count.next = Bits::<16>::from(LiteralType::from((model.entries.len() + usize::from(model.young.is_some())) as u64));
         self.oldest.next = Bits::<64>::from(LiteralType::from(model.entries.front().map_or(0, |e| e.0)));
     }
 
