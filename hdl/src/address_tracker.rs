@@ -22,11 +22,13 @@
 //! at the earliest. (In the engine a write's DRAM request comes after its encryption, several
 //! cycles after the push.)
 //!
-//! `hit` itself is a register, loaded at every edge with what it will be after that edge:
-//! `query_load`, `pop` and `push` only choose among match summaries (OR trees over the
-//! entries) that are ready before them, so the engine's read decision starts from a flip-flop.
+//! `hit` comes from registers without a tree in between: at every edge the tracker registers
+//! four summaries of its entries (OR trees with and without the new query, with and without
+//! the entry a pop would remove) and the late inputs themselves (`query_load`, `pop`), and
+//! after the edge those only choose among the summaries. So the engine's read decision starts
+//! a two-level mux away from flip-flops, and no late input drives more than a register.
 //!
-//! Timing: `hit` is a register; `count` and `oldest` are combinational from registers. On a rising edge `pop`
+//! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
 //! removes the oldest entry pushed before the last edge (when there is one) and `push` appends
 //! `push_address` (dropped when the tracker was full before the edge, even if an entry leaves
 //! at it: the engine pushes only with room, and so no path runs from `pop` to the entries). A
@@ -97,51 +99,77 @@ impl AddressTracker {
         let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
         let last = depth - 1;
         let mut v = String::new();
-        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;\nreg [{last}:0] matched;");
+        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
-        let _ = writeln!(v, "reg young_valid;\nreg young_matched;\nreg [63:0] young_address;");
+        let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
+        // What the last edge's late inputs were, and what the entries compared to before it.
+        // An entry's match flag is `loaded ? equal_before : kept_before`: the late
+        // `query_load` is registered instead of choosing in front of every flag.
+        let _ = writeln!(v, "reg loaded;\nreg popped;\nreg young_equal_before;\nreg [{last}:0] equal_before;\nreg [{last}:0] kept_before;");
+        let _ = writeln!(v, "reg hit_query_kept;\nreg hit_query_popped;\nreg hit_flags_kept;\nreg hit_flags_popped;");
+        let _ = writeln!(v, "wire young_equal = young_address == query;");
+        let _ = writeln!(v, "wire young_matched = loaded & young_equal_before;");
+        let _ = writeln!(v, "wire [{last}:0] matched = loaded ? equal_before : kept_before;");
         // The ring holds an entry at `head` exactly when it is not empty.
         let _ = writeln!(v, "wire leaving = pop & occupied[head];");
         let _ = writeln!(v, "wire storing = push & (stored != 16'd{depth});");
-        let _ = writeln!(v, "integer j;\nreg [{last}:0] matched_next;\nreg [{last}:0] stays;\nreg [{last}:0] at_head;\nreg [{last}:0] compared;\nreg [{last}:0] kept;");
-        // Each entry's next match flag is written out on its own, with `query_load` (the
-        // engine's latest signal) choosing between two values that are ready before it. The
-        // flag depends on neither `pop` nor `push`: `hit` masks it with `occupied`, and the
-        // entry moving in comes from the young register.
+        let _ = writeln!(v, "integer j;\nreg [{last}:0] at_head;\nreg [{last}:0] equal;\nreg [{last}:0] equal_next;\nreg [{last}:0] kept_next;");
+        // Each entry's compare with the query and its kept flag, for the next cycle; the young
+        // entry's go to the slot it moves into.
         let _ = writeln!(
             v,
             "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1) begin\n\
-             \x20       stays[j] = occupied[j] | (young_valid & (tail == j));\n\
+             \x20       equal[j] = addresses[j] == query;\n\
              \x20       at_head[j] = occupied[head] & (head == j);\n\
-             \x20       compared[j] = (young_valid & (tail == j)) ? (young_address == query) : (addresses[j] == query);\n\
-             \x20       kept[j] = (young_valid & (tail == j)) ? young_matched : matched[j];\n\
-             \x20       matched_next[j] = query_load ? compared[j] : kept[j];\n    end\nend"
+             \x20       equal_next[j] = (young_valid & (tail == j)) ? young_equal : equal[j];\n\
+             \x20       kept_next[j] = (young_valid & (tail == j)) ? young_matched : matched[j];\n    end\nend"
         );
-        // `hit` is a register too, loaded with what `|(occupied & matched)` will be after the
-        // edge. The late signals (`query_load`, `pop`, `push`) only choose among four OR
-        // trees that are ready before them: with or without the new query, with or without
-        // the entry a pop would remove.
+        // `hit` after an edge is one of four summaries (OR trees over the entries, registered
+        // at that edge without any late input): with or without the newly loaded query, with
+        // or without the entry a pop removed. The registered late inputs choose among them,
+        // and a query also hits the entry pushed at that edge.
         let _ = writeln!(
             v,
-            "wire young_hit_next = storing & (push_address == query);\n\
-             wire hit_query_kept = |(stays & compared);\nwire hit_query_popped = |(stays & ~at_head & compared);\n\
-             wire hit_flags_kept = |(stays & kept);\nwire hit_flags_popped = |(stays & ~at_head & kept);\n\
-             wire hit_next = query_load ? ((pop ? hit_query_popped : hit_query_kept) | young_hit_next) : (pop ? hit_flags_popped : hit_flags_kept);\n\
-             reg hit_register;"
+            "always @(*) begin\n\
+             \x20   hit = loaded ? ((popped ? hit_query_popped : hit_query_kept) | (young_valid & young_equal_before))\n\
+             \x20                : (popped ? hit_flags_popped : hit_flags_kept);\n\
+             \x20   count = stored;\n    oldest = occupied[head] ? addresses[head] : 64'd0;\nend"
         );
+        let registers = [
+            ("head", "0", "head"),
+            ("tail", "0", "tail"),
+            ("stored", "16'd0", "stored + {15'd0, storing} - {15'd0, leaving}"),
+            ("young_valid", "1'b0", "storing"),
+            ("young_address", "64'd0", "push_address"),
+            ("loaded", "1'b0", "query_load"),
+            ("popped", "1'b0", "pop"),
+            ("young_equal_before", "1'b0", "push_address == query"),
+            ("equal_before", "0", "equal_next"),
+            ("kept_before", "0", "kept_next"),
+            ("hit_query_kept", "1'b0", "|(occupied & equal) | (young_valid & young_equal)"),
+            ("hit_query_popped", "1'b0", "|(occupied & ~at_head & equal) | (young_valid & young_equal)"),
+            ("hit_flags_kept", "1'b0", "|(occupied & matched) | (young_valid & young_matched)"),
+            ("hit_flags_popped", "1'b0", "|(occupied & ~at_head & matched) | (young_valid & young_matched)"),
+            ("occupied", "0", "occupied"),
+        ];
+        v.push_str("initial begin\n");
+        for (name, zero, _) in &registers {
+            let _ = writeln!(v, "    {name} = {zero};");
+        }
+        v.push_str("end\nalways @(posedge clock) begin\n    if (reset) begin\n");
+        for (name, zero, _) in &registers {
+            let _ = writeln!(v, "        {name} <= {zero};");
+        }
+        v.push_str("    end else begin\n");
+        for (name, _, next) in &registers {
+            if name != next {
+                let _ = writeln!(v, "        {name} <= {next};");
+            }
+        }
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    occupied = 0;\n    matched = 0;\n    young_valid = 1'b0;\n    young_matched = 1'b0;\n    young_address = 64'd0;\n    hit_register = 1'b0;\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        occupied <= 0;\n        matched <= 0;\n        young_valid <= 1'b0;\n        young_matched <= 1'b0;\n        young_address <= 64'd0;\n        hit_register <= 1'b0;\n    end else begin\n\
-             \x20       matched <= matched_next;\n        hit_register <= hit_next;\n\
-             \x20       if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
-             \x20       if (young_valid) begin\n            addresses[tail] <= young_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
-             \x20       young_valid <= storing;\n        young_address <= push_address;\n        young_matched <= query_load & (push_address == query);\n\
-             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend"
-        );
-        let _ = writeln!(
-            v,
-            "always @(*) begin\n    hit = hit_register;\n    count = stored;\n    oldest = occupied[head] ? addresses[head] : 64'd0;\nend"
+            "        if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
+             \x20       if (young_valid) begin\n            addresses[tail] <= young_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n    end\nend"
         );
         v
     }

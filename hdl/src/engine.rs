@@ -280,7 +280,7 @@ impl EngineCore {
             shared_aes: IterativeAesUnit::new(kb, style),
             slot: Default::default(),
             read_data: ByteFifo::new(16, read_depth, true),
-            tickets: ByteFifo::new(1, p.response_queue_depth as usize, false),
+            tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
             a_write: Default::default(),
             a_addr: Default::default(),

@@ -14,6 +14,12 @@
 //!   (that push is dropped: users push only with credit);
 //! - `count` = `stored`, `full` = `stored == depth` (kept in a register, so that it is ready
 //!   early in the cycle); a synchronous `reset` empties the queue.
+//!
+//! With a *registered push* ([`ByteFifo::with_registered_push`]) the Verilog first keeps a
+//! pushed entry for one cycle in a register of its own and writes it into the memory at the
+//! next edge (unless it leaves at that edge). The ports behave exactly as above (the entry
+//! counts, and shows at the head when it is the oldest), but `push` then enables that one
+//! register instead of the memory's write decode: for a queue pushed by a late signal.
 
 use crate::model_state::ModelState;
 use crate::defaults;
@@ -26,6 +32,7 @@ use std::fmt::Write;
 pub struct FifoModel {
     depth: usize,
     bypass: bool,
+    registered_push: bool,
     entries: VecDeque<Vec<u8>>,
 }
 
@@ -66,8 +73,15 @@ impl ByteFifo {
             data_out: defaults(width),
             count: Default::default(),
             full: Default::default(),
-            model: ModelState(FifoModel { depth: depth.max(1), bypass, entries: VecDeque::new() }),
+            model: ModelState(FifoModel { depth: depth.max(1), bypass, registered_push: false, entries: VecDeque::new() }),
         }
+    }
+
+    /// The same queue with a registered push (see the module documentation).
+    pub fn with_registered_push(width: usize, depth: usize, bypass: bool) -> Self {
+        let mut fifo = Self::new(width, depth, bypass);
+        fifo.model.0.registered_push = true;
+        fifo
     }
 
     /// Entries currently held, oldest first (for tests).
@@ -90,17 +104,41 @@ impl ByteFifo {
         let _ = writeln!(v, "wire have = stored != 16'd0;");
         let _ = writeln!(v, "wire through_allowed = 1'b{bypass} & push;");
         let _ = writeln!(v, "wire out_valid = have | through_allowed;");
-        let _ = writeln!(v, "wire [{}:0] out_word = have ? entries[head] : (through_allowed ? in_word : {bits}'d0);", bits - 1);
+        if self.model.0.registered_push {
+            // The young register holds the entry pushed at the last edge; the memory holds
+            // the others, and its head is the oldest entry whenever it has one.
+            let _ = writeln!(v, "reg young_valid;\nreg [{}:0] young_word;", bits - 1);
+            let _ = writeln!(v, "wire in_memory = stored != {{15'd0, young_valid}};");
+            let _ = writeln!(
+                v,
+                "wire [{}:0] out_word = in_memory ? entries[head] : (young_valid ? young_word : (through_allowed ? in_word : {bits}'d0));",
+                bits - 1
+            );
+        } else {
+            let _ = writeln!(v, "wire in_memory = have;");
+            let _ = writeln!(v, "wire [{}:0] out_word = have ? entries[head] : (through_allowed ? in_word : {bits}'d0);", bits - 1);
+        }
         let _ = writeln!(v, "wire popping = pop & out_valid;");
         let _ = writeln!(v, "wire leaving = popping & have;");
         let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & (~is_full | leaving);");
+        let (write_enable, write_word, young_init, young_reset, young_load) = if self.model.0.registered_push {
+            (
+                "young_valid & ~(leaving & ~in_memory)",
+                "young_word",
+                "\n    young_valid = 1'b0;\n    young_word = 0;",
+                "\n        young_valid <= 1'b0;\n        young_word <= 0;",
+                "\n        young_valid <= storing;\n        young_word <= in_word;",
+            )
+        } else {
+            ("storing", "in_word", "", "", "")
+        };
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n    end else begin\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;{young_init}\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;{young_reset}\n    end else begin\n\
              \x20       if (storing & ~leaving)\n            is_full <= stored == 16'd{before_full};\n        else if (leaving & ~storing)\n            is_full <= 1'b0;\n\
-             \x20       if (storing) begin\n            entries[tail] <= in_word;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
-             \x20       if (leaving)\n            head <= (head == {last}) ? 0 : head + 1'b1;\n\
+             \x20       if ({write_enable}) begin\n            entries[tail] <= {write_word};\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (leaving & in_memory)\n            head <= (head == {last}) ? 0 : head + 1'b1;{young_load}\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
             last = depth - 1,
             before_full = depth - 1

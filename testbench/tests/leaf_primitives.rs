@@ -60,7 +60,9 @@ fn byte_ports(prefix: &str, n: usize) -> Vec<Port> {
 fn byte_fifo_verilog_matches_its_model_and_a_queue() {
     let seed = test_seed("byte_fifo_verilog_matches_its_model_and_a_queue");
     let mut rng = StdRng::seed_from_u64(seed);
-    for (width, depth, bypass) in [(3usize, 4usize, false), (2, 5, true), (1, 1, true), (4, 3, false)] {
+    // The last flag chooses the registered push, whose ports must behave the same.
+    let shapes = [(3usize, 4usize, false, false), (2, 5, true, false), (1, 1, true, false), (4, 3, false, false), (1, 6, false, true), (2, 4, true, true), (1, 1, false, true), (3, 2, true, true)];
+    for (width, depth, bypass, registered_push) in shapes {
         let mut inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("pop", 1)];
         inputs.extend(byte_ports("data_in", width));
         let mut outputs = vec![Port::new("valid_out", 1), Port::new("count", 16), Port::new("full", 1)];
@@ -72,10 +74,10 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
                 s
             })
             .collect();
-        let name = format!("fifo_{width}x{depth}_{bypass}");
+        let name = format!("fifo_{width}x{depth}_{bypass}_{registered_push}");
         let rows = rust_and_verilog_agree(
             &name,
-            || ByteFifo::new(width, depth, bypass),
+            || if registered_push { ByteFifo::with_registered_push(width, depth, bypass) } else { ByteFifo::new(width, depth, bypass) },
             &inputs,
             &outputs,
             &steps,
