@@ -27,9 +27,7 @@ fn declared_name(line: &str) -> Option<&str> {
 /// The (module type, rest of line) of an instantiation line `    TYPE INSTANCE(`.
 fn instantiation(line: &str, known: &HashMap<String, String>) -> Option<(String, String)> {
     let trimmed = line.trim_start();
-    let mut parts = trimmed.splitn(2, ' ');
-    let kind = parts.next()?;
-    let rest = parts.next()?;
+    let (kind, rest) = trimmed.split_once(' ')?;
     if known.contains_key(kind) && rest.trim_end().ends_with('(') {
         let indent = &line[..line.len() - trimmed.len()];
         return Some((kind.to_string(), format!("{indent}\u{0}{rest}")));

@@ -21,7 +21,6 @@ pub fn regression_settings(seed: u64) -> BenchSettings {
         serialize_key_commands: false,
         seed,
         max_cycles: u64::MAX,
-        ..Default::default()
     }
 }
 

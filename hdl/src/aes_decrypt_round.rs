@@ -136,7 +136,7 @@ impl DecryptRound {
     pub fn schedule(key_bytes: usize, round: usize) -> RoundSchedule {
         // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
         // from the relation that produced w[4r] (AES-128) or w[4r] (AES-256).
-        let (rotate, rcon_index) = if key_bytes == 32 { (round % 2 == 0, round / 2) } else { (true, round) };
+        let (rotate, rcon_index) = if key_bytes == 32 { (round.is_multiple_of(2), round / 2) } else { (true, round) };
         RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == 1 }
     }
 

@@ -64,10 +64,10 @@ pub fn sbox_tables() -> &'static SboxTables {
     TABLES.get_or_init(|| {
         let mut forward = [0u8; 256];
         let mut inverse = [0u8; 256];
-        for x in 0..256usize {
+        for (x, entry) in forward.iter_mut().enumerate() {
             let inv = (1..256usize).find(|&y| mul8(x as u8, y as u8) == 1).unwrap_or(0) as u8;
             let s = affine_linear(inv) ^ AFFINE_CONSTANT;
-            forward[x] = s;
+            *entry = s;
             inverse[s as usize] = x as u8;
         }
         SboxTables { forward, inverse }

@@ -426,7 +426,7 @@ pub fn run_engine_on(
         // A key command waits for the requests before it to be accepted (serialized: answered,
         // with no request on offer).
         let key_may_go = key_op.is_some_and(|(i, _)| {
-            requests.get(next_request).map_or(true, |&r| r > i)
+            requests.get(next_request).is_none_or(|&r| r > i)
                 && (!settings.serialize_key_commands || (board.responses.is_empty() && !offered_request))
         }) && !key_in_progress;
         if let (true, Some((_, op))) = (key_may_go, key_op) {
@@ -452,7 +452,7 @@ pub fn run_engine_on(
         let request_op = requests.get(next_request).map(|&i| (i, &ops[i]));
         let request_may_go = request_op.is_some_and(|(i, op)| {
             op.is_request()
-                && (!settings.serialize_key_commands || (keys.get(next_key).map_or(true, |&k| k > i) && !key_in_progress))
+                && (!settings.serialize_key_commands || (keys.get(next_key).is_none_or(|&k| k > i) && !key_in_progress))
         });
         if request_may_go && (offered_request || !(settings.request_gap > 0.0 && rng.gen_bool(settings.request_gap))) {
             if let Some((_, op)) = request_op {

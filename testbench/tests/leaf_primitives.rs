@@ -109,10 +109,8 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
                 continue;
             }
             let mut consumed = false;
-            if s[2] == 1 && head.is_some() {
-                if queue.pop_front().is_none() {
-                    consumed = true;
-                }
+            if s[2] == 1 && head.is_some() && queue.pop_front().is_none() {
+                consumed = true;
             }
             if s[1] == 1 && !consumed && queue.len() < depth {
                 queue.push_back(incoming);
