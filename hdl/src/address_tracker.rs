@@ -3,8 +3,8 @@
 //! read-after-write hazard).
 //!
 //! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
-//! Verilog (a ring of address registers with one occupied bit, one match flag and one
-//! comparator per entry, and in front of it a register for the entry pushed at the last edge),
+//! Verilog (a ring of address registers with one occupied bit, two registered match bits and
+//! one comparator per entry, and in front of it a register for the entry pushed at the last edge),
 //! checked against each other under Icarus Verilog.
 //!
 //! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
@@ -26,7 +26,7 @@
 //! four summaries of its entries (OR trees with and without the new query, with and without
 //! the entry a pop would remove) and the late inputs themselves (`query_load`, `pop`), and
 //! after the edge those only choose among the summaries. So the engine's read decision starts
-//! a two-level mux away from flip-flops, and no late input drives more than a register.
+//! a two-level mux away from flip-flops, and `query_load` drives a single register.
 //!
 //! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
 //! removes the oldest entry pushed before the last edge (when there is one) and `push` appends
