@@ -103,6 +103,7 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
             let head = queue.front().cloned().or_else(|| through.then(|| incoming.clone()));
             assert_eq!(row[0] == 1, head.is_some(), "seed {seed}: {name}: valid_out in cycle {cycle}");
             assert_eq!(row[1] as usize, queue.len(), "seed {seed}: {name}: count in cycle {cycle}");
+            assert_eq!(row[2] == 1, queue.len() == depth, "seed {seed}: {name}: full in cycle {cycle}");
             assert_eq!(row[3..].to_vec(), head.clone().unwrap_or(vec![0; width]), "seed {seed}: {name}: data_out in cycle {cycle}");
             if s[0] == 1 {
                 queue.clear();
