@@ -402,6 +402,8 @@ impl AesPipeline {
         }
     }
 
+    /// Chains the rounds: the first takes the pipeline's inputs (data XOR the first round
+    /// key), each other one its predecessor's outputs.
     fn wire<R: RoundPorts>(
         rounds: &mut [R],
         clock: Clock,
@@ -410,8 +412,6 @@ impl AesPipeline {
         data_in: &[Signal<In, Bits<8>>; 16],
         key_in: &[Signal<In, Bits<8>>],
         offset: usize,
-        valid_out: &mut Signal<Out, Bit>,
-        data_out: &mut [Signal<Out, Bits<8>>; 16],
     ) {
         for r in 0..rounds.len() {
             let (before, rest) = rounds.split_at_mut(r);
@@ -436,6 +436,10 @@ impl AesPipeline {
                 }
             }
         }
+    }
+
+    /// Drives the pipeline's outputs from its last round.
+    fn drive_outputs<R: RoundPorts>(rounds: &[R], valid_out: &mut Signal<Out, Bit>, data_out: &mut [Signal<Out, Bits<8>>; 16]) {
         if let Some(last) = rounds.last() {
             valid_out.next = last.valid_out().val();
             for (dst, src) in data_out.iter_mut().zip(last.state_out()) {
@@ -456,9 +460,11 @@ impl Logic for AesPipeline {
         let offset = self.initial_key_offset();
         let (clock, reset, valid) = (self.clock.val(), self.reset.val(), self.valid_in.val());
         if self.is_decrypt() {
-            Self::wire(&mut self.decrypt_rounds, clock, reset, valid, &self.data_in, &self.key_in, offset, &mut self.valid_out, &mut self.data_out);
+            Self::wire(&mut self.decrypt_rounds, clock, reset, valid, &self.data_in, &self.key_in, offset);
+            Self::drive_outputs(&self.decrypt_rounds, &mut self.valid_out, &mut self.data_out);
         } else {
-            Self::wire(&mut self.encrypt_rounds, clock, reset, valid, &self.data_in, &self.key_in, offset, &mut self.valid_out, &mut self.data_out);
+            Self::wire(&mut self.encrypt_rounds, clock, reset, valid, &self.data_in, &self.key_in, offset);
+            Self::drive_outputs(&self.encrypt_rounds, &mut self.valid_out, &mut self.data_out);
         }
     }
 

@@ -82,6 +82,15 @@ impl AesRunReport {
     }
 }
 
+/// Turns a key into the form the decryption pipeline takes (or says why it cannot).
+pub type KeyForm<'a> = dyn FnMut(&[u8]) -> Result<Vec<u8>, String> + 'a;
+
+/// A block in flight through a pipeline: input, expected output, key.
+type PipelineBlock = ([u8; 16], [u8; 16], Vec<u8>);
+
+/// A block in flight through the iterative unit: decrypting, expected output, key.
+type IterativeBlock = (bool, [u8; 16], Vec<u8>);
+
 /// Runs `blocks` random blocks through the variant with input bubbles of probability
 /// `bubble_probability`, checking every cycle. Returns the first mismatch as an error.
 /// Decryption keys enter in the form of the reference model's `decryption_key_form`.
@@ -96,7 +105,7 @@ pub fn run_aes_pipeline_with_key_form(
     blocks: usize,
     seed: u64,
     bubble_probability: f64,
-    key_form: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, String>,
+    key_form: &mut KeyForm<'_>,
 ) -> Result<AesRunReport, String> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let latency = AesPipeline::latency(variant.key_bytes, variant.placement);
@@ -110,7 +119,7 @@ pub fn run_aes_pipeline_with_key_form(
     }
     sim.uut.reset.next = false;
     // expected[t] = what must leave in cycle t (None: nothing).
-    let mut in_flight: VecDeque<Option<([u8; 16], [u8; 16], Vec<u8>)>> = VecDeque::from(vec![None; latency]);
+    let mut in_flight: VecDeque<Option<PipelineBlock>> = VecDeque::from(vec![None; latency]);
     let mut sent = 0usize;
     let mut checked = 0usize;
     // Cycles between two blocks entering, as documented for each placement.
@@ -191,7 +200,7 @@ pub fn run_iterative_aes_unit(key_bytes: usize, style: SboxStyle, blocks: usize,
         sim.rising_edge();
     }
     sim.uut.reset.next = false;
-    let mut in_flight: VecDeque<Option<(bool, [u8; 16], Vec<u8>)>> = VecDeque::from(vec![None; latency]);
+    let mut in_flight: VecDeque<Option<IterativeBlock>> = VecDeque::from(vec![None; latency]);
     let mut since_last_entry = usize::MAX / 2;
     let (mut checked, mut sent) = (0usize, 0usize);
     let start = Instant::now();
