@@ -272,7 +272,7 @@ impl EngineCore {
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
             encrypt_side: side_line(17, aes_latency),
-            write_queue: ByteFifo::with_registered_push(16, p.write_queue_depth as usize, false),
+            write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(33, 1),
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),

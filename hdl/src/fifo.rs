@@ -12,14 +12,12 @@
 //!   queue, the entry being pushed leaves instead of being stored); with `push` high `data_in`
 //!   is appended unless it left through the bypass or the queue is full and nothing leaves
 //!   (that push is dropped: users push only with credit);
-//! - `count` = `stored`, `full` = `stored == depth`; a synchronous `reset` empties the queue.
-//!
-//! In the Verilog, `full` and the "not empty" flag behind `valid_out` are registers of their
-//! own (not compares on the count), so that they are ready early in the cycle.
+//! - `count` = `stored`, `full` = `stored == depth` (kept in a register, so that it is ready
+//!   early in the cycle); a synchronous `reset` empties the queue.
 //!
 //! With a *registered push* ([`ByteFifo::with_registered_push`]) the Verilog first keeps a
 //! pushed entry for one cycle in a register of its own and writes it into the memory at the
-//! next edge (unless it left at that edge). The ports behave exactly as above (the entry
+//! next edge (unless it leaves at that edge). The ports behave exactly as above (the entry
 //! counts, and shows at the head when it is the oldest), but `push` then enables that one
 //! register instead of the memory's write decode: for a queue pushed by a late signal.
 
@@ -92,75 +90,61 @@ impl ByteFifo {
     }
 
     /// The body of the queue's Verilog module.
-    ///
-    /// Every flag the ports read early in the cycle is a register of its own: `is_full`,
-    /// `have` (`stored != 0`) and, with a registered push, `in_memory` (the memory holds an
-    /// entry). Each is set or cleared by the push and pop of an edge, with any compare run
-    /// on `stored` before the edge, so that no port waits for a 16-bit compare.
     pub fn verilog_text(&self) -> String {
         let width = self.data_in.len();
         let bits = 8 * width;
         let depth = self.model.0.depth;
-        let last = depth - 1;
         let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
         let bypass = u8::from(self.model.0.bypass);
         let mut v = String::new();
-        let _ = writeln!(v, "reg [{}:0] entries [0:{last}];", bits - 1);
-        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;\nreg have;", pointer_bits - 1, pointer_bits - 1);
+        let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;", pointer_bits - 1, pointer_bits - 1);
         let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
         let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
+        let _ = writeln!(v, "wire have = stored != 16'd0;");
         let _ = writeln!(v, "wire through_allowed = 1'b{bypass} & push;");
         let _ = writeln!(v, "wire out_valid = have | through_allowed;");
-        let _ = writeln!(v, "wire popping = pop & out_valid;");
-        let _ = writeln!(v, "wire leaving = popping & have;");
-        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & (~is_full | leaving);");
-        // Registers common to both forms: the count and its two flags.
-        let mut declare_init = String::from("    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\n    have = 1'b0;\n");
-        let mut reset = String::from("        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n        have <= 1'b0;\n");
-        let mut body = format!(
-            "        if (storing & ~leaving) begin\n            is_full <= stored == 16'd{last};\n            have <= 1'b1;\n        end else if (leaving & ~storing) begin\n\
-             \x20           is_full <= 1'b0;\n            have <= stored != 16'd1;\n        end\n\
-             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n"
-        );
-        let next_tail = format!("(tail == {last}) ? 0 : tail + 1'b1");
-        let next_head = format!("(head == {last}) ? 0 : head + 1'b1");
         if self.model.0.registered_push {
             // The young register holds the entry pushed at the last edge; the memory holds
-            // the others, and its head is the oldest entry whenever it has one. While the
-            // young register is full the memory holds at most depth - 1 entries, so its tail
-            // slot is free: the young word is written there at every edge (the write enable
-            // is a register), and only the tail pointer waits to learn whether it stays.
-            // When the memory's head leaves and no young entry stays, the young register is
-            // empty, so `stored` counts only the memory.
-            let _ = writeln!(v, "reg young_valid;\nreg [{}:0] young_word;\nreg in_memory;", bits - 1);
+            // the others, and its head is the oldest entry whenever it has one.
+            let _ = writeln!(v, "reg young_valid;\nreg [{}:0] young_word;", bits - 1);
+            let _ = writeln!(v, "wire in_memory = stored != {{15'd0, young_valid}};");
             let _ = writeln!(
                 v,
                 "wire [{}:0] out_word = in_memory ? entries[head] : (young_valid ? young_word : (through_allowed ? in_word : {bits}'d0));",
                 bits - 1
             );
-            let _ = writeln!(v, "wire young_stays = young_valid & ~(leaving & ~in_memory);");
-            let _ = writeln!(v, "wire memory_leaving = leaving & in_memory;");
-            declare_init.push_str(&format!("    young_valid = 1'b0;\n    young_word = {bits}'d0;\n    in_memory = 1'b0;\n"));
-            reset.push_str(&format!("        young_valid <= 1'b0;\n        young_word <= {bits}'d0;\n        in_memory <= 1'b0;\n"));
-            body.push_str(&format!(
-                "        if (young_valid)\n            entries[tail] <= young_word;\n        if (young_stays)\n            tail <= {next_tail};\n\
-                 \x20       if (memory_leaving)\n            head <= {next_head};\n\
-                 \x20       if (young_stays & ~memory_leaving)\n            in_memory <= 1'b1;\n\
-                 \x20       else if (memory_leaving & ~young_stays)\n            in_memory <= stored != 16'd1;\n\
-                 \x20       young_valid <= storing;\n        young_word <= in_word;\n"
-            ));
         } else {
+            let _ = writeln!(v, "wire in_memory = have;");
             let _ = writeln!(v, "wire [{}:0] out_word = have ? entries[head] : (through_allowed ? in_word : {bits}'d0);", bits - 1);
-            body.push_str(&format!(
-                "        if (storing) begin\n            entries[tail] <= in_word;\n            tail <= {next_tail};\n        end\n\
-                 \x20       if (leaving)\n            head <= {next_head};\n"
-            ));
         }
-        let _ = write!(
+        let _ = writeln!(v, "wire popping = pop & out_valid;");
+        let _ = writeln!(v, "wire leaving = popping & have;");
+        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & (~is_full | leaving);");
+        let (write_enable, write_word, young_init, young_reset, young_load) = if self.model.0.registered_push {
+            (
+                "young_valid & ~(leaving & ~in_memory)",
+                "young_word",
+                "\n    young_valid = 1'b0;\n    young_word = 0;",
+                "\n        young_valid <= 1'b0;\n        young_word <= 0;",
+                "\n        young_valid <= storing;\n        young_word <= in_word;",
+            )
+        } else {
+            ("storing", "in_word", "", "", "")
+        };
+        let _ = writeln!(
             v,
-            "initial begin\n{declare_init}end\nalways @(posedge clock) begin\n    if (reset) begin\n{reset}    end else begin\n{body}    end\nend\n"
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;{young_init}\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;{young_reset}\n    end else begin\n\
+             \x20       if (storing & ~leaving)\n            is_full <= stored == 16'd{before_full};\n        else if (leaving & ~storing)\n            is_full <= 1'b0;\n\
+             \x20       if ({write_enable}) begin\n            entries[tail] <= {write_word};\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if (leaving & in_memory)\n            head <= (head == {last}) ? 0 : head + 1'b1;{young_load}\n\
+             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
+            last = depth - 1,
+            before_full = depth - 1
         );
-        v.push_str("always @(*) begin\n    valid_out = out_valid;\n    count = stored;\n    full = is_full;\n");
+        v.push_str("always @(*) begin\n    valid_out = out_valid;\n    count = stored;\n");
+        v.push_str("    full = is_full;\n");
         for k in 0..width {
             let _ = writeln!(v, "    data_out${k} = out_word[{}:{}];", 8 * k + 7, 8 * k);
         }
