@@ -69,6 +69,7 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     let progress = MultiProgress::new();
     let overall = progress.add(ProgressBar::new(sweep.points.len() as u64));
     overall.set_style(ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} configs {msg}").expect("static template").progress_chars("=> "));
+    let order = run_order(&sweep.points);
     let next = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
     let rows: Mutex<Vec<Option<Row>>> = Mutex::new(vec![None; sweep.points.len()]);
@@ -80,8 +81,8 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
                 line.set_style(ProgressStyle::with_template("  {spinner} {msg}").expect("static template"));
                 line.enable_steady_tick(Duration::from_millis(250));
                 loop {
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(point) = sweep.points.get(index) else { break };
+                    let Some(&index) = order.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
+                    let point = &sweep.points[index];
                     if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
                         break;
                     }
@@ -125,6 +126,14 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     Ok(Exploration { rows, cached: cached.into_inner(), tool_versions, seconds: start.elapsed().as_secs_f64() })
 }
 
+/// The order in which the workers take the configs: those placed and routed first (they run
+/// for most of an hour where synthesis alone takes minutes, so starting them early keeps every
+/// worker busy to the end), each group in sweep order. The table keeps the sweep's order.
+fn run_order(points: &[SweepPoint]) -> Vec<usize> {
+    let (placed, synthesis_only): (Vec<usize>, Vec<usize>) = (0..points.len()).partition(|&i| points[i].flow.place_and_route);
+    placed.into_iter().chain(synthesis_only).collect()
+}
+
 /// The row of one config: from the cache when its key is there, else measured in `folder` and
 /// then cached. The flag says whether it came from the cache.
 fn cached_or_measured(point: &SweepPoint, tools: &Tools, tool_versions: &[String], cache: &Path, folder: &Path, status: &dyn Fn(&str)) -> Result<(Row, bool)> {
@@ -159,7 +168,8 @@ fn folder_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cache_key, folder_name};
+    use super::{cache_key, folder_name, run_order};
+    use crate::explore::sweep::Sweep;
 
     #[test]
     fn the_cache_key_changes_with_each_input() {
@@ -171,5 +181,12 @@ mod tests {
         assert_ne!(base, cache_key("a", "module m;", "flow2", &versions));
         assert_ne!(base, cache_key("a", "module m;", "flow", &["yosys: 0.65".to_string()]));
         assert_eq!(folder_name("AES-256, sbox=table"), "AES-256__sbox_table");
+    }
+
+    #[test]
+    fn placed_configs_run_first_in_sweep_order() {
+        let text = "[flow]\nplace_and_route = false\n[[configs]]\nname = \"a\"\n[[configs]]\nname = \"b\"\nflow = { place_and_route = true }\n[[configs]]\nname = \"c\"\n[[configs]]\nname = \"d\"\nflow = { place_and_route = true }\n";
+        let sweep = Sweep::parse(text).unwrap();
+        assert_eq!(run_order(&sweep.points), vec![1, 3, 0, 2]);
     }
 }
