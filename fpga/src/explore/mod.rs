@@ -126,9 +126,10 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     Ok(Exploration { rows, cached: cached.into_inner(), tool_versions, seconds: start.elapsed().as_secs_f64() })
 }
 
-/// The order in which the workers take the configs: those placed and routed first (they run
-/// for most of an hour where synthesis alone takes minutes, so starting them early keeps every
-/// worker busy to the end), each group in sweep order. The table keeps the sweep's order.
+/// The order in which the workers take the configs: those with `place_and_route` set first
+/// (place and route runs for most of an hour where synthesis alone takes minutes, so starting
+/// it early keeps every worker busy to the end; a config found too big for the device after
+/// synthesis ends there), each group in sweep order. The table keeps the sweep's order.
 fn run_order(points: &[SweepPoint]) -> Vec<usize> {
     let (placed, synthesis_only): (Vec<usize>, Vec<usize>) = (0..points.len()).partition(|&i| points[i].flow.place_and_route);
     placed.into_iter().chain(synthesis_only).collect()
