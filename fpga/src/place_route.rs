@@ -45,6 +45,15 @@ impl Device {
         }
     }
 
+    /// Block RAMs on the device (ECP5 DP16KD, iCE40 SB_RAM40_4K).
+    pub fn block_rams(self) -> u64 {
+        match self {
+            Device::Lfe5u85f => 208,
+            Device::Ice40Hx8k => 32,
+            Device::Ice40Up5k => 30,
+        }
+    }
+
     fn arguments(self, netlist: &str, target_mhz: f64) -> Vec<String> {
         let device: &[&str] = match self {
             Device::Lfe5u85f => &["--85k", "--package", "CABGA381", "--out-of-context"],

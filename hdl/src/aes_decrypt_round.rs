@@ -98,7 +98,7 @@ impl DecryptRound {
             schedule_rotate: Default::default(),
             schedule_final: Default::default(),
             data_sbox: PipelinedSboxBank::new(16, style, true, registers.in_sbox),
-            key_sbox: PipelinedSboxBank::new(4, style, false, registers.in_sbox),
+            key_sbox: PipelinedSboxBank::new(4, style.logic_style(), false, registers.in_sbox),
             early_valid: defaults(e),
             early_window: defaults(key_bytes * e),
             sboxed_valid: Default::default(),

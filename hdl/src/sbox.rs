@@ -9,7 +9,10 @@
 //!   GF((2^4)^2), inverted there with GF(2^4) multiplications and one 4-bit inversion, and mapped
 //!   back (the affine map folded into the output matrix). No table wider than 4 bits remains.
 //!
-//! Both styles compute the same function; the testbench checks the exported Verilog of every
+//! (`block_ram` builds these combinational banks in the composite style; only
+//! [`PipelinedSboxBank`] with a register inside holds its tables in block RAM.)
+//!
+//! Every style computes the same function; the testbench checks the exported Verilog of every
 //! style and direction against the FIPS-197 S-box on all 256 inputs with Icarus Verilog.
 //!
 //! Ports: `x[k]` (in, 8 bits), `y[k]` (out, 8 bits), byte values as in FIPS-197.
@@ -39,7 +42,7 @@ impl SboxBank {
         Self {
             x: defaults(lanes),
             y: defaults(lanes),
-            shape: ModelState((inverse, style == SboxStyle::Composite)),
+            shape: ModelState((inverse, style.logic_style() == SboxStyle::Composite)),
         }
     }
 
@@ -63,7 +66,7 @@ impl SboxBank {
                 table_verilog(&mut v, lanes, if inverse { &t.inverse } else { &t.forward }, "y");
                 v.push_str("end\n");
             }
-            SboxStyle::Composite => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse), false),
+            SboxStyle::Composite | SboxStyle::BlockRam => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse), false),
         }
         v
     }
@@ -210,6 +213,38 @@ endfunction
     }
 }
 
+/// Writes a registered bank whose tables are block RAMs: lanes `2m` and `2m + 1` read the
+/// table `rom$m` through its two read ports into `middle$k`, which starts at zero and clears
+/// to zero on `reset` (what a block RAM's read register does, so no logic is added around
+/// it), and `y$k` shows `middle$k`.
+fn block_ram_verilog(v: &mut String, lanes: usize, table: &[u8; 256]) {
+    let memories = lanes.div_ceil(2);
+    for memory in 0..memories {
+        let _ = writeln!(v, "(* rom_style = \"block\" *) reg [7:0] rom${memory} [0:255];");
+    }
+    for lane in 0..lanes {
+        let _ = writeln!(v, "reg [7:0] middle${lane};");
+    }
+    v.push_str("initial begin\n");
+    for memory in 0..memories {
+        for (input, output) in table.iter().enumerate() {
+            let _ = writeln!(v, "    rom${memory}[{input}] = 8'h{output:02x};");
+        }
+    }
+    for lane in 0..lanes {
+        let _ = writeln!(v, "    middle${lane} = 8'h00;");
+    }
+    v.push_str("end\nalways @(posedge clock) begin\n");
+    for lane in 0..lanes {
+        let _ = writeln!(v, "    middle${lane} <= reset ? 8'h00 : rom${}[x${lane}];", lane / 2);
+    }
+    v.push_str("end\nalways @(*) begin\n");
+    for lane in 0..lanes {
+        let _ = writeln!(v, "    y${lane} = middle${lane};");
+    }
+    v.push_str("end\n");
+}
+
 /// Writes one 256-arm `case` per lane from `x$k` into `{target}$k`.
 fn table_verilog(v: &mut String, lanes: usize, table: &[u8; 256], target: &str) {
     for lane in 0..lanes {
@@ -269,7 +304,7 @@ pub struct ReversibleSboxBank {
 impl ReversibleSboxBank {
     /// `lanes` reversible S-boxes of the given style.
     pub fn new(lanes: usize, style: SboxStyle) -> Self {
-        Self { inverse: Default::default(), x: defaults(lanes), y: defaults(lanes), composite: ModelState(style == SboxStyle::Composite) }
+        Self { inverse: Default::default(), x: defaults(lanes), y: defaults(lanes), composite: ModelState(style.logic_style() == SboxStyle::Composite) }
     }
 
     /// The body of the bank's Verilog module.
@@ -318,10 +353,15 @@ impl Logic for ReversibleSboxBank {
 /// edge). Where the register sits depends on the style:
 /// - composite: between the tower-field inversion and the two GF(2^4) products that follow
 ///   it, which splits the S-box's logic depth roughly in half;
-/// - table: after the lookup.
+/// - table: after the lookup;
+/// - block RAM: the register is the read register of a 256 x 8 synchronous-read table, one
+///   table per two lanes (its two read ports), marked `rom_style = "block"` so that Yosys
+///   maps each to one DP16KD (ECP5) or RAMB18 (Xilinx). Unregistered, this style is built
+///   composite.
 ///
 /// A synchronous `reset` clears the register; `y` then shows S(00) = 63 (forward) or 00
-/// (inverse), which is what the cleared composite register computes.
+/// (inverse), which is what the cleared composite register computes, or 00 in the block-RAM
+/// style (a memory's read register clears to zero, and starts at zero).
 ///
 /// Ports: `clock`, `reset` (unused when not registered), `x[k]` (in, 8 bits), `y[k]` (out,
 /// 8 bits).
@@ -338,11 +378,23 @@ pub struct PipelinedSboxBank {
     shape: ModelState<PipelinedSboxShape>,
 }
 
+/// How a pipelined bank is built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum PipelinedSboxKind {
+    /// A `case` table per lane.
+    #[default]
+    Table,
+    /// Tower-field logic per lane.
+    Composite,
+    /// A block-RAM table per two lanes (registered banks only).
+    BlockRam,
+}
+
 /// A pipelined bank's construction choices and, when registered, its register's contents.
 #[derive(Clone, Debug, Default)]
 struct PipelinedSboxShape {
     inverse: bool,
-    composite: bool,
+    kind: PipelinedSboxKind,
     registered: bool,
     /// The S-box outputs the register stands for, one per lane.
     held: Vec<u8>,
@@ -352,22 +404,28 @@ impl PipelinedSboxBank {
     /// `lanes` S-boxes of the given style and direction, with a register inside when
     /// `registered`.
     pub fn new(lanes: usize, style: SboxStyle, inverse: bool, registered: bool) -> Self {
-        let held = vec![Self::reset_output(inverse); lanes];
+        let kind = match style {
+            SboxStyle::Table => PipelinedSboxKind::Table,
+            SboxStyle::BlockRam if registered => PipelinedSboxKind::BlockRam,
+            SboxStyle::Composite | SboxStyle::BlockRam => PipelinedSboxKind::Composite,
+        };
+        let held = vec![Self::reset_output(kind, inverse); lanes];
         Self {
             clock: Default::default(),
             reset: Default::default(),
             x: defaults(lanes),
             y: defaults(lanes),
-            shape: ModelState(PipelinedSboxShape { inverse, composite: style == SboxStyle::Composite, registered, held }),
+            shape: ModelState(PipelinedSboxShape { inverse, kind, registered, held }),
         }
     }
 
-    /// What `y` shows after a reset: the S-box of the cleared composite register.
-    fn reset_output(inverse: bool) -> u8 {
-        if inverse {
-            0x00
-        } else {
-            gf::sbox_tables().forward[0]
+    /// What `y` shows after a reset (and before the first edge): the S-box of the cleared
+    /// composite register, or the cleared read register of a block RAM.
+    fn reset_output(kind: PipelinedSboxKind, inverse: bool) -> u8 {
+        match kind {
+            PipelinedSboxKind::BlockRam => 0x00,
+            _ if inverse => 0x00,
+            _ => gf::sbox_tables().forward[0],
         }
     }
 
@@ -376,12 +434,19 @@ impl PipelinedSboxBank {
         let shape = &self.shape.0;
         let lanes = self.x.len();
         let mut v = String::new();
-        if shape.composite {
-            composite_verilog(&mut v, lanes, CompositeDirection::Fixed(shape.inverse), shape.registered);
-            return v;
-        }
         let t = gf::sbox_tables();
         let table = if shape.inverse { &t.inverse } else { &t.forward };
+        match shape.kind {
+            PipelinedSboxKind::Composite => {
+                composite_verilog(&mut v, lanes, CompositeDirection::Fixed(shape.inverse), shape.registered);
+                return v;
+            }
+            PipelinedSboxKind::BlockRam => {
+                block_ram_verilog(&mut v, lanes, table);
+                return v;
+            }
+            PipelinedSboxKind::Table => {}
+        }
         if !shape.registered {
             v.push_str("always @(*) begin\n");
             table_verilog(&mut v, lanes, table, "y");
@@ -396,7 +461,7 @@ impl PipelinedSboxBank {
         for lane in 0..lanes {
             let _ = writeln!(v, "    y${lane} = middle${lane};");
         }
-        let cleared = Self::reset_output(shape.inverse);
+        let cleared = Self::reset_output(shape.kind, shape.inverse);
         // The register starts cleared, as after a reset.
         v.push_str("end\ninitial begin\n");
         for lane in 0..lanes {
@@ -422,7 +487,7 @@ impl Logic for PipelinedSboxBank {
             let tables = gf::sbox_tables();
             let table = if shape.inverse { &tables.inverse } else { &tables.forward };
             for (held, x) in shape.held.iter_mut().zip(&self.x) {
-                *held = if self.reset.val() { Self::reset_output(shape.inverse) } else { table[x.val().to_u8() as usize] };
+                *held = if self.reset.val() { Self::reset_output(shape.kind, shape.inverse) } else { table[x.val().to_u8() as usize] };
             }
         }
         for (y, held) in self.y.iter_mut().zip(&shape.held) {

@@ -85,17 +85,35 @@ pub enum SboxStyle {
     /// Composite-field logic: the inversion is done in GF((2^4)^2) with small
     /// GF(2^4) functions between two linear maps; much smaller in LUTs.
     Composite,
+    /// The 320 (AES-128) or 448 (AES-256) data S-boxes of the encryption and decryption
+    /// pipelines are synchronous-read tables that synthesis maps to block RAM, two lookups per
+    /// memory (ECP5 DP16KD, Xilinx RAMB18); every other S-box (the tweak pipeline, the key
+    /// schedules, the key table's expander) is `composite`. Needs `round_registers =
+    /// "per_third_round"`: the memory's read register is the register inside the S-box, so
+    /// the latency is that of the other styles.
+    BlockRam,
 }
 
 impl SboxStyle {
     /// All values, for sweeps and tests.
-    pub const ALL: [SboxStyle; 2] = [SboxStyle::Table, SboxStyle::Composite];
+    pub const ALL: [SboxStyle; 3] = [SboxStyle::Table, SboxStyle::Composite, SboxStyle::BlockRam];
 
     /// The name used in TOML.
     pub fn name(self) -> &'static str {
         match self {
             SboxStyle::Table => "table",
             SboxStyle::Composite => "composite",
+            SboxStyle::BlockRam => "block_ram",
+        }
+    }
+
+    /// The style of the S-boxes built in logic: those with no register inside (key schedules,
+    /// the key table's expander, the iterative units) and the tweak pipeline's. `block_ram`
+    /// builds them `composite`; the other styles build them as they build the rest.
+    pub fn logic_style(self) -> SboxStyle {
+        match self {
+            SboxStyle::BlockRam => SboxStyle::Composite,
+            style => style,
         }
     }
 }
@@ -131,8 +149,8 @@ pub struct PipelineConfig {
     /// Register placement in every AES unit (tweak, encryption, decryption), or `iterative`
     /// for one round unit each, or `shared` for one round unit in all. Default `per_round`.
     pub round_registers: RoundRegisters,
-    /// S-box construction used in every AES pipeline and the key-expansion unit.
-    /// Default `table`.
+    /// S-box construction used in every AES pipeline and the key-expansion unit (`block_ram`:
+    /// see [`SboxStyle::BlockRam`]). Default `table`.
     pub sbox: SboxStyle,
     /// Key-table storage. Default `registers`.
     pub key_table: KeyTableStorage,
@@ -316,6 +334,16 @@ impl EngineConfig {
                 "addr_bits",
                 self.addr_bits,
                 &format!("8 to 64, and more than log2(data_unit_bytes) = {du_bits}"),
+            ));
+        }
+        if self.pipeline.sbox == SboxStyle::BlockRam && self.pipeline.round_registers != RoundRegisters::PerThirdRound {
+            return Err(invalid(
+                "pipeline.sbox",
+                "\"block_ram\"",
+                &format!(
+                    "only with pipeline.round_registers = \"per_third_round\" (its register inside the S-box is the memory's read register), not \"{}\"",
+                    self.pipeline.round_registers.name()
+                ),
             ));
         }
         for (key, value) in [

@@ -34,7 +34,9 @@ fn iterative_unit_encrypts_and_decrypts_like_the_aes_crate() {
     let seed = test_seed("iterative_unit_encrypts_and_decrypts_like_the_aes_crate");
     let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(10);
     let mut failures = Vec::new();
-    for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| SboxStyle::ALL.map(|s| (k, s))).enumerate() {
+    // (`block_ram` builds the iterative unit's S-boxes composite: nothing new to run.)
+    let styles = [SboxStyle::Table, SboxStyle::Composite];
+    for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| styles.map(|s| (k, s))).enumerate() {
         match run_iterative_aes_unit(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
             Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
             Err(e) => failures.push(e),

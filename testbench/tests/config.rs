@@ -188,10 +188,19 @@ fn pipeline_values_are_checked() {
         assert_eq!(value.name(), name);
     }
     for style in SboxStyle::ALL {
-        let config =
-            EngineConfig::from_toml_str(&format!("[pipeline]\nsbox = \"{}\"", style.name()))
-                .unwrap();
+        let config = EngineConfig::from_toml_str(&format!(
+            "[pipeline]\nsbox = \"{}\"\nround_registers = \"per_third_round\"",
+            style.name()
+        ))
+        .unwrap();
         assert_eq!(config.pipeline.sbox, style);
+    }
+    // Block-RAM S-boxes need the register inside the S-box that only per_third_round has.
+    for placement in RoundRegisters::ALL.into_iter().filter(|&p| p != RoundRegisters::PerThirdRound) {
+        refused_naming(
+            &format!("[pipeline]\nsbox = \"block_ram\"\nround_registers = \"{}\"", placement.name()),
+            &["pipeline.sbox", "block_ram", "per_third_round", placement.name()],
+        );
     }
     for storage in KeyTableStorage::ALL {
         let config = EngineConfig::from_toml_str(&format!("[pipeline]\nkey_table = \"{}\"", storage.name())).unwrap();

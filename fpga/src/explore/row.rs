@@ -153,7 +153,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
                 };
                 (*l, *f, *b) = (Some(luts), Some(ffs), Some(brams));
                 if wants_netlist {
-                    let netlist = Some((target.netlist_name(top), luts));
+                    let netlist = Some((target.netlist_name(top), luts, brams));
                     match target {
                         Target::Ecp5 => ecp5_netlist = netlist,
                         _ => ice40_netlist = netlist,
@@ -164,11 +164,12 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
         }
     }
 
-    if let Some((netlist, luts)) = ecp5_netlist {
+    if let Some((netlist, luts, brams)) = ecp5_netlist {
         let device = Device::Lfe5u85f;
         match &tools.nextpnr_ecp5 {
             None => row.note("nextpnr-ecp5 not installed"),
             Some(_) if luts > device.luts() => row.note(format!("does not fit {}: {luts} LUT4 > {}", device.name(), device.luts())),
+            Some(_) if brams > device.block_rams() => row.note(format!("does not fit {}: {brams} DP16KD > {}", device.name(), device.block_rams())),
             Some(nextpnr) => {
                 status(&format!("nextpnr {}", device.name()));
                 match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
@@ -178,10 +179,14 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             }
         }
     }
-    if let Some((netlist, luts)) = ice40_netlist {
-        let device = [Device::Ice40Up5k, Device::Ice40Hx8k].into_iter().find(|d| luts <= d.luts());
+    if let Some((netlist, luts, brams)) = ice40_netlist {
+        let device = [Device::Ice40Up5k, Device::Ice40Hx8k].into_iter().find(|d| luts <= d.luts() && brams <= d.block_rams());
         match (&tools.nextpnr_ice40, device) {
-            (_, None) => row.note(format!("fits no iCE40: {luts} LUT4 > {} (HX8K)", Device::Ice40Hx8k.luts())),
+            (_, None) => row.note(format!(
+                "fits no iCE40: {luts} LUT4 and {brams} block RAMs against {} and {} (HX8K)",
+                Device::Ice40Hx8k.luts(),
+                Device::Ice40Hx8k.block_rams()
+            )),
             (None, _) => row.note("nextpnr-ice40 not installed"),
             (Some(nextpnr), Some(device)) => {
                 status(&format!("nextpnr {}", device.name()));
