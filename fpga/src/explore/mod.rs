@@ -80,8 +80,7 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
                 let line = progress.add(ProgressBar::new_spinner());
                 line.set_style(ProgressStyle::with_template("  {spinner} {msg}").expect("static template"));
                 line.enable_steady_tick(Duration::from_millis(250));
-                loop {
-                    let Some(&index) = order.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
+                while let Some(&index) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
                     let point = &sweep.points[index];
                     if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
                         break;
