@@ -81,9 +81,46 @@ impl Placement {
         match self.fmax_mhz {
             Some(mhz) if self.run.succeeded() => Ok(mhz),
             _ if self.run.succeeded() => Err(format!("nextpnr printed no Fmax (log {})", self.run.log_file.display())),
-            _ => Err(self.run.failure("nextpnr")),
+            _ => {
+                let over = overfull_from_log(&self.run.log);
+                if over.is_empty() {
+                    Err(self.run.failure("nextpnr"))
+                } else {
+                    Err(format!("{}; over the device after packing: {}", self.run.failure("nextpnr"), over.join(", ")))
+                }
+            }
         }
     }
+}
+
+/// The resources of nextpnr's "Device utilisation" report (printed after packing, before
+/// placement) that the design needs more of than the device has, as "ICESTORM_LC 9236 of
+/// 7680": why a placement stopped with "no BELs remaining".
+pub fn overfull_from_log(log: &str) -> Vec<String> {
+    let mut over = Vec::new();
+    let mut in_report = false;
+    for line in log.lines() {
+        if line.contains("Device utilisation:") {
+            in_report = true;
+            over.clear();
+            continue;
+        }
+        if !in_report {
+            continue;
+        }
+        // "Info: \t ICESTORM_LC:  9236/  7680   120%"
+        let used_of = line.trim_start_matches("Info:").trim().split_once(':').and_then(|(name, rest)| {
+            let (used, total) = rest.split_once('/')?;
+            let total = total.split_whitespace().next()?;
+            Some((name.trim().to_string(), used.trim().parse::<u64>().ok()?, total.parse::<u64>().ok()?))
+        });
+        match used_of {
+            Some((name, used, total)) if used > total => over.push(format!("{name} {used} of {total}")),
+            Some(_) => {}
+            None => in_report = false,
+        }
+    }
+    over
 }
 
 /// The last "Max frequency for clock" figure of a nextpnr log (the routed one; nextpnr prints
@@ -128,5 +165,21 @@ mod tests {
         assert_eq!(fmax_from_log(log), Some(98.70));
         assert_eq!(fmax_from_log("Info: Max frequency for clock 'c': 80.5 MHz (FAIL at 200.00 MHz)\n"), Some(80.5));
         assert_eq!(fmax_from_log("no timing here"), None);
+    }
+
+    #[test]
+    fn the_resources_a_design_overfills_are_named() {
+        use super::overfull_from_log;
+        let log = "Info: Device utilisation:\n\
+                   Info: \t         ICESTORM_LC:    9236/   7680   120%\n\
+                   Info: \t        ICESTORM_RAM:      24/     32    75%\n\
+                   Info: \t               SB_IO:     870/    256   339%\n\
+                   Info: \t               SB_GB:       8/      8   100%\n\
+                   \n\
+                   Info: Placed 8 cells based on constraints.\n\
+                   ERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICESTORM_LC'\n";
+        assert_eq!(overfull_from_log(log), vec!["ICESTORM_LC 9236 of 7680".to_string(), "SB_IO 870 of 256".to_string()]);
+        assert!(overfull_from_log("Info: Device utilisation:\nInfo: \t TRELLIS_COMB: 10/ 83640 0%\n").is_empty());
+        assert!(overfull_from_log("ERROR: something else\n").is_empty());
     }
 }

@@ -17,9 +17,15 @@
 //! errors and `clear_key`, [`DecryptionKeyExpander::latency`] cycles after it for `set_key`.
 //! The slot is written at the edge that ends the response cycle.
 //!
+//! Only the 20 command registers (`pending`, its op, slot and status) load on the accepting
+//! edge, so `accept`, which depends on the engine's `engine_idle`, drives few enables. The
+//! wide parts load from registers alone: while no command is in progress the held keys follow
+//! the command port and the expander restarts on `key_cmd_key1` every cycle, so both hold the
+//! accepted command's keys from the accepting edge on (the expander's `done` counts no cycle
+//! before that edge, and a `clear_key` or refused command ignores it).
+//!
 //! The lookup and decrypt read ports are those of [`KeyStore`] (one cycle, synchronous).
 
-use crate::fifo::ByteFifo;
 use crate::key_expansion::DecryptionKeyExpander;
 use crate::key_store::KeyStore;
 use crate::sbox::SboxStyle;
@@ -71,7 +77,10 @@ pub struct KeyTable {
     /// The storage (public for tests that inspect a slot).
     pub store: KeyStore,
     expander: DecryptionKeyExpander,
-    held_keys: ByteFifo,
+    /// The command's data key, then its tweak key: follow the port while `pending` is low.
+    held_keys: Vec<DFF<Bits<8>>>,
+    /// `pending` low and no reset: the held keys load and the expander restarts.
+    idle_load: Signal<Local, Bit>,
     pending: DFF<Bit>,
     pending_op: DFF<Bit>,
     pending_slot: DFF<Bits<16>>,
@@ -108,7 +117,8 @@ impl KeyTable {
             decrypt_key: defaults(key_bytes),
             store: KeyStore::new(slots, key_bytes, storage),
             expander: DecryptionKeyExpander::new(key_bytes, style),
-            held_keys: ByteFifo::new(2 * key_bytes, 1, false),
+            held_keys: (0..2 * key_bytes).map(|_| Default::default()).collect(),
+            idle_load: Default::default(),
             pending: Default::default(),
             pending_op: Default::default(),
             pending_slot: Default::default(),
@@ -138,8 +148,9 @@ impl Logic for KeyTable {
         self.store.reset.next = self.reset.val();
         self.expander.clock.next = self.clock.val();
         self.expander.reset.next = self.reset.val();
-        self.held_keys.clock.next = self.clock.val();
-        self.held_keys.reset.next = self.reset.val();
+        for k in 0..self.held_keys.len() {
+            self.held_keys[k].clock.next = self.clock.val();
+        }
         // Accepting a command.
         self.key_cmd_ready.next = !self.pending.q.val() & self.engine_idle.val() & !self.reset.val();
         self.accept.next = self.key_cmd_valid.val() & !self.pending.q.val() & self.engine_idle.val() & !self.reset.val();
@@ -166,22 +177,30 @@ impl Logic for KeyTable {
             self.pending_slot.d.next = self.key_cmd_asid.val();
             self.pending_status.d.next = self.incoming_status.val();
         }
-        self.held_keys.push.next = self.accept.val();
-        // `n` runs once, at the key length: the held entry is key1 then key2.
+        // The wide loads, from registers: see the module documentation.
+        self.idle_load.next = !self.pending.q.val() & !self.reset.val();
+        // `n` runs once, at the key length: the held keys are key1 then key2.
         for n in self.key_cmd_key1.len()..(self.key_cmd_key1.len() + 1) {
             for k in 0..self.key_cmd_key1.len() {
-                self.held_keys.data_in[k].next = self.key_cmd_key1[k].val();
-                self.held_keys.data_in[n + k].next = self.key_cmd_key2[k].val();
+                self.held_keys[k].d.next = self.held_keys[k].q.val();
+                self.held_keys[n + k].d.next = self.held_keys[n + k].q.val();
+                if self.idle_load.val() {
+                    self.held_keys[k].d.next = self.key_cmd_key1[k].val();
+                    self.held_keys[n + k].d.next = self.key_cmd_key2[k].val();
+                }
+                if self.reset.val() {
+                    self.held_keys[k].d.next = bits::<8>(0);
+                    self.held_keys[n + k].d.next = bits::<8>(0);
+                }
             }
         }
-        self.expander.start.next = self.accept.val() & !self.key_cmd_op.val() & (self.incoming_status.val() == 0);
+        self.expander.start.next = self.idle_load.val();
         for k in 0..self.key_cmd_key1.len() {
             self.expander.key_in[k].next = self.key_cmd_key1[k].val();
         }
         // Completing it: errors and clear_key at once, set_key when the expansion is done.
         self.complete.next = self.pending.q.val()
             & ((self.pending_status.q.val() != 0) | self.pending_op.q.val() | self.expander.done.val());
-        self.held_keys.pop.next = self.complete.val();
         if self.complete.val() {
             self.pending.d.next = false;
         }
@@ -194,9 +213,9 @@ impl Logic for KeyTable {
                 self.store.write_key1_decrypt[k].next = bits::<8>(0);
                 self.store.write_key2[k].next = bits::<8>(0);
                 if !self.pending_op.q.val() {
-                    self.store.write_key1[k].next = self.held_keys.data_out[k].val();
+                    self.store.write_key1[k].next = self.held_keys[k].q.val();
                     self.store.write_key1_decrypt[k].next = self.expander.key_out[k].val();
-                    self.store.write_key2[k].next = self.held_keys.data_out[n + k].val();
+                    self.store.write_key2[k].next = self.held_keys[n + k].q.val();
                 }
             }
         }
