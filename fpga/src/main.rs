@@ -139,6 +139,28 @@ enum Report {
         #[arg(long, default_value = "out/area")]
         work: PathBuf,
     },
+    /// The datapath's clock ceiling: AES-128 decryption pipelines alone (two and three stages
+    /// per round, composite and block-RAM S-boxes) through synth_ecp5 and nextpnr-ecp5 on an
+    /// LFE5U-85F out of context (tens of minutes per pipeline).
+    PipelineFmax {
+        /// Working folder for the Verilog and logs.
+        #[arg(long, default_value = "out/pipeline-fmax")]
+        work: PathBuf,
+        /// The clock nextpnr aims at, in MHz (1 to 1000).
+        #[arg(long, default_value_t = 200.0, value_parser = target_mhz)]
+        target_mhz: f64,
+        /// Pipelines placed at a time (each nextpnr run uses one core).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+        jobs: u32,
+    },
+}
+
+/// A clock target in MHz: a number from 1 to 1000.
+fn target_mhz(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(mhz) if (1.0..=1000.0).contains(&mhz) => Ok(mhz),
+        _ => Err(format!("{text:?} is not a clock rate from 1 to 1000 MHz")),
+    }
 }
 
 /// The config in `path`, or the default engine without one.
@@ -187,6 +209,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             mee_fpga::synth::report(&config, &targets, &work)
         }
+        Command::Report { which: Report::PipelineFmax { work, target_mhz, jobs } } => mee_fpga::reports::pipeline_fmax(&work, target_mhz, jobs as usize),
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work).and_then(|()| mee_fpga::reports::iterative_area(&work.join("iterative"))),
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;

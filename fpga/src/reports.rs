@@ -67,6 +67,76 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The AES-128 decryption pipelines (the slower direction: InvMixColumns) whose Fmax
+/// [`pipeline_fmax`] measures: the two deepest placements with composite S-boxes, and
+/// block-RAM S-boxes.
+pub const PIPELINE_FMAX_VARIANTS: [(RoundRegisters, SboxStyle); 3] = [
+    (RoundRegisters::PerHalfRound, SboxStyle::Composite),
+    (RoundRegisters::PerThirdRound, SboxStyle::Composite),
+    (RoundRegisters::PerThirdRound, SboxStyle::BlockRam),
+];
+
+/// The datapath's own clock ceiling: each of [`PIPELINE_FMAX_VARIANTS`] alone, with no engine
+/// control around it, through `synth_ecp5` and nextpnr-ecp5 on an LFE5U-85F out of context
+/// (the flow of `mee explore`), aiming at `target_mhz`. Runs `jobs` variants at a time and
+/// prints a Markdown row per variant (LUT4, flip-flops, DP16KD, Fmax); a failed tool run is
+/// reported in its row. Logs stay in `work`. Tens of minutes per variant.
+pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
+    use crate::flow::find_nextpnr;
+    use crate::place_route::{place_and_route, Device};
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let yosys = find_yosys()?;
+    let nextpnr = find_nextpnr("ecp5")?;
+    let queue = std::sync::Mutex::new(PIPELINE_FMAX_VARIANTS.iter().copied());
+    let measure = |placement: RoundRegisters, style: SboxStyle| -> String {
+        let variant = AesVariant { direction: Direction::Decrypt, key_bytes: 16, placement, style };
+        let name = format!("aes128_decrypt_{}_{}", placement.name(), style.name());
+        let label = format!("| AES-128 decrypt | {} | {} |", placement.name(), style.name());
+        let start = Instant::now();
+        if let Err(e) = std::fs::write(work.join(format!("{name}.v")), aes_pipeline_verilog(variant, &name)) {
+            return format!("{label} cannot write the Verilog: {e} | | | | |");
+        }
+        let cells = match synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")).and_then(|s| s.result()) {
+            Ok(cells) => cells,
+            Err(why) => return format!("{label} Yosys: {why} | | | | {:.0} |", start.elapsed().as_secs_f64()),
+        };
+        let (lut4, ff, dp16kd) = cells;
+        let fmax = place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, None)
+            .map_err(|e| format!("{e:#}"))
+            .and_then(|p| p.result());
+        let mhz = match fmax {
+            Ok(mhz) => format!("{mhz:.1}"),
+            Err(why) => format!("nextpnr: {why}"),
+        };
+        format!("{label} {lut4} | {ff} | {dp16kd} | {mhz} | {:.0} |", start.elapsed().as_secs_f64())
+    };
+    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut rows: Vec<(usize, String)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut rows = Vec::new();
+                    loop {
+                        let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                        let Some((placement, style)) = next else { break };
+                        let index = PIPELINE_FMAX_VARIANTS.iter().position(|v| *v == (placement, style)).unwrap_or(0);
+                        let row = measure(placement, style);
+                        eprintln!("{row}");
+                        rows.push((index, row));
+                    }
+                    rows
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    rows.sort();
+    for (_, row) in rows {
+        println!("{row}");
+    }
+    Ok(())
+}
+
 /// Runs Yosys (`synth_ecp5` and `synth_ice40`, the engine's script) on the AES-128 iterative
 /// units of each S-box style: the encryption-only and decryption-only units the engine uses
 /// today, and the [`IterativeAesUnit`] that does both through one round. Prints LUTs and
