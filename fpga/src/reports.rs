@@ -76,52 +76,75 @@ pub const PIPELINE_FMAX_VARIANTS: [(RoundRegisters, SboxStyle); 3] = [
     (RoundRegisters::PerThirdRound, SboxStyle::BlockRam),
 ];
 
-/// The datapath's own clock ceiling: each of [`PIPELINE_FMAX_VARIANTS`] alone, with no engine
-/// control around it, through `synth_ecp5` and nextpnr-ecp5 on an LFE5U-85F out of context
-/// (the flow of `mee explore`), aiming at `target_mhz`. Runs `jobs` variants at a time and
-/// prints a Markdown row per variant (LUT4, flip-flops, DP16KD, Fmax); a failed tool run is
-/// reported in its row. Logs stay in `work`. Tens of minutes per variant.
-pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
+/// One pipeline's figures from [`pipeline_fmax_rows`].
+#[derive(Clone, Debug)]
+pub struct PipelineFmaxRow {
+    /// Register placement.
+    pub placement: RoundRegisters,
+    /// S-box style.
+    pub style: SboxStyle,
+    /// Yosys `synth_ecp5`: (LUT4, flip-flops, DP16KD), or why there are none.
+    pub cells: std::result::Result<(u64, u64, u64), String>,
+    /// nextpnr-ecp5's routed Fmax in MHz, or why there is none.
+    pub fmax_mhz: std::result::Result<f64, String>,
+    /// Wall time of both tools.
+    pub seconds: f64,
+}
+
+impl PipelineFmaxRow {
+    /// The row of the report's Markdown table.
+    pub fn markdown(&self) -> String {
+        let label = format!("| AES-128 decrypt | {} | {} |", self.placement.name(), self.style.name());
+        let cells = match &self.cells {
+            Ok((lut4, ff, dp16kd)) => format!("{lut4} | {ff} | {dp16kd} |"),
+            Err(why) => format!("Yosys: {why} | | |"),
+        };
+        let fmax = match (&self.cells, &self.fmax_mhz) {
+            (Err(_), _) => String::new(),
+            (Ok(_), Ok(mhz)) => format!("{mhz:.1}"),
+            (Ok(_), Err(why)) => format!("nextpnr: {why}"),
+        };
+        format!("{label} {cells} {fmax} | {:.0} |", self.seconds)
+    }
+}
+
+/// Places and routes each AES-128 decryption pipeline of `variants` alone (no engine control
+/// around it) through `synth_ecp5` and nextpnr-ecp5 on an LFE5U-85F out of context (the flow
+/// of `mee explore`), aiming at `target_mhz`, `jobs` at a time. A failed tool run is recorded
+/// in its row. Logs stay in `work`. Rows come back in the order of `variants`.
+pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)], target_mhz: f64, jobs: usize) -> Result<Vec<PipelineFmaxRow>> {
     use crate::flow::find_nextpnr;
     use crate::place_route::{place_and_route, Device};
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let yosys = find_yosys()?;
     let nextpnr = find_nextpnr("ecp5")?;
-    let queue = std::sync::Mutex::new(PIPELINE_FMAX_VARIANTS.iter().copied());
-    let measure = |placement: RoundRegisters, style: SboxStyle| -> String {
+    let measure = |placement: RoundRegisters, style: SboxStyle| -> PipelineFmaxRow {
         let variant = AesVariant { direction: Direction::Decrypt, key_bytes: 16, placement, style };
         let name = format!("aes128_decrypt_{}_{}", placement.name(), style.name());
-        let label = format!("| AES-128 decrypt | {} | {} |", placement.name(), style.name());
         let start = Instant::now();
-        if let Err(e) = std::fs::write(work.join(format!("{name}.v")), aes_pipeline_verilog(variant, &name)) {
-            return format!("{label} cannot write the Verilog: {e} | | | | |");
-        }
-        let cells = match synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")).and_then(|s| s.result()) {
-            Ok(cells) => cells,
-            Err(why) => return format!("{label} Yosys: {why} | | | | {:.0} |", start.elapsed().as_secs_f64()),
+        let cells = std::fs::write(work.join(format!("{name}.v")), aes_pipeline_verilog(variant, &name))
+            .map_err(|e| format!("cannot write the Verilog: {e}"))
+            .and_then(|()| synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")))
+            .and_then(|s| s.result());
+        let fmax_mhz = match cells {
+            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, None)
+                .map_err(|e| format!("{e:#}"))
+                .and_then(|p| p.result()),
+            Err(_) => Err("no netlist".into()),
         };
-        let (lut4, ff, dp16kd) = cells;
-        let fmax = place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, None)
-            .map_err(|e| format!("{e:#}"))
-            .and_then(|p| p.result());
-        let mhz = match fmax {
-            Ok(mhz) => format!("{mhz:.1}"),
-            Err(why) => format!("nextpnr: {why}"),
-        };
-        format!("{label} {lut4} | {ff} | {dp16kd} | {mhz} | {:.0} |", start.elapsed().as_secs_f64())
+        PipelineFmaxRow { placement, style, cells, fmax_mhz, seconds: start.elapsed().as_secs_f64() }
     };
-    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
-    let mut rows: Vec<(usize, String)> = std::thread::scope(|scope| {
+    let queue = std::sync::Mutex::new(variants.iter().copied().enumerate());
+    let mut rows: Vec<(usize, PipelineFmaxRow)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.max(1))
             .map(|_| {
                 scope.spawn(|| {
                     let mut rows = Vec::new();
                     loop {
                         let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                        let Some((placement, style)) = next else { break };
-                        let index = PIPELINE_FMAX_VARIANTS.iter().position(|v| *v == (placement, style)).unwrap_or(0);
+                        let Some((index, (placement, style))) = next else { break };
                         let row = measure(placement, style);
-                        eprintln!("{row}");
+                        eprintln!("{}", row.markdown());
                         rows.push((index, row));
                     }
                     rows
@@ -130,9 +153,18 @@ pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
             .collect();
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
-    rows.sort();
-    for (_, row) in rows {
-        println!("{row}");
+    rows.sort_by_key(|(index, _)| *index);
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// The datapath's own clock ceiling: [`pipeline_fmax_rows`] on [`PIPELINE_FMAX_VARIANTS`],
+/// printed as a Markdown table (LUT4, flip-flops, DP16KD, Fmax per pipeline). Tens of
+/// minutes per pipeline.
+pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
+    let rows = pipeline_fmax_rows(work, &PIPELINE_FMAX_VARIANTS, target_mhz, jobs)?;
+    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    for row in rows {
+        println!("{}", row.markdown());
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The Fmax flow of `mee explore` on a real design: the hardware key expander (AES-128,
 //! composite S-boxes) through `synth_ecp5` and nextpnr-ecp5 out of context on an LFE5U-85F.
-//! The figure must be a plausible clock rate read from nextpnr's routed timing report.
+//! The figure must be a plausible clock rate read from nextpnr's routed timing report. Then
+//! the small case of `mee report pipeline-fmax`.
 
 use mee_fpga::place_route::{place_and_route, Device};
 use mee_fpga::synth::{synthesize, Target};
@@ -29,4 +30,23 @@ fn the_key_expander_places_and_routes_on_ecp5_with_an_fmax() {
     println!("key expander: {luts} LUT4, {ffs} FF, Fmax {fmax:.1} MHz on {} ({:.0} s Yosys, {:.0} s nextpnr)", Device::Lfe5u85f.name(), synthesis.run.seconds, placement.run.seconds);
     assert!((20.0..600.0).contains(&fmax), "implausible Fmax {fmax} MHz");
     assert!(placement.run.log.contains("Routing") || placement.run.log.contains("route"), "no routing in the log");
+}
+
+/// The small case of `mee report pipeline-fmax`: the block-RAM S-box decryption pipeline (the
+/// quickest of the report's three) placed alone. Its 10 rounds of 16 data S-boxes are 160
+/// S-boxes, two per DP16KD; the key schedule's S-boxes stay in logic.
+#[test]
+fn a_block_ram_sbox_pipeline_places_alone_with_an_fmax() {
+    use mee_reference::RoundRegisters;
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipeline_fmax");
+    let _ = std::fs::remove_dir_all(&folder);
+    let rows = mee_fpga::reports::pipeline_fmax_rows(&folder, &[(RoundRegisters::PerThirdRound, SboxStyle::BlockRam)], 200.0, 1).unwrap();
+    assert_eq!(rows.len(), 1);
+    println!("{}", rows[0].markdown());
+    let (luts, ffs, dp16kd) = rows[0].cells.clone().unwrap();
+    assert_eq!(dp16kd, 10 * 16 / 2, "{}", rows[0].markdown());
+    // 30 stages of a 128-bit state and a 128-bit round key at least.
+    assert!(ffs >= 30 * 128 && luts > 1000, "{}", rows[0].markdown());
+    let fmax = rows[0].fmax_mhz.clone().unwrap();
+    assert!((20.0..600.0).contains(&fmax), "implausible Fmax {fmax} MHz");
 }
