@@ -141,7 +141,7 @@ enum Report {
     },
     /// The datapath's clock ceiling: AES-128 decryption pipelines alone (two and three stages
     /// per round, composite and block-RAM S-boxes) through synth_ecp5 and nextpnr-ecp5 on an
-    /// LFE5U-85F out of context (tens of minutes per pipeline).
+    /// LFE5U-85F out of context (minutes per pipeline).
     PipelineFmax {
         /// Working folder for the Verilog and logs.
         #[arg(long, default_value = "out/pipeline-fmax")]

@@ -158,8 +158,8 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
 }
 
 /// The datapath's own clock ceiling: [`pipeline_fmax_rows`] on [`PIPELINE_FMAX_VARIANTS`],
-/// printed as a Markdown table (LUT4, flip-flops, DP16KD, Fmax per pipeline). Tens of
-/// minutes per pipeline.
+/// printed as a Markdown table (LUT4, flip-flops, DP16KD, Fmax per pipeline). Minutes per
+/// pipeline.
 pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
     let rows = pipeline_fmax_rows(work, &PIPELINE_FMAX_VARIANTS, target_mhz, jobs)?;
     println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
