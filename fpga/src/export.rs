@@ -146,7 +146,14 @@ pub fn export_engine(config: &EngineConfig) -> ExportedDesign {
 pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
     let aes = config.aes_latency();
     vec![
-        ("AES pipeline (each of tweak, encryption, decryption)", aes),
+        (
+            if config.pipeline.tweak_pipeline == mee_reference::TweakPipeline::Shared {
+                "AES pipeline (each of encryption with the tweaks, decryption)"
+            } else {
+                "AES pipeline (each of tweak, encryption, decryption)"
+            },
+            aes,
+        ),
         ("tweak unit", config.tweak_latency()),
         ("write: request accepted to DRAM write request", config.tweak_latency() + aes + 2),
         ("read: request accepted to DRAM read request", 1),
@@ -227,6 +234,16 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),
         ));
+        if config.pipeline.tweak_pipeline == mee_reference::TweakPipeline::Shared {
+            s.push_str(&format!(
+                "\nThe tweak pipeline is shared: the encryption pipeline also computes each tweak that is not the last one's \
+                 (another data unit of {} bytes, or another ASID). Reads keep one per cycle; a write whose tweak is computed \
+                 takes the pipeline twice, so writes to a new data unit every block run at one per two cycles, and a stream of \
+                 writes loses up to {} cycles at each new data unit.\n",
+                config.data_unit_bytes,
+                config.tweak_latency(),
+            ));
+        }
     } else if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(
             "\n## Throughput\n\nOne AES unit shared by the tweak, the encryption and the decryption in a fixed frame of \

@@ -55,6 +55,17 @@
 //! The unit's result goes to the tweak unit (`external_*`), the write path or the read path
 //! by the slot in which it leaves. One request per frame.
 //!
+//! With `tweak_pipeline = "shared"` (pipelined placements) the tweak unit has no AES pipeline:
+//! the encryption pipeline computes `AES-Enc(key2, i)` too, and the tweak unit keeps the last
+//! result for reuse (see [`XtsTweakUnit`]). Stage A remembers the ASID and data unit of the
+//! last tweak started (`tag_*`, forgotten at reset and when a key command is accepted); an
+//! encrypted read or write of another data unit or ASID *starts a tweak*: it enters the
+//! encryption pipeline as it leaves stage A, with the tweak key from the key table's lookup.
+//! A write leaving the tweak unit takes the encryption pipeline's input first, so a request
+//! that starts a tweak waits in stage A while one does (`tweak_go`). Whether stage A's
+//! request matches the tag is decided a cycle ahead from the request port (`a_same_unit`),
+//! like its other checks. The latencies are those of the dedicated tweak pipeline.
+//!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
 //! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
 //! `decrypt + 1` cycles after the DRAM response, so a read costs `decrypt + 2` cycles more than
@@ -70,7 +81,7 @@ use crate::delay_line::ByteDelayLine;
 use crate::fifo::ByteFifo;
 use crate::key_table::KeyTable;
 use crate::tweak::XtsTweakUnit;
-use mee_reference::EngineConfig;
+use mee_reference::{EngineConfig, TweakPipeline};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -151,6 +162,14 @@ pub struct EngineCore {
     decrypt_side: ByteDelayLine,
     shared_aes: IterativeAesUnit,
     slot: DFF<Bits<8>>,
+    tweak_shared: Constant<Bit>,
+    a_same_unit: DFF<Bit>,
+    tag_valid: DFF<Bit>,
+    tag_unit: DFF<Bits<64>>,
+    tag_asid: DFF<Bits<16>>,
+    port_unit: Signal<Local, Bits<64>>,
+    starts_tweak: Signal<Local, Bit>,
+    tweak_started: Signal<Local, Bit>,
     read_data: ByteFifo,
     tickets: ByteFifo,
     a_valid: DFF<Bit>,
@@ -269,7 +288,7 @@ impl EngineCore {
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, style),
             tracker: AddressTracker::new(p.write_queue_depth as usize),
             // `block_ram` S-boxes are for the data pipelines; the tweak pipeline's stay in logic.
-            tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style()),
+            tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline),
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
             encrypt_side: side_line(17, aes_latency),
@@ -280,6 +299,14 @@ impl EngineCore {
             decrypt_side: side_line(17, aes_latency),
             shared_aes: IterativeAesUnit::new(kb, style),
             slot: Default::default(),
+            tweak_shared: Constant::new(p.tweak_pipeline == TweakPipeline::Shared && placement.is_pipelined()),
+            a_same_unit: Default::default(),
+            tag_valid: Default::default(),
+            tag_unit: Default::default(),
+            tag_asid: Default::default(),
+            port_unit: Default::default(),
+            starts_tweak: Default::default(),
+            tweak_started: Default::default(),
             read_data: ByteFifo::new(16, read_depth, true),
             tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
@@ -371,6 +398,10 @@ impl Logic for EngineCore {
         self.shared_aes.clock.next = self.clock.val();
         self.shared_aes.reset.next = self.reset.val();
         self.slot.clock.next = self.clock.val();
+        self.a_same_unit.clock.next = self.clock.val();
+        self.tag_valid.clock.next = self.clock.val();
+        self.tag_unit.clock.next = self.clock.val();
+        self.tag_asid.clock.next = self.clock.val();
         self.read_data.clock.next = self.clock.val();
         self.read_data.reset.next = self.reset.val();
         self.tickets.clock.next = self.clock.val();
@@ -420,10 +451,20 @@ impl Logic for EngineCore {
         self.a_ok.next = self.a_status.val() == 0;
         self.passes_checks.next = self.a_valid.q.val() & self.a_ok.val();
 
+        // A write leaving the tweak unit enters the encryption pipeline.
+        self.tweak_is_write.next = self.tweak_side.data_out[0].val().get_bit(0);
+        self.tweak_is_encrypted.next = self.tweak_side.data_out[0].val().get_bit(1);
+        self.encrypt_entry.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
+        // With a shared tweak pipeline: stage A's request needs a tweak of its own.
+        self.starts_tweak.next = self.tweak_shared.val() & self.a_encrypted.q.val() & !self.a_same_unit.q.val();
+
         // A checked read or write may start its tweak: the tweak unit is ready, or with a
-        // shared AES unit the frame is at the tweak's slot.
+        // shared AES unit the frame is at the tweak's slot, or with a shared tweak pipeline
+        // no write takes the encryption pipeline's input.
         if self.shared.val() {
             self.tweak_go.next = self.slot.q.val() == 0;
+        } else if self.tweak_shared.val() {
+            self.tweak_go.next = !(self.starts_tweak.val() & self.encrypt_entry.val());
         } else {
             self.tweak_go.next = self.tweak.ready.val();
         }
@@ -559,16 +600,46 @@ impl Logic for EngineCore {
             self.tweak_side.data_in[n + 1].next = self.a_asid.q.val().get_bits::<8>(8);
         }
 
-        // Writes: encryption pipeline, final XOR, write queue.
-        self.tweak_is_write.next = self.tweak_side.data_out[0].val().get_bit(0);
-        self.tweak_is_encrypted.next = self.tweak_side.data_out[0].val().get_bit(1);
-        self.encrypt_entry.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
-        self.encrypt.valid_in.next = self.encrypt_entry.val() & !self.shared.val();
+        // The last tweak started (shared tweak pipeline): a request of the same data unit and
+        // ASID reuses it. The match is decided from the request port whenever stage A is
+        // free, against the tag as it will be after this edge.
+        self.tweak_started.next = self.tweak.valid_in.val() & self.starts_tweak.val();
+        self.tag_valid.d.next = self.tag_valid.q.val() | self.tweak_started.val();
+        self.tag_unit.d.next = self.tag_unit.q.val();
+        self.tag_asid.d.next = self.tag_asid.q.val();
+        if self.tweak_started.val() {
+            self.tag_unit.d.next = self.unit_number.val();
+            self.tag_asid.d.next = self.a_asid.q.val();
+        }
+        if self.key_cmd_valid.val() & self.keys.key_cmd_ready.val() {
+            self.tag_valid.d.next = false;
+        }
+        self.port_unit.next = self.core_req_addr.val() >> self.unit_shift.val();
+        self.a_same_unit.d.next = self.a_same_unit.q.val();
+        if self.a_free.val() {
+            if self.tweak_started.val() {
+                self.a_same_unit.d.next = (self.port_unit.val() == self.unit_number.val()) & (self.core_req_asid.val() == self.a_asid.q.val());
+            } else {
+                self.a_same_unit.d.next =
+                    self.tag_valid.q.val() & (self.port_unit.val() == self.tag_unit.q.val()) & (self.core_req_asid.val() == self.tag_asid.q.val());
+            }
+        }
+        self.tweak.compute.next = self.starts_tweak.val();
+
+        // Writes: encryption pipeline, final XOR, write queue. With a shared tweak pipeline a
+        // tweak started in stage A enters it when no write does.
+        self.encrypt.valid_in.next = (self.encrypt_entry.val() | self.tweak_started.val()) & !self.shared.val();
         for k in 0..16 {
             self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            if self.tweak_shared.val() & !self.encrypt_entry.val() {
+                self.encrypt.data_in[k].next = self.tweak.dusn[k].val();
+            }
         }
         for k in 0..self.key_cmd_key1.len() {
             self.encrypt.key_in[k].next = self.tweak_side.data_out[17 + k].val();
+            if self.tweak_shared.val() & !self.encrypt_entry.val() {
+                self.encrypt.key_in[k].next = self.keys.lookup_key2[k].val();
+            }
         }
         self.encrypt_side.valid_in.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
         self.encrypt_side.data_in[0].next = self.tweak_side.data_out[0].val();
@@ -582,6 +653,12 @@ impl Logic for EngineCore {
             self.encrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
             for k in 0..16 {
                 self.encrypt_result[k].next = self.shared_aes.data_out[k].val();
+            }
+        } else if self.tweak_shared.val() {
+            // Tweaks leave the pipeline too; the writes are those with their sideband.
+            self.encrypt_done.next = self.encrypt_side.valid_out.val();
+            for k in 0..16 {
+                self.encrypt_result[k].next = self.encrypt.data_out[k].val();
             }
         } else {
             self.encrypt_done.next = self.encrypt.valid_out.val();
@@ -697,6 +774,9 @@ impl Logic for EngineCore {
         self.tweak.external_valid.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
         for k in 0..16 {
             self.tweak.external_block[k].next = self.shared_aes.data_out[k].val();
+            if self.tweak_shared.val() {
+                self.tweak.external_block[k].next = self.encrypt.data_out[k].val();
+            }
         }
         self.slot.d.next = self.slot.q.val() + 1;
         if self.slot.q.val() == self.frame_last.val() {
@@ -755,6 +835,10 @@ impl Logic for EngineCore {
             self.read_room.d.next = true;
             self.write_room.d.next = true;
             self.slot.d.next = bits::<8>(0);
+            self.a_same_unit.d.next = false;
+            self.tag_valid.d.next = false;
+            self.tag_unit.d.next = bits::<64>(0);
+            self.tag_asid.d.next = bits::<16>(0);
         }
     }
 }

@@ -12,11 +12,24 @@
 //! and hands the result in on `external_valid` / `external_block` (its `valid_out`, in cycle
 //! `Nr` after `valid_in`); `ready` is then 1.
 //!
-//! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]`,
-//! `external_valid`, `external_block[16]` (in; the last two are ignored unless shared);
-//! `valid_out`, `tweak[16]`, `ready` (out).
+//! With `tweak_pipeline = "shared"` (pipelined placements) the unit has no AES either: the
+//! engine's encryption pipeline computes `AES-Enc(key2, i)` for the requests that enter with
+//! `compute` high, and its output, `external_block`, is taken exactly `Nr`-pipeline-latency
+//! cycles after such a request entered (`external_valid` is not used). The unit keeps the last
+//! result in a register (`base`), and a request that enters with `compute` low takes its
+//! tweak from it: the engine sets `compute` low only for a request of the same data unit and
+//! ASID as the last one computed (or for a plaintext request, whose tweak is not used). A
+//! request entering with `compute` low after one with `compute` high sees that one's result:
+//! it reads `base` at least one cycle after the result was loaded. Every request still leaves
+//! on `valid_out`, latency + 1 after it entered, in order; `ready` is 1.
+//!
+//! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]`, `compute`,
+//! `external_valid`, `external_block[16]` (in; `compute` is ignored unless the tweak pipeline
+//! is shared, `external_*` unless it or the AES unit is); `valid_out`, `tweak[16]`, `ready`
+//! (out).
 
 use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
+use mee_reference::TweakPipeline;
 use crate::alpha_power::AlphaPowerMultiplier;
 use crate::delay_line::ByteDelayLine;
 use crate::sbox::SboxStyle;
@@ -46,10 +59,17 @@ pub struct XtsTweakUnit {
     pub ready: Signal<Out, Bit>,
     /// `shared` only: the shared AES unit's result for this unit is on `external_block`.
     pub external_valid: Signal<In, Bit>,
-    /// `shared` only: the shared AES unit's output.
+    /// `shared` only: the shared AES unit's output; with a shared tweak pipeline, the
+    /// encryption pipeline's output.
     pub external_block: [Signal<In, Bits<8>>; 16],
+    /// Shared tweak pipeline only: this request's `AES-Enc(key2, i)` enters the encryption
+    /// pipeline in this cycle; when low it reuses the last one computed.
+    pub compute: Signal<In, Bit>,
     aes: AesPipeline,
     shared: Constant<Bit>,
+    reuse: Constant<Bit>,
+    computed: Signal<Local, Bit>,
+    base: [DFF<Bits<8>>; 16],
     aes_valid: Signal<Local, Bit>,
     aes_block: [Signal<Local, Bits<8>>; 16],
     index_delay: ByteDelayLine,
@@ -59,9 +79,15 @@ pub struct XtsTweakUnit {
 }
 
 impl XtsTweakUnit {
-    /// A tweak unit for `key_bytes` keys and `index_bits`-bit block indices.
-    pub fn new(key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle) -> Self {
+    /// A tweak unit for `key_bytes` keys and `index_bits`-bit block indices. With
+    /// `TweakPipeline::Shared` and a pipelined `placement` its AES results come from outside
+    /// (see the module documentation) and it builds no AES pipeline of its own.
+    pub fn new(key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle, tweak_pipeline: TweakPipeline) -> Self {
         let aes_latency = AesPipeline::latency(key_bytes, placement);
+        let reuse = tweak_pipeline == TweakPipeline::Shared && placement.is_pipelined();
+        // With a shared tweak pipeline the unit's own AES stays unconnected; build the
+        // smallest one (synthesis removes it either way, this keeps simulation fast).
+        let own_placement = if reuse { RoundRegisters::Iterative } else { placement };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -74,11 +100,15 @@ impl XtsTweakUnit {
             ready: Default::default(),
             external_valid: Default::default(),
             external_block: Default::default(),
-            aes: AesPipeline::new(Direction::Encrypt, key_bytes, placement, style),
+            compute: Default::default(),
+            aes: AesPipeline::new(Direction::Encrypt, key_bytes, own_placement, style),
             shared: Constant::new(placement.is_shared()),
+            reuse: Constant::new(reuse),
+            computed: Default::default(),
+            base: Default::default(),
             aes_valid: Default::default(),
             aes_block: Default::default(),
-            index_delay: if placement.is_pipelined() { ByteDelayLine::new(1, aes_latency) } else { ByteDelayLine::holding(1, aes_latency) },
+            index_delay: if placement.is_pipelined() { ByteDelayLine::new(2, aes_latency) } else { ByteDelayLine::holding(2, aes_latency) },
             alpha: AlphaPowerMultiplier::new(index_bits),
             out_valid: Default::default(),
             out_tweak: Default::default(),
@@ -96,7 +126,7 @@ impl Logic for XtsTweakUnit {
     fn update(&mut self) {
         self.aes.clock.next = self.clock.val();
         self.aes.reset.next = self.reset.val();
-        self.aes.valid_in.next = self.valid_in.val() & !self.shared.val();
+        self.aes.valid_in.next = self.valid_in.val() & !self.shared.val() & !self.reuse.val();
         for k in 0..16 {
             self.aes.data_in[k].next = self.dusn[k].val();
         }
@@ -109,6 +139,15 @@ impl Logic for XtsTweakUnit {
             for k in 0..16 {
                 self.aes_block[k].next = self.external_block[k].val();
             }
+        } else if self.reuse.val() {
+            self.ready.next = true;
+            self.aes_valid.next = self.index_delay.valid_out.val();
+            for k in 0..16 {
+                self.aes_block[k].next = self.base[k].q.val();
+                if self.computed.val() {
+                    self.aes_block[k].next = self.external_block[k].val();
+                }
+            }
         } else {
             self.ready.next = self.aes.ready.val();
             self.aes_valid.next = self.aes.valid_out.val();
@@ -120,6 +159,22 @@ impl Logic for XtsTweakUnit {
         self.index_delay.reset.next = self.reset.val();
         self.index_delay.valid_in.next = self.valid_in.val();
         self.index_delay.data_in[0].next = self.block_index.val();
+        self.index_delay.data_in[1].next = bits::<8>(0);
+        if self.compute.val() {
+            self.index_delay.data_in[1].next = bits::<8>(1);
+        }
+        self.computed.next = self.index_delay.data_out[1].val().get_bit(0);
+        // The last tweak computed, for the requests that reuse it.
+        for k in 0..16 {
+            self.base[k].clock.next = self.clock.val();
+            self.base[k].d.next = self.base[k].q.val();
+            if self.reuse.val() & self.index_delay.valid_out.val() & self.computed.val() {
+                self.base[k].d.next = self.external_block[k].val();
+            }
+            if self.reset.val() {
+                self.base[k].d.next = bits::<8>(0);
+            }
+        }
         for k in 0..16 {
             self.alpha.t[k].next = self.aes_block[k].val();
         }

@@ -15,6 +15,7 @@ use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
 use crate::delay_line::ByteDelayLine;
 use crate::sbox::SboxStyle;
 use crate::tweak::XtsTweakUnit;
+use mee_reference::TweakPipeline;
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -66,7 +67,7 @@ impl XtsCipher {
             key2: defaults(key_bytes),
             valid_out: Default::default(),
             block_out: Default::default(),
-            tweak_unit: XtsTweakUnit::new(key_bytes, index_bits, placement, style),
+            tweak_unit: XtsTweakUnit::new(key_bytes, index_bits, placement, style, TweakPipeline::Dedicated),
             wait_for_tweak: ByteDelayLine::new(16 + key_bytes, tweak_latency),
             tweak_beside_data: ByteDelayLine::new(16, aes_latency),
             aes: AesPipeline::new(direction, key_bytes, placement, style),
@@ -88,6 +89,7 @@ impl Logic for XtsCipher {
         self.tweak_unit.block_index.next = self.block_index.val();
         // The tweak unit has its own AES here (the datapath is never built `shared`).
         self.tweak_unit.external_valid.next = false;
+        self.tweak_unit.compute.next = true;
         for k in 0..16 {
             self.tweak_unit.dusn[k].next = self.dusn[k].val();
             self.tweak_unit.external_block[k].next = bits::<8>(0);

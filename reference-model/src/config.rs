@@ -142,6 +142,36 @@ impl KeyTableStorage {
     }
 }
 
+/// Which AES unit computes the XTS tweak `AES-Enc(key2, i)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TweakPipeline {
+    /// A tweak pipeline of its own beside the encryption and decryption pipelines: every
+    /// request gets its tweak computed, one per cycle.
+    Dedicated,
+    /// The encryption pipeline also computes the tweaks, and the engine keeps the last one
+    /// computed: a read or write in the same data unit and ASID as the last tweak computed
+    /// reuses it. Saves one of the three AES pipelines; a write whose tweak is computed uses
+    /// the encryption pipeline twice (its tweak, then its block), so with 16-byte data units
+    /// (a new tweak for every block) writes run at one per two cycles. With data units of 32
+    /// bytes or more, sequential traffic computes one tweak per data unit. Pipelined
+    /// `round_registers` only.
+    Shared,
+}
+
+impl TweakPipeline {
+    /// All values, for sweeps and tests.
+    pub const ALL: [TweakPipeline; 2] = [TweakPipeline::Dedicated, TweakPipeline::Shared];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            TweakPipeline::Dedicated => "dedicated",
+            TweakPipeline::Shared => "shared",
+        }
+    }
+}
+
 /// Pipeline knobs: the `[pipeline]` table of the config.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -154,6 +184,9 @@ pub struct PipelineConfig {
     pub sbox: SboxStyle,
     /// Key-table storage. Default `registers`.
     pub key_table: KeyTableStorage,
+    /// Tweak computed by a pipeline of its own, or by the encryption pipeline with the last
+    /// tweak kept for reuse (see [`TweakPipeline`]). Default `dedicated`.
+    pub tweak_pipeline: TweakPipeline,
     /// Reads sent to DRAM and not yet answered that the engine keeps track of (their tweaks
     /// wait in a queue of this depth): 2 to 256. Reads-only traffic runs at one per cycle while
     /// this is above the DRAM latency plus 2. Default 32.
@@ -172,6 +205,7 @@ impl Default for PipelineConfig {
             round_registers: RoundRegisters::PerRound,
             sbox: SboxStyle::Table,
             key_table: KeyTableStorage::Registers,
+            tweak_pipeline: TweakPipeline::Dedicated,
             read_queue_depth: 32,
             write_queue_depth: 64,
             response_queue_depth: 64,
@@ -342,6 +376,16 @@ impl EngineConfig {
                 "\"block_ram\"",
                 &format!(
                     "only with pipeline.round_registers = \"per_third_round\" (its register inside the S-box is the memory's read register), not \"{}\"",
+                    self.pipeline.round_registers.name()
+                ),
+            ));
+        }
+        if self.pipeline.tweak_pipeline == TweakPipeline::Shared && !self.pipeline.round_registers.is_pipelined() {
+            return Err(invalid(
+                "pipeline.tweak_pipeline",
+                "\"shared\"",
+                &format!(
+                    "only with a pipelined pipeline.round_registers (per_third_round, per_half_round, per_round or per_two_rounds), not \"{}\", whose AES units already take turns",
                     self.pipeline.round_registers.name()
                 ),
             ));

@@ -26,6 +26,12 @@
 //!   checks leaves stage A only in slot 0 (its tweak; a write's encryption follows in slot
 //!   `aes_latency + 1`, just as its tweak is ready), and DRAM data is accepted only in slot
 //!   `2 (aes_latency + 1) - 1`, so that its decryption starts in the next slot;
+//! - with `tweak_pipeline = "shared"` the encryption pipeline computes the tweaks too, and the
+//!   engine remembers the data unit and ASID of the last tweak it started (`tweak_tag`,
+//!   forgotten at reset and when a key command is accepted). An encrypted read or write of
+//!   another data unit or ASID starts a tweak of its own, and leaves stage A only in a cycle
+//!   where no write leaves the tweak unit for the encryption pipeline; one of the same data
+//!   unit and ASID reuses that tweak, as do plaintext requests, and is never held back;
 //! - responses leave in request order (tickets); a read's waits for its data;
 //! - a key command is accepted only when nothing is in flight, and no request is accepted
 //!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
@@ -35,7 +41,7 @@
 //! Every payload output is zero while its valid is low; every valid and ready is low during
 //! reset.
 
-use crate::config::{EngineConfig, KeyTableStorage};
+use crate::config::{EngineConfig, KeyTableStorage, TweakPipeline};
 use crate::ports::{port_value, top_ports, PortDirection};
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
@@ -268,6 +274,8 @@ pub struct EngineModel {
     tickets: VecDeque<Ticket>,
     /// Cycle within the shared unit's frame (`round_registers = "shared"`; 0 after reset).
     slot: usize,
+    /// `tweak_pipeline = "shared"`: the ASID and data unit of the last tweak started.
+    tweak_tag: Option<(u32, u64)>,
 }
 
 /// Cycles from accepting a `set_key` to its response: the iterative key expansion (10 or 13
@@ -302,6 +310,7 @@ impl EngineModel {
             read_data: VecDeque::new(),
             tickets: VecDeque::new(),
             slot: 0,
+            tweak_tag: None,
         }
     }
 
@@ -327,6 +336,13 @@ impl EngineModel {
         KeyPair::new(&slot.key1, &slot.key2).ok()
     }
 
+    /// With `tweak_pipeline = "shared"`: the request needs a tweak of its own from the
+    /// encryption pipeline (encrypted, and not in the data unit and ASID of the last one).
+    fn starts_tweak(&self, a: &Request) -> bool {
+        let unit = a.addr >> self.config.data_unit_bytes.trailing_zeros();
+        self.config.pipeline.tweak_pipeline == TweakPipeline::Shared && a.encrypted && self.tweak_tag != Some((a.asid, unit))
+    }
+
     fn decide(&self, inputs: &EngineInputs) -> Decisions {
         let p = &self.config.pipeline;
         let run = !inputs.reset;
@@ -335,7 +351,14 @@ impl EngineModel {
         // AES units take a block every `interval` cycles (1 for pipelines).
         let interval = self.config.aes_initiation_interval();
         let shared = p.round_registers.is_shared();
-        let tweak_ready = if shared { self.slot == 0 } else { !self.tweak_unit.entered_within(interval - 1) };
+        let mut tweak_ready = if shared { self.slot == 0 } else { !self.tweak_unit.entered_within(interval - 1) };
+        // A shared tweak pipeline: the write leaving the tweak unit takes the encryption
+        // pipeline's input this cycle.
+        if let Some(a) = &self.stage_a {
+            if self.starts_tweak(a) && self.tweak_unit.output().is_some_and(|t| t.write) {
+                tweak_ready = false;
+            }
+        }
         // Stage A.
         if let Some(a) = &self.stage_a {
             d.a_status = if a.addr & 15 != 0 {
@@ -441,6 +464,7 @@ impl EngineModel {
             c.cycles_to_done = c.cycles_to_done.saturating_sub(1);
         }
         if d.key_accept {
+            self.tweak_tag = None;
             let status = if inputs.key_cmd_asid >= self.config.num_asids {
                 status::KEY_BAD_ASID
             } else if !inputs.key_cmd_clear && inputs.key_cmd_key1 == inputs.key_cmd_key2 {
@@ -518,6 +542,9 @@ impl EngineModel {
                 let ok = d.passes_checks;
                 self.tickets.push_back(Ticket { write: a.write, status: d.a_status, has_data: ok && !a.write });
                 if ok {
+                    if self.starts_tweak(&a) {
+                        self.tweak_tag = Some((a.asid, a.addr >> self.config.data_unit_bytes.trailing_zeros()));
+                    }
                     if a.write {
                         self.pending_writes.push_back(a.addr);
                     }
@@ -574,5 +601,6 @@ impl EngineModel {
         self.read_data.clear();
         self.tickets.clear();
         self.slot = 0;
+        self.tweak_tag = None;
     }
 }

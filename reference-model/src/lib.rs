@@ -18,5 +18,5 @@ pub mod key_schedule;
 pub mod ports;
 pub mod xts;
 
-pub use config::{ConfigError, EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle};
+pub use config::{ConfigError, EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 pub use xts::{KeyPair, XtsError};

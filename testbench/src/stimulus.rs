@@ -31,6 +31,9 @@ pub struct TrafficShape {
     /// Probability that a request uses an ASID in range that is never keyed (when there is
     /// one).
     pub unkeyed: f64,
+    /// Probability that a request goes to a random block of the previous request's data unit,
+    /// with its ASID and C-bit (the locality a shared tweak pipeline reuses tweaks on).
+    pub same_unit: f64,
 }
 
 impl Default for TrafficShape {
@@ -46,6 +49,7 @@ impl Default for TrafficShape {
             plaintext: 0.1,
             address_pool: 64,
             unkeyed: 0.02,
+            same_unit: 0.0,
         }
     }
 }
@@ -76,6 +80,7 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
     let reset_points: Vec<usize> = (0..shape.resets).map(|_| rng.gen_range(shape.requests / 4..shape.requests.max(2))).collect();
     // A cleared ASID is keyed again a little later, so that most traffic stays encrypted.
     let mut rekey_at: Vec<(usize, u32)> = Vec::new();
+    let mut previous: Option<(u32, u64, bool)> = None;
     for n in 0..shape.requests {
         while let Some(i) = rekey_at.iter().position(|&(at, _)| at <= n) {
             let (_, asid) = rekey_at.swap_remove(i);
@@ -105,6 +110,20 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
                 _ => random_set_key(&mut rng, asid, kb),
             });
         }
+        // (No draw when `same_unit` is 0, so that such streams do not depend on the field.)
+        if shape.same_unit > 0.0 && rng.gen_bool(shape.same_unit) {
+            if let Some((asid, addr, encrypted)) = previous {
+                let unit = u64::from(config.data_unit_bytes);
+                let addr = (addr & !(unit - 1)) | (16 * rng.gen_range(0..unit / 16));
+                previous = Some((asid, addr, encrypted));
+                ops.push(if rng.gen_bool(shape.write_fraction) {
+                    Op::Write { asid, addr, data: rng.gen(), encrypted }
+                } else {
+                    Op::Read { asid, addr, encrypted, expect: None }
+                });
+                continue;
+            }
+        }
         let mut addr = pool[rng.gen_range(0..pool.len())];
         if rng.gen_bool(shape.misaligned) {
             addr = (addr | rng.gen_range(1..16)) & addr_mask;
@@ -117,6 +136,7 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
             asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
         }
         let encrypted = !rng.gen_bool(shape.plaintext);
+        previous = Some((asid, addr, encrypted));
         ops.push(if rng.gen_bool(shape.write_fraction) {
             Op::Write { asid, addr, data: rng.gen(), encrypted }
         } else {

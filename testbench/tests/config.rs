@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{EngineConfig, PipelineConfig, RoundRegisters, SboxStyle, KeyTableStorage};
+use mee_reference::{EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -34,6 +34,7 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.addr_bits, 32);
     assert_eq!(config.pipeline, PipelineConfig::default());
     assert_eq!(config.pipeline.key_table, KeyTableStorage::Registers);
+    assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
         (32, 64, 64)
@@ -59,6 +60,7 @@ addr_bits = 40
 round_registers = "per_two_rounds"
 sbox = "composite"
 key_table = "block_ram"
+tweak_pipeline = "shared"
 read_queue_depth = 48
 write_queue_depth = 100
 response_queue_depth = 2
@@ -75,6 +77,7 @@ response_queue_depth = 2
             round_registers: RoundRegisters::PerTwoRounds,
             sbox: SboxStyle::Composite,
             key_table: KeyTableStorage::BlockRam,
+            tweak_pipeline: TweakPipeline::Shared,
             read_queue_depth: 48,
             write_queue_depth: 100,
             response_queue_depth: 2,
@@ -207,6 +210,18 @@ fn pipeline_values_are_checked() {
         assert_eq!(config.pipeline.key_table, storage);
     }
     refused_naming("[pipeline]\nkey_table = \"flash\"", &["key_table", "flash"]);
+    for tweak in TweakPipeline::ALL {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\ntweak_pipeline = \"{}\"", tweak.name())).unwrap();
+        assert_eq!(config.pipeline.tweak_pipeline, tweak);
+    }
+    refused_naming("[pipeline]\ntweak_pipeline = \"none\"", &["tweak_pipeline", "none"]);
+    // A shared tweak pipeline needs a pipeline to share: the iterative units already take turns.
+    for placement in RoundRegisters::ALL.into_iter().filter(|p| !p.is_pipelined()) {
+        refused_naming(
+            &format!("[pipeline]\ntweak_pipeline = \"shared\"\nround_registers = \"{}\"", placement.name()),
+            &["pipeline.tweak_pipeline", "shared", "pipelined", placement.name()],
+        );
+    }
     for key in ["read_queue_depth", "write_queue_depth", "response_queue_depth"] {
         for bad in [0, 1, 257] {
             refused_naming(&format!("[pipeline]\n{key} = {bad}"), &[key, &bad.to_string(), "2 to 256"]);

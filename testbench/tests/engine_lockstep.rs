@@ -4,7 +4,7 @@
 //! `MEE_ENGINE_REQUESTS`; half that for the iterative engine), stalls on every channel, key commands and resets in the middle of
 //! traffic.
 
-use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters};
+use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, TweakPipeline};
 use mee_testbench::engine_bench::{run_engine, BenchSettings};
 use mee_testbench::seed::test_seed;
 use mee_testbench::stimulus::{random_traffic, TrafficShape};
@@ -18,9 +18,15 @@ fn run_random(name: &str, config: EngineConfig, serialize_key_commands: bool) {
 }
 
 fn run_random_requests(name: &str, config: EngineConfig, serialize_key_commands: bool, requests: usize) {
+    run_random_shape(name, config, serialize_key_commands, requests, 0.0);
+}
+
+/// Random traffic where a fraction `same_unit` of the requests goes to the previous request's
+/// data unit and ASID.
+fn run_random_shape(name: &str, config: EngineConfig, serialize_key_commands: bool, requests: usize, same_unit: f64) {
     config.validate().expect("test config");
     let seed = test_seed(name);
-    let shape = TrafficShape { requests, asids: 10, resets: 2, requests_per_key_command: 300, ..Default::default() };
+    let shape = TrafficShape { requests, asids: 10, resets: 2, requests_per_key_command: 300, same_unit, ..Default::default() };
     let ops = random_traffic(&config, &shape, seed);
     let settings = BenchSettings::stalls_everywhere(seed, serialize_key_commands);
     let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
@@ -119,4 +125,22 @@ fn random_traffic_shared_aes_unit_and_block_ram_key_table() {
     // One request per 33 cycles: a sixth of the requests keeps the simulated cycles near the
     // other configs'.
     run_random_requests("random_traffic_shared_aes_unit_and_block_ram_key_table", config, false, requests() / 6);
+}
+
+#[test]
+fn random_traffic_shared_tweak_pipeline_with_64_byte_units() {
+    let mut config = EngineConfig { data_unit_bytes: 64, ..Default::default() };
+    config.pipeline.tweak_pipeline = TweakPipeline::Shared;
+    // Half the requests stay in the previous request's data unit and reuse its tweak, with
+    // key commands (which must make the engine forget it) and resets among them.
+    run_random_shape("random_traffic_shared_tweak_pipeline_with_64_byte_units", config, false, requests(), 0.5);
+}
+
+#[test]
+fn random_traffic_shared_tweak_pipeline_two_registers_per_round() {
+    let mut config = EngineConfig { data_unit_bytes: 4096, ..Default::default() };
+    config.pipeline.tweak_pipeline = TweakPipeline::Shared;
+    config.pipeline.round_registers = RoundRegisters::PerHalfRound;
+    config.pipeline.read_queue_depth = 64;
+    run_random_shape("random_traffic_shared_tweak_pipeline_two_registers_per_round", config, true, requests() / 2, 0.3);
 }

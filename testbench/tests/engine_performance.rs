@@ -4,10 +4,12 @@
 //! depth + 2 cycles over a direct connection when the DRAM latency is at least the tweak
 //! latency. The iterative engine instead runs one request per `Nr + 1` cycles (11 for
 //! AES-128) under the same read-latency budget, and the engine with one shared AES unit one
-//! request per `3 (Nr + 1)` cycles. `mee report engine` prints the same figures for longer
-//! runs.
+//! request per `3 (Nr + 1)` cycles. With a shared tweak pipeline reads still run at one per
+//! cycle, writes at one per two cycles when every block is a data unit of its own, and a
+//! stream of writes loses one tweak latency per data unit. `mee report engine` prints the same
+//! figures for longer runs.
 
-use mee_reference::{EngineConfig, RoundRegisters};
+use mee_reference::{EngineConfig, RoundRegisters, TweakPipeline};
 use mee_testbench::engine_metrics::measure;
 use mee_testbench::seed::test_seed;
 
@@ -84,4 +86,45 @@ fn shared_unit_config_runs_one_request_per_thirty_three_cycles() {
     let (fastest, slowest) = m.read_added_latency;
     assert!(fastest >= 2 * slot, "{name}: seed {seed}: a read took {fastest} cycles more than a direct connection, fewer than the schedule allows");
     assert_eq!(slowest, 2 * slot + frame - 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
+}
+
+/// Runs the four patterns on a shared tweak pipeline; returns the metrics.
+fn shared_tweak_metrics(name: &str, data_unit_bytes: u32) -> (u64, mee_testbench::engine_metrics::EngineMetrics) {
+    let mut config = EngineConfig { data_unit_bytes, ..Default::default() };
+    config.pipeline.tweak_pipeline = TweakPipeline::Shared;
+    let seed = test_seed(name);
+    let m = measure(&config, 400, config.tweak_latency() as u64, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    println!("{name}: {m:?}");
+    let budget = config.aes_latency() as u64 + 2;
+    assert!(m.read_added_latency.1 <= budget, "{name}: seed {seed}: a read took {} cycles more than a direct connection (budget {budget})", m.read_added_latency.1);
+    // Reads use the encryption pipeline once (their tweak) and never wait for it.
+    assert!((m.reads_only - 1.0).abs() <= 0.003, "{name}: seed {seed}: reads only: {:.4} requests per cycle, want 1", m.reads_only);
+    // A key change on every request computes every tweak: each write takes the pipeline's
+    // input twice (tweak, block), each read once, so with half the requests writes (±5%
+    // over 400 random ones) the rate is about 1 / 1.5.
+    assert!((0.62..=0.71).contains(&m.mixed_key_changes), "{name}: seed {seed}: key change every request: {:.4} requests per cycle, want about 2/3", m.mixed_key_changes);
+    (seed, m)
+}
+
+#[test]
+fn shared_tweak_pipeline_halves_the_write_rate_with_16_byte_units() {
+    let name = "shared_tweak_pipeline_halves_the_write_rate_with_16_byte_units";
+    let (seed, m) = shared_tweak_metrics(name, 16);
+    // Every block is a data unit of its own: every write takes the pipeline twice.
+    assert!((m.writes_only - 0.5).abs() <= 0.005, "{name}: seed {seed}: writes only: {:.4} requests per cycle, want 0.5", m.writes_only);
+    assert!((0.62..=0.71).contains(&m.mixed), "{name}: seed {seed}: mixed: {:.4} requests per cycle, want about 2/3", m.mixed);
+}
+
+#[test]
+fn shared_tweak_pipeline_loses_one_tweak_latency_per_data_unit_in_a_write_stream() {
+    let name = "shared_tweak_pipeline_loses_one_tweak_latency_per_data_unit_in_a_write_stream";
+    let (seed, m) = shared_tweak_metrics(name, 4096);
+    // 400 sequential blocks span two data units. The second unit's tweak waits in stage A for
+    // a cycle in which no write leaves the tweak unit: in a stream of writes that is a full
+    // tweak latency (L + 1 = 11 cycles), so writes only run at 399 / (399 + 11); in a random
+    // mix a read leaving the tweak unit frees the input sooner.
+    let stall = EngineConfig::default().tweak_latency() as f64;
+    let want = 399.0 / (399.0 + stall);
+    assert!((m.writes_only - want).abs() < 1e-9, "{name}: seed {seed}: writes only: {:.4} requests per cycle, want {want:.4}", m.writes_only);
+    assert!(m.mixed >= want && m.mixed <= 1.0, "{name}: seed {seed}: mixed: {:.4} requests per cycle, want {want:.4} to 1", m.mixed);
 }

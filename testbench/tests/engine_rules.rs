@@ -139,3 +139,38 @@ fn ieee1619_vectors_land_in_dram_as_the_standard_ciphertext() {
     println!("IEEE 1619 vectors through the engine: {ran}");
     assert!(ran >= 10, "only {ran} vectors could run");
 }
+
+#[test]
+fn a_shared_tweak_pipeline_reuses_tweaks_only_within_one_data_unit_asid_and_key() {
+    let mut config = EngineConfig { data_unit_bytes: 64, ..Default::default() };
+    config.pipeline.tweak_pipeline = mee_reference::TweakPipeline::Shared;
+    let (a, b, c) = (
+        KeyPair::new(&key(1, 16), &key(2, 16)).unwrap(),
+        KeyPair::new(&key(3, 16), &key(4, 16)).unwrap(),
+        KeyPair::new(&key(5, 16), &key(6, 16)).unwrap(),
+    );
+    let block = |n: u8| [n; 16];
+    let ops = vec![
+        Op::SetKey { asid: 1, key1: a.key1.clone(), key2: a.key2.clone() },
+        Op::SetKey { asid: 2, key1: c.key1.clone(), key2: c.key2.clone() },
+        // One data unit (0x1000..0x1040): the first block computes its tweak, the next reuse it.
+        Op::Write { asid: 1, addr: 0x1000, data: block(0), encrypted: true },
+        Op::Write { asid: 1, addr: 0x1030, data: block(3), encrypted: true },
+        Op::Write { asid: 1, addr: 0x1010, data: block(1), encrypted: true },
+        // Same data unit, other ASID: its own tweak key.
+        Op::Write { asid: 2, addr: 0x2000, data: block(8), encrypted: true },
+        Op::Write { asid: 2, addr: 0x1020, data: block(9), encrypted: true },
+        // Back to ASID 1, then a new key for it: the tweak of the old key must not be reused.
+        Op::Read { asid: 1, addr: 0x1030, encrypted: true, expect: None },
+        Op::SetKey { asid: 1, key1: b.key1.clone(), key2: b.key2.clone() },
+        Op::Write { asid: 1, addr: 0x1020, data: block(2), encrypted: true },
+        Op::Read { asid: 1, addr: 0x1020, encrypted: true, expect: None },
+    ];
+    let report = run(&config, &ops);
+    let unit = 64;
+    for (addr, keys, plaintext) in [(0x1000, &a, block(0)), (0x1030, &a, block(3)), (0x1010, &a, block(1)), (0x2000, &c, block(8)), (0x1020, &b, block(2))] {
+        assert_eq!(report.dram.get(&addr), Some(&encrypt_block(keys, addr, unit, plaintext)), "DRAM block at {addr:#x}");
+    }
+    assert_eq!(response(&report, 7).data, block(3), "ASID 1 reads its block back");
+    assert_eq!(response(&report, 10).data, block(2), "the block written under the new key reads back");
+}
