@@ -237,11 +237,12 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
         if config.pipeline.tweak_pipeline == mee_reference::TweakPipeline::Shared {
             s.push_str(&format!(
                 "\nThe tweak pipeline is shared: the encryption pipeline also computes each tweak that is not the last one's \
-                 (another data unit of {} bytes, or another ASID). Reads keep one per cycle; a write whose tweak is computed \
-                 takes the pipeline twice, so writes to a new data unit every block run at one per two cycles, and a stream of \
-                 writes loses up to {} cycles at each new data unit.\n",
+                 (another data unit of {} bytes, or another ASID), and writes wait for it in a queue of {} entries, so the \
+                 write latency above is the smallest. Reads keep one per cycle; a write whose tweak is computed takes the \
+                 pipeline twice, so writes to a new data unit every block run at one per two cycles, and a stream of writes \
+                 loses about one cycle at each new data unit.\n",
                 config.data_unit_bytes,
-                config.tweak_latency(),
+                config.tweak_slip_depth(),
             ));
         }
     } else if config.pipeline.round_registers.is_shared() {

@@ -59,12 +59,19 @@
 //! the encryption pipeline computes `AES-Enc(key2, i)` too, and the tweak unit keeps the last
 //! result for reuse (see [`XtsTweakUnit`]). Stage A remembers the ASID and data unit of the
 //! last tweak started (`tag_*`, forgotten at reset and when a key command is accepted); an
-//! encrypted read or write of another data unit or ASID *starts a tweak*: it enters the
-//! encryption pipeline as it leaves stage A, with the tweak key from the key table's lookup.
-//! A write leaving the tweak unit takes the encryption pipeline's input first, so a request
-//! that starts a tweak waits in stage A while one does (`tweak_go`). Whether stage A's
+//! encrypted read or write of another data unit or ASID *starts a tweak*. Whether stage A's
 //! request matches the tag is decided a cycle ahead from the request port (`a_same_unit`),
-//! like its other checks. The latencies are those of the dedicated tweak pipeline.
+//! like its other checks.
+//! - The tweak (data-unit number and tweak key) is loaded into the `pass_*` registers as the
+//!   request leaves stage A, and takes the encryption pipeline's input in the next cycle:
+//!   the tweak unit's latency is one more than with a dedicated pipeline.
+//! - Writes leaving the tweak unit go through the `slip` queue (with bypass) and enter the
+//!   encryption pipeline in the cycles without a tweak. Every choice at the pipeline's input
+//!   comes from registers.
+//! - A request that starts a tweak leaves stage A only while the slip queue holds at most
+//!   `tweak_slip_depth - 2` writes (room for this cycle's and the next cycle's). When a tweak
+//!   keeps a waiting write out of the pipeline, stage A holds back writes in the next cycle
+//!   (`owe_bubble`): the gap reaches the slip queue a tweak latency later and drains it.
 //!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
 //! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
@@ -170,6 +177,13 @@ pub struct EngineCore {
     port_unit: Signal<Local, Bits<64>>,
     starts_tweak: Signal<Local, Bit>,
     tweak_started: Signal<Local, Bit>,
+    pass_valid: DFF<Bit>,
+    pass_block: [DFF<Bits<8>>; 16],
+    pass_key: Vec<DFF<Bits<8>>>,
+    slip: ByteFifo,
+    slip_limit: Constant<Bits<16>>,
+    owe_bubble: DFF<Bit>,
+    data_pass: Signal<Local, Bit>,
     read_data: ByteFifo,
     tickets: ByteFifo,
     a_valid: DFF<Bit>,
@@ -243,7 +257,7 @@ impl EngineCore {
         let p = &config.pipeline;
         let placement = p.round_registers;
         let style = p.sbox;
-        let tweak_latency = XtsTweakUnit::latency(kb, placement);
+        let tweak_latency = config.tweak_latency();
         let aes_latency = AesPipeline::latency(kb, placement);
         let read_depth = p.read_queue_depth as usize;
         // Beside an iterative AES unit at most one item is in flight: one data register.
@@ -307,6 +321,14 @@ impl EngineCore {
             port_unit: Default::default(),
             starts_tweak: Default::default(),
             tweak_started: Default::default(),
+            pass_valid: Default::default(),
+            pass_block: Default::default(),
+            pass_key: (0..kb).map(|_| Default::default()).collect(),
+            // Flags, the block XOR the tweak, the final XOR's operand, the data key.
+            slip: ByteFifo::new(1 + 16 + 16 + kb, config.tweak_slip_depth(), true),
+            slip_limit: constant16(config.tweak_slip_depth() as u32 - 2),
+            owe_bubble: Default::default(),
+            data_pass: Default::default(),
             read_data: ByteFifo::new(16, read_depth, true),
             tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
@@ -402,6 +424,16 @@ impl Logic for EngineCore {
         self.tag_valid.clock.next = self.clock.val();
         self.tag_unit.clock.next = self.clock.val();
         self.tag_asid.clock.next = self.clock.val();
+        self.pass_valid.clock.next = self.clock.val();
+        for k in 0..16 {
+            self.pass_block[k].clock.next = self.clock.val();
+        }
+        for k in 0..self.pass_key.len() {
+            self.pass_key[k].clock.next = self.clock.val();
+        }
+        self.slip.clock.next = self.clock.val();
+        self.slip.reset.next = self.reset.val();
+        self.owe_bubble.clock.next = self.clock.val();
         self.read_data.clock.next = self.clock.val();
         self.read_data.reset.next = self.reset.val();
         self.tickets.clock.next = self.clock.val();
@@ -460,11 +492,11 @@ impl Logic for EngineCore {
 
         // A checked read or write may start its tweak: the tweak unit is ready, or with a
         // shared AES unit the frame is at the tweak's slot, or with a shared tweak pipeline
-        // no write takes the encryption pipeline's input.
+        // the slip queue has room for the writes the tweak may hold up.
         if self.shared.val() {
             self.tweak_go.next = self.slot.q.val() == 0;
         } else if self.tweak_shared.val() {
-            self.tweak_go.next = !(self.starts_tweak.val() & self.encrypt_entry.val());
+            self.tweak_go.next = !(self.starts_tweak.val() & (self.slip.count.val() > self.slip_limit.val()));
         } else {
             self.tweak_go.next = self.tweak.ready.val();
         }
@@ -505,7 +537,7 @@ impl Logic for EngineCore {
             & !self.tickets.full.val()
             & !self.reset.val()
             & (!self.a_ok.val()
-                | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val())
+                | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val() & !self.owe_bubble.q.val())
                 | self.read_sent.val());
         // Stage A is free when empty or handing on. Its payload registers, the key lookup
         // and the pending-write compare load from the request port whenever it is free
@@ -626,27 +658,68 @@ impl Logic for EngineCore {
         }
         self.tweak.compute.next = self.starts_tweak.val();
 
-        // Writes: encryption pipeline, final XOR, write queue. With a shared tweak pipeline a
-        // tweak started in stage A enters it when no write does.
-        self.encrypt.valid_in.next = (self.encrypt_entry.val() | self.tweak_started.val()) & !self.shared.val();
+        // With a shared tweak pipeline: the started tweak waits one cycle in the pass
+        // registers (loaded every cycle; `pass_valid` says whether they hold a tweak), writes
+        // wait in the slip queue for a cycle without one, and a tweak that kept a waiting
+        // write out makes stage A hold back writes for a cycle.
+        self.pass_valid.d.next = self.tweak_started.val() & !self.reset.val();
         for k in 0..16 {
-            self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
-            if self.tweak_shared.val() & !self.encrypt_entry.val() {
-                self.encrypt.data_in[k].next = self.tweak.dusn[k].val();
+            self.pass_block[k].d.next = self.tweak.dusn[k].val();
+        }
+        for k in 0..self.pass_key.len() {
+            self.pass_key[k].d.next = self.keys.lookup_key2[k].val();
+        }
+        self.slip.push.next = self.encrypt_entry.val() & self.tweak_shared.val();
+        self.slip.data_in[0].next = self.tweak_side.data_out[0].val();
+        for k in 0..16 {
+            self.slip.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            self.slip.data_in[17 + k].next = self.tweak_side.data_out[1 + k].val();
+            if self.tweak_is_encrypted.val() {
+                self.slip.data_in[17 + k].next = self.tweak.tweak[k].val();
             }
         }
         for k in 0..self.key_cmd_key1.len() {
-            self.encrypt.key_in[k].next = self.tweak_side.data_out[17 + k].val();
-            if self.tweak_shared.val() & !self.encrypt_entry.val() {
-                self.encrypt.key_in[k].next = self.keys.lookup_key2[k].val();
-            }
+            self.slip.data_in[33 + k].next = self.tweak_side.data_out[17 + k].val();
         }
-        self.encrypt_side.valid_in.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
-        self.encrypt_side.data_in[0].next = self.tweak_side.data_out[0].val();
-        for k in 0..16 {
-            self.encrypt_side.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val();
-            if self.tweak_is_encrypted.val() {
-                self.encrypt_side.data_in[1 + k].next = self.tweak.tweak[k].val();
+        self.data_pass.next = self.slip.valid_out.val() & !self.pass_valid.q.val();
+        self.slip.pop.next = self.data_pass.val();
+        self.owe_bubble.d.next = self.pass_valid.q.val() & self.slip.valid_out.val() & !self.reset.val();
+
+        // Writes: encryption pipeline, final XOR, write queue.
+        if self.tweak_shared.val() {
+            self.encrypt.valid_in.next = self.data_pass.val() | self.pass_valid.q.val();
+            for k in 0..16 {
+                self.encrypt.data_in[k].next = self.slip.data_out[1 + k].val();
+                if self.pass_valid.q.val() {
+                    self.encrypt.data_in[k].next = self.pass_block[k].q.val();
+                }
+            }
+            for k in 0..self.key_cmd_key1.len() {
+                self.encrypt.key_in[k].next = self.slip.data_out[33 + k].val();
+                if self.pass_valid.q.val() {
+                    self.encrypt.key_in[k].next = self.pass_key[k].q.val();
+                }
+            }
+            self.encrypt_side.valid_in.next = self.data_pass.val();
+            self.encrypt_side.data_in[0].next = self.slip.data_out[0].val();
+            for k in 0..16 {
+                self.encrypt_side.data_in[1 + k].next = self.slip.data_out[17 + k].val();
+            }
+        } else {
+            self.encrypt.valid_in.next = self.encrypt_entry.val() & !self.shared.val();
+            for k in 0..16 {
+                self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            }
+            for k in 0..self.key_cmd_key1.len() {
+                self.encrypt.key_in[k].next = self.tweak_side.data_out[17 + k].val();
+            }
+            self.encrypt_side.valid_in.next = self.encrypt_entry.val();
+            self.encrypt_side.data_in[0].next = self.tweak_side.data_out[0].val();
+            for k in 0..16 {
+                self.encrypt_side.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val();
+                if self.tweak_is_encrypted.val() {
+                    self.encrypt_side.data_in[1 + k].next = self.tweak.tweak[k].val();
+                }
             }
         }
         if self.shared.val() {
@@ -839,6 +912,12 @@ impl Logic for EngineCore {
             self.tag_valid.d.next = false;
             self.tag_unit.d.next = bits::<64>(0);
             self.tag_asid.d.next = bits::<16>(0);
+            for k in 0..16 {
+                self.pass_block[k].d.next = bits::<8>(0);
+            }
+            for k in 0..self.pass_key.len() {
+                self.pass_key[k].d.next = bits::<8>(0);
+            }
         }
     }
 }

@@ -4,7 +4,8 @@
 //! little-endian block) with `key2`, the block index `j` delayed beside it, then an
 //! [`AlphaPowerMultiplier`] and one output register.
 //!
-//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]). No backpressure; `ready`
+//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]; + 2 with a shared tweak
+//! pipeline). No backpressure; `ready`
 //! is the AES unit's (always 1 for a pipeline, low while an iterative unit is busy).
 //!
 //! With `round_registers = "shared"` the unit does not use an AES of its own (its pipeline
@@ -14,14 +15,17 @@
 //!
 //! With `tweak_pipeline = "shared"` (pipelined placements) the unit has no AES either: the
 //! engine's encryption pipeline computes `AES-Enc(key2, i)` for the requests that enter with
-//! `compute` high, and its output, `external_block`, is taken exactly `Nr`-pipeline-latency
-//! cycles after such a request entered (`external_valid` is not used). The unit keeps the last
+//! `compute` high, starting one cycle after they enter (from a register of the engine), and
+//! its output, `external_block`, is taken exactly AES-latency + 1 cycles after such a request
+//! entered (`external_valid` is not used). The unit's latency is then one more
+//! ([`XtsTweakUnit::shared_latency`]). The unit keeps the last
 //! result in a register (`base`), and a request that enters with `compute` low takes its
 //! tweak from it: the engine sets `compute` low only for a request of the same data unit and
 //! ASID as the last one computed (or for a plaintext request, whose tweak is not used). A
 //! request entering with `compute` low after one with `compute` high sees that one's result:
 //! it reads `base` at least one cycle after the result was loaded. Every request still leaves
-//! on `valid_out`, latency + 1 after it entered, in order; `ready` is 1.
+//! on `valid_out`, [`XtsTweakUnit::shared_latency`] cycles after it entered, in order; `ready`
+//! is 1.
 //!
 //! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]`, `compute`,
 //! `external_valid`, `external_block[16]` (in; `compute` is ignored unless the tweak pipeline
@@ -108,7 +112,13 @@ impl XtsTweakUnit {
             base: Default::default(),
             aes_valid: Default::default(),
             aes_block: Default::default(),
-            index_delay: if placement.is_pipelined() { ByteDelayLine::new(2, aes_latency) } else { ByteDelayLine::holding(2, aes_latency) },
+            index_delay: if reuse {
+                ByteDelayLine::new(2, aes_latency + 1)
+            } else if placement.is_pipelined() {
+                ByteDelayLine::new(2, aes_latency)
+            } else {
+                ByteDelayLine::holding(2, aes_latency)
+            },
             alpha: AlphaPowerMultiplier::new(index_bits),
             out_valid: Default::default(),
             out_tweak: Default::default(),
@@ -118,6 +128,11 @@ impl XtsTweakUnit {
     /// Cycles from `valid_in` to `valid_out`.
     pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
         AesPipeline::latency(key_bytes, placement) + 1
+    }
+
+    /// Cycles from `valid_in` to `valid_out` with a shared tweak pipeline.
+    pub fn shared_latency(key_bytes: usize, placement: RoundRegisters) -> usize {
+        AesPipeline::latency(key_bytes, placement) + 2
     }
 }
 

@@ -151,10 +151,11 @@ pub enum TweakPipeline {
     Dedicated,
     /// The encryption pipeline also computes the tweaks, and the engine keeps the last one
     /// computed: a read or write in the same data unit and ASID as the last tweak computed
-    /// reuses it. Saves one of the three AES pipelines; a write whose tweak is computed uses
-    /// the encryption pipeline twice (its tweak, then its block), so with 16-byte data units
-    /// (a new tweak for every block) writes run at one per two cycles. With data units of 32
-    /// bytes or more, sequential traffic computes one tweak per data unit. Pipelined
+    /// reuses it. Saves one of the three AES pipelines and adds one cycle to the tweak
+    /// latency. A write whose tweak is computed uses the encryption pipeline twice (its
+    /// tweak, then its block), so with 16-byte data units (a new tweak for every block)
+    /// writes run at one per two cycles; with data units of 32 bytes or more, sequential
+    /// traffic computes one tweak per data unit and loses about one cycle for it. Pipelined
     /// `round_registers` only.
     Shared,
 }
@@ -427,9 +428,24 @@ impl EngineConfig {
         3 * (self.aes_latency() + 1)
     }
 
-    /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register.
+    /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register, plus the
+    /// register that holds a tweak for the shared encryption pipeline's input with
+    /// `tweak_pipeline = "shared"`.
     pub fn tweak_latency(&self) -> usize {
-        self.aes_latency() + 1
+        self.aes_latency() + 1 + usize::from(self.shares_tweak_pipeline())
+    }
+
+    /// `tweak_pipeline = "shared"` on a pipelined engine (the only place it is allowed).
+    pub fn shares_tweak_pipeline(&self) -> bool {
+        self.pipeline.tweak_pipeline == TweakPipeline::Shared && self.pipeline.round_registers.is_pipelined()
+    }
+
+    /// With a shared tweak pipeline: entries of the queue where writes leaving the tweak unit
+    /// wait while tweaks take the encryption pipeline's input. A request that computes a tweak
+    /// leaves stage A only while at most this minus 2 are waiting. About one write per two
+    /// cycles of the tweak latency can be waiting, so this rarely holds a request back.
+    pub fn tweak_slip_depth(&self) -> usize {
+        self.tweak_latency() / 2 + 3
     }
 
     /// Key size in bytes of each of the two XTS keys.

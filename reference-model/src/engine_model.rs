@@ -29,9 +29,13 @@
 //! - with `tweak_pipeline = "shared"` the encryption pipeline computes the tweaks too, and the
 //!   engine remembers the data unit and ASID of the last tweak it started (`tweak_tag`,
 //!   forgotten at reset and when a key command is accepted). An encrypted read or write of
-//!   another data unit or ASID starts a tweak of its own, and leaves stage A only in a cycle
-//!   where no write leaves the tweak unit for the encryption pipeline; one of the same data
-//!   unit and ASID reuses that tweak, as do plaintext requests, and is never held back;
+//!   another data unit or ASID *starts a tweak*: its tweak takes the encryption pipeline's
+//!   input in the cycle after it leaves stage A (`tweak_pass`), ahead of the writes. Writes
+//!   leaving the tweak unit (which takes one cycle more) wait in the `slip` queue (with
+//!   bypass) for a cycle without a tweak. A request that starts a tweak leaves stage A only
+//!   while the slip queue holds at most `tweak_slip_depth - 2` writes; a tweak that kept a
+//!   waiting write out of the pipeline makes stage A hold back writes for one cycle
+//!   (`owe_bubble`), which later lets the queue drain;
 //! - responses leave in request order (tickets); a read's waits for its data;
 //! - a key command is accepted only when nothing is in flight, and no request is accepted
 //!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
@@ -41,7 +45,7 @@
 //! Every payload output is zero while its valid is low; every valid and ready is low during
 //! reset.
 
-use crate::config::{EngineConfig, KeyTableStorage, TweakPipeline};
+use crate::config::{EngineConfig, KeyTableStorage};
 use crate::ports::{port_value, top_ports, PortDirection};
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
@@ -276,6 +280,12 @@ pub struct EngineModel {
     slot: usize,
     /// `tweak_pipeline = "shared"`: the ASID and data unit of the last tweak started.
     tweak_tag: Option<(u32, u64)>,
+    /// A tweak enters the encryption pipeline in this cycle (started in the last one).
+    tweak_pass: bool,
+    /// Writes waiting for the encryption pipeline's input (ciphertexts).
+    slip: VecDeque<[u8; 16]>,
+    /// Stage A holds back writes in this cycle.
+    owe_bubble: bool,
 }
 
 /// Cycles from accepting a `set_key` to its response: the iterative key expansion (10 or 13
@@ -311,6 +321,9 @@ impl EngineModel {
             tickets: VecDeque::new(),
             slot: 0,
             tweak_tag: None,
+            tweak_pass: false,
+            slip: VecDeque::new(),
+            owe_bubble: false,
         }
     }
 
@@ -340,7 +353,7 @@ impl EngineModel {
     /// encryption pipeline (encrypted, and not in the data unit and ASID of the last one).
     fn starts_tweak(&self, a: &Request) -> bool {
         let unit = a.addr >> self.config.data_unit_bytes.trailing_zeros();
-        self.config.pipeline.tweak_pipeline == TweakPipeline::Shared && a.encrypted && self.tweak_tag != Some((a.asid, unit))
+        self.config.shares_tweak_pipeline() && a.encrypted && self.tweak_tag != Some((a.asid, unit))
     }
 
     fn decide(&self, inputs: &EngineInputs) -> Decisions {
@@ -352,10 +365,9 @@ impl EngineModel {
         let interval = self.config.aes_initiation_interval();
         let shared = p.round_registers.is_shared();
         let mut tweak_ready = if shared { self.slot == 0 } else { !self.tweak_unit.entered_within(interval - 1) };
-        // A shared tweak pipeline: the write leaving the tweak unit takes the encryption
-        // pipeline's input this cycle.
+        // A shared tweak pipeline: room in the slip queue for the writes its tweak may hold up.
         if let Some(a) = &self.stage_a {
-            if self.starts_tweak(a) && self.tweak_unit.output().is_some_and(|t| t.write) {
+            if self.starts_tweak(a) && self.slip.len() + 2 > self.config.tweak_slip_depth() {
                 tweak_ready = false;
             }
         }
@@ -385,7 +397,7 @@ impl EngineModel {
         d.write_sent = d.write_chosen && inputs.dram_req_ready;
         if let Some(a) = &self.stage_a {
             let write_room = self.pending_writes.len() < p.write_queue_depth as usize;
-            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room && tweak_ready) || d.read_sent);
+            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room && tweak_ready && !self.owe_bubble) || d.read_sent);
         }
         let key_busy = self.key_command.is_some();
         let req_ready = (self.stage_a.is_none() || d.a_fire) && !key_busy && !inputs.key_cmd_valid && run;
@@ -532,11 +544,25 @@ impl EngineModel {
         if let Some(block) = self.encryption.output().copied() {
             self.write_queue.push_back(block);
         }
-        let encrypt_in = tweak_out.filter(|t| t.write).map(|t| t.ciphertext);
+        let write_leaving = tweak_out.filter(|t| t.write).map(|t| t.ciphertext);
+        let encrypt_in = if self.config.shares_tweak_pipeline() {
+            // Writes queue behind the tweaks (the queue's bypass passes one straight through).
+            let waiting = !self.slip.is_empty() || write_leaving.is_some();
+            self.slip.extend(write_leaving);
+            self.owe_bubble = self.tweak_pass && waiting;
+            if self.tweak_pass {
+                None
+            } else {
+                self.slip.pop_front()
+            }
+        } else {
+            write_leaving
+        };
         self.encryption.shift(encrypt_in);
         self.dram_write_waiting = d.write_chosen && !inputs.dram_req_ready;
         // Stage A hands on its request.
         let mut tweak_in = None;
+        let mut tweak_pass = false;
         if d.a_fire {
             if let Some(a) = self.stage_a.take() {
                 let ok = d.passes_checks;
@@ -544,6 +570,7 @@ impl EngineModel {
                 if ok {
                     if self.starts_tweak(&a) {
                         self.tweak_tag = Some((a.asid, a.addr >> self.config.data_unit_bytes.trailing_zeros()));
+                        tweak_pass = true;
                     }
                     if a.write {
                         self.pending_writes.push_back(a.addr);
@@ -560,6 +587,7 @@ impl EngineModel {
             }
         }
         self.tweak_unit.shift(tweak_in);
+        self.tweak_pass = tweak_pass;
         if d.read_sent {
             self.reads_outstanding += 1;
         }
@@ -602,5 +630,8 @@ impl EngineModel {
         self.tickets.clear();
         self.slot = 0;
         self.tweak_tag = None;
+        self.tweak_pass = false;
+        self.slip.clear();
+        self.owe_bubble = false;
     }
 }

@@ -6,7 +6,7 @@
 //! AES-128) under the same read-latency budget, and the engine with one shared AES unit one
 //! request per `3 (Nr + 1)` cycles. With a shared tweak pipeline reads still run at one per
 //! cycle, writes at one per two cycles when every block is a data unit of its own, and a
-//! stream of writes loses one tweak latency per data unit. `mee report engine` prints the same
+//! stream of writes loses one cycle per data unit. `mee report engine` prints the same
 //! figures for longer runs.
 
 use mee_reference::{EngineConfig, RoundRegisters, TweakPipeline};
@@ -110,21 +110,22 @@ fn shared_tweak_metrics(name: &str, data_unit_bytes: u32) -> (u64, mee_testbench
 fn shared_tweak_pipeline_halves_the_write_rate_with_16_byte_units() {
     let name = "shared_tweak_pipeline_halves_the_write_rate_with_16_byte_units";
     let (seed, m) = shared_tweak_metrics(name, 16);
-    // Every block is a data unit of its own: every write takes the pipeline twice.
-    assert!((m.writes_only - 0.5).abs() <= 0.005, "{name}: seed {seed}: writes only: {:.4} requests per cycle, want 0.5", m.writes_only);
+    // Every block is a data unit of its own: every write takes the pipeline twice, 800 input
+    // cycles for 400 writes. The first writes go in back to back before the first block
+    // needs the input, and the last blocks go in after the last write was accepted, so the
+    // acceptances span a little less: at most 0.53 writes per cycle, and no input cycle may
+    // be wasted (at least 0.5).
+    assert!((0.5..=0.53).contains(&m.writes_only), "{name}: seed {seed}: writes only: {:.4} requests per cycle, want 0.5 to 0.53", m.writes_only);
     assert!((0.62..=0.71).contains(&m.mixed), "{name}: seed {seed}: mixed: {:.4} requests per cycle, want about 2/3", m.mixed);
 }
 
 #[test]
-fn shared_tweak_pipeline_loses_one_tweak_latency_per_data_unit_in_a_write_stream() {
-    let name = "shared_tweak_pipeline_loses_one_tweak_latency_per_data_unit_in_a_write_stream";
+fn shared_tweak_pipeline_loses_one_cycle_per_data_unit_in_a_write_stream() {
+    let name = "shared_tweak_pipeline_loses_one_cycle_per_data_unit_in_a_write_stream";
     let (seed, m) = shared_tweak_metrics(name, 4096);
-    // 400 sequential blocks span two data units. The second unit's tweak waits in stage A for
-    // a cycle in which no write leaves the tweak unit: in a stream of writes that is a full
-    // tweak latency (L + 1 = 11 cycles), so writes only run at 399 / (399 + 11); in a random
-    // mix a read leaving the tweak unit frees the input sooner.
-    let stall = EngineConfig::default().tweak_latency() as f64;
-    let want = 399.0 / (399.0 + stall);
+    // 400 sequential blocks span two data units. The second unit's tweak holds one write out
+    // of the pipeline's input, and stage A pays for it with one cycle without a write.
+    let want = 399.0 / 400.0;
     assert!((m.writes_only - want).abs() < 1e-9, "{name}: seed {seed}: writes only: {:.4} requests per cycle, want {want:.4}", m.writes_only);
     assert!(m.mixed >= want && m.mixed <= 1.0, "{name}: seed {seed}: mixed: {:.4} requests per cycle, want {want:.4} to 1", m.mixed);
 }
