@@ -155,7 +155,7 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
             aes,
         ),
         ("tweak unit", config.tweak_latency()),
-        ("write: request accepted to DRAM write request", config.tweak_latency() + aes + 2),
+        ("write: request accepted to DRAM write request", config.tweak_latency() + config.encrypt_latency() + 2),
         ("read: request accepted to DRAM read request", 1),
         ("read: DRAM data to core response", aes + 1),
         (

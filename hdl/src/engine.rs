@@ -63,11 +63,12 @@
 //! request matches the tag is decided a cycle ahead from the request port (`a_same_unit`),
 //! like its other checks.
 //! - The tweak (data-unit number and tweak key) is loaded into the `pass_*` registers as the
-//!   request leaves stage A, and takes the encryption pipeline's input in the next cycle:
-//!   the tweak unit's latency is one more than with a dedicated pipeline.
-//! - Writes leaving the tweak unit go through the `slip` queue (with bypass) and enter the
-//!   encryption pipeline in the cycles without a tweak. Every choice at the pipeline's input
-//!   comes from registers.
+//!   request leaves stage A, and takes the encryption path's input in the next cycle.
+//! - Writes leaving the tweak unit go through the `slip` queue (with bypass) and take that
+//!   input in the cycles without a tweak. The choice comes from registers, and the input is
+//!   registered (`enc_*`) in front of the AES pipeline, whose first round starts from it. So
+//!   the tweak unit takes two cycles more than with a dedicated pipeline, and the encryption
+//!   one more.
 //! - A request that starts a tweak leaves stage A only while the slip queue holds at most
 //!   `tweak_slip_depth - 2` writes (room for this cycle's and the next cycle's). When a tweak
 //!   keeps a waiting write out of the pipeline, stage A holds back writes in the next cycle
@@ -184,6 +185,9 @@ pub struct EngineCore {
     slip_limit: Constant<Bits<16>>,
     owe_bubble: DFF<Bit>,
     data_pass: Signal<Local, Bit>,
+    enc_valid: DFF<Bit>,
+    enc_block: [DFF<Bits<8>>; 16],
+    enc_key: Vec<DFF<Bits<8>>>,
     read_data: ByteFifo,
     tickets: ByteFifo,
     a_valid: DFF<Bit>,
@@ -305,7 +309,7 @@ impl EngineCore {
             tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline),
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
-            encrypt_side: side_line(17, aes_latency),
+            encrypt_side: side_line(17, config.encrypt_latency()),
             write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(33, 1),
@@ -329,6 +333,9 @@ impl EngineCore {
             slip_limit: constant16(config.tweak_slip_depth() as u32 - 2),
             owe_bubble: Default::default(),
             data_pass: Default::default(),
+            enc_valid: Default::default(),
+            enc_block: Default::default(),
+            enc_key: (0..kb).map(|_| Default::default()).collect(),
             read_data: ByteFifo::new(16, read_depth, true),
             tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false),
             a_valid: Default::default(),
@@ -434,6 +441,13 @@ impl Logic for EngineCore {
         self.slip.clock.next = self.clock.val();
         self.slip.reset.next = self.reset.val();
         self.owe_bubble.clock.next = self.clock.val();
+        self.enc_valid.clock.next = self.clock.val();
+        for k in 0..16 {
+            self.enc_block[k].clock.next = self.clock.val();
+        }
+        for k in 0..self.enc_key.len() {
+            self.enc_key[k].clock.next = self.clock.val();
+        }
         self.read_data.clock.next = self.clock.val();
         self.read_data.reset.next = self.reset.val();
         self.tickets.clock.next = self.clock.val();
@@ -686,19 +700,26 @@ impl Logic for EngineCore {
         self.owe_bubble.d.next = self.pass_valid.q.val() & self.slip.valid_out.val() & !self.reset.val();
 
         // Writes: encryption pipeline, final XOR, write queue.
+        self.enc_valid.d.next = (self.data_pass.val() | self.pass_valid.q.val()) & !self.reset.val();
+        for k in 0..16 {
+            self.enc_block[k].d.next = self.slip.data_out[1 + k].val();
+            if self.pass_valid.q.val() {
+                self.enc_block[k].d.next = self.pass_block[k].q.val();
+            }
+        }
+        for k in 0..self.enc_key.len() {
+            self.enc_key[k].d.next = self.slip.data_out[33 + k].val();
+            if self.pass_valid.q.val() {
+                self.enc_key[k].d.next = self.pass_key[k].q.val();
+            }
+        }
         if self.tweak_shared.val() {
-            self.encrypt.valid_in.next = self.data_pass.val() | self.pass_valid.q.val();
+            self.encrypt.valid_in.next = self.enc_valid.q.val();
             for k in 0..16 {
-                self.encrypt.data_in[k].next = self.slip.data_out[1 + k].val();
-                if self.pass_valid.q.val() {
-                    self.encrypt.data_in[k].next = self.pass_block[k].q.val();
-                }
+                self.encrypt.data_in[k].next = self.enc_block[k].q.val();
             }
             for k in 0..self.key_cmd_key1.len() {
-                self.encrypt.key_in[k].next = self.slip.data_out[33 + k].val();
-                if self.pass_valid.q.val() {
-                    self.encrypt.key_in[k].next = self.pass_key[k].q.val();
-                }
+                self.encrypt.key_in[k].next = self.enc_key[k].q.val();
             }
             self.encrypt_side.valid_in.next = self.data_pass.val();
             self.encrypt_side.data_in[0].next = self.slip.data_out[0].val();
@@ -917,6 +938,12 @@ impl Logic for EngineCore {
             }
             for k in 0..self.pass_key.len() {
                 self.pass_key[k].d.next = bits::<8>(0);
+            }
+            for k in 0..16 {
+                self.enc_block[k].d.next = bits::<8>(0);
+            }
+            for k in 0..self.enc_key.len() {
+                self.enc_key[k].d.next = bits::<8>(0);
             }
         }
     }

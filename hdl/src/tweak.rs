@@ -4,7 +4,7 @@
 //! little-endian block) with `key2`, the block index `j` delayed beside it, then an
 //! [`AlphaPowerMultiplier`] and one output register.
 //!
-//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]; + 2 with a shared tweak
+//! Latency: AES pipeline latency + 1 ([`XtsTweakUnit::latency`]; + 3 with a shared tweak
 //! pipeline). No backpressure; `ready`
 //! is the AES unit's (always 1 for a pipeline, low while an iterative unit is busy).
 //!
@@ -15,9 +15,9 @@
 //!
 //! With `tweak_pipeline = "shared"` (pipelined placements) the unit has no AES either: the
 //! engine's encryption pipeline computes `AES-Enc(key2, i)` for the requests that enter with
-//! `compute` high, starting one cycle after they enter (from a register of the engine), and
-//! its output, `external_block`, is taken exactly AES-latency + 1 cycles after such a request
-//! entered (`external_valid` is not used). The unit's latency is then one more
+//! `compute` high, starting two cycles after they enter (through two registers of the
+//! engine), and its output, `external_block`, is taken exactly AES-latency + 2 cycles after
+//! such a request entered (`external_valid` is not used). The unit's latency is then two more
 //! ([`XtsTweakUnit::shared_latency`]). The unit keeps the last
 //! result in a register (`base`), and a request that enters with `compute` low takes its
 //! tweak from it: the engine sets `compute` low only for a request of the same data unit and
@@ -113,7 +113,7 @@ impl XtsTweakUnit {
             aes_valid: Default::default(),
             aes_block: Default::default(),
             index_delay: if reuse {
-                ByteDelayLine::new(2, aes_latency + 1)
+                ByteDelayLine::new(2, aes_latency + 2)
             } else if placement.is_pipelined() {
                 ByteDelayLine::new(2, aes_latency)
             } else {
@@ -132,7 +132,7 @@ impl XtsTweakUnit {
 
     /// Cycles from `valid_in` to `valid_out` with a shared tweak pipeline.
     pub fn shared_latency(key_bytes: usize, placement: RoundRegisters) -> usize {
-        AesPipeline::latency(key_bytes, placement) + 2
+        AesPipeline::latency(key_bytes, placement) + 3
     }
 }
 

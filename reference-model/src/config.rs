@@ -151,8 +151,8 @@ pub enum TweakPipeline {
     Dedicated,
     /// The encryption pipeline also computes the tweaks, and the engine keeps the last one
     /// computed: a read or write in the same data unit and ASID as the last tweak computed
-    /// reuses it. Saves one of the three AES pipelines and adds one cycle to the tweak
-    /// latency. A write whose tweak is computed uses the encryption pipeline twice (its
+    /// reuses it. Saves one of the three AES pipelines, and adds two cycles to the tweak
+    /// latency and one to the encryption's. A write whose tweak is computed uses the encryption pipeline twice (its
     /// tweak, then its block), so with 16-byte data units (a new tweak for every block)
     /// writes run at one per two cycles; with data units of 32 bytes or more, sequential
     /// traffic computes one tweak per data unit and loses about one cycle for it. Pipelined
@@ -428,11 +428,17 @@ impl EngineConfig {
         3 * (self.aes_latency() + 1)
     }
 
-    /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register, plus the
-    /// register that holds a tweak for the shared encryption pipeline's input with
-    /// `tweak_pipeline = "shared"`.
+    /// Cycles through the XTS tweak unit: the AES pipeline plus the α^j register; with
+    /// `tweak_pipeline = "shared"` two more, for the register that holds a started tweak and
+    /// the encryption pipeline's input register.
     pub fn tweak_latency(&self) -> usize {
-        self.aes_latency() + 1 + usize::from(self.shares_tweak_pipeline())
+        self.aes_latency() + 1 + 2 * usize::from(self.shares_tweak_pipeline())
+    }
+
+    /// Cycles from a block entering the encryption path to its ciphertext: the AES pipeline,
+    /// plus its input register with `tweak_pipeline = "shared"`.
+    pub fn encrypt_latency(&self) -> usize {
+        self.aes_latency() + usize::from(self.shares_tweak_pipeline())
     }
 
     /// `tweak_pipeline = "shared"` on a pipelined engine (the only place it is allowed).

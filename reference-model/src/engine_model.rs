@@ -29,10 +29,10 @@
 //! - with `tweak_pipeline = "shared"` the encryption pipeline computes the tweaks too, and the
 //!   engine remembers the data unit and ASID of the last tweak it started (`tweak_tag`,
 //!   forgotten at reset and when a key command is accepted). An encrypted read or write of
-//!   another data unit or ASID *starts a tweak*: its tweak takes the encryption pipeline's
-//!   input in the cycle after it leaves stage A (`tweak_pass`), ahead of the writes. Writes
-//!   leaving the tweak unit (which takes one cycle more) wait in the `slip` queue (with
-//!   bypass) for a cycle without a tweak. A request that starts a tweak leaves stage A only
+//!   another data unit or ASID *starts a tweak*: its tweak takes the encryption path's input
+//!   in the cycle after it leaves stage A (`tweak_pass`), ahead of the writes. Writes leaving
+//!   the tweak unit (which takes two cycles more) wait in the `slip` queue (with bypass) for
+//!   a cycle without a tweak, and the encryption path has one more cycle (an input register). A request that starts a tweak leaves stage A only
 //!   while the slip queue holds at most `tweak_slip_depth - 2` writes; a tweak that kept a
 //!   waiting write out of the pipeline makes stage A hold back writes for one cycle
 //!   (`owe_bubble`), which later lets the queue drain;
@@ -312,7 +312,7 @@ impl EngineModel {
             reads_outstanding: 0,
             dram_write_waiting: false,
             tweak_unit: Delay::new(config.tweak_latency()),
-            encryption: Delay::new(config.aes_latency()),
+            encryption: Delay::new(config.encrypt_latency()),
             write_queue: VecDeque::new(),
             read_context: VecDeque::new(),
             read_register: Delay::new(1),
