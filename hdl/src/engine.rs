@@ -183,6 +183,8 @@ pub struct EngineCore {
     pass_key: Vec<DFF<Bits<8>>>,
     slip: ByteFifo,
     slip_limit: Constant<Bits<16>>,
+    slip_limit_plus_one: Constant<Bits<16>>,
+    slip_room: DFF<Bit>,
     owe_bubble: DFF<Bit>,
     data_pass: Signal<Local, Bit>,
     enc_valid: DFF<Bit>,
@@ -331,6 +333,8 @@ impl EngineCore {
             // Flags, the block XOR the tweak, the final XOR's operand, the data key.
             slip: ByteFifo::new(1 + 16 + 16 + kb, config.tweak_slip_depth(), true),
             slip_limit: constant16(config.tweak_slip_depth() as u32 - 2),
+            slip_limit_plus_one: constant16(config.tweak_slip_depth() as u32 - 1),
+            slip_room: Default::default(),
             owe_bubble: Default::default(),
             data_pass: Default::default(),
             enc_valid: Default::default(),
@@ -441,6 +445,7 @@ impl Logic for EngineCore {
         self.slip.clock.next = self.clock.val();
         self.slip.reset.next = self.reset.val();
         self.owe_bubble.clock.next = self.clock.val();
+        self.slip_room.clock.next = self.clock.val();
         self.enc_valid.clock.next = self.clock.val();
         for k in 0..16 {
             self.enc_block[k].clock.next = self.clock.val();
@@ -510,7 +515,7 @@ impl Logic for EngineCore {
         if self.shared.val() {
             self.tweak_go.next = self.slot.q.val() == 0;
         } else if self.tweak_shared.val() {
-            self.tweak_go.next = !(self.starts_tweak.val() & (self.slip.count.val() > self.slip_limit.val()));
+            self.tweak_go.next = !self.starts_tweak.val() | self.slip_room.q.val();
         } else {
             self.tweak_go.next = self.tweak.ready.val();
         }
@@ -697,6 +702,15 @@ impl Logic for EngineCore {
         }
         self.data_pass.next = self.slip.valid_out.val() & !self.pass_valid.q.val();
         self.slip.pop.next = self.data_pass.val();
+        // At most `tweak_slip_depth - 2` writes waiting after this edge, kept in a register
+        // (push and pop come from registers, so this is decided early in the cycle).
+        self.slip_room.d.next = self.slip.count.val() <= self.slip_limit.val();
+        if self.slip.push.val() & !self.data_pass.val() {
+            self.slip_room.d.next = self.slip.count.val() < self.slip_limit.val();
+        }
+        if !self.slip.push.val() & self.data_pass.val() {
+            self.slip_room.d.next = self.slip.count.val() <= self.slip_limit_plus_one.val();
+        }
         self.owe_bubble.d.next = self.pass_valid.q.val() & self.slip.valid_out.val() & !self.reset.val();
 
         // Writes: encryption pipeline, final XOR, write queue.
@@ -929,6 +943,7 @@ impl Logic for EngineCore {
             self.read_room.d.next = true;
             self.write_room.d.next = true;
             self.slot.d.next = bits::<8>(0);
+            self.slip_room.d.next = true;
             self.a_same_unit.d.next = false;
             self.tag_valid.d.next = false;
             self.tag_unit.d.next = bits::<64>(0);

@@ -174,3 +174,23 @@ fn a_shared_tweak_pipeline_reuses_tweaks_only_within_one_data_unit_asid_and_key(
     assert_eq!(response(&report, 7).data, block(3), "ASID 1 reads its block back");
     assert_eq!(response(&report, 10).data, block(2), "the block written under the new key reads back");
 }
+
+#[test]
+fn a_shared_tweak_pipeline_holds_new_tweaks_back_while_its_write_queue_is_nearly_full() {
+    // Writes within one page enter back to back without tweaks of their own; reads of other
+    // pages follow at one per cycle, each starting a tweak that keeps a write out of the
+    // encryption pipeline. The writes pile up in the slip queue until stage A must hold the
+    // reads back; the run is in lock step with the cycle model, and every block must land.
+    let mut config = EngineConfig { data_unit_bytes: 4096, ..Default::default() };
+    config.pipeline.tweak_pipeline = mee_reference::TweakPipeline::Shared;
+    let keys = KeyPair::new(&key(1, 16), &key(2, 16)).unwrap();
+    let mut ops = vec![Op::SetKey { asid: 3, key1: keys.key1.clone(), key2: keys.key2.clone() }];
+    let writes: Vec<(u64, [u8; 16])> = (0..40u64).map(|n| (0x10_0000 + 16 * n, [n as u8; 16])).collect();
+    ops.extend(writes.iter().map(|&(addr, data)| Op::Write { asid: 3, addr, data, encrypted: true }));
+    ops.extend((1..=40u64).map(|n| Op::Read { asid: 3, addr: 0x10_0000 + 4096 * n, encrypted: true, expect: None }));
+    let report = run(&config, &ops);
+    for (addr, data) in writes {
+        assert_eq!(report.dram.get(&addr), Some(&encrypt_block(&keys, addr, 4096, data)), "DRAM block at {addr:#x}");
+    }
+    assert_eq!(report.responses.len(), 80);
+}
