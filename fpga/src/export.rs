@@ -147,7 +147,7 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
     let aes = config.aes_latency();
     vec![
         (
-            if config.pipeline.tweak_pipeline == mee_reference::TweakPipeline::Shared {
+            if config.shares_tweak_pipeline() {
                 "AES pipeline (each of encryption with the tweaks, decryption)"
             } else {
                 "AES pipeline (each of tweak, encryption, decryption)"
@@ -234,7 +234,7 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),
         ));
-        if config.pipeline.tweak_pipeline == mee_reference::TweakPipeline::Shared {
+        if config.shares_tweak_pipeline() {
             s.push_str(&format!(
                 "\nThe tweak pipeline is shared: the encryption pipeline also computes each tweak that is not the last one's \
                  (another data unit of {} bytes, or another ASID), and writes wait for it in a queue of {} entries, so the \

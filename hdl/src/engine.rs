@@ -89,7 +89,7 @@ use crate::delay_line::ByteDelayLine;
 use crate::fifo::ByteFifo;
 use crate::key_table::KeyTable;
 use crate::tweak::XtsTweakUnit;
-use mee_reference::{EngineConfig, TweakPipeline};
+use mee_reference::EngineConfig;
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -319,7 +319,7 @@ impl EngineCore {
             decrypt_side: side_line(17, aes_latency),
             shared_aes: IterativeAesUnit::new(kb, style),
             slot: Default::default(),
-            tweak_shared: Constant::new(p.tweak_pipeline == TweakPipeline::Shared && placement.is_pipelined()),
+            tweak_shared: Constant::new(config.shares_tweak_pipeline()),
             a_same_unit: Default::default(),
             tag_valid: Default::default(),
             tag_unit: Default::default(),

@@ -18,14 +18,13 @@
 //! `compute` high, starting two cycles after they enter (through two registers of the
 //! engine), and its output, `external_block`, is taken exactly AES-latency + 2 cycles after
 //! such a request entered (`external_valid` is not used). The unit's latency is then two more
-//! ([`XtsTweakUnit::shared_latency`]). The unit keeps the last
+//! (`EngineConfig::tweak_latency`, which the engine builds its sideband from). The unit keeps the last
 //! result in a register (`base`), and a request that enters with `compute` low takes its
 //! tweak from it: the engine sets `compute` low only for a request of the same data unit and
 //! ASID as the last one computed (or for a plaintext request, whose tweak is not used). A
 //! request entering with `compute` low after one with `compute` high sees that one's result:
 //! it reads `base` at least one cycle after the result was loaded. Every request still leaves
-//! on `valid_out`, [`XtsTweakUnit::shared_latency`] cycles after it entered, in order; `ready`
-//! is 1.
+//! on `valid_out`, AES latency + 3 cycles after it entered, in order; `ready` is 1.
 //!
 //! Ports: `valid_in`, `dusn[16]`, `block_index` (8 bits), `key2[16 or 32]`, `compute`,
 //! `external_valid`, `external_block[16]` (in; `compute` is ignored unless the tweak pipeline
@@ -130,10 +129,6 @@ impl XtsTweakUnit {
         AesPipeline::latency(key_bytes, placement) + 1
     }
 
-    /// Cycles from `valid_in` to `valid_out` with a shared tweak pipeline.
-    pub fn shared_latency(key_bytes: usize, placement: RoundRegisters) -> usize {
-        AesPipeline::latency(key_bytes, placement) + 3
-    }
 }
 
 impl Logic for XtsTweakUnit {

@@ -352,8 +352,12 @@ impl EngineModel {
     /// With `tweak_pipeline = "shared"`: the request needs a tweak of its own from the
     /// encryption pipeline (encrypted, and not in the data unit and ASID of the last one).
     fn starts_tweak(&self, a: &Request) -> bool {
-        let unit = a.addr >> self.config.data_unit_bytes.trailing_zeros();
-        self.config.shares_tweak_pipeline() && a.encrypted && self.tweak_tag != Some((a.asid, unit))
+        self.config.shares_tweak_pipeline() && a.encrypted && self.tweak_tag != Some(self.tag_of(a))
+    }
+
+    /// The ASID and data unit of a request, as the shared tweak pipeline's tag holds them.
+    fn tag_of(&self, a: &Request) -> (u32, u64) {
+        (a.asid, a.addr >> self.config.data_unit_bytes.trailing_zeros())
     }
 
     fn decide(&self, inputs: &EngineInputs) -> Decisions {
@@ -569,7 +573,7 @@ impl EngineModel {
                 self.tickets.push_back(Ticket { write: a.write, status: d.a_status, has_data: ok && !a.write });
                 if ok {
                     if self.starts_tweak(&a) {
-                        self.tweak_tag = Some((a.asid, a.addr >> self.config.data_unit_bytes.trailing_zeros()));
+                        self.tweak_tag = Some(self.tag_of(&a));
                         tweak_pass = true;
                     }
                     if a.write {

@@ -111,31 +111,14 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
             });
         }
         // (No draw when `same_unit` is 0, so that such streams do not depend on the field.)
-        if shape.same_unit > 0.0 && rng.gen_bool(shape.same_unit) {
-            if let Some((asid, addr, encrypted)) = previous {
+        let same_unit = shape.same_unit > 0.0 && rng.gen_bool(shape.same_unit);
+        let (asid, addr, encrypted) = match previous.filter(|_| same_unit) {
+            Some((asid, addr, encrypted)) => {
                 let unit = u64::from(config.data_unit_bytes);
-                let addr = (addr & !(unit - 1)) | (16 * rng.gen_range(0..unit / 16));
-                previous = Some((asid, addr, encrypted));
-                ops.push(if rng.gen_bool(shape.write_fraction) {
-                    Op::Write { asid, addr, data: rng.gen(), encrypted }
-                } else {
-                    Op::Read { asid, addr, encrypted, expect: None }
-                });
-                continue;
+                (asid, (addr & !(unit - 1)) | (16 * rng.gen_range(0..unit / 16)), encrypted)
             }
-        }
-        let mut addr = pool[rng.gen_range(0..pool.len())];
-        if rng.gen_bool(shape.misaligned) {
-            addr = (addr | rng.gen_range(1..16)) & addr_mask;
-        }
-        let mut asid = rng.gen_range(0..asids);
-        if asids < config.num_asids && rng.gen_bool(shape.unkeyed) {
-            asid = rng.gen_range(asids..config.num_asids);
-        }
-        if rng.gen_bool(shape.bad_asid) && u64::from(config.num_asids) < asid_limit {
-            asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
-        }
-        let encrypted = !rng.gen_bool(shape.plaintext);
+            None => random_access(config, shape, &pool, asids, &mut rng),
+        };
         previous = Some((asid, addr, encrypted));
         ops.push(if rng.gen_bool(shape.write_fraction) {
             Op::Write { asid, addr, data: rng.gen(), encrypted }
@@ -144,4 +127,22 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
         });
     }
     ops
+}
+
+/// A request's ASID, address and C-bit drawn from the pool and the shape's error rates.
+fn random_access(config: &EngineConfig, shape: &TrafficShape, pool: &[u64], asids: u32, rng: &mut StdRng) -> (u32, u64, bool) {
+    let asid_limit = 1u64 << config.asid_bits;
+    let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
+    let mut addr = pool[rng.gen_range(0..pool.len())];
+    if rng.gen_bool(shape.misaligned) {
+        addr = (addr | rng.gen_range(1..16)) & addr_mask;
+    }
+    let mut asid = rng.gen_range(0..asids);
+    if asids < config.num_asids && rng.gen_bool(shape.unkeyed) {
+        asid = rng.gen_range(asids..config.num_asids);
+    }
+    if rng.gen_bool(shape.bad_asid) && u64::from(config.num_asids) < asid_limit {
+        asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
+    }
+    (asid, addr, !rng.gen_bool(shape.plaintext))
 }
