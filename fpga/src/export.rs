@@ -156,12 +156,12 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
         ),
         ("tweak unit", config.tweak_latency()),
         ("write: request accepted to DRAM write request", config.tweak_latency() + config.encrypt_latency() + 2),
-        ("read: request accepted to DRAM read request", 1),
+        ("read: request accepted to DRAM read request", config.read_request_latency()),
         ("read: DRAM data to core response", aes + 1),
         (
             "read: cost over a direct connection, DRAM latency >= tweak unit",
             // With one shared unit, the decryption waits for its slot: two slots in all.
-            if config.pipeline.round_registers.is_shared() { 2 * (aes + 1) } else { aes + 2 },
+            if config.pipeline.round_registers.is_shared() { 2 * (aes + 1) } else { aes + 1 + config.read_request_latency() },
         ),
         ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config)),
         ("clear_key or refused command: accepted to key response", 1),
@@ -230,7 +230,7 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              read_queue_depth ({}) exceeds the DRAM latency + {}; write_queue_depth ({}) of at least {} keeps mixed traffic \
              at full rate. Measured with `mee report engine`.\n",
             config.pipeline.read_queue_depth,
-            config.aes_latency() + 4,
+            config.aes_latency() + 3 + config.read_request_latency(),
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),
         ));
@@ -244,6 +244,13 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
                 config.data_unit_bytes,
                 config.tweak_slip_depth(),
             ));
+        }
+        if config.pipeline.read_request_queue {
+            s.push_str(
+                "\nReads reach DRAM through the read request queue (two entries): each read takes the one cycle more shown \
+                 above, and the DRAM request channel is chosen from registers, so `dram_req_ready` reaches neither stage A's \
+                 hand-over nor `core_req_ready`.\n",
+            );
         }
     } else if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(

@@ -2,8 +2,9 @@
 //! under Icarus Verilog on the inputs of a lock-step run: every output port in every cycle
 //! must equal the rust-hdl engine's (which the run checked against the cycle model). Configs:
 //! the default, AES-256 with a block-RAM key table, three stages per round with block-RAM
-//! S-boxes, the iterative engine, the engine with one shared AES unit and a shared tweak
-//! pipeline (on traffic that keeps to one data unit half the time).
+//! S-boxes, the iterative engine, the engine with one shared AES unit, a shared tweak
+//! pipeline (on traffic that keeps to one data unit half the time) and the read request
+//! queue (with small read and write queues).
 
 use mee_reference::EngineConfig;
 use mee_testbench::dram_bfm::DramTiming;
@@ -98,4 +99,15 @@ fn exported_shared_tweak_pipeline_engine_matches_rust_hdl_under_icarus() {
     config.pipeline.read_queue_depth = 64;
     config.validate().expect("test config");
     cosim_shape("exported_shared_tweak_pipeline_engine_matches_rust_hdl_under_icarus", config, 0.5);
+}
+
+#[test]
+fn exported_read_request_queue_engine_matches_rust_hdl_under_icarus() {
+    let mut config = EngineConfig { top_name: "mee_read_queue".into(), num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.read_request_queue = true;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 4;
+    config.validate().expect("test config");
+    cosim("exported_read_request_queue_engine_matches_rust_hdl_under_icarus", config);
 }

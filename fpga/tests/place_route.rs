@@ -1,5 +1,6 @@
 //! The Fmax flow of `mee explore` on a real design: the hardware key expander (AES-128,
-//! composite S-boxes) through `synth_ecp5` and nextpnr-ecp5 out of context on an LFE5U-85F.
+//! composite and table S-boxes) through `synth_ecp5` and nextpnr-ecp5 out of context on an
+//! LFE5U-85F.
 //! The figure must be a plausible clock rate read from nextpnr's routed timing report. Then
 //! the small case of `mee report pipeline-fmax`.
 
@@ -10,15 +11,16 @@ use mee_reference::SboxStyle;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[test]
-fn the_key_expander_places_and_routes_on_ecp5_with_an_fmax() {
+/// Synthesizes and places the key expander (AES-128) with S-boxes of `style`; returns its
+/// LUT4 count and Fmax.
+fn place_key_expander(style: SboxStyle) -> (u64, f64) {
     let yosys = mee_fpga::flow::find_yosys().expect("Yosys");
     let nextpnr = mee_fpga::flow::find_nextpnr("ecp5").expect("nextpnr-ecp5");
-    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("place_route");
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("place_route_{}", style.name()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     let top = "mee_key_expander";
-    let verilog = mee_fpga::export::named_verilog(DecryptionKeyExpander::new(16, SboxStyle::Composite), top);
+    let verilog = mee_fpga::export::named_verilog(DecryptionKeyExpander::new(16, style), top);
     std::fs::write(folder.join(format!("{top}.v")), verilog).unwrap();
 
     let synthesis = synthesize(&yosys, &folder, top, Target::Ecp5, true, Some(Duration::from_secs(600))).unwrap();
@@ -27,9 +29,27 @@ fn the_key_expander_places_and_routes_on_ecp5_with_an_fmax() {
     assert!(ffs >= 128 && luts >= 200, "{luts} LUT4, {ffs} FF");
     let placement = place_and_route(&nextpnr, &folder, &Target::Ecp5.netlist_name(top), Device::Lfe5u85f, 200.0, Some(Duration::from_secs(900))).unwrap();
     let fmax = placement.result().unwrap();
-    println!("key expander: {luts} LUT4, {ffs} FF, Fmax {fmax:.1} MHz on {} ({:.0} s Yosys, {:.0} s nextpnr)", Device::Lfe5u85f.name(), synthesis.run.seconds, placement.run.seconds);
+    println!(
+        "key expander, {} S-boxes: {luts} LUT4, {ffs} FF, Fmax {fmax:.1} MHz on {} ({:.0} s Yosys, {:.0} s nextpnr)",
+        style.name(),
+        Device::Lfe5u85f.name(),
+        synthesis.run.seconds,
+        placement.run.seconds
+    );
     assert!((20.0..600.0).contains(&fmax), "implausible Fmax {fmax} MHz");
     assert!(placement.run.log.contains("Routing") || placement.run.log.contains("route"), "no routing in the log");
+    (luts as u64, fmax)
+}
+
+#[test]
+fn the_key_expander_places_and_routes_on_ecp5_with_an_fmax() {
+    // Composite S-boxes (the iterative and shared engines' expander) and table S-boxes (the
+    // pipelined engines'): the table is larger and much shallower, which is why the pipelined
+    // engines take it (`EngineConfig::key_expander_sbox`).
+    let (composite_luts, composite_mhz) = place_key_expander(SboxStyle::Composite);
+    let (table_luts, table_mhz) = place_key_expander(SboxStyle::Table);
+    assert!(table_luts > composite_luts, "table S-boxes: {table_luts} LUT4, composite: {composite_luts}");
+    assert!(table_mhz > 1.2 * composite_mhz, "table S-boxes: {table_mhz:.1} MHz, composite: {composite_mhz:.1} MHz");
 }
 
 /// The small case of `mee report pipeline-fmax`: the block-RAM S-box decryption pipeline (the

@@ -35,6 +35,14 @@
 //!   bypass, so the plaintext can reach the core in the same cycle).
 //! - **Tickets** keep the responses in request order: one per request, with its status and
 //!   whether it waits for read data. Write responses do not wait for DRAM (writes are posted).
+//! - With `read_request_queue` stage A hands a read that passed its checks to the two-entry
+//!   **read request queue** (`read_requests`, the address only) instead of the DRAM request
+//!   channel: it needs room there (the queue's `full`, a register) in place of the DRAM
+//!   handshake, so `dram_req_ready` reaches neither stage A's hand-over nor `core_req_ready`.
+//!   The channel offers the queue's oldest read first, else the oldest pending write, and a
+//!   write offered and not taken stays offered; the choice comes from registers only. A read
+//!   reaches DRAM one cycle later. A read in the queue never meets an older write to its
+//!   address (stage A checked), and no younger write is offered before it (reads first).
 //! - Key commands run only while nothing is in flight; while one is pending or in progress the
 //!   engine accepts no requests (see [`KeyTable`]).
 //!
@@ -75,9 +83,10 @@
 //!   (`owe_bubble`): the gap reaches the slip queue a tweak latency later and drains it.
 //!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
-//! cycle it was accepted; a read's DRAM request 1 cycle after; read data reaches the core
-//! `decrypt + 1` cycles after the DRAM response, so a read costs `decrypt + 2` cycles more than
-//! a direct connection whenever the DRAM latency is at least the tweak latency.
+//! cycle it was accepted; a read's DRAM request 1 cycle after (2 with `read_request_queue`);
+//! read data reaches the core `decrypt + 1` cycles after the DRAM response, so a read costs
+//! `decrypt + 2` cycles (`decrypt + 3`) more than a direct connection whenever the DRAM latency
+//! is at least the tweak latency.
 //!
 //! Every payload output is zero while its valid is low, and every valid and ready is low
 //! during reset.
@@ -211,6 +220,10 @@ pub struct EngineCore {
     a_ok: Signal<Local, Bit>,
     read_issue: Signal<Local, Bit>,
     read_sent: Signal<Local, Bit>,
+    read_to_dram: Signal<Local, Bit>,
+    read_leaves: Signal<Local, Bit>,
+    read_requests: ByteFifo,
+    read_queued: Constant<Bit>,
     write_chosen: Signal<Local, Bit>,
     write_sent: Signal<Local, Bit>,
     a_fire: Signal<Local, Bit>,
@@ -305,7 +318,7 @@ impl EngineCore {
             key_cmd_key2: defaults(kb),
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
-            keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, style),
+            keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox()),
             tracker: AddressTracker::new(p.write_queue_depth as usize),
             // `block_ram` S-boxes are for the data pipelines; the tweak pipeline's stay in logic.
             tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline),
@@ -361,6 +374,11 @@ impl EngineCore {
             a_ok: Default::default(),
             read_issue: Default::default(),
             read_sent: Default::default(),
+            read_to_dram: Default::default(),
+            read_leaves: Default::default(),
+            // The address of each read on its way to the DRAM request channel.
+            read_requests: ByteFifo::new(8, EngineConfig::READ_REQUEST_QUEUE_DEPTH, false),
+            read_queued: Constant::new(p.read_request_queue),
             write_chosen: Default::default(),
             write_sent: Default::default(),
             a_fire: Default::default(),
@@ -420,6 +438,8 @@ impl Logic for EngineCore {
         self.encrypt_side.reset.next = self.reset.val();
         self.write_queue.clock.next = self.clock.val();
         self.write_queue.reset.next = self.reset.val();
+        self.read_requests.clock.next = self.clock.val();
+        self.read_requests.reset.next = self.reset.val();
         self.read_context.clock.next = self.clock.val();
         self.read_context.reset.next = self.reset.val();
         self.read_register.clock.next = self.clock.val();
@@ -520,21 +540,51 @@ impl Logic for EngineCore {
             self.tweak_go.next = self.tweak.ready.val();
         }
 
-        // DRAM request channel: a read from stage A first, else the oldest pending write.
-        self.read_issue.next = self.passes_checks.val()
-            & !self.a_write.q.val()
-            & !self.tracker.hit.val()
-            & self.tweak_go.val()
-            & self.read_room.q.val()
-            & !self.dram_write_waiting.q.val()
-            & !self.tickets.full.val()
-            & !self.reset.val();
-        self.write_chosen.next = !self.read_issue.val() & self.write_queue.valid_out.val() & !self.reset.val();
-        self.dram_req_valid.next = self.read_issue.val() | self.write_chosen.val();
+        // DRAM request channel: a read first (from stage A, or with the read request queue
+        // its oldest entry), else the oldest pending write. A write offered and not taken
+        // stays offered.
+        if self.read_queued.val() {
+            self.read_issue.next = self.passes_checks.val()
+                & !self.a_write.q.val()
+                & !self.tracker.hit.val()
+                & self.tweak_go.val()
+                & self.read_room.q.val()
+                & !self.read_requests.full.val()
+                & !self.tickets.full.val()
+                & !self.reset.val();
+            self.read_to_dram.next = self.read_requests.valid_out.val() & !self.dram_write_waiting.q.val() & !self.reset.val();
+        } else {
+            self.read_issue.next = self.passes_checks.val()
+                & !self.a_write.q.val()
+                & !self.tracker.hit.val()
+                & self.tweak_go.val()
+                & self.read_room.q.val()
+                & !self.dram_write_waiting.q.val()
+                & !self.tickets.full.val()
+                & !self.reset.val();
+            self.read_to_dram.next = self.read_issue.val();
+        }
+        self.read_requests.push.next = self.read_queued.val() & self.read_issue.val();
+        for k in 0..8 {
+            self.read_requests.data_in[k].next = self.a_addr.q.val().get_bits::<8>(8 * k);
+        }
+        self.write_chosen.next = !self.read_to_dram.val() & self.write_queue.valid_out.val() & !self.reset.val();
+        self.dram_req_valid.next = self.read_to_dram.val() | self.write_chosen.val();
         self.dram_req_write.next = self.write_chosen.val();
         self.dram_req_addr.next = bits::<64>(0);
-        if self.read_issue.val() {
-            self.dram_req_addr.next = self.a_addr.q.val();
+        if self.read_to_dram.val() {
+            if self.read_queued.val() {
+                self.dram_req_addr.next = bit_cast::<64, 8>(self.read_requests.data_out[0].val())
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[1].val()) << 8)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[2].val()) << 16)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[3].val()) << 24)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[4].val()) << 32)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[5].val()) << 40)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[6].val()) << 48)
+                    | (bit_cast::<64, 8>(self.read_requests.data_out[7].val()) << 56);
+            } else {
+                self.dram_req_addr.next = self.a_addr.q.val();
+            }
         }
         if self.write_chosen.val() {
             self.dram_req_addr.next = self.tracker.oldest.val();
@@ -545,7 +595,13 @@ impl Logic for EngineCore {
                 self.dram_req_wdata[k].next = self.write_queue.data_out[k].val();
             }
         }
-        self.read_sent.next = self.read_issue.val() & self.dram_req_ready.val();
+        self.read_sent.next = self.read_to_dram.val() & self.dram_req_ready.val();
+        self.read_requests.pop.next = self.read_sent.val();
+        // Stage A hands a read on as it goes to DRAM, or into the read request queue.
+        self.read_leaves.next = self.read_sent.val();
+        if self.read_queued.val() {
+            self.read_leaves.next = self.read_issue.val();
+        }
         self.write_sent.next = self.write_chosen.val() & self.dram_req_ready.val();
         self.write_queue.pop.next = self.write_sent.val();
         self.tracker.pop.next = self.write_sent.val();
@@ -557,7 +613,7 @@ impl Logic for EngineCore {
             & !self.reset.val()
             & (!self.a_ok.val()
                 | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val() & !self.owe_bubble.q.val())
-                | self.read_sent.val());
+                | self.read_leaves.val());
         // Stage A is free when empty or handing on. Its payload registers, the key lookup
         // and the pending-write compare load from the request port whenever it is free
         // (without a request they load what the port holds, and `a_valid` stays low), so
@@ -911,19 +967,19 @@ impl Logic for EngineCore {
         self.tickets.pop.next = self.response_done.val();
         self.read_data.pop.next = self.response_done.val() & self.response_has_data.val();
         self.reads_outstanding.d.next = self.reads_outstanding.q.val();
-        if self.read_sent.val() & !(self.response_done.val() & self.response_has_data.val()) {
+        if self.read_leaves.val() & !(self.response_done.val() & self.response_has_data.val()) {
             self.reads_outstanding.d.next = self.reads_outstanding.q.val() + 1;
         }
-        if !self.read_sent.val() & self.response_done.val() & self.response_has_data.val() {
+        if !self.read_leaves.val() & self.response_done.val() & self.response_has_data.val() {
             self.reads_outstanding.d.next = self.reads_outstanding.q.val() - 1;
         }
         // Room for one more outstanding read after this edge, kept in a register (as for
         // the pending writes).
         self.read_room.d.next = self.read_room.q.val();
-        if self.read_sent.val() & !(self.response_done.val() & self.response_has_data.val()) {
+        if self.read_leaves.val() & !(self.response_done.val() & self.response_has_data.val()) {
             self.read_room.d.next = self.reads_outstanding.q.val() < self.read_limit_less_one.val();
         }
-        if !self.read_sent.val() & self.response_done.val() & self.response_has_data.val() {
+        if !self.read_leaves.val() & self.response_done.val() & self.response_has_data.val() {
             self.read_room.d.next = true;
         }
 

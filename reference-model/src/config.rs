@@ -88,7 +88,7 @@ pub enum SboxStyle {
     /// The 320 (AES-128) or 448 (AES-256) data S-boxes of the encryption and decryption
     /// pipelines are synchronous-read tables that synthesis maps to block RAM, two lookups per
     /// memory (ECP5 DP16KD, Xilinx RAMB18); every other S-box (the tweak pipeline, the key
-    /// schedules, the key table's expander) is `composite`. Needs `round_registers =
+    /// schedules) is `composite`. Needs `round_registers =
     /// "per_third_round"`: the memory's read register is the register inside the S-box, so
     /// the latency is that of the other styles.
     BlockRam,
@@ -180,17 +180,26 @@ pub struct PipelineConfig {
     /// Register placement in every AES unit (tweak, encryption, decryption), or `iterative`
     /// for one round unit each, or `shared` for one round unit in all. Default `per_round`.
     pub round_registers: RoundRegisters,
-    /// S-box construction used in every AES pipeline and the key-expansion unit (`block_ram`:
-    /// see [`SboxStyle::BlockRam`]). Default `table`.
+    /// S-box construction used in every AES pipeline (`block_ram`: see
+    /// [`SboxStyle::BlockRam`]), and in the key table's expander of the iterative and shared
+    /// engines (a pipelined engine's expander has table S-boxes: see
+    /// [`EngineConfig::key_expander_sbox`]). Default `table`.
     pub sbox: SboxStyle,
     /// Key-table storage. Default `registers`.
     pub key_table: KeyTableStorage,
     /// Tweak computed by a pipeline of its own, or by the encryption pipeline with the last
     /// tweak kept for reuse (see [`TweakPipeline`]). Default `dedicated`.
     pub tweak_pipeline: TweakPipeline,
+    /// Stage A hands a checked read to a two-entry queue in front of the DRAM request channel
+    /// instead of sending it to DRAM in the same cycle. The DRAM request channel then chooses
+    /// between the heads of the read and write queues from registers, and the DRAM handshake
+    /// no longer reaches stage A's hand-over or the request port: a shorter control loop for a
+    /// faster clock, for one more cycle on every read. Pipelined `round_registers` only.
+    /// Default `false`.
+    pub read_request_queue: bool,
     /// Reads sent to DRAM and not yet answered that the engine keeps track of (their tweaks
     /// wait in a queue of this depth): 2 to 256. Reads-only traffic runs at one per cycle while
-    /// this is above the DRAM latency plus 2. Default 32.
+    /// this is above the DRAM latency plus 2 (plus 3 with `read_request_queue`). Default 32.
     pub read_queue_depth: u32,
     /// Writes accepted and not yet sent to DRAM (in the pipeline or the write queue): 2 to 256.
     /// Mixed traffic runs at one request per cycle while this is at least twice the write
@@ -207,6 +216,7 @@ impl Default for PipelineConfig {
             sbox: SboxStyle::Table,
             key_table: KeyTableStorage::Registers,
             tweak_pipeline: TweakPipeline::Dedicated,
+            read_request_queue: false,
             read_queue_depth: 32,
             write_queue_depth: 64,
             response_queue_depth: 64,
@@ -391,6 +401,16 @@ impl EngineConfig {
                 ),
             ));
         }
+        if self.pipeline.read_request_queue && !self.pipeline.round_registers.is_pipelined() {
+            return Err(invalid(
+                "pipeline.read_request_queue",
+                "true",
+                &format!(
+                    "only with a pipelined pipeline.round_registers (per_third_round, per_half_round, per_round or per_two_rounds), not \"{}\", whose clock its round unit limits",
+                    self.pipeline.round_registers.name()
+                ),
+            ));
+        }
         for (key, value) in [
             ("pipeline.read_queue_depth", self.pipeline.read_queue_depth),
             ("pipeline.write_queue_depth", self.pipeline.write_queue_depth),
@@ -452,6 +472,30 @@ impl EngineConfig {
     /// cycles of the tweak latency can be waiting, so this rarely holds a request back.
     pub fn tweak_slip_depth(&self) -> usize {
         self.tweak_latency() / 2 + 3
+    }
+
+    /// Cycles from accepting a read to its DRAM request: 1, or 2 through the read request
+    /// queue (`read_request_queue`).
+    pub fn read_request_latency(&self) -> usize {
+        1 + usize::from(self.pipeline.read_request_queue)
+    }
+
+    /// Entries of the read request queue (`read_request_queue`): two, so that a read can enter
+    /// in the cycle the one before it leaves, while the queue's room is decided from registers.
+    pub const READ_REQUEST_QUEUE_DEPTH: usize = 2;
+
+    /// The S-box style of the key table's expander (four S-boxes, one schedule step per cycle,
+    /// whose S-box and word XORs form one register-to-register path). A pipelined engine
+    /// builds them as tables whatever `sbox` says: a table S-box is about four LUT4 levels
+    /// against the composite one's thirteen, and at two or three stages per round that path
+    /// would otherwise set the clock, for a few hundred LUT4. The iterative and shared
+    /// engines, built for area, keep the style of their other logic S-boxes.
+    pub fn key_expander_sbox(&self) -> SboxStyle {
+        if self.pipeline.round_registers.is_pipelined() {
+            SboxStyle::Table
+        } else {
+            self.pipeline.sbox.logic_style()
+        }
     }
 
     /// Key size in bytes of each of the two XTS keys.

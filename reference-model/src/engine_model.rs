@@ -36,6 +36,11 @@
 //!   while the slip queue holds at most `tweak_slip_depth - 2` writes; a tweak that kept a
 //!   waiting write out of the pipeline makes stage A hold back writes for one cycle
 //!   (`owe_bubble`), which later lets the queue drain;
+//! - with `read_request_queue` a read leaves stage A into the read request queue (two
+//!   entries) when that queue is not full, instead of going to DRAM in the same cycle; the
+//!   DRAM request channel offers the queue's oldest read unless a write was offered and
+//!   refused in the previous cycle, else the oldest pending write. Reads count as outstanding
+//!   from the cycle they leave stage A;
 //! - responses leave in request order (tickets); a read's waits for its data;
 //! - a key command is accepted only when nothing is in flight, and no request is accepted
 //!   while one is offered or in progress; it answers 1 cycle after acceptance (errors and
@@ -242,6 +247,8 @@ struct Decisions {
     a_status: u8,
     passes_checks: bool,
     read_issue: bool,
+    read_to_dram: bool,
+    read_leaves: bool,
     write_chosen: bool,
     read_sent: bool,
     write_sent: bool,
@@ -268,6 +275,8 @@ pub struct EngineModel {
     pending_writes: VecDeque<u64>,
     reads_outstanding: usize,
     dram_write_waiting: bool,
+    /// `read_request_queue`: addresses of reads handed on by stage A, not yet sent to DRAM.
+    read_requests: VecDeque<u64>,
     tweak_unit: Delay<Accepted>,
     encryption: Delay<[u8; 16]>,
     write_queue: VecDeque<[u8; 16]>,
@@ -311,6 +320,7 @@ impl EngineModel {
             pending_writes: VecDeque::new(),
             reads_outstanding: 0,
             dram_write_waiting: false,
+            read_requests: VecDeque::new(),
             tweak_unit: Delay::new(config.tweak_latency()),
             encryption: Delay::new(config.encrypt_latency()),
             write_queue: VecDeque::new(),
@@ -387,21 +397,30 @@ impl EngineModel {
                 status::OK
             };
             d.passes_checks = d.a_status == status::OK;
+            // Without the read request queue the read goes to DRAM now, behind a write that
+            // is being offered; with it the read needs room in the queue.
+            let path_free = if p.read_request_queue {
+                self.read_requests.len() < EngineConfig::READ_REQUEST_QUEUE_DEPTH
+            } else {
+                !self.dram_write_waiting
+            };
             d.read_issue = d.passes_checks
                 && !a.write
                 && !self.pending_writes.contains(&a.addr)
                 && tweak_ready
                 && self.reads_outstanding < p.read_queue_depth as usize
-                && !self.dram_write_waiting
+                && path_free
                 && !tickets_full
                 && run;
         }
-        d.write_chosen = !d.read_issue && !self.write_queue.is_empty() && run;
-        d.read_sent = d.read_issue && inputs.dram_req_ready;
+        d.read_to_dram = if p.read_request_queue { !self.read_requests.is_empty() && !self.dram_write_waiting && run } else { d.read_issue };
+        d.write_chosen = !d.read_to_dram && !self.write_queue.is_empty() && run;
+        d.read_sent = d.read_to_dram && inputs.dram_req_ready;
         d.write_sent = d.write_chosen && inputs.dram_req_ready;
+        d.read_leaves = if p.read_request_queue { d.read_issue } else { d.read_sent };
         if let Some(a) = &self.stage_a {
             let write_room = self.pending_writes.len() < p.write_queue_depth as usize;
-            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room && tweak_ready && !self.owe_bubble) || d.read_sent);
+            d.a_fire = !tickets_full && run && (!d.passes_checks || (a.write && write_room && tweak_ready && !self.owe_bubble) || d.read_leaves);
         }
         let key_busy = self.key_command.is_some();
         let req_ready = (self.stage_a.is_none() || d.a_fire) && !key_busy && !inputs.key_cmd_valid && run;
@@ -439,10 +458,14 @@ impl EngineModel {
                 o.core_rsp_rdata = self.read_data.front().copied().or_else(|| self.decryption.output().copied()).unwrap_or_default();
             }
         }
-        o.dram_req_valid = d.read_issue || d.write_chosen;
+        o.dram_req_valid = d.read_to_dram || d.write_chosen;
         o.dram_req_write = d.write_chosen;
-        if d.read_issue {
-            o.dram_req_addr = self.stage_a.as_ref().map_or(0, |a| a.addr);
+        if d.read_to_dram {
+            o.dram_req_addr = if p.read_request_queue {
+                self.read_requests.front().copied().unwrap_or(0)
+            } else {
+                self.stage_a.as_ref().map_or(0, |a| a.addr)
+            };
         }
         if d.write_chosen {
             o.dram_req_addr = self.pending_writes.front().copied().unwrap_or(0);
@@ -545,6 +568,9 @@ impl EngineModel {
             self.write_queue.pop_front();
             self.pending_writes.pop_front();
         }
+        if d.read_sent && self.config.pipeline.read_request_queue {
+            self.read_requests.pop_front();
+        }
         if let Some(block) = self.encryption.output().copied() {
             self.write_queue.push_back(block);
         }
@@ -578,6 +604,8 @@ impl EngineModel {
                     }
                     if a.write {
                         self.pending_writes.push_back(a.addr);
+                    } else if self.config.pipeline.read_request_queue {
+                        self.read_requests.push_back(a.addr);
                     }
                     let ciphertext = if a.write && a.encrypted {
                         self.key_pair(a.asid)
@@ -592,7 +620,7 @@ impl EngineModel {
         }
         self.tweak_unit.shift(tweak_in);
         self.tweak_pass = tweak_pass;
-        if d.read_sent {
+        if d.read_leaves {
             self.reads_outstanding += 1;
         }
         if read_delivered {
@@ -624,6 +652,7 @@ impl EngineModel {
         self.pending_writes.clear();
         self.reads_outstanding = 0;
         self.dram_write_waiting = false;
+        self.read_requests.clear();
         self.tweak_unit.clear();
         self.encryption.clear();
         self.write_queue.clear();

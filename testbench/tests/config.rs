@@ -35,6 +35,7 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.pipeline, PipelineConfig::default());
     assert_eq!(config.pipeline.key_table, KeyTableStorage::Registers);
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
+    assert!(!config.pipeline.read_request_queue);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
         (32, 64, 64)
@@ -61,6 +62,7 @@ round_registers = "per_two_rounds"
 sbox = "composite"
 key_table = "block_ram"
 tweak_pipeline = "shared"
+read_request_queue = true
 read_queue_depth = 48
 write_queue_depth = 100
 response_queue_depth = 2
@@ -78,6 +80,7 @@ response_queue_depth = 2
             sbox: SboxStyle::Composite,
             key_table: KeyTableStorage::BlockRam,
             tweak_pipeline: TweakPipeline::Shared,
+            read_request_queue: true,
             read_queue_depth: 48,
             write_queue_depth: 100,
             response_queue_depth: 2,
@@ -220,6 +223,17 @@ fn pipeline_values_are_checked() {
         refused_naming(
             &format!("[pipeline]\ntweak_pipeline = \"shared\"\nround_registers = \"{}\"", placement.name()),
             &["pipeline.tweak_pipeline", "shared", "pipelined", placement.name()],
+        );
+    }
+    // The read request queue: a boolean, for pipelined engines.
+    let queued = EngineConfig::from_toml_str("[pipeline]\nread_request_queue = true\nround_registers = \"per_half_round\"").unwrap();
+    assert!(queued.pipeline.read_request_queue);
+    assert_eq!(queued.read_request_latency(), EngineConfig::default().read_request_latency() + 1);
+    refused_naming("[pipeline]\nread_request_queue = 2", &["read_request_queue"]);
+    for placement in RoundRegisters::ALL.into_iter().filter(|p| !p.is_pipelined()) {
+        refused_naming(
+            &format!("[pipeline]\nread_request_queue = true\nround_registers = \"{}\"", placement.name()),
+            &["pipeline.read_request_queue", "true", "pipelined", placement.name()],
         );
     }
     for key in ["read_queue_depth", "write_queue_depth", "response_queue_depth"] {

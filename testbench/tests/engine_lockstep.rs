@@ -144,3 +144,26 @@ fn random_traffic_shared_tweak_pipeline_two_registers_per_round() {
     config.pipeline.read_queue_depth = 64;
     run_random_shape("random_traffic_shared_tweak_pipeline_two_registers_per_round", config, true, requests() / 2, 0.3);
 }
+
+#[test]
+fn random_traffic_read_request_queue_with_two_entry_read_and_write_queues() {
+    // Reads reach DRAM through the read request queue, and the limits on outstanding reads
+    // and pending writes bind in most cycles; DRAM stalls keep writes offered while reads
+    // wait in the queue behind them.
+    let mut config = EngineConfig::default();
+    config.pipeline.read_request_queue = true;
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 16;
+    run_random_requests("random_traffic_read_request_queue_with_two_entry_read_and_write_queues", config, false, requests() / 4);
+}
+
+#[test]
+fn random_traffic_read_request_queue_and_shared_tweak_pipeline() {
+    let mut config = EngineConfig { data_unit_bytes: 64, ..Default::default() };
+    config.pipeline.read_request_queue = true;
+    config.pipeline.tweak_pipeline = TweakPipeline::Shared;
+    config.pipeline.round_registers = RoundRegisters::PerHalfRound;
+    config.pipeline.read_queue_depth = 64;
+    run_random_shape("random_traffic_read_request_queue_and_shared_tweak_pipeline", config, false, requests() / 2, 0.5);
+}

@@ -6,7 +6,8 @@
 //! AES-128) under the same read-latency budget, and the engine with one shared AES unit one
 //! request per `3 (Nr + 1)` cycles. With a shared tweak pipeline reads still run at one per
 //! cycle, writes at one per two cycles when every block is a data unit of its own, and a
-//! stream of writes loses one cycle per data unit. `mee report engine` prints the same
+//! stream of writes loses one cycle per data unit. The read request queue keeps one request
+//! per cycle and adds exactly one cycle to every read. `mee report engine` prints the same
 //! figures for longer runs.
 
 use mee_reference::{EngineConfig, RoundRegisters, TweakPipeline};
@@ -128,4 +129,24 @@ fn shared_tweak_pipeline_loses_one_cycle_per_data_unit_in_a_write_stream() {
     let want = 399.0 / 400.0;
     assert!((m.writes_only - want).abs() < 1e-9, "{name}: seed {seed}: writes only: {:.4} requests per cycle, want {want:.4}", m.writes_only);
     assert!(m.mixed >= want && m.mixed <= 1.0, "{name}: seed {seed}: mixed: {:.4} requests per cycle, want {want:.4} to 1", m.mixed);
+}
+
+#[test]
+fn read_request_queue_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() {
+    let name = "read_request_queue_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads";
+    let seed = test_seed(name);
+    let direct = EngineConfig::default();
+    let mut queued = EngineConfig::default();
+    queued.pipeline.read_request_queue = true;
+    let dram_latency = direct.tweak_latency() as u64;
+    let m_direct = measure(&direct, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    let m = measure(&queued, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    println!("{name}: direct {m_direct:?}\nqueued {m:?}");
+    // The queue has two entries, so a read enters in the cycle the one before it leaves.
+    for (pattern, value) in [("reads only", m.reads_only), ("writes only", m.writes_only), ("mixed", m.mixed), ("mixed, key change every request", m.mixed_key_changes)] {
+        assert!((value - 1.0).abs() <= 0.003, "{name}: seed {seed}: {pattern}: {value:.4} requests per cycle, want 1");
+    }
+    // Every read spends exactly one more cycle on its way to DRAM than without the queue.
+    assert_eq!(m.read_added_latency.0, m_direct.read_added_latency.0 + 1, "{name}: seed {seed}: fastest read, cycles beyond a direct connection");
+    assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
