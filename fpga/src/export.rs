@@ -161,7 +161,7 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
         (
             "read: cost over a direct connection, DRAM latency >= tweak unit",
             // With one shared unit, the decryption waits for its slot: two slots in all.
-            if config.pipeline.round_registers.is_shared() { 2 * (aes + 1) } else { aes + 1 + config.read_request_latency() },
+            config.read_cost_cycles(),
         ),
         ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config)),
         ("clear_key or refused command: accepted to key response", 1),

@@ -143,8 +143,9 @@ impl KeyStore {
         let _ = writeln!(v, "wire write_here = write_enable & (write_slot < 16'd{slots});");
         let _ = writeln!(
             v,
-            "initial begin\n    slot_valid = 0;\n    lookup_valid_bit = 1'b0;\n    lookup_in_range = 1'b0;\n    decrypt_in_range = 1'b0;\n\
-             \x20   for (i = 0; i < {slots}; i = i + 1) begin\n        key1_memory[i] = 0;\n        key1_decrypt_memory[i] = 0;\n        key2_memory[i] = 0;\n    end\nend"
+            "initial begin\n    slot_valid = 0;\n    lookup_valid_bit = 1'b0;\n    lookup_in_range = 1'b0;\n    decrypt_in_range = 1'b0;{word_init}\n\
+             \x20   for (i = 0; i < {slots}; i = i + 1) begin\n        key1_memory[i] = 0;\n        key1_decrypt_memory[i] = 0;\n        key2_memory[i] = 0;\n    end\nend",
+            word_init = if block_ram { "" } else { "\n    lookup_key1_word = 0;\n    lookup_key2_word = 0;\n    decrypt_word = 0;" }
         );
         // Control: valid bits and range flags, reset by `reset`.
         let _ = writeln!(
@@ -153,11 +154,24 @@ impl KeyStore {
              \x20       if (lookup_enable) begin\n            lookup_in_range <= lookup_slot < 16'd{slots};\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        decrypt_in_range <= decrypt_slot < 16'd{slots};\n\
              \x20       if (write_here)\n            slot_valid[write_index] <= write_valid;\n    end\nend"
         );
-        // Storage: read first, then write.
-        let _ = writeln!(
-            v,
-            "always @(posedge clock) begin\n    if (lookup_enable) begin\n        lookup_key1_word <= key1_memory[lookup_index];\n        lookup_key2_word <= key2_memory[lookup_index];\n    end\n    decrypt_word <= key1_decrypt_memory[decrypt_index];"
-        );
+        // Storage: read first, then write. Block RAM reads into the memory's own read
+        // register, so an out-of-range slot is zeroed behind it (below); flip-flops zero it in
+        // front of the read register, so that the keys leave the store straight from
+        // flip-flops (the decryption pipeline's first round starts from `decrypt_key`).
+        if block_ram {
+            let _ = writeln!(
+                v,
+                "always @(posedge clock) begin\n    if (lookup_enable) begin\n        lookup_key1_word <= key1_memory[lookup_index];\n        lookup_key2_word <= key2_memory[lookup_index];\n    end\n    decrypt_word <= key1_decrypt_memory[decrypt_index];"
+            );
+        } else {
+            let _ = writeln!(
+                v,
+                "always @(posedge clock) begin\n    if (reset) begin\n        lookup_key1_word <= 0;\n        lookup_key2_word <= 0;\n        decrypt_word <= 0;\n    end else begin\n\
+                 \x20       if (lookup_enable) begin\n            lookup_key1_word <= (lookup_slot < 16'd{slots}) ? key1_memory[lookup_index] : 0;\n\
+                 \x20           lookup_key2_word <= (lookup_slot < 16'd{slots}) ? key2_memory[lookup_index] : 0;\n        end\n\
+                 \x20       decrypt_word <= (decrypt_slot < 16'd{slots}) ? key1_decrypt_memory[decrypt_index] : 0;\n    end"
+            );
+        }
         if block_ram {
             let _ = writeln!(
                 v,
@@ -175,9 +189,15 @@ impl KeyStore {
         v.push_str("always @(*) begin\n    lookup_valid = lookup_in_range & lookup_valid_bit;\n");
         for k in 0..self.write_key1.len() {
             let (hi, lo) = (8 * k + 7, 8 * k);
-            let _ = writeln!(v, "    lookup_key1${k} = lookup_in_range ? lookup_key1_word[{hi}:{lo}] : 8'h00;");
-            let _ = writeln!(v, "    lookup_key2${k} = lookup_in_range ? lookup_key2_word[{hi}:{lo}] : 8'h00;");
-            let _ = writeln!(v, "    decrypt_key${k} = decrypt_in_range ? decrypt_word[{hi}:{lo}] : 8'h00;");
+            if block_ram {
+                let _ = writeln!(v, "    lookup_key1${k} = lookup_in_range ? lookup_key1_word[{hi}:{lo}] : 8'h00;");
+                let _ = writeln!(v, "    lookup_key2${k} = lookup_in_range ? lookup_key2_word[{hi}:{lo}] : 8'h00;");
+                let _ = writeln!(v, "    decrypt_key${k} = decrypt_in_range ? decrypt_word[{hi}:{lo}] : 8'h00;");
+            } else {
+                let _ = writeln!(v, "    lookup_key1${k} = lookup_key1_word[{hi}:{lo}];");
+                let _ = writeln!(v, "    lookup_key2${k} = lookup_key2_word[{hi}:{lo}];");
+                let _ = writeln!(v, "    decrypt_key${k} = decrypt_word[{hi}:{lo}];");
+            }
         }
         v.push_str("end\n");
         v

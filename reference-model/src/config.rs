@@ -480,6 +480,18 @@ impl EngineConfig {
         1 + usize::from(self.pipeline.read_request_queue)
     }
 
+    /// Cycles a read costs over a direct connection to DRAM when the DRAM latency is at least
+    /// the tweak latency and the AES unit is free: the read request latency, the read
+    /// register and the decryption. With one shared AES unit, two slots of the frame when the
+    /// read arrives just in time for the tweak slot.
+    pub fn read_cost_cycles(&self) -> usize {
+        if self.pipeline.round_registers.is_shared() {
+            2 * (self.aes_latency() + 1)
+        } else {
+            self.aes_latency() + 1 + self.read_request_latency()
+        }
+    }
+
     /// Entries of the read request queue (`read_request_queue`): two, so that a read can enter
     /// in the cycle the one before it leaves, while the queue's room is decided from registers.
     pub const READ_REQUEST_QUEUE_DEPTH: usize = 2;

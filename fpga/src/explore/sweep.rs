@@ -324,6 +324,20 @@ mod tests {
     }
 
     #[test]
+    fn every_sweep_file_in_the_repository_loads() {
+        // The sweep files the docs tell users to run: each must parse, and each of its
+        // configs must pass the engine's validation (Sweep::load checks both).
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sweeps");
+        let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        files.sort();
+        assert!(files.len() >= 2, "sweep files in {}: {files:?}", folder.display());
+        for file in files {
+            let sweep = Sweep::load(Some(&file)).unwrap_or_else(|e| panic!("{}: {e:#}", file.display()));
+            assert!(!sweep.points.is_empty(), "{}: no configs", file.display());
+        }
+    }
+
+    #[test]
     fn bad_sweeps_are_refused_with_the_knob_named() {
         let error = |text: &str| format!("{:#}", Sweep::parse(text).unwrap_err());
         assert!(error("[sweep]\n\"pipeline.sbox\" = [\"table\", \"glass\"]").contains("glass"));
