@@ -220,6 +220,7 @@ pub struct EngineCore {
     a_ok: Signal<Local, Bit>,
     read_issue: Signal<Local, Bit>,
     read_sent: Signal<Local, Bit>,
+    read_path_free: Signal<Local, Bit>,
     read_to_dram: Signal<Local, Bit>,
     read_leaves: Signal<Local, Bit>,
     read_requests: ByteFifo,
@@ -374,6 +375,7 @@ impl EngineCore {
             a_ok: Default::default(),
             read_issue: Default::default(),
             read_sent: Default::default(),
+            read_path_free: Default::default(),
             read_to_dram: Default::default(),
             read_leaves: Default::default(),
             // The address of each read on its way to the DRAM request channel.
@@ -543,26 +545,23 @@ impl Logic for EngineCore {
         // DRAM request channel: a read first (from stage A, or with the read request queue
         // its oldest entry), else the oldest pending write. A write offered and not taken
         // stays offered.
+        // The way to DRAM is free: room in the read request queue, or without it no write
+        // being offered.
+        self.read_path_free.next = !self.dram_write_waiting.q.val();
         if self.read_queued.val() {
-            self.read_issue.next = self.passes_checks.val()
-                & !self.a_write.q.val()
-                & !self.tracker.hit.val()
-                & self.tweak_go.val()
-                & self.read_room.q.val()
-                & !self.read_requests.full.val()
-                & !self.tickets.full.val()
-                & !self.reset.val();
+            self.read_path_free.next = !self.read_requests.full.val();
+        }
+        self.read_issue.next = self.passes_checks.val()
+            & !self.a_write.q.val()
+            & !self.tracker.hit.val()
+            & self.tweak_go.val()
+            & self.read_room.q.val()
+            & self.read_path_free.val()
+            & !self.tickets.full.val()
+            & !self.reset.val();
+        self.read_to_dram.next = self.read_issue.val();
+        if self.read_queued.val() {
             self.read_to_dram.next = self.read_requests.valid_out.val() & !self.dram_write_waiting.q.val() & !self.reset.val();
-        } else {
-            self.read_issue.next = self.passes_checks.val()
-                & !self.a_write.q.val()
-                & !self.tracker.hit.val()
-                & self.tweak_go.val()
-                & self.read_room.q.val()
-                & !self.dram_write_waiting.q.val()
-                & !self.tickets.full.val()
-                & !self.reset.val();
-            self.read_to_dram.next = self.read_issue.val();
         }
         self.read_requests.push.next = self.read_queued.val() & self.read_issue.val();
         for k in 0..8 {

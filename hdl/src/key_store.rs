@@ -141,6 +141,7 @@ impl KeyStore {
         let _ = writeln!(v, "wire [{}:0] lookup_index = lookup_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire [{}:0] decrypt_index = decrypt_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire write_here = write_enable & (write_slot < 16'd{slots});");
+        let _ = writeln!(v, "wire lookup_here = lookup_slot < 16'd{slots};\nwire decrypt_here = decrypt_slot < 16'd{slots};");
         let _ = writeln!(
             v,
             "initial begin\n    slot_valid = 0;\n    lookup_valid_bit = 1'b0;\n    lookup_in_range = 1'b0;\n    decrypt_in_range = 1'b0;{word_init}\n\
@@ -151,7 +152,7 @@ impl KeyStore {
         let _ = writeln!(
             v,
             "always @(posedge clock) begin\n    if (reset) begin\n        slot_valid <= 0;\n        lookup_valid_bit <= 1'b0;\n        lookup_in_range <= 1'b0;\n        decrypt_in_range <= 1'b0;\n    end else begin\n\
-             \x20       if (lookup_enable) begin\n            lookup_in_range <= lookup_slot < 16'd{slots};\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        decrypt_in_range <= decrypt_slot < 16'd{slots};\n\
+             \x20       if (lookup_enable) begin\n            lookup_in_range <= lookup_here;\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        decrypt_in_range <= decrypt_here;\n\
              \x20       if (write_here)\n            slot_valid[write_index] <= write_valid;\n    end\nend"
         );
         // Storage: read first, then write. Block RAM reads into the memory's own read
@@ -167,9 +168,9 @@ impl KeyStore {
             let _ = writeln!(
                 v,
                 "always @(posedge clock) begin\n    if (reset) begin\n        lookup_key1_word <= 0;\n        lookup_key2_word <= 0;\n        decrypt_word <= 0;\n    end else begin\n\
-                 \x20       if (lookup_enable) begin\n            lookup_key1_word <= (lookup_slot < 16'd{slots}) ? key1_memory[lookup_index] : 0;\n\
-                 \x20           lookup_key2_word <= (lookup_slot < 16'd{slots}) ? key2_memory[lookup_index] : 0;\n        end\n\
-                 \x20       decrypt_word <= (decrypt_slot < 16'd{slots}) ? key1_decrypt_memory[decrypt_index] : 0;\n    end"
+                 \x20       if (lookup_enable) begin\n            lookup_key1_word <= lookup_here ? key1_memory[lookup_index] : 0;\n\
+                 \x20           lookup_key2_word <= lookup_here ? key2_memory[lookup_index] : 0;\n        end\n\
+                 \x20       decrypt_word <= decrypt_here ? key1_decrypt_memory[decrypt_index] : 0;\n    end"
             );
         }
         if block_ram {
@@ -187,17 +188,13 @@ impl KeyStore {
             );
         }
         v.push_str("always @(*) begin\n    lookup_valid = lookup_in_range & lookup_valid_bit;\n");
+        // Block RAM's words are zeroed here for an out-of-range slot; the flip-flops' already were.
+        let gated = |flag: &str, byte: String| if block_ram { format!("{flag} ? {byte} : 8'h00") } else { byte };
         for k in 0..self.write_key1.len() {
             let (hi, lo) = (8 * k + 7, 8 * k);
-            if block_ram {
-                let _ = writeln!(v, "    lookup_key1${k} = lookup_in_range ? lookup_key1_word[{hi}:{lo}] : 8'h00;");
-                let _ = writeln!(v, "    lookup_key2${k} = lookup_in_range ? lookup_key2_word[{hi}:{lo}] : 8'h00;");
-                let _ = writeln!(v, "    decrypt_key${k} = decrypt_in_range ? decrypt_word[{hi}:{lo}] : 8'h00;");
-            } else {
-                let _ = writeln!(v, "    lookup_key1${k} = lookup_key1_word[{hi}:{lo}];");
-                let _ = writeln!(v, "    lookup_key2${k} = lookup_key2_word[{hi}:{lo}];");
-                let _ = writeln!(v, "    decrypt_key${k} = decrypt_word[{hi}:{lo}];");
-            }
+            let _ = writeln!(v, "    lookup_key1${k} = {};", gated("lookup_in_range", format!("lookup_key1_word[{hi}:{lo}]")));
+            let _ = writeln!(v, "    lookup_key2${k} = {};", gated("lookup_in_range", format!("lookup_key2_word[{hi}:{lo}]")));
+            let _ = writeln!(v, "    decrypt_key${k} = {};", gated("decrypt_in_range", format!("decrypt_word[{hi}:{lo}]")));
         }
         v.push_str("end\n");
         v

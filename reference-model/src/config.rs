@@ -391,25 +391,21 @@ impl EngineConfig {
                 ),
             ));
         }
-        if self.pipeline.tweak_pipeline == TweakPipeline::Shared && !self.pipeline.round_registers.is_pipelined() {
-            return Err(invalid(
-                "pipeline.tweak_pipeline",
-                "\"shared\"",
-                &format!(
-                    "only with a pipelined pipeline.round_registers (per_third_round, per_half_round, per_round or per_two_rounds), not \"{}\", whose AES units already take turns",
-                    self.pipeline.round_registers.name()
-                ),
-            ));
-        }
-        if self.pipeline.read_request_queue && !self.pipeline.round_registers.is_pipelined() {
-            return Err(invalid(
-                "pipeline.read_request_queue",
-                "true",
-                &format!(
-                    "only with a pipelined pipeline.round_registers (per_third_round, per_half_round, per_round or per_two_rounds), not \"{}\", whose clock its round unit limits",
-                    self.pipeline.round_registers.name()
-                ),
-            ));
+        // Knobs for pipelined engines only: (key, value, set, why not for the others).
+        for (key, value, set, reason) in [
+            ("pipeline.tweak_pipeline", "\"shared\"", self.pipeline.tweak_pipeline == TweakPipeline::Shared, "whose AES units already take turns"),
+            ("pipeline.read_request_queue", "true", self.pipeline.read_request_queue, "whose clock its round unit limits"),
+        ] {
+            if set && !self.pipeline.round_registers.is_pipelined() {
+                return Err(invalid(
+                    key,
+                    value,
+                    &format!(
+                        "only with a pipelined pipeline.round_registers (per_third_round, per_half_round, per_round or per_two_rounds), not \"{}\", {reason}",
+                        self.pipeline.round_registers.name()
+                    ),
+                ));
+            }
         }
         for (key, value) in [
             ("pipeline.read_queue_depth", self.pipeline.read_queue_depth),
