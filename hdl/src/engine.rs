@@ -326,7 +326,7 @@ impl EngineCore {
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
             encrypt_side: side_line(17, config.encrypt_latency()),
-            write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false),
+            write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false).pushed_only_with_room(),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(33, 1),
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
@@ -355,7 +355,7 @@ impl EngineCore {
             enc_block: Default::default(),
             enc_key: (0..kb).map(|_| Default::default()).collect(),
             read_data: ByteFifo::new(16, read_depth, true),
-            tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false),
+            tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false).pushed_only_with_room(),
             a_valid: Default::default(),
             a_write: Default::default(),
             a_addr: Default::default(),
@@ -379,7 +379,7 @@ impl EngineCore {
             read_to_dram: Default::default(),
             read_leaves: Default::default(),
             // The address of each read on its way to the DRAM request channel.
-            read_requests: ByteFifo::new(8, EngineConfig::READ_REQUEST_QUEUE_DEPTH, false),
+            read_requests: ByteFifo::new(8, EngineConfig::READ_REQUEST_QUEUE_DEPTH, false).pushed_only_with_room(),
             read_queued: Constant::new(p.read_request_queue),
             write_chosen: Default::default(),
             write_sent: Default::default(),
@@ -717,7 +717,11 @@ impl Logic for EngineCore {
             self.tag_unit.d.next = self.unit_number.val();
             self.tag_asid.d.next = self.a_asid.q.val();
         }
-        if self.key_cmd_valid.val() & self.keys.key_cmd_ready.val() {
+        // Keys change: the tag is dropped while the key table is busy. That is the cycle after
+        // the key command's accept; no request has been accepted since, none is accepted until
+        // the table is free again, and no tweak starts meanwhile (the engine was idle), so this
+        // is the same as dropping it at the accept, from a register instead of the handshake.
+        if self.keys.busy.val() {
             self.tag_valid.d.next = false;
         }
         self.port_unit.next = self.core_req_addr.val() >> self.unit_shift.val();

@@ -12,8 +12,16 @@
 //!   queue, the entry being pushed leaves instead of being stored); with `push` high `data_in`
 //!   is appended unless it left through the bypass or the queue is full and nothing leaves
 //!   (that push is dropped: users push only with credit);
-//! - `count` = `stored`, `full` = `stored == depth` (kept in a register, so that it is ready
-//!   early in the cycle); a synchronous `reset` empties the queue.
+//! - `count` = `stored`, `full` = `stored == depth`; a synchronous `reset` empties the queue.
+//!
+//! In the Verilog, `full` and the "not empty" flag behind `valid_out` are registers of their
+//! own (set and cleared by each edge's push and pop, with any compare run on the count before
+//! the edge), so that no port waits for a 16-bit compare.
+//!
+//! A queue *pushed only with room* ([`ByteFifo::pushed_only_with_room`]) drops a push into a
+//! full queue even when its head leaves at the same edge. Its user never pushes into a full
+//! queue (it pushes only with credit), so the ports behave as above; but the decision to store
+//! then no longer waits for `pop`, which in the engine is the late DRAM handshake.
 //!
 //! With a *registered push* ([`ByteFifo::with_registered_push`]) the Verilog first keeps a
 //! pushed entry for one cycle in a register of its own and writes it into the memory at the
@@ -33,6 +41,7 @@ pub struct FifoModel {
     depth: usize,
     bypass: bool,
     registered_push: bool,
+    only_with_room: bool,
     entries: VecDeque<Vec<u8>>,
 }
 
@@ -73,7 +82,7 @@ impl ByteFifo {
             data_out: defaults(width),
             count: Default::default(),
             full: Default::default(),
-            model: ModelState(FifoModel { depth: depth.max(1), bypass, registered_push: false, entries: VecDeque::new() }),
+            model: ModelState(FifoModel { depth: depth.max(1), bypass, registered_push: false, only_with_room: false, entries: VecDeque::new() }),
         }
     }
 
@@ -82,6 +91,12 @@ impl ByteFifo {
         let mut fifo = Self::new(width, depth, bypass);
         fifo.model.0.registered_push = true;
         fifo
+    }
+
+    /// The same queue, pushed only with room (see the module documentation).
+    pub fn pushed_only_with_room(mut self) -> Self {
+        self.model.0.only_with_room = true;
+        self
     }
 
     /// Entries currently held, oldest first (for tests).
@@ -98,10 +113,9 @@ impl ByteFifo {
         let bypass = u8::from(self.model.0.bypass);
         let mut v = String::new();
         let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
-        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;", pointer_bits - 1, pointer_bits - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;\nreg have;", pointer_bits - 1, pointer_bits - 1);
         let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
         let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
-        let _ = writeln!(v, "wire have = stored != 16'd0;");
         let _ = writeln!(v, "wire through_allowed = 1'b{bypass} & push;");
         let _ = writeln!(v, "wire out_valid = have | through_allowed;");
         if self.model.0.registered_push {
@@ -120,7 +134,8 @@ impl ByteFifo {
         }
         let _ = writeln!(v, "wire popping = pop & out_valid;");
         let _ = writeln!(v, "wire leaving = popping & have;");
-        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & (~is_full | leaving);");
+        let room = if self.model.0.only_with_room { "~is_full" } else { "(~is_full | leaving)" };
+        let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & {room};");
         let (write_enable, write_word, young_init, young_reset, young_load) = if self.model.0.registered_push {
             (
                 "young_valid & ~(leaving & ~in_memory)",
@@ -134,9 +149,9 @@ impl ByteFifo {
         };
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;{young_init}\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;{young_reset}\n    end else begin\n\
-             \x20       if (storing & ~leaving)\n            is_full <= stored == 16'd{before_full};\n        else if (leaving & ~storing)\n            is_full <= 1'b0;\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\n    have = 1'b0;{young_init}\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n        have <= 1'b0;{young_reset}\n    end else begin\n\
+             \x20       if (storing & ~leaving) begin\n            is_full <= stored == 16'd{before_full};\n            have <= 1'b1;\n        end else if (leaving & ~storing) begin\n            is_full <= 1'b0;\n            have <= stored != 16'd1;\n        end\n\
              \x20       if ({write_enable}) begin\n            entries[tail] <= {write_word};\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
              \x20       if (leaving & in_memory)\n            head <= (head == {last}) ? 0 : head + 1'b1;{young_load}\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
@@ -167,13 +182,15 @@ impl Logic for ByteFifo {
                 model.entries.clear();
             } else {
                 let have = !model.entries.is_empty();
+                let room_before = model.entries.len() < model.depth;
                 let valid = have || (model.bypass && push);
                 let popping = self.pop.val() && valid;
                 if popping && have {
                     model.entries.pop_front();
                 }
                 let passed_through = popping && !have;
-                if push && !passed_through && model.entries.len() < model.depth {
+                let room = if model.only_with_room { room_before } else { model.entries.len() < model.depth };
+                if push && !passed_through && room {
                     model.entries.push_back(incoming.clone());
                 }
             }

@@ -60,9 +60,23 @@ fn byte_ports(prefix: &str, n: usize) -> Vec<Port> {
 fn byte_fifo_verilog_matches_its_model_and_a_queue() {
     let seed = test_seed("byte_fifo_verilog_matches_its_model_and_a_queue");
     let mut rng = StdRng::seed_from_u64(seed);
-    // The last flag chooses the registered push, whose ports must behave the same.
-    let shapes = [(3usize, 4usize, false, false), (2, 5, true, false), (1, 1, true, false), (4, 3, false, false), (1, 6, false, true), (2, 4, true, true), (1, 1, false, true), (3, 2, true, true)];
-    for (width, depth, bypass, registered_push) in shapes {
+    // The fourth flag chooses the registered push, whose ports must behave the same; the last
+    // a queue pushed only with room, which drops a push into a full queue even while its head
+    // leaves (the random pushes here do not keep to credit, so that case is exercised).
+    let shapes = [
+        (3usize, 4usize, false, false, false),
+        (2, 5, true, false, false),
+        (1, 1, true, false, false),
+        (4, 3, false, false, false),
+        (1, 6, false, true, false),
+        (2, 4, true, true, false),
+        (1, 1, false, true, false),
+        (3, 2, true, true, false),
+        (2, 3, false, false, true),
+        (1, 2, false, true, true),
+        (2, 1, true, false, true),
+    ];
+    for (width, depth, bypass, registered_push, only_with_room) in shapes {
         let mut inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("pop", 1)];
         inputs.extend(byte_ports("data_in", width));
         let mut outputs = vec![Port::new("valid_out", 1), Port::new("count", 16), Port::new("full", 1)];
@@ -74,10 +88,17 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
                 s
             })
             .collect();
-        let name = format!("fifo_{width}x{depth}_{bypass}_{registered_push}");
+        let name = format!("fifo_{width}x{depth}_{bypass}_{registered_push}_{only_with_room}");
         let rows = rust_and_verilog_agree(
             &name,
-            || if registered_push { ByteFifo::with_registered_push(width, depth, bypass) } else { ByteFifo::new(width, depth, bypass) },
+            || {
+                let fifo = if registered_push { ByteFifo::with_registered_push(width, depth, bypass) } else { ByteFifo::new(width, depth, bypass) };
+                if only_with_room {
+                    fifo.pushed_only_with_room()
+                } else {
+                    fifo
+                }
+            },
             &inputs,
             &outputs,
             &steps,
@@ -109,11 +130,12 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
                 queue.clear();
                 continue;
             }
+            let room_before_pop = queue.len() < depth;
             let mut consumed = false;
             if s[2] == 1 && head.is_some() && queue.pop_front().is_none() {
                 consumed = true;
             }
-            if s[1] == 1 && !consumed && queue.len() < depth {
+            if s[1] == 1 && !consumed && queue.len() < depth && (room_before_pop || !only_with_room) {
                 queue.push_back(incoming);
             }
         }
