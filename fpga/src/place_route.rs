@@ -73,6 +73,79 @@ pub struct Placement {
     pub run: ToolRun,
     /// The routed design's maximum clock frequency in MHz, when the run finished.
     pub fmax_mhz: Option<f64>,
+    /// The routed design's critical path, when nextpnr reported one.
+    pub critical_path: Option<CriticalPath>,
+}
+
+/// The critical path of a routed design, from nextpnr's last "Critical path report for clock".
+#[derive(Clone, Debug, PartialEq)]
+pub struct CriticalPath {
+    /// Nanoseconds in cells: clock to out, LUTs, carry chains, setup.
+    pub logic_ns: f64,
+    /// Nanoseconds in routing.
+    pub routing_ns: f64,
+    /// The longest single routing hop, in nanoseconds.
+    pub longest_hop_ns: f64,
+    /// Cells the path passes through (its source register included).
+    pub cells: usize,
+    /// The named nets along the path, in order (the design's own signal names; nets named by
+    /// the tools, `$abc$...` and the like, are left out).
+    pub named_nets: Vec<String>,
+}
+
+impl CriticalPath {
+    /// One line: "3.5 ns logic in 12 cells + 12.9 ns routing (longest hop 4.4 ns): a > b > c".
+    pub fn summary(&self) -> String {
+        let through = if self.named_nets.is_empty() { "no named nets".to_string() } else { self.named_nets.join(" > ") };
+        format!(
+            "{:.1} ns logic in {} cells + {:.1} ns routing (longest hop {:.1} ns): {through}",
+            self.logic_ns, self.cells, self.routing_ns, self.longest_hop_ns
+        )
+    }
+}
+
+/// The last critical-path report of a nextpnr log for a clock (not a cross-domain one): its
+/// logic and routing time, longest hop, cells and named nets. `None` without such a report.
+pub fn critical_path_from_log(log: &str) -> Option<CriticalPath> {
+    let lines: Vec<&str> = log.lines().collect();
+    let start = lines.iter().rposition(|l| l.contains("Critical path report for clock") && !l.contains("cross-domain"))?;
+    let mut path = CriticalPath { logic_ns: 0.0, routing_ns: 0.0, longest_hop_ns: 0.0, cells: 0, named_nets: Vec::new() };
+    let mut summed = (0.0, 0.0);
+    let mut summary = None;
+    for line in &lines[start + 1..] {
+        let words: Vec<&str> = line.trim_start_matches("Info:").split_whitespace().collect();
+        // "3.54 ns logic, 12.93 ns routing" closes the report.
+        if let [logic, "ns", "logic,", routing, "ns", "routing", ..] = words.as_slice() {
+            summary = logic.parse::<f64>().ok().zip(routing.parse::<f64>().ok());
+            break;
+        }
+        let [kind, delay, _total, rest @ ..] = words.as_slice() else {
+            if line.trim().is_empty() {
+                break;
+            }
+            continue;
+        };
+        let Ok(delay) = delay.parse::<f64>() else { continue };
+        match *kind {
+            "routing" => {
+                summed.1 += delay;
+                path.longest_hop_ns = path.longest_hop_ns.max(delay);
+                if let ["Net", name, ..] = rest {
+                    if !name.starts_with('$') && path.named_nets.last().map(String::as_str) != Some(*name) {
+                        path.named_nets.push(name.to_string());
+                    }
+                }
+            }
+            "clk-to-q" | "logic" => {
+                summed.0 += delay;
+                path.cells += 1;
+            }
+            "setup" => summed.0 += delay,
+            _ => {}
+        }
+    }
+    (path.logic_ns, path.routing_ns) = summary.unwrap_or(summed);
+    (path.cells > 0).then_some(path)
 }
 
 impl Placement {
@@ -148,7 +221,8 @@ pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Devi
     let log_file = folder.join(format!("{netlist}.{}.nextpnr.log", device.name()));
     let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz), folder, &log_file, timeout)?;
     let fmax_mhz = fmax_from_log(&run.log);
-    Ok(Placement { run, fmax_mhz })
+    let critical_path = critical_path_from_log(&run.log);
+    Ok(Placement { run, fmax_mhz, critical_path })
 }
 
 #[cfg(test)]
@@ -165,6 +239,52 @@ mod tests {
         assert_eq!(fmax_from_log(log), Some(98.70));
         assert_eq!(fmax_from_log("Info: Max frequency for clock 'c': 80.5 MHz (FAIL at 200.00 MHz)\n"), Some(80.5));
         assert_eq!(fmax_from_log("no timing here"), None);
+    }
+
+    #[test]
+    fn the_critical_path_is_read_from_the_last_clock_report() {
+        use super::critical_path_from_log;
+        // The shape of nextpnr-ecp5's report: an earlier report (after placement) that must be
+        // ignored, then the routed one, then a cross-domain one.
+        let log = "Info: Critical path report for clock 'clock' (posedge -> posedge):\n\
+                   Info:       type curr  total name\n\
+                   Info:   clk-to-q  0.52  0.52 Source old.Q\n\
+                   Info:    routing  9.00  9.52 Net early_net (1,1) -> (9,9)\n\
+                   Info: 0.52 ns logic, 9.00 ns routing\n\
+                   \n\
+                   Info: Critical path report for clock 'clock' (posedge -> posedge):\n\
+                   Info:       type curr  total name\n\
+                   Info:   clk-to-q  0.52  0.52 Source $auto$ff.cc:337:slice$1.Q\n\
+                   Info:    routing  0.92  1.44 Net engine.core.count[13] (96,33) -> (97,33)\n\
+                   Info:                          Sink $abc$lut$1.C\n\
+                   Info:                          Defined in:\n\
+                   Info:                               mee_engine.v:79949.16-79949.22\n\
+                   Info:      logic  0.24  1.68 Source $abc$lut$1.F\n\
+                   Info:    routing  4.38  6.06 Net $techmap$abc$lut$2.A[3] (97,33) -> (63,29)\n\
+                   Info:                          Sink $abc$lut$2.D\n\
+                   Info:      logic  0.24  6.30 Source $abc$lut$2.F\n\
+                   Info:    routing  3.29  9.59 Net engine.core.write_sent (63,29) -> (112,56)\n\
+                   Info:                          Sink $abc$lut$3.D\n\
+                   Info:      logic  0.45  10.04 Source $abc$lut$3.F\n\
+                   Info:    routing  0.13  10.17 Net engine.core.write_sent (112,56) -> (112,57)\n\
+                   Info:                          Sink $auto$ff.cc:337:slice$2.DI\n\
+                   Info:      setup  0.10  10.27 Source $auto$ff.cc:337:slice$2.DI\n\
+                   Info: 1.55 ns logic, 8.72 ns routing\n\
+                   \n\
+                   Info: Critical path report for cross-domain path 'clock' -> '<async>':\n\
+                   Info:   clk-to-q  0.52  0.52 Source x.Q\n\
+                   Info:    routing  1.00  1.52 Net out_port (1,1) -> (2,2)\n";
+        let path = critical_path_from_log(log).unwrap();
+        assert_eq!((path.logic_ns, path.routing_ns), (1.55, 8.72));
+        assert_eq!(path.longest_hop_ns, 4.38);
+        assert_eq!(path.cells, 4, "the source register and three cells");
+        assert_eq!(path.named_nets, vec!["engine.core.count[13]".to_string(), "engine.core.write_sent".to_string()]);
+        assert_eq!(path.summary(), "1.6 ns logic in 4 cells + 8.7 ns routing (longest hop 4.4 ns): engine.core.count[13] > engine.core.write_sent");
+        // Without the closing line the delays are summed (0.52 + 0.24 + 0.24 + 0.45 + 0.10).
+        let cut = &log[..log.find("Info: 1.55 ns logic").unwrap()];
+        let summed = critical_path_from_log(cut).unwrap();
+        assert!((summed.logic_ns - 1.55).abs() < 1e-9 && (summed.routing_ns - 8.72).abs() < 1e-9, "{summed:?}");
+        assert_eq!(critical_path_from_log("Info: Max frequency for clock 'c': 80.5 MHz\n"), None);
     }
 
     #[test]

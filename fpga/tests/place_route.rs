@@ -38,6 +38,13 @@ fn place_key_expander(style: SboxStyle) -> (u64, f64) {
     );
     assert!((20.0..600.0).contains(&fmax), "implausible Fmax {fmax} MHz");
     assert!(placement.run.log.contains("Routing") || placement.run.log.contains("route"), "no routing in the log");
+    // The critical path read from the same log adds up to the clock period of that Fmax
+    // (nextpnr prints both to two decimals).
+    let path = placement.critical_path.clone().expect("a critical path report");
+    println!("critical path: {}", path.summary());
+    let period_ns = 1000.0 / fmax;
+    assert!((path.logic_ns + path.routing_ns - period_ns).abs() < 0.05, "{path:?} against a period of {period_ns:.2} ns");
+    assert!(path.cells >= 2 && path.longest_hop_ns > 0.0 && path.longest_hop_ns <= path.routing_ns, "{path:?}");
     (luts, fmax)
 }
 

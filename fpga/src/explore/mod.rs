@@ -8,6 +8,8 @@ pub mod row;
 pub mod sweep;
 
 use crate::flow::{find_nextpnr, find_yosys, tool_version};
+use crate::place_route::{critical_path_from_log, Device};
+use crate::synth::Target;
 use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use row::{evaluate, Row, Tools};
@@ -143,6 +145,12 @@ fn cached_or_measured(point: &SweepPoint, tools: &Tools, tool_versions: &[String
     let cache_file = cache.join(format!("{key}.json"));
     if let Some(mut row) = std::fs::read_to_string(&cache_file).ok().and_then(|t| serde_json::from_str::<Row>(&t).ok()) {
         row.config = point.name.clone();
+        // Rows cached before the critical-path column take it from the nextpnr log, when the
+        // work folder still holds it (the figures are those of that same run).
+        if row.ecp5_fmax_mhz.is_some() && row.ecp5_critical_path.is_none() {
+            let log = folder.join(format!("{}.{}.nextpnr.log", Target::Ecp5.netlist_name(&point.config.top_name), Device::Lfe5u85f.name()));
+            row.ecp5_critical_path = std::fs::read_to_string(log).ok().and_then(|l| critical_path_from_log(&l)).map(|p| p.summary());
+        }
         return Ok((row, true));
     }
     let row = evaluate(point, &verilog, tools, folder, status)?;

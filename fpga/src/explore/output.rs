@@ -87,6 +87,11 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
             row.seconds
         );
     }
+    let paths: Vec<String> =
+        exploration.rows.iter().filter_map(|r| Some(format!("- {} ({:.1} MHz): {}", r.config, r.ecp5_fmax_mhz?, r.ecp5_critical_path.as_ref()?))).collect();
+    if !paths.is_empty() {
+        text += &format!("\nCritical paths on the LFE5U-85F (nextpnr's routed report; the named nets in order):\n\n{}\n", paths.join("\n"));
+    }
     let notes: Vec<String> = exploration.rows.iter().filter(|r| !r.notes.is_empty()).map(|r| format!("- {}: {}", r.config, r.notes)).collect();
     if !notes.is_empty() {
         text += &format!("\nNotes:\n\n{}\n", notes.join("\n"));
@@ -192,8 +197,10 @@ fn panel(area: &DrawingArea<SVGBackend, plotters::coord::Shift>, rows: &[Row], t
 
 #[cfg(test)]
 mod tests {
-    use super::{csv, svg};
+    use super::{csv, markdown, svg};
     use crate::explore::row::Row;
+    use crate::explore::sweep::Sweep;
+    use crate::explore::Exploration;
 
     fn row(name: &str, sbox: &str, luts: u64, gbit: Option<f64>) -> Row {
         Row {
@@ -230,5 +237,24 @@ mod tests {
         let unplaced = svg(&[row("a", "table", 100, None)]).unwrap();
         assert!(unplaced.contains("blocks per cycle") && !unplaced.contains("Gbit/s"));
         assert_eq!(unplaced.matches("<circle").count(), 1 + 1);
+    }
+
+    #[test]
+    fn the_report_lists_the_critical_path_of_each_placed_config() {
+        let sweep = Sweep::parse("[[configs]]\nname = \"a\"\n[[configs]]\nname = \"b\"\n").unwrap();
+        let mut placed = row("a", "composite", 100, Some(5.0));
+        placed.ecp5_fmax_mhz = Some(60.72);
+        placed.ecp5_critical_path = Some("1.6 ns logic in 4 cells + 14.9 ns routing (longest hop 4.4 ns): x > y".into());
+        let rows = vec![placed, row("b", "table", 200, None)];
+        let exploration = Exploration { rows, cached: 0, tool_versions: vec![], seconds: 1.0 };
+        let text = markdown(&sweep, &exploration, "mee explore");
+        let section = &text[text.find("Critical paths on the LFE5U-85F").expect("a critical-path section")..];
+        assert!(section.contains("- a (60.7 MHz): 1.6 ns logic in 4 cells + 14.9 ns routing (longest hop 4.4 ns): x > y"), "{section}");
+        assert!(!section.contains("- b "), "an unplaced config has no critical path: {section}");
+        // A row cached before the column existed still loads, without a critical path.
+        let mut json: serde_json::Value = serde_json::to_value(&exploration.rows[0]).unwrap();
+        json.as_object_mut().unwrap().remove("ecp5_critical_path");
+        let old: Row = serde_json::from_value(json).unwrap();
+        assert_eq!((old.ecp5_fmax_mhz, old.ecp5_critical_path), (Some(60.72), None));
     }
 }

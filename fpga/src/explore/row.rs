@@ -64,6 +64,10 @@ pub struct Row {
     pub ice40_bram: Option<u64>,
     /// nextpnr Fmax on LFE5U-85F (out of context), MHz.
     pub ecp5_fmax_mhz: Option<f64>,
+    /// The LFE5U-85F critical path in one line ([`crate::place_route::CriticalPath::summary`]): logic and routing
+    /// time, the longest hop and the named nets it runs through.
+    #[serde(default)]
+    pub ecp5_critical_path: Option<String>,
     /// The iCE40 device placed on, when the config fits one.
     pub ice40_device: Option<String>,
     /// nextpnr Fmax on that iCE40 device, MHz.
@@ -172,8 +176,12 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             Some(_) if brams > device.block_rams() => row.note(format!("does not fit {}: {brams} DP16KD > {}", device.name(), device.block_rams())),
             Some(nextpnr) => {
                 status(&format!("nextpnr {}", device.name()));
-                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
-                    Ok(mhz) => row.ecp5_fmax_mhz = Some(mhz),
+                let placement = place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}"));
+                match placement.and_then(|p| Ok((p.result()?, p.critical_path))) {
+                    Ok((mhz, path)) => {
+                        row.ecp5_fmax_mhz = Some(mhz);
+                        row.ecp5_critical_path = path.map(|p| p.summary());
+                    }
                     Err(why) => row.note(format!("{}: {why}", device.name())),
                 }
             }
