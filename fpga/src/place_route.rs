@@ -54,14 +54,14 @@ impl Device {
         }
     }
 
-    fn arguments(self, netlist: &str, target_mhz: f64) -> Vec<String> {
+    fn arguments(self, netlist: &str, target_mhz: f64, seed: u64) -> Vec<String> {
         let device: &[&str] = match self {
             Device::Lfe5u85f => &["--85k", "--package", "CABGA381", "--out-of-context"],
             Device::Ice40Hx8k => &["--hx8k", "--package", "ct256", "--pcf-allow-unconstrained"],
             Device::Ice40Up5k => &["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"],
         };
         let mut args: Vec<String> = device.iter().map(|s| s.to_string()).collect();
-        args.extend(["--json".into(), netlist.into(), "--timing-allow-fail".into(), "--freq".into(), format!("{target_mhz}"), "--seed".into(), "1".into()]);
+        args.extend(["--json".into(), netlist.into(), "--timing-allow-fail".into(), "--freq".into(), format!("{target_mhz}"), "--seed".into(), seed.to_string()]);
         args
     }
 }
@@ -215,11 +215,12 @@ pub fn fmax_from_log(log: &str) -> Option<f64> {
     last_block.into_iter().reduce(f64::min)
 }
 
-/// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, its log in
+/// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, with the placer's
+/// random `seed` (the same netlist and seed give the same placement), its log in
 /// `<folder>/<netlist>.<device>.nextpnr.log`.
-pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, target_mhz: f64, timeout: Option<Duration>) -> Result<Placement> {
+pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, target_mhz: f64, seed: u64, timeout: Option<Duration>) -> Result<Placement> {
     let log_file = folder.join(format!("{netlist}.{}.nextpnr.log", device.name()));
-    let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz), folder, &log_file, timeout)?;
+    let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz, seed), folder, &log_file, timeout)?;
     let fmax_mhz = fmax_from_log(&run.log);
     let critical_path = critical_path_from_log(&run.log);
     Ok(Placement { run, fmax_mhz, critical_path })

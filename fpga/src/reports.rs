@@ -127,7 +127,7 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
             .and_then(|()| synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")))
             .and_then(|s| s.result());
         let fmax_mhz = match cells {
-            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, None)
+            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, 1, None)
                 .map_err(|e| format!("{e:#}"))
                 .and_then(|p| p.result()),
             Err(_) => Err("no netlist".into()),

@@ -176,7 +176,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             Some(_) if brams > device.block_rams() => row.note(format!("does not fit {}: {brams} DP16KD > {}", device.name(), device.block_rams())),
             Some(nextpnr) => {
                 status(&format!("nextpnr {}", device.name()));
-                let placement = place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}"));
+                let placement = place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}"));
                 match placement.and_then(|p| Ok((p.result()?, p.critical_path))) {
                     Ok((mhz, path)) => {
                         row.ecp5_fmax_mhz = Some(mhz);
@@ -199,7 +199,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             (Some(nextpnr), Some(device)) => {
                 status(&format!("nextpnr {}", device.name()));
                 row.ice40_device = Some(device.name().to_string());
-                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
+                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
                     Ok(mhz) => row.ice40_fmax_mhz = Some(mhz),
                     Err(why) => row.note(format!("{}: {why}", device.name())),
                 }

@@ -6,6 +6,7 @@
 //! targets = ["ecp5", "xilinx", "ice40"]
 //! place_and_route = true        # nextpnr Fmax on LFE5U-85F (and iCE40 when a config fits)
 //! target_mhz = 200.0            # the clock nextpnr aims at
+//! placement_seed = 1            # nextpnr's placer seed (1 to 2147483647)
 //! timeout_seconds = 3600        # per tool run; a timeout is recorded in the row
 //! requests = 1000               # per traffic pattern in the simulation
 //! seed = 1
@@ -47,6 +48,11 @@ pub struct FlowSettings {
     pub place_and_route: bool,
     /// The clock frequency nextpnr aims at, in MHz.
     pub target_mhz: f64,
+    /// nextpnr's placer seed. Another seed gives another placement of the same netlist, and
+    /// the Fmax moves with it by a few percent: rerun with other seeds to see the spread. Left
+    /// out of the cache key while it is 1, so rows cached before the setting existed stay.
+    #[serde(skip_serializing_if = "is_first_seed")]
+    pub placement_seed: u64,
     /// Time limit of each tool run, in seconds.
     pub timeout_seconds: u64,
     /// Requests per traffic pattern in the throughput and latency simulation.
@@ -61,11 +67,16 @@ impl Default for FlowSettings {
             targets: Target::ALL.iter().map(|t| t.name().to_string()).collect(),
             place_and_route: true,
             target_mhz: 200.0,
+            placement_seed: 1,
             timeout_seconds: 3600,
             requests: 1000,
             seed: 1,
         }
     }
+}
+
+fn is_first_seed(seed: &u64) -> bool {
+    *seed == 1
 }
 
 impl FlowSettings {
@@ -202,6 +213,9 @@ fn check_flow(flow: &FlowSettings) -> Result<()> {
     flow.targets()?;
     if flow.requests == 0 || flow.timeout_seconds == 0 || flow.target_mhz.is_nan() || flow.target_mhz <= 0.0 {
         bail!("requests, timeout_seconds and target_mhz must be positive");
+    }
+    if !(1..=i32::MAX as u64).contains(&flow.placement_seed) {
+        bail!("flow.placement_seed: {} is out of range: nextpnr takes a seed from 1 to {}", flow.placement_seed, i32::MAX);
     }
     Ok(())
 }
@@ -349,6 +363,19 @@ mod tests {
         assert!(error("[[configs]]\nflow = { route = true }").contains("route"));
         assert!(error("[sweep]\n\"pipeline.read_queue_depth\" = { from = 2, to = 100000 }").contains("at most"));
         assert!(error("[[configs]]\nname = \"a\"\n[[configs]]\nname = \"a\"").contains("named \"a\""));
+        assert!(error("[flow]\nplacement_seed = 0").contains("placement_seed: 0 is out of range"));
+        assert!(error("[[configs]]\nflow = { placement_seed = 4294967296 }").contains("placement_seed"));
+    }
+
+    #[test]
+    fn the_placement_seed_reaches_each_config_and_the_cache_key_only_when_not_1() {
+        let sweep = Sweep::parse("[flow]\nplacement_seed = 7\n[[configs]]\nname = \"a\"\n[[configs]]\nname = \"b\"\nflow = { placement_seed = 1 }\n").unwrap();
+        assert_eq!((sweep.points[0].flow.placement_seed, sweep.points[1].flow.placement_seed), (7, 1));
+        // The flow's TOML text is part of the cache key: seed 1 hashes as a flow without it.
+        let text = |flow: &super::FlowSettings| toml::to_string(flow).unwrap();
+        assert!(text(&sweep.points[0].flow).contains("placement_seed = 7"));
+        assert_eq!(text(&sweep.points[1].flow), text(&super::FlowSettings::default()));
+        assert!(!text(&super::FlowSettings::default()).contains("placement_seed"));
     }
 
     #[test]
