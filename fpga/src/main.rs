@@ -55,8 +55,8 @@ enum Command {
         #[arg(long, default_value = "out/regress")]
         work: PathBuf,
     },
-    /// Sweep configs and report latency, throughput, area and Fmax per config (CSV,
-    /// Markdown, SVG); needs Yosys and nextpnr for the area and Fmax columns.
+    /// Sweep configs and report latency, throughput, area, Fmax and the critical path per
+    /// config (CSV, Markdown, SVG); needs Yosys and nextpnr for the area and Fmax columns.
     Explore {
         /// Sweep file (TOML; see docs/exploration.md); the built-in default sweep
         /// (sweeps/default.toml) when omitted.
