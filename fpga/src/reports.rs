@@ -87,6 +87,8 @@ pub struct PipelineFmaxRow {
     pub cells: std::result::Result<(u64, u64, u64), String>,
     /// nextpnr-ecp5's routed Fmax in MHz, or why there is none.
     pub fmax_mhz: std::result::Result<f64, String>,
+    /// The routed critical path in one line ([`crate::place_route::CriticalPath::summary`]).
+    pub critical_path: Option<String>,
     /// Wall time of both tools.
     pub seconds: f64,
 }
@@ -104,7 +106,7 @@ impl PipelineFmaxRow {
             (Ok(_), Ok(mhz)) => format!("{mhz:.1}"),
             (Ok(_), Err(why)) => format!("nextpnr: {why}"),
         };
-        format!("{label} {cells} {fmax} | {:.0} |", self.seconds)
+        format!("{label} {cells} {fmax} | {} | {:.0} |", self.critical_path.as_deref().unwrap_or(""), self.seconds)
     }
 }
 
@@ -126,13 +128,13 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
             .map_err(|e| format!("cannot write the Verilog: {e}"))
             .and_then(|()| synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")))
             .and_then(|s| s.result());
-        let fmax_mhz = match cells {
-            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, 1, None)
-                .map_err(|e| format!("{e:#}"))
-                .and_then(|p| p.result()),
+        let placed = match cells {
+            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, 1, None).map_err(|e| format!("{e:#}")),
             Err(_) => Err("no netlist".into()),
         };
-        PipelineFmaxRow { placement, style, cells, fmax_mhz, seconds: start.elapsed().as_secs_f64() }
+        let critical_path = placed.as_ref().ok().and_then(|p| p.critical_path.as_ref()).map(|p| p.summary());
+        let fmax_mhz = placed.and_then(|p| p.result());
+        PipelineFmaxRow { placement, style, cells, fmax_mhz, critical_path, seconds: start.elapsed().as_secs_f64() }
     };
     let queue = std::sync::Mutex::new(variants.iter().copied().enumerate());
     let mut rows: Vec<(usize, PipelineFmaxRow)> = std::thread::scope(|scope| {
@@ -162,7 +164,7 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
 /// pipeline.
 pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
     let rows = pipeline_fmax_rows(work, &PIPELINE_FMAX_VARIANTS, target_mhz, jobs)?;
-    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | critical path | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |");
     for row in rows {
         println!("{}", row.markdown());
     }

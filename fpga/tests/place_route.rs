@@ -76,4 +76,5 @@ fn a_block_ram_sbox_pipeline_places_alone_with_an_fmax() {
     assert!(ffs >= 30 * 128 && luts > 1000, "{}", rows[0].markdown());
     let fmax = rows[0].fmax_mhz.clone().unwrap();
     assert!((20.0..600.0).contains(&fmax), "implausible Fmax {fmax} MHz");
+    assert!(rows[0].critical_path.as_ref().is_some_and(|p| p.contains("ns routing")), "{}", rows[0].markdown());
 }

@@ -64,8 +64,9 @@ pub struct Row {
     pub ice40_bram: Option<u64>,
     /// nextpnr Fmax on LFE5U-85F (out of context), MHz.
     pub ecp5_fmax_mhz: Option<f64>,
-    /// The LFE5U-85F critical path in one line ([`crate::place_route::CriticalPath::summary`]): logic and routing
-    /// time, the longest hop and the named nets it runs through.
+    /// The LFE5U-85F critical path in one line
+    /// ([`crate::place_route::CriticalPath::summary`]): logic and routing time, the longest
+    /// hop and the named nets it runs through.
     #[serde(default)]
     pub ecp5_critical_path: Option<String>,
     /// The iCE40 device placed on, when the config fits one.
