@@ -215,11 +215,16 @@ pub fn fmax_from_log(log: &str) -> Option<f64> {
     last_block.into_iter().reduce(f64::min)
 }
 
+/// Where [`place_and_route`] writes nextpnr's log of `netlist` on `device`.
+pub fn log_path(folder: &Path, netlist: &str, device: Device) -> std::path::PathBuf {
+    folder.join(format!("{netlist}.{}.nextpnr.log", device.name()))
+}
+
 /// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, with the placer's
 /// random `seed` (the same netlist and seed give the same placement), its log in
 /// `<folder>/<netlist>.<device>.nextpnr.log`.
 pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, target_mhz: f64, seed: u64, timeout: Option<Duration>) -> Result<Placement> {
-    let log_file = folder.join(format!("{netlist}.{}.nextpnr.log", device.name()));
+    let log_file = log_path(folder, netlist, device);
     let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz, seed), folder, &log_file, timeout)?;
     let fmax_mhz = fmax_from_log(&run.log);
     let critical_path = critical_path_from_log(&run.log);

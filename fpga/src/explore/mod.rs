@@ -8,7 +8,7 @@ pub mod row;
 pub mod sweep;
 
 use crate::flow::{find_nextpnr, find_yosys, tool_version};
-use crate::place_route::{critical_path_from_log, Device};
+use crate::place_route::{critical_path_from_log, log_path, Device};
 use crate::synth::Target;
 use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -148,7 +148,7 @@ fn cached_or_measured(point: &SweepPoint, tools: &Tools, tool_versions: &[String
         // Rows cached before the critical-path column take it from the nextpnr log, when the
         // work folder still holds it (the figures are those of that same run).
         if row.ecp5_fmax_mhz.is_some() && row.ecp5_critical_path.is_none() {
-            let log = folder.join(format!("{}.{}.nextpnr.log", Target::Ecp5.netlist_name(&point.config.top_name), Device::Lfe5u85f.name()));
+            let log = log_path(folder, &Target::Ecp5.netlist_name(&point.config.top_name), Device::Lfe5u85f);
             row.ecp5_critical_path = std::fs::read_to_string(log).ok().and_then(|l| critical_path_from_log(&l)).map(|p| p.summary());
         }
         return Ok((row, true));
