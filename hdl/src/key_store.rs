@@ -7,6 +7,13 @@
 //! - `registers`: flip-flops, all cleared by reset;
 //! - `block_ram`: three simple dual-port memories with registered reads that synthesis maps to
 //!   block RAM; reset clears the valid bits and the read registers' range flags, not the memory.
+//!   Neither read port reads at an edge where `write_enable` is high: both hold their outputs
+//!   instead. So a read never meets a write: Yosys sees it from the read enables, and the
+//!   memories also carry its `no_rw_check` attribute, which says so. Where a read may meet a
+//!   write, Yosys keeps read-before-write order on ECP5 and iCE40 block RAM with a register
+//!   copy of every write and a bypass (775 flip-flops for 128-bit keys). The engine loses
+//!   nothing: it writes a slot only while the key table is `busy`, when no read is in flight
+//!   and no request is accepted, and both ports read again at the next edge.
 //!
 //! Timing: a read port shows, in the cycle after an edge, the slot its address named at that
 //! edge (read before write). The lookup port reads only at edges where `lookup_enable` is high
@@ -132,7 +139,7 @@ impl KeyStore {
         };
         let mut v = String::new();
         for memory in ["key1_memory", "key1_decrypt_memory", "key2_memory"] {
-            let _ = writeln!(v, "(* ram_style = \"{style}\" *) reg [{}:0] {memory} [0:{last}];", key_bits - 1);
+            let _ = writeln!(v, "(* ram_style = \"{style}\"{} *) reg [{}:0] {memory} [0:{last}];", if block_ram { ", no_rw_check" } else { "" }, key_bits - 1);
         }
         let _ = writeln!(v, "reg [{last}:0] slot_valid;");
         let _ = writeln!(v, "reg [{}:0] lookup_key1_word;\nreg [{}:0] lookup_key2_word;\nreg [{}:0] decrypt_word;", key_bits - 1, key_bits - 1, key_bits - 1);
@@ -141,6 +148,9 @@ impl KeyStore {
         let _ = writeln!(v, "wire [{}:0] lookup_index = lookup_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire [{}:0] decrypt_index = decrypt_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire write_here = write_enable & (write_slot < 16'd{slots});");
+        // Block RAM: no read at a write edge (see the module documentation).
+        let (lookup_read, decrypt_read) = if block_ram { ("lookup_enable & ~write_enable", "~write_enable") } else { ("lookup_enable", "1'b1") };
+        let _ = writeln!(v, "wire lookup_read = {lookup_read};\nwire decrypt_read = {decrypt_read};");
         let _ = writeln!(v, "wire lookup_here = lookup_slot < 16'd{slots};\nwire decrypt_here = decrypt_slot < 16'd{slots};");
         let _ = writeln!(
             v,
@@ -152,7 +162,7 @@ impl KeyStore {
         let _ = writeln!(
             v,
             "always @(posedge clock) begin\n    if (reset) begin\n        slot_valid <= 0;\n        lookup_valid_bit <= 1'b0;\n        lookup_in_range <= 1'b0;\n        decrypt_in_range <= 1'b0;\n    end else begin\n\
-             \x20       if (lookup_enable) begin\n            lookup_in_range <= lookup_here;\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        decrypt_in_range <= decrypt_here;\n\
+             \x20       if (lookup_read) begin\n            lookup_in_range <= lookup_here;\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        if (decrypt_read)\n            decrypt_in_range <= decrypt_here;\n\
              \x20       if (write_here)\n            slot_valid[write_index] <= write_valid;\n    end\nend"
         );
         // Storage: read first, then write. Block RAM reads into the memory's own read
@@ -162,7 +172,7 @@ impl KeyStore {
         if block_ram {
             let _ = writeln!(
                 v,
-                "always @(posedge clock) begin\n    if (lookup_enable) begin\n        lookup_key1_word <= key1_memory[lookup_index];\n        lookup_key2_word <= key2_memory[lookup_index];\n    end\n    decrypt_word <= key1_decrypt_memory[decrypt_index];"
+                "always @(posedge clock) begin\n    if (lookup_read) begin\n        lookup_key1_word <= key1_memory[lookup_index];\n        lookup_key2_word <= key2_memory[lookup_index];\n    end\n    if (decrypt_read)\n        decrypt_word <= key1_decrypt_memory[decrypt_index];"
             );
         } else {
             let _ = writeln!(
@@ -223,14 +233,18 @@ impl Logic for KeyStore {
             set_bytes(&mut self.decrypt_key, None);
             return;
         }
-        if self.lookup_enable.val() {
+        // Block RAM reads at no write edge (see the module documentation).
+        let write_edge = !registers && self.write_enable.val();
+        if self.lookup_enable.val() && !write_edge {
             let lookup = model.slots.get(self.lookup_slot.val().index());
             self.lookup_valid.next = lookup.is_some_and(|s| s.valid);
             set_bytes(&mut self.lookup_key1, lookup.map(|s| s.key1.as_slice()));
             set_bytes(&mut self.lookup_key2, lookup.map(|s| s.key2.as_slice()));
         }
-        let decrypt = model.slots.get(self.decrypt_slot.val().index());
-        set_bytes(&mut self.decrypt_key, decrypt.map(|s| s.key1_decrypt.as_slice()));
+        if !write_edge {
+            let decrypt = model.slots.get(self.decrypt_slot.val().index());
+            set_bytes(&mut self.decrypt_key, decrypt.map(|s| s.key1_decrypt.as_slice()));
+        }
         if self.write_enable.val() {
             if let Some(slot) = model.slots.get_mut(self.write_slot.val().index()) {
                 let read = |ports: &[Signal<In, Bits<8>>]| ports.iter().map(|p| p.val().to_u8()).collect::<Vec<u8>>();
