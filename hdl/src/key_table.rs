@@ -17,10 +17,9 @@
 //! errors and `clear_key`, [`DecryptionKeyExpander::latency`] cycles after it for `set_key`.
 //! The slot is written at the edge that ends the response cycle.
 //!
-//! Only the 21 command registers (`pending`, its inverted copy `idle`, the op, slot and status)
-//! load on the accepting edge, so `accept`, which depends on the engine's `engine_idle`, drives
-//! few enables. The wide parts load from `idle` alone (so that `pending` drives only the
-//! handshake and `busy`): while no command is in progress the held keys follow
+//! Only the 20 command registers (`pending`, its op, slot and status) load on the accepting
+//! edge, so `accept`, which depends on the engine's `engine_idle`, drives few enables. The
+//! wide parts load from registers alone: while no command is in progress the held keys follow
 //! the command port and the expander restarts on `key_cmd_key1` every cycle, so both hold the
 //! accepted command's keys from the accepting edge on (the expander's `done` counts no cycle
 //! before that edge, and a `clear_key` or refused command ignores it).
@@ -80,12 +79,9 @@ pub struct KeyTable {
     expander: DecryptionKeyExpander,
     /// The command's data key, then its tweak key: follow the port while `pending` is low.
     held_keys: Vec<DFF<Bits<8>>>,
-    /// `idle` high and no reset: the held keys load and the expander restarts.
+    /// `pending` low and no reset: the held keys load and the expander restarts.
     idle_load: Signal<Local, Bit>,
     pending: DFF<Bit>,
-    /// `!pending` in a register of its own (set at reset): it drives the wide loads, so that
-    /// `pending` drives only the handshake and the placer can keep it near the command logic.
-    idle: DFF<Bit>,
     pending_op: DFF<Bit>,
     pending_slot: DFF<Bits<16>>,
     pending_status: DFF<Bits<2>>,
@@ -124,7 +120,6 @@ impl KeyTable {
             held_keys: (0..2 * key_bytes).map(|_| Default::default()).collect(),
             idle_load: Default::default(),
             pending: Default::default(),
-            idle: Default::default(),
             pending_op: Default::default(),
             pending_slot: Default::default(),
             pending_status: Default::default(),
@@ -146,7 +141,6 @@ impl Logic for KeyTable {
     #[hdl_gen]
     fn update(&mut self) {
         self.pending.clock.next = self.clock.val();
-        self.idle.clock.next = self.clock.val();
         self.pending_op.clock.next = self.clock.val();
         self.pending_slot.clock.next = self.clock.val();
         self.pending_status.clock.next = self.clock.val();
@@ -184,7 +178,7 @@ impl Logic for KeyTable {
             self.pending_status.d.next = self.incoming_status.val();
         }
         // The wide loads, from registers: see the module documentation.
-        self.idle_load.next = self.idle.q.val() & !self.reset.val();
+        self.idle_load.next = !self.pending.q.val() & !self.reset.val();
         // `n` runs once, at the key length: the held keys are key1 then key2.
         for n in self.key_cmd_key1.len()..(self.key_cmd_key1.len() + 1) {
             for k in 0..self.key_cmd_key1.len() {
@@ -225,16 +219,7 @@ impl Logic for KeyTable {
                 }
             }
         }
-        // `idle` mirrors `pending`, inverted.
-        self.idle.d.next = self.idle.q.val();
-        if self.accept.val() {
-            self.idle.d.next = false;
-        }
-        if self.complete.val() {
-            self.idle.d.next = true;
-        }
         if self.reset.val() {
-            self.idle.d.next = true;
             self.pending.d.next = false;
             self.pending_op.d.next = false;
             self.pending_slot.d.next = bits::<16>(0);
