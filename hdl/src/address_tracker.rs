@@ -28,11 +28,6 @@
 //! after the edge those only choose among the summaries. So the engine's read decision starts
 //! a two-level mux away from flip-flops, and `query_load` drives a single register.
 //!
-//! `pop` (the DRAM handshake of a write) reaches only a few registers through short logic: the
-//! ring keeps whether its head entry is occupied in a register of its own, computed at each
-//! edge for both outcomes of `pop`, and the count's next value is chosen among `count`,
-//! `count + 1` and `count - 1`, computed from the count register alone.
-//!
 //! Timing: `hit`, `count` and `oldest` are combinational from registers. On a rising edge `pop`
 //! removes the oldest entry pushed before the last edge (when there is one) and `push` appends
 //! `push_address` (dropped when the tracker was full before the edge, even if an entry leaves
@@ -106,7 +101,7 @@ impl AddressTracker {
         let mut v = String::new();
         let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
-        let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;\nreg head_occupied;");
+        let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
         // What the last edge's late inputs were, and what the entries compared to before it.
         // An entry's match flag is `loaded ? equal_before : kept_before`: the late
         // `query_load` is registered instead of choosing in front of every flag.
@@ -115,20 +110,9 @@ impl AddressTracker {
         let _ = writeln!(v, "wire young_equal = young_address == query;");
         let _ = writeln!(v, "wire young_matched = loaded & young_equal_before;");
         let _ = writeln!(v, "wire [{last}:0] matched = loaded ? equal_before : kept_before;");
-        // The ring holds an entry at `head` exactly when it is not empty. `head_occupied` is
-        // `occupied[head]` kept in a register, so that the late `pop` meets no multiplexer
-        // over the entries on its way to the count and the head.
-        let _ = writeln!(v, "wire leaving = pop & head_occupied;");
+        // The ring holds an entry at `head` exactly when it is not empty.
+        let _ = writeln!(v, "wire leaving = pop & occupied[head];");
         let _ = writeln!(v, "wire storing = push & (stored != 16'd{depth});");
-        let _ = writeln!(v, "wire [15:0] stored_plus_one = stored + 16'd1;\nwire [15:0] stored_minus_one = stored - 16'd1;");
-        // `occupied[head]` after the edge, for the head kept and for the head moved on (which
-        // is the same entry when the ring has one), both from registers; `leaving` chooses.
-        let _ = writeln!(v, "wire [{}:0] head_after_pop = (head == {last}) ? 0 : head + 1'b1;", pointer_bits - 1);
-        let _ = writeln!(
-            v,
-            "wire head_kept_occupied = occupied[head] | (young_valid & (tail == head));\n\
-             wire head_moved_occupied = ((head_after_pop != head) & occupied[head_after_pop]) | (young_valid & (tail == head_after_pop));"
-        );
         let _ = writeln!(v, "integer j;\nreg [{last}:0] at_head;\nreg [{last}:0] equal;\nreg [{last}:0] equal_next;\nreg [{last}:0] kept_next;");
         // Each entry's compare with the query and its kept flag, for the next cycle; the young
         // entry's go to the slot it moves into.
@@ -136,7 +120,7 @@ impl AddressTracker {
             v,
             "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1) begin\n\
              \x20       equal[j] = addresses[j] == query;\n\
-             \x20       at_head[j] = head_occupied & (head == j);\n\
+             \x20       at_head[j] = occupied[head] & (head == j);\n\
              \x20       equal_next[j] = (young_valid & (tail == j)) ? young_equal : equal[j];\n\
              \x20       kept_next[j] = (young_valid & (tail == j)) ? young_matched : matched[j];\n    end\nend"
         );
@@ -149,13 +133,12 @@ impl AddressTracker {
             "always @(*) begin\n\
              \x20   hit = loaded ? ((popped ? hit_query_popped : hit_query_kept) | (young_valid & young_equal_before))\n\
              \x20                : (popped ? hit_flags_popped : hit_flags_kept);\n\
-             \x20   count = stored;\n    oldest = head_occupied ? addresses[head] : 64'd0;\nend"
+             \x20   count = stored;\n    oldest = occupied[head] ? addresses[head] : 64'd0;\nend"
         );
         let registers = [
             ("head", "0", "head"),
             ("tail", "0", "tail"),
-            ("stored", "16'd0", "(storing == leaving) ? stored : (storing ? stored_plus_one : stored_minus_one)"),
-            ("head_occupied", "1'b0", "leaving ? head_moved_occupied : head_kept_occupied"),
+            ("stored", "16'd0", "stored + {15'd0, storing} - {15'd0, leaving}"),
             ("young_valid", "1'b0", "storing"),
             ("young_address", "64'd0", "push_address"),
             ("loaded", "1'b0", "query_load"),
@@ -185,7 +168,7 @@ impl AddressTracker {
         }
         let _ = writeln!(
             v,
-            "        if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= head_after_pop;\n        end\n\
+            "        if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
              \x20       if (young_valid) begin\n            addresses[tail] <= young_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n    end\nend"
         );
         v
