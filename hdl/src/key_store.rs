@@ -148,9 +148,14 @@ impl KeyStore {
         let _ = writeln!(v, "wire [{}:0] lookup_index = lookup_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire [{}:0] decrypt_index = decrypt_slot[{}:0];", index_bits - 1, index_bits - 1);
         let _ = writeln!(v, "wire write_here = write_enable & (write_slot < 16'd{slots});");
-        // Block RAM: no read at a write edge (see the module documentation).
-        let (lookup_read, decrypt_read) = if block_ram { ("lookup_enable & ~write_enable", "~write_enable") } else { ("lookup_enable", "1'b1") };
-        let _ = writeln!(v, "wire lookup_read = {lookup_read};\nwire decrypt_read = {decrypt_read};");
+        // Block RAM: no read at a write edge (see the module documentation). Flip-flops read
+        // at every edge the port names, in the same text as before block RAM had the rule.
+        let (lookup_read, decrypt_range) = if block_ram {
+            v.push_str("wire lookup_read = lookup_enable & ~write_enable;\nwire decrypt_read = ~write_enable;\n");
+            ("lookup_read", "if (decrypt_read)\n            decrypt_in_range <= decrypt_here;")
+        } else {
+            ("lookup_enable", "decrypt_in_range <= decrypt_here;")
+        };
         let _ = writeln!(v, "wire lookup_here = lookup_slot < 16'd{slots};\nwire decrypt_here = decrypt_slot < 16'd{slots};");
         let _ = writeln!(
             v,
@@ -162,7 +167,7 @@ impl KeyStore {
         let _ = writeln!(
             v,
             "always @(posedge clock) begin\n    if (reset) begin\n        slot_valid <= 0;\n        lookup_valid_bit <= 1'b0;\n        lookup_in_range <= 1'b0;\n        decrypt_in_range <= 1'b0;\n    end else begin\n\
-             \x20       if (lookup_read) begin\n            lookup_in_range <= lookup_here;\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        if (decrypt_read)\n            decrypt_in_range <= decrypt_here;\n\
+             \x20       if ({lookup_read}) begin\n            lookup_in_range <= lookup_here;\n            lookup_valid_bit <= slot_valid[lookup_index];\n        end\n        {decrypt_range}\n\
              \x20       if (write_here)\n            slot_valid[write_index] <= write_valid;\n    end\nend"
         );
         // Storage: read first, then write. Block RAM reads into the memory's own read
