@@ -3,6 +3,7 @@
 use crate::flow::{find_yosys, run_tool};
 use anyhow::{bail, Context, Result};
 use crate::synth::{synthesize, Target};
+use mee_hdl::aes_column_unit::ColumnAesUnit;
 use mee_hdl::aes_iterative_unit::IterativeAesUnit;
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
@@ -173,7 +174,8 @@ pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
 
 /// Runs Yosys (`synth_ecp5` and `synth_ice40`, the engine's script) on the AES-128 iterative
 /// units of each S-box style: the encryption-only and decryption-only units the engine uses
-/// today, and the [`IterativeAesUnit`] that does both through one round. Prints LUTs and
+/// today, the [`IterativeAesUnit`] that does both through one round, and the [`ColumnAesUnit`]
+/// that does both with four S-boxes, a column per cycle. Prints LUTs and
 /// flip-flops per target, with the two one-way units' sum beside the reversible unit's.
 /// A failed run is reported in its row.
 pub fn iterative_area(work: &Path) -> Result<()> {
@@ -188,6 +190,7 @@ pub fn iterative_area(work: &Path) -> Result<()> {
             ("encrypt only", "unit_encrypt", crate::export::named_verilog(one_way(Direction::Encrypt), "unit_encrypt")),
             ("decrypt only", "unit_decrypt", crate::export::named_verilog(one_way(Direction::Decrypt), "unit_decrypt")),
             ("both, one round (IterativeAesUnit)", "unit_both", crate::export::named_verilog(IterativeAesUnit::new(16, style), "unit_both")),
+            ("both, a column per cycle (ColumnAesUnit)", "unit_column", crate::export::named_verilog(ColumnAesUnit::new(16, style), "unit_column")),
         ];
         let mut sum = vec![(0u64, 0u64); targets.len()];
         for (index, (label, top, verilog)) in units.iter().enumerate() {

@@ -91,6 +91,19 @@ fn exported_shared_unit_engine_matches_rust_hdl_under_icarus() {
 }
 
 #[test]
+fn exported_shared_column_engine_matches_rust_hdl_under_icarus() {
+    let mut config = EngineConfig { top_name: "mee_shared_column".into(), data_unit_bytes: 32, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
+    config.pipeline.round_registers = mee_reference::RoundRegisters::SharedColumn;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.key_table = mee_reference::KeyTableStorage::BlockRam;
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 2;
+    config.validate().expect("test config");
+    cosim("exported_shared_column_engine_matches_rust_hdl_under_icarus", config);
+}
+
+#[test]
 fn exported_shared_tweak_pipeline_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_tweak_shared".into(), data_unit_bytes: 64, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::PerHalfRound;

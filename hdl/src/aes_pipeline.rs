@@ -161,7 +161,9 @@ fn round_registers(placement: RoundRegisters, index: usize) -> RoundRegisterSet 
     let (in_sbox, after_sbox, after_round) = match placement {
         RoundRegisters::PerThirdRound => (true, true, true),
         RoundRegisters::PerHalfRound => (false, true, true),
-        RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (false, false, true),
+        RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared | RoundRegisters::SharedColumn => {
+            (false, false, true)
+        }
         RoundRegisters::PerTwoRounds => (false, false, index % 2 == 1),
     };
     RoundRegisterSet { in_sbox, after_sbox, after_round }
@@ -212,8 +214,14 @@ impl AesPipeline {
         }
     }
 
-    /// Cycles from a block's `valid_in` to its `valid_out`.
+    /// Cycles from a block's `valid_in` to its `valid_out`. For `shared_column`, whose engine
+    /// leaves its pipelines idle, the latency of the engine's AES unit (a
+    /// [`ColumnAesUnit`](crate::aes_column_unit::ColumnAesUnit)), by which the parts around
+    /// the unit are timed.
     pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
+        if placement == RoundRegisters::SharedColumn {
+            return crate::aes_column_unit::ColumnAesUnit::latency(key_bytes);
+        }
         let rounds = key_bytes / 4 + 6;
         (0..rounds)
             .map(|i| round_registers(placement, i).latency())

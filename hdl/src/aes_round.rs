@@ -7,7 +7,8 @@
 //!   S and S⁻¹. (Row shifting commutes with the S-boxes, so the lanes read the state through
 //!   ShiftRows or InvShiftRows.)
 //! - one [`ReversibleMixColumns`];
-//! - the key step's 4 forward S-boxes (the backward key schedule uses the forward S-box too).
+//! - the key step ([`KeyScheduleStep`]) and its 4 forward S-boxes (the backward key schedule
+//!   uses the forward S-box too).
 //!
 //! Encryption (as [`crate::aes_encrypt_round::EncryptRound`]): SubBytes, ShiftRows,
 //! MixColumns unless final, AddRoundKey; the key window moves one round key forward.
@@ -22,6 +23,7 @@
 //! [`ReversibleSboxBank`]: crate::sbox::ReversibleSboxBank
 //! [`ReversibleMixColumns`]: crate::mix_columns::ReversibleMixColumns
 
+use crate::key_step::KeyScheduleStep;
 use crate::mix_columns::ReversibleMixColumns;
 use crate::sbox::{ReversibleSboxBank, SboxBank, SboxStyle};
 use crate::defaults;
@@ -48,13 +50,10 @@ pub struct AesRound {
     pub schedule_final: Signal<In, Bit>,
     data_sbox: ReversibleSboxBank,
     key_sbox: SboxBank,
+    key_step: KeyScheduleStep,
     mix: ReversibleMixColumns,
-    key_word: [Signal<Local, Bits<8>>; 4],
-    forward_words: [Signal<Local, Bits<8>>; 16],
-    backward_words: [Signal<Local, Bits<8>>; 16],
     round_key: [Signal<Local, Bits<8>>; 16],
     keyed: [Signal<Local, Bits<8>>; 16],
-    aes256: Constant<Bit>,
 }
 
 impl AesRound {
@@ -71,13 +70,10 @@ impl AesRound {
             schedule_final: Default::default(),
             data_sbox: ReversibleSboxBank::new(16, style),
             key_sbox: SboxBank::new(4, style, false),
+            key_step: KeyScheduleStep::new(key_bytes),
             mix: ReversibleMixColumns::new(),
-            key_word: Default::default(),
-            forward_words: Default::default(),
-            backward_words: Default::default(),
             round_key: Default::default(),
             keyed: Default::default(),
-            aes256: Constant::new(key_bytes == 32),
         }
     }
 }
@@ -96,108 +92,24 @@ impl Logic for AesRound {
                 }
             }
         }
-        // Key S-boxes. The word: forward, the window's last; backward, AES-128 w[4r+3] ^
-        // w[4r+2] (bytes 12.. and 8..), AES-256 w[4r-1] (bytes 12..). RotWord when scheduled.
-        for w in (self.key_in.len() - 4)..(self.key_in.len() - 3) {
-            for i in 0..4 {
-                self.key_word[i].next = self.key_in[w + i].val();
-                if self.decrypt.val() {
-                    self.key_word[i].next = self.key_in[12 + i].val();
-                    if !self.aes256.val() {
-                        self.key_word[i].next = self.key_in[12 + i].val() ^ self.key_in[8 + i].val();
-                    }
-                }
-            }
+        // The key step, its word substituted by the key S-boxes (after RotWord when
+        // scheduled).
+        self.key_step.decrypt.next = self.decrypt.val();
+        self.key_step.rcon.next = self.schedule_rcon.val();
+        for k in 0..self.key_in.len() {
+            self.key_step.key_in[k].next = self.key_in[k].val();
+            self.key_out[k].next = self.key_step.key_out[k].val();
         }
         for i in 0..4 {
             if self.schedule_rotate.val() {
-                self.key_sbox.x[i].next = self.key_word[(i + 1) % 4].val();
+                self.key_sbox.x[i].next = self.key_step.word[(i + 1) % 4].val();
             } else {
-                self.key_sbox.x[i].next = self.key_word[i].val();
+                self.key_sbox.x[i].next = self.key_step.word[i].val();
             }
+            self.key_step.substituted[i].next = self.key_sbox.y[i].val();
         }
-        // Forward key step: the next words, the window's first words XOR-chained with the
-        // S-box word (and the round constant in byte 0).
-        for b in 0..4 {
-            self.forward_words[b].next = self.key_in[b].val() ^ self.key_sbox.y[b].val();
-            self.forward_words[4 + b].next = self.key_in[b].val() ^ self.key_in[4 + b].val() ^ self.key_sbox.y[b].val();
-            self.forward_words[8 + b].next =
-                self.key_in[b].val() ^ self.key_in[4 + b].val() ^ self.key_in[8 + b].val() ^ self.key_sbox.y[b].val();
-            self.forward_words[12 + b].next = self.key_in[b].val()
-                ^ self.key_in[4 + b].val()
-                ^ self.key_in[8 + b].val()
-                ^ self.key_in[12 + b].val()
-                ^ self.key_sbox.y[b].val();
-        }
-        self.forward_words[0].next = self.key_in[0].val() ^ self.key_sbox.y[0].val() ^ self.schedule_rcon.val();
-        self.forward_words[4].next = self.key_in[0].val() ^ self.key_in[4].val() ^ self.key_sbox.y[0].val() ^ self.schedule_rcon.val();
-        self.forward_words[8].next = self.key_in[0].val()
-            ^ self.key_in[4].val()
-            ^ self.key_in[8].val()
-            ^ self.key_sbox.y[0].val()
-            ^ self.schedule_rcon.val();
-        self.forward_words[12].next = self.key_in[0].val()
-            ^ self.key_in[4].val()
-            ^ self.key_in[8].val()
-            ^ self.key_in[12].val()
-            ^ self.key_sbox.y[0].val()
-            ^ self.schedule_rcon.val();
-        // Backward key step: the previous words. AES-128 from the window itself; AES-256 from
-        // its second half (see DecryptRound).
-        for b in 0..4 {
-            self.backward_words[b].next = self.key_in[b].val() ^ self.key_sbox.y[b].val();
-            self.backward_words[4 + b].next = self.key_in[4 + b].val() ^ self.key_in[b].val();
-            self.backward_words[8 + b].next = self.key_in[8 + b].val() ^ self.key_in[4 + b].val();
-            self.backward_words[12 + b].next = self.key_in[12 + b].val() ^ self.key_in[8 + b].val();
-        }
-        self.backward_words[0].next = self.key_in[0].val() ^ self.key_sbox.y[0].val() ^ self.schedule_rcon.val();
-        for k in 16..(self.key_in.len() - 12) {
-            self.backward_words[k - 16].next = self.key_in[k].val() ^ self.key_sbox.y[k - 16].val();
-        }
-        for k in 16..(self.key_in.len() - 15) {
-            self.backward_words[k - 16].next = self.key_in[k].val() ^ self.key_sbox.y[k - 16].val() ^ self.schedule_rcon.val();
-        }
-        for k in 20..self.key_in.len() {
-            self.backward_words[k - 16].next = self.key_in[k].val() ^ self.key_in[k - 4].val();
-        }
-        // Round key and next window. Forward: AES-128 the new words; AES-256 the window's
-        // second half, then the window moves on by the new words. Backward: AES-128 the new
-        // words; AES-256 the window's first half, and the new words come in front of it.
         for k in 0..16 {
-            if self.decrypt.val() {
-                self.round_key[k].next = self.backward_words[k].val();
-            } else {
-                self.round_key[k].next = self.forward_words[k].val();
-            }
-        }
-        for k in 16..self.key_in.len() {
-            if self.decrypt.val() {
-                self.round_key[k - 16].next = self.key_in[k - 16].val();
-            } else {
-                self.round_key[k - 16].next = self.key_in[k].val();
-            }
-        }
-        // (Every port and child input below is assigned once per evaluation, in exclusive
-        // branches: a default overridden later would glitch, and in a zero-delay simulator a
-        // glitch on a child's input re-runs the parent through the child's outputs forever.)
-        // `h` runs once: 0 for AES-128, 16 for AES-256 (the forward window's second half).
-        for h in (self.key_in.len() - 16)..(self.key_in.len() - 15) {
-            for k in 0..16 {
-                if self.decrypt.val() {
-                    self.key_out[k].next = self.backward_words[k].val();
-                } else if self.aes256.val() {
-                    self.key_out[k].next = self.key_in[h + k].val();
-                } else {
-                    self.key_out[k].next = self.forward_words[k].val();
-                }
-            }
-        }
-        for k in 16..self.key_in.len() {
-            if self.decrypt.val() {
-                self.key_out[k].next = self.key_in[k - 16].val();
-            } else {
-                self.key_out[k].next = self.forward_words[k - 16].val();
-            }
+            self.round_key[k].next = self.key_step.round_key[k].val();
         }
         // Data. Encrypt: MixColumns(S) ^ key (S ^ key in the final round). Decrypt:
         // InvMixColumns(S ^ key) (S ^ key in the final round).

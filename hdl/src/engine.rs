@@ -92,13 +92,14 @@
 //! during reset.
 
 use crate::address_tracker::AddressTracker;
+use crate::aes_column_unit::ColumnAesUnit;
 use crate::aes_iterative_unit::IterativeAesUnit;
 use crate::aes_pipeline::{AesPipeline, Direction};
 use crate::delay_line::ByteDelayLine;
 use crate::fifo::ByteFifo;
 use crate::key_table::KeyTable;
 use crate::tweak::XtsTweakUnit;
-use mee_reference::EngineConfig;
+use mee_reference::{EngineConfig, RoundRegisters};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -178,6 +179,8 @@ pub struct EngineCore {
     decrypt: AesPipeline,
     decrypt_side: ByteDelayLine,
     shared_aes: IterativeAesUnit,
+    column_aes: ColumnAesUnit,
+    column: Constant<Bit>,
     slot: DFF<Bits<8>>,
     tweak_shared: Constant<Bit>,
     a_same_unit: DFF<Bit>,
@@ -332,6 +335,8 @@ impl EngineCore {
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
             decrypt_side: side_line(17, aes_latency),
             shared_aes: IterativeAesUnit::new(kb, style),
+            column_aes: ColumnAesUnit::new(kb, style),
+            column: Constant::new(placement == RoundRegisters::SharedColumn),
             slot: Default::default(),
             tweak_shared: Constant::new(config.shares_tweak_pipeline()),
             a_same_unit: Default::default(),
@@ -452,6 +457,8 @@ impl Logic for EngineCore {
         self.decrypt_side.reset.next = self.reset.val();
         self.shared_aes.clock.next = self.clock.val();
         self.shared_aes.reset.next = self.reset.val();
+        self.column_aes.clock.next = self.clock.val();
+        self.column_aes.reset.next = self.reset.val();
         self.slot.clock.next = self.clock.val();
         self.a_same_unit.clock.next = self.clock.val();
         self.tag_valid.clock.next = self.clock.val();
@@ -817,9 +824,16 @@ impl Logic for EngineCore {
             }
         }
         if self.shared.val() {
-            self.encrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
-            for k in 0..16 {
-                self.encrypt_result[k].next = self.shared_aes.data_out[k].val();
+            if self.column.val() {
+                self.encrypt_done.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
+                for k in 0..16 {
+                    self.encrypt_result[k].next = self.column_aes.data_out[k].val();
+                }
+            } else {
+                self.encrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
+                for k in 0..16 {
+                    self.encrypt_result[k].next = self.shared_aes.data_out[k].val();
+                }
             }
         } else if self.tweak_shared.val() {
             // Tweaks leave the pipeline too; the writes are those with their sideband.
@@ -889,9 +903,16 @@ impl Logic for EngineCore {
             }
         }
         if self.shared.val() {
-            self.decrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
-            for k in 0..16 {
-                self.decrypt_result[k].next = self.shared_aes.data_out[k].val();
+            if self.column.val() {
+                self.decrypt_done.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
+                for k in 0..16 {
+                    self.decrypt_result[k].next = self.column_aes.data_out[k].val();
+                }
+            } else {
+                self.decrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
+                for k in 0..16 {
+                    self.decrypt_result[k].next = self.shared_aes.data_out[k].val();
+                }
             }
         } else {
             self.decrypt_done.next = self.decrypt.valid_out.val();
@@ -912,7 +933,17 @@ impl Logic for EngineCore {
         // encryption slot (as its tweak arrives), a read's block from the read register in the
         // decryption slot. At most one enters. The inputs are chosen by the slot counter, a
         // register, so that the hand-over decisions only enable the unit's registers.
-        self.shared_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.shared.val();
+        // With `shared_column` the column unit takes these blocks instead, with the same
+        // inputs (one of the two units stays idle, and synthesis removes it).
+        self.shared_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.shared.val() & !self.column.val();
+        self.column_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.column.val();
+        self.column_aes.decrypt_in.next = self.shared_aes.decrypt_in.val();
+        for k in 0..16 {
+            self.column_aes.data_in[k].next = self.shared_aes.data_in[k].val();
+        }
+        for k in 0..self.key_cmd_key1.len() {
+            self.column_aes.key_in[k].next = self.shared_aes.key_in[k].val();
+        }
         if self.slot.q.val() == 0 {
             self.shared_aes.decrypt_in.next = false;
             for k in 0..16 {
@@ -938,11 +969,18 @@ impl Logic for EngineCore {
                 self.shared_aes.key_in[k].next = self.tweak_side.data_out[17 + k].val();
             }
         }
-        self.tweak.external_valid.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
+        if self.column.val() {
+            self.tweak.external_valid.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
+        } else {
+            self.tweak.external_valid.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
+        }
         for k in 0..16 {
-            self.tweak.external_block[k].next = self.shared_aes.data_out[k].val();
             if self.tweak_shared.val() {
                 self.tweak.external_block[k].next = self.encrypt.data_out[k].val();
+            } else if self.column.val() {
+                self.tweak.external_block[k].next = self.column_aes.data_out[k].val();
+            } else {
+                self.tweak.external_block[k].next = self.shared_aes.data_out[k].val();
             }
         }
         self.slot.d.next = self.slot.q.val() + 1;

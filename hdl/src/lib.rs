@@ -6,6 +6,7 @@
 //! Built from them with `#[hdl_gen]`: [`aes_encrypt_round::EncryptRound`],
 //! [`aes_decrypt_round::DecryptRound`], the pipelines in [`aes_pipeline`], the round for both
 //! directions [`aes_round::AesRound`] and its [`aes_iterative_unit::IterativeAesUnit`], the
+//! four-S-box [`aes_column_unit::ColumnAesUnit`] and the key step both share ([`key_step`]), the
 //! decryption-key expansion unit in [`key_expansion`], the XTS tweak unit in [`tweak`] and the XTS
 //! datapath in [`xts_cipher`].
 //!
@@ -20,11 +21,13 @@ pub mod aes_decrypt_round;
 pub mod aes_pipeline;
 pub mod aes_round;
 pub mod aes_iterative_unit;
+pub mod aes_column_unit;
 pub mod alpha_power;
 pub mod delay_line;
 pub mod engine;
 pub mod engine_top;
 pub mod key_expansion;
+pub mod key_step;
 pub mod key_store;
 pub mod key_table;
 pub mod fifo;

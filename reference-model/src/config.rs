@@ -26,41 +26,51 @@ pub enum RoundRegisters {
     Iterative,
     /// One iterative unit for both directions, shared by the tweak, the encryption and the
     /// decryption in fixed slots of `Nr + 1` cycles each: one request every `3 (Nr + 1)`
-    /// cycles. The smallest engine.
+    /// cycles. The smallest engine with a round per cycle.
     Shared,
+    /// As `shared`, with an AES unit of four S-boxes that does a column per cycle: five cycles
+    /// per round (a key-schedule step, then the four columns) and one to load, so each slot is
+    /// `5 Nr + 2` cycles and one request takes `3 (5 Nr + 2)`. The smallest engine, for
+    /// FPGAs of about 8,000 LUT4 (iCE40 HX8K).
+    SharedColumn,
 }
 
 impl RoundRegisters {
     /// All values, for sweeps and tests.
-    pub const ALL: [RoundRegisters; 6] = [
+    pub const ALL: [RoundRegisters; 7] = [
         RoundRegisters::PerThirdRound,
         RoundRegisters::PerRound,
         RoundRegisters::PerHalfRound,
         RoundRegisters::PerTwoRounds,
         RoundRegisters::Iterative,
         RoundRegisters::Shared,
+        RoundRegisters::SharedColumn,
     ];
 
     /// Register stages per AES round, as a fraction `(stages, rounds)`: 3 per round for
     /// `per_third_round`, 1 per 2 rounds for `per_two_rounds` (the iterative unit registers
-    /// its state after every round).
+    /// its state after every round; the column unit of `shared_column` after every column and
+    /// key step, five times per round).
     pub fn stages_per_rounds(self) -> (usize, usize) {
         match self {
             RoundRegisters::PerThirdRound => (3, 1),
             RoundRegisters::PerHalfRound => (2, 1),
+            RoundRegisters::SharedColumn => (5, 1),
             RoundRegisters::PerRound | RoundRegisters::Iterative | RoundRegisters::Shared => (1, 1),
             RoundRegisters::PerTwoRounds => (1, 2),
         }
     }
 
-    /// The AES units take one block per clock (every placement but `iterative` and `shared`).
+    /// The AES units take one block per clock (every placement but `iterative`, `shared` and
+    /// `shared_column`).
     pub fn is_pipelined(self) -> bool {
-        !matches!(self, RoundRegisters::Iterative | RoundRegisters::Shared)
+        !matches!(self, RoundRegisters::Iterative | RoundRegisters::Shared | RoundRegisters::SharedColumn)
     }
 
-    /// One AES unit serves the tweak, the encryption and the decryption (`shared`).
+    /// One AES unit serves the tweak, the encryption and the decryption (`shared`,
+    /// `shared_column`).
     pub fn is_shared(self) -> bool {
-        self == RoundRegisters::Shared
+        matches!(self, RoundRegisters::Shared | RoundRegisters::SharedColumn)
     }
 
     /// The name used in TOML.
@@ -72,6 +82,7 @@ impl RoundRegisters {
             RoundRegisters::PerTwoRounds => "per_two_rounds",
             RoundRegisters::Iterative => "iterative",
             RoundRegisters::Shared => "shared",
+            RoundRegisters::SharedColumn => "shared_column",
         }
     }
 }
@@ -420,10 +431,11 @@ impl EngineConfig {
     }
 
     /// Cycles through one AES pipeline (encryption or decryption) with this config's register
-    /// placement: one per register stage.
+    /// placement: one per register stage (with `shared_column`, one more to load the unit).
     pub fn aes_latency(&self) -> usize {
         let (stages, rounds) = self.pipeline.round_registers.stages_per_rounds();
-        (self.aes_rounds() * stages).div_ceil(rounds)
+        let load = usize::from(self.pipeline.round_registers == RoundRegisters::SharedColumn);
+        (self.aes_rounds() * stages).div_ceil(rounds) + load
     }
 
     /// Cycles from one block entering an AES unit to the next one it can take: 1 for the

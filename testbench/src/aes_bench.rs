@@ -7,7 +7,9 @@
 //! cycles earlier, and its `ready` and `ready_next` must say exactly that.
 
 use crate::bytes::{drive, sample_block, hex};
-use crate::driver::ClockedDriver;
+use crate::driver::{Clocked, ClockedDriver};
+use rust_hdl::prelude::*;
+use mee_hdl::aes_column_unit::ColumnAesUnit;
 use mee_hdl::aes_iterative_unit::IterativeAesUnit;
 use mee_hdl::aes_pipeline::{AesPipeline, Direction};
 use mee_reference::key_schedule::decryption_key_form;
@@ -182,25 +184,70 @@ pub fn run_aes_pipeline_with_key_form(
     Ok(AesRunReport { blocks: checked, cycles: sim.cycle(), seconds: start.elapsed().as_secs_f64(), latency })
 }
 
-/// Runs `blocks` random blocks through an [`IterativeAesUnit`], each encrypted or decrypted
-/// at random, checking every cycle against the `aes` crate: `valid_out` exactly `Nr` cycles
-/// after a block entered, `data_out` the expected result, `ready` and `ready_next` exactly
-/// when the last block entered at least `Nr + 1` (or `Nr`) cycles earlier. Blocks are also
-/// offered while the unit is not ready; it must ignore them. Returns the first mismatch as an
-/// error.
-pub fn run_iterative_aes_unit(key_bytes: usize, style: SboxStyle, blocks: usize, seed: u64) -> Result<AesRunReport, String> {
-    let name = format!("iterative unit, AES-{}, {}", key_bytes * 8, style.name());
+/// The AES units that run both ciphers, the direction chosen per block: the one-round
+/// [`IterativeAesUnit`] and the column-per-cycle [`ColumnAesUnit`]. They share their ports and
+/// handshake and differ in latency.
+pub trait BothWaysAesUnit: Clocked + Sized {
+    /// The unit's name in messages.
+    const NAME: &'static str;
+    /// A unit for `key_bytes` keys with S-boxes of `style`.
+    fn build(key_bytes: usize, style: SboxStyle) -> Self;
+    /// Cycles from a block's `valid_in` to its `valid_out`.
+    fn unit_latency(key_bytes: usize) -> usize;
+    /// The synchronous reset.
+    fn reset_input(&mut self) -> &mut Signal<In, Bit>;
+    /// The inputs: `valid_in`, `decrypt_in`, `data_in`, `key_in`.
+    #[allow(clippy::type_complexity)]
+    fn inputs(&mut self) -> (&mut Signal<In, Bit>, &mut Signal<In, Bit>, &mut [Signal<In, Bits<8>>], &mut [Signal<In, Bits<8>>]);
+    /// The outputs: `valid_out`, `data_out`, `ready`, `ready_next`.
+    fn outputs(&self) -> (bool, [u8; 16], bool, bool);
+}
+
+macro_rules! both_ways_unit {
+    ($unit:ty, $name:expr) => {
+        impl BothWaysAesUnit for $unit {
+            const NAME: &'static str = $name;
+            fn build(key_bytes: usize, style: SboxStyle) -> Self {
+                <$unit>::new(key_bytes, style)
+            }
+            fn unit_latency(key_bytes: usize) -> usize {
+                <$unit>::latency(key_bytes)
+            }
+            fn reset_input(&mut self) -> &mut Signal<In, Bit> {
+                &mut self.reset
+            }
+            fn inputs(&mut self) -> (&mut Signal<In, Bit>, &mut Signal<In, Bit>, &mut [Signal<In, Bits<8>>], &mut [Signal<In, Bits<8>>]) {
+                (&mut self.valid_in, &mut self.decrypt_in, &mut self.data_in, &mut self.key_in)
+            }
+            fn outputs(&self) -> (bool, [u8; 16], bool, bool) {
+                (self.valid_out.val(), sample_block(&self.data_out), self.ready.val(), self.ready_next.val())
+            }
+        }
+    };
+}
+
+both_ways_unit!(IterativeAesUnit, "iterative unit");
+both_ways_unit!(ColumnAesUnit, "column unit");
+
+/// Runs `blocks` random blocks through a [`BothWaysAesUnit`], each encrypted or decrypted
+/// at random, checking every cycle against the `aes` crate: `valid_out` exactly the unit's
+/// latency after a block entered, `data_out` the expected result, `ready` and `ready_next`
+/// exactly when the last block entered at least latency + 1 (or latency) cycles earlier.
+/// Blocks are also offered while the unit is not ready; it must ignore them. Returns the first
+/// mismatch as an error.
+pub fn run_both_ways_aes_unit<U: BothWaysAesUnit>(key_bytes: usize, style: SboxStyle, blocks: usize, seed: u64) -> Result<AesRunReport, String> {
+    let name = format!("{}, AES-{}, {}", U::NAME, key_bytes * 8, style.name());
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let latency = IterativeAesUnit::latency(key_bytes);
+    let latency = U::unit_latency(key_bytes);
     let interval = latency + 1;
-    let mut sim = ClockedDriver::new(IterativeAesUnit::new(key_bytes, style));
+    let mut sim = ClockedDriver::new(U::build(key_bytes, style));
     for _ in 0..2 {
-        sim.uut.reset.next = true;
-        sim.uut.valid_in.next = false;
+        sim.uut.reset_input().next = true;
+        sim.uut.inputs().0.next = false;
         sim.evaluate();
         sim.rising_edge();
     }
-    sim.uut.reset.next = false;
+    sim.uut.reset_input().next = false;
     let mut in_flight: VecDeque<Option<IterativeBlock>> = VecDeque::from(vec![None; latency]);
     let mut since_last_entry = usize::MAX / 2;
     let (mut checked, mut sent) = (0usize, 0usize);
@@ -213,30 +260,31 @@ pub fn run_iterative_aes_unit(key_bytes: usize, style: SboxStyle, blocks: usize,
         let key: Vec<u8> = (0..key_bytes).map(|_| rng.gen()).collect();
         let block: [u8; 16] = rng.gen();
         let (key_port, want) = if decrypt { (decryption_key_form(&key), aes_decrypt(&key, block)) } else { (key.clone(), aes_encrypt(&key, block)) };
-        drive(&mut sim.uut.data_in, &block);
-        drive(&mut sim.uut.key_in, &key_port);
-        sim.uut.valid_in.next = offered;
-        sim.uut.decrypt_in.next = decrypt;
+        let (valid_in, decrypt_in, data_in, key_in) = sim.uut.inputs();
+        drive(data_in, &block);
+        drive(key_in, &key_port);
+        valid_in.next = offered;
+        decrypt_in.next = decrypt;
         let entered = offered && may_enter;
         sent += usize::from(entered);
         in_flight.push_back(entered.then_some((decrypt, want, key)));
         sim.evaluate();
         let cycle = sim.cycle();
-        if sim.uut.ready.val() != may_enter {
-            return Err(format!("{name}: cycle {cycle}: ready is {} but the last block entered {since_last_entry} cycles ago", sim.uut.ready.val()));
+        let (valid_out, data_out, ready, ready_next) = sim.uut.outputs();
+        if ready != may_enter {
+            return Err(format!("{name}: cycle {cycle}: ready is {ready} but the last block entered {since_last_entry} cycles ago"));
         }
-        if !entered && sim.uut.ready_next.val() != (since_last_entry + 1 >= interval) {
-            return Err(format!("{name}: cycle {cycle}: ready_next is {} but the last block entered {since_last_entry} cycles ago", sim.uut.ready_next.val()));
+        if !entered && ready_next != (since_last_entry + 1 >= interval) {
+            return Err(format!("{name}: cycle {cycle}: ready_next is {ready_next} but the last block entered {since_last_entry} cycles ago"));
         }
         since_last_entry = if entered { 1 } else { since_last_entry + 1 };
-        match (in_flight.pop_front().flatten(), sim.uut.valid_out.val()) {
+        match (in_flight.pop_front().flatten(), valid_out) {
             (None, true) => return Err(format!("{name}: cycle {cycle}: valid_out is 1 but no block is due")),
             (Some((_, _, key)), false) => return Err(format!("{name}: cycle {cycle}: valid_out is 0 but a block (key {}) is due", hex(&key))),
             (Some((decrypt, want, key)), true) => {
-                let got = sample_block(&sim.uut.data_out);
-                if got != want {
+                if data_out != want {
                     let what = if decrypt { "decryption" } else { "encryption" };
-                    return Err(format!("{name}: cycle {cycle}: data_out {} differs from the aes crate's {what} {} (key {})", hex(&got), hex(&want), hex(&key)));
+                    return Err(format!("{name}: cycle {cycle}: data_out {} differs from the aes crate's {what} {} (key {})", hex(&data_out), hex(&want), hex(&key)));
                 }
                 checked += 1;
             }

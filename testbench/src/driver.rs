@@ -77,6 +77,7 @@ macro_rules! clocked_by_field {
 clocked_by_field!(
     mee_hdl::aes_pipeline::AesPipeline,
     mee_hdl::aes_iterative_unit::IterativeAesUnit,
+    mee_hdl::aes_column_unit::ColumnAesUnit,
     mee_hdl::key_expansion::DecryptionKeyExpander,
     mee_hdl::fifo::ByteFifo,
     mee_hdl::address_tracker::AddressTracker,

@@ -4,7 +4,9 @@
 //! iterative unit for both directions with the direction drawn per block.
 
 use mee_reference::SboxStyle;
-use mee_testbench::aes_bench::{run_aes_pipeline, run_iterative_aes_unit, AesVariant};
+use mee_hdl::aes_column_unit::ColumnAesUnit;
+use mee_hdl::aes_iterative_unit::IterativeAesUnit;
+use mee_testbench::aes_bench::{run_aes_pipeline, run_both_ways_aes_unit, AesVariant};
 use mee_testbench::seed::test_seed;
 
 #[test]
@@ -37,7 +39,24 @@ fn iterative_unit_encrypts_and_decrypts_like_the_aes_crate() {
     // (`block_ram` builds the iterative unit's S-boxes composite: nothing new to run.)
     let styles = [SboxStyle::Table, SboxStyle::Composite];
     for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| styles.map(|s| (k, s))).enumerate() {
-        match run_iterative_aes_unit(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
+        match run_both_ways_aes_unit::<IterativeAesUnit>(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
+            Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+}
+
+/// The column-per-cycle unit of the `shared_column` engine, at both key sizes and in both
+/// S-box styles, with the direction chosen at random per block.
+#[test]
+fn column_unit_encrypts_and_decrypts_like_the_aes_crate() {
+    let seed = test_seed("column_unit_encrypts_and_decrypts_like_the_aes_crate");
+    let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(20);
+    let mut failures = Vec::new();
+    let styles = [SboxStyle::Table, SboxStyle::Composite];
+    for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| styles.map(|s| (k, s))).enumerate() {
+        match run_both_ways_aes_unit::<ColumnAesUnit>(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
             Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
             Err(e) => failures.push(e),
         }

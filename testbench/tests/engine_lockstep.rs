@@ -128,6 +128,21 @@ fn random_traffic_shared_aes_unit_and_block_ram_key_table() {
 }
 
 #[test]
+fn random_traffic_shared_column_unit_aes256_and_queues_of_two() {
+    // The smallest engine: one four-S-box AES unit, a column per cycle, and the shortest
+    // queues; AES-256 so that its key step runs both schedules' odd and even steps.
+    let mut config = EngineConfig { key_bits: 256, ..Default::default() };
+    config.pipeline.round_registers = RoundRegisters::SharedColumn;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.key_table = KeyTableStorage::BlockRam;
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 2;
+    // One request per 3 (5 Nr + 2) = 216 cycles: a fortieth of the requests.
+    run_random_requests("random_traffic_shared_column_unit_aes256_and_queues_of_two", config, false, requests() / 40);
+}
+
+#[test]
 fn random_traffic_shared_tweak_pipeline_with_64_byte_units() {
     let mut config = EngineConfig { data_unit_bytes: 64, ..Default::default() };
     config.pipeline.tweak_pipeline = TweakPipeline::Shared;

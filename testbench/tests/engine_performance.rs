@@ -63,12 +63,25 @@ fn iterative_config_runs_one_request_per_eleven_cycles() {
 
 #[test]
 fn shared_unit_config_runs_one_request_per_thirty_three_cycles() {
-    let name = "shared_unit_config_runs_one_request_per_thirty_three_cycles";
     let mut config = EngineConfig::default();
     config.pipeline.round_registers = RoundRegisters::Shared;
+    // A slot of Nr + 1 = 11 cycles: ten rounds and the cycle in which the result leaves.
+    check_shared_frame("shared_unit_config_runs_one_request_per_thirty_three_cycles", config, 11);
+}
+
+#[test]
+fn shared_column_config_runs_one_request_per_156_cycles() {
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = RoundRegisters::SharedColumn;
+    // A slot of 5 Nr + 2 = 52 cycles: the load, ten rounds of a key step and four columns,
+    // and the cycle in which the result leaves.
+    check_shared_frame("shared_column_config_runs_one_request_per_156_cycles", config, 52);
+}
+
+/// Checks a shared-unit engine's rate and read latency against its frame of three slots of
+/// `slot` cycles (tweak, encryption, decryption).
+fn check_shared_frame(name: &str, config: EngineConfig, slot: u64) {
     let seed = test_seed(name);
-    // The frame: a tweak slot, an encryption slot and a decryption slot of Nr + 1 cycles each.
-    let slot = config.aes_latency() as u64 + 1;
     let frame = 3 * slot;
     let dram_latency = config.tweak_latency() as u64;
     let m = measure(&config, 200, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
@@ -79,11 +92,11 @@ fn shared_unit_config_runs_one_request_per_thirty_three_cycles() {
         let want = 1.0 / frame as f64;
         assert!((value - want).abs() <= 0.006 * want, "{name}: seed {seed}: {pattern}: {value:.5} requests per cycle, want {want:.5}");
     }
-    // A read sent to DRAM in the tweak slot has its data back (DRAM latency Nr + 1) before
-    // the decryption slot opens, one slot later; its plaintext leaves with the slot's last
-    // cycle: two slots beyond a direct connection when the read reaches stage A just in time
-    // for a tweak slot, up to a frame more when it has just missed one (back-to-back reads
-    // always have: each waits in stage A for the next frame).
+    // A read sent to DRAM in the tweak slot has its data back (DRAM latency: the tweak's)
+    // before the decryption slot opens, one slot later; its plaintext leaves with the slot's
+    // last cycle: two slots beyond a direct connection when the read reaches stage A just in
+    // time for a tweak slot, up to a frame more when it has just missed one (back-to-back
+    // reads always have: each waits in stage A for the next frame).
     let (fastest, slowest) = m.read_added_latency;
     assert!(fastest >= 2 * slot, "{name}: seed {seed}: a read took {fastest} cycles more than a direct connection, fewer than the schedule allows");
     assert_eq!(slowest, 2 * slot + frame - 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
