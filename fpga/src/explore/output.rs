@@ -58,8 +58,9 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
     text += "| config | key | S-box | registers | read +cycles | write cycles | reads/cycle | writes/cycle | ECP5 LUT4 | ECP5 FF | DP16KD | 7-series LUT | 7-series FF | BRAM | iCE40 LUT | iCE40 FF | LFE5U-85F MHz | iCE40 MHz | read Gbit/s | write Gbit/s | Gbit/s per 1k LUT4 | seconds |\n";
     text += "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
     for row in &exploration.rows {
-        let ice40_mhz = match (&row.ice40_device, row.ice40_fmax_mhz) {
-            (Some(device), Some(mhz)) => format!("{mhz:.1} ({device})"),
+        let ice40_mhz = match (&row.ice40_device, row.ice40_fmax_mhz, row.ice40_gbit_s) {
+            (Some(device), Some(mhz), Some(gbit_s)) => format!("{mhz:.1} ({device}, {gbit_s:.3} Gbit/s)"),
+            (Some(device), Some(mhz), None) => format!("{mhz:.1} ({device})"),
             _ => "-".into(),
         };
         text += &format!(
@@ -97,7 +98,7 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
     if !notes.is_empty() {
         text += &format!("\nNotes:\n\n{}\n", notes.join("\n"));
     }
-    text += "\n\"read +cycles\": the worst cycles a read adds to the DRAM latency; \"write cycles\": a write's acceptance to its DRAM write; both and the per-cycle rates are measured in lock-step simulation. Gbit/s = LFE5U-85F Fmax x blocks per cycle x 128.\n";
+    text += "\n\"read +cycles\": the worst cycles a read adds to the DRAM latency; \"write cycles\": a write's acceptance to its DRAM write; both and the per-cycle rates are measured in lock-step simulation. Gbit/s = LFE5U-85F Fmax x blocks per cycle x 128; the iCE40 figure is the slower direction's at the iCE40 Fmax, placed inside the pin harness.\n";
     text
 }
 

@@ -2,7 +2,8 @@
 //! through nextpnr. Every tool failure or timeout lands in the row's notes; a row is always
 //! produced.
 
-use super::sweep::SweepPoint;
+use super::sweep::{FlowSettings, SweepPoint};
+use crate::pin_harness::{pin_harness, PinHarness};
 use crate::place_route::{place_and_route, Device};
 use crate::synth::{synthesize, Target};
 use anyhow::Result;
@@ -73,6 +74,9 @@ pub struct Row {
     pub ice40_device: Option<String>,
     /// nextpnr Fmax on that iCE40 device, MHz.
     pub ice40_fmax_mhz: Option<f64>,
+    /// The slower direction's Gbit/s at the iCE40 Fmax.
+    #[serde(default)]
+    pub ice40_gbit_s: Option<f64>,
     /// Read Gbit/s at the ECP5 Fmax (Fmax x reads per cycle x 128 bits).
     pub read_gbit_s: Option<f64>,
     /// Write Gbit/s at the ECP5 Fmax.
@@ -131,7 +135,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
 
     let targets = flow.targets()?;
     let mut ecp5_netlist = None;
-    let mut ice40_netlist = None;
+    let mut ice40_size = None;
     for target in [Target::Ecp5, Target::Xilinx, Target::Ice40] {
         if !targets.contains(&target) {
             continue;
@@ -147,7 +151,8 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             }
         }
         status(&format!("Yosys {}", target.name()));
-        let wants_netlist = flow.place_and_route && target != Target::Xilinx;
+        // (iCE40 places the engine inside its pin harness, synthesized below.)
+        let wants_netlist = flow.place_and_route && target == Target::Ecp5;
         let synthesis = synthesize(yosys, folder, top, target, wants_netlist, timeout).map_err(|e| format!("{e:#}"));
         match synthesis.and_then(|s| s.result()) {
             Ok((luts, ffs, brams)) => {
@@ -157,12 +162,10 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
                     Target::Ice40 => (&mut row.ice40_lut, &mut row.ice40_ff, &mut row.ice40_bram),
                 };
                 (*l, *f, *b) = (Some(luts), Some(ffs), Some(brams));
-                if wants_netlist {
-                    let netlist = Some((target.netlist_name(top), luts, brams));
-                    match target {
-                        Target::Ecp5 => ecp5_netlist = netlist,
-                        _ => ice40_netlist = netlist,
-                    }
+                match target {
+                    Target::Ecp5 if wants_netlist => ecp5_netlist = Some((target.netlist_name(top), luts, brams)),
+                    Target::Ice40 if flow.place_and_route => ice40_size = Some((luts, brams)),
+                    _ => {}
                 }
             }
             Err(why) => row.note(format!("{}: {why}", target.name())),
@@ -188,26 +191,38 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             }
         }
     }
-    if let Some((netlist, luts, brams)) = ice40_netlist {
-        let device = [Device::Ice40Up5k, Device::Ice40Hx8k].into_iter().find(|d| luts <= d.luts() && brams <= d.block_rams());
-        match (&tools.nextpnr_ice40, device) {
-            (_, None) => row.note(format!(
-                "fits no iCE40: {luts} LUT4 and {brams} block RAMs against {} and {} (HX8K)",
+    if let Some((luts, brams)) = ice40_size {
+        // The smallest device the engine fits in LUTs and block RAMs and whose package has the
+        // pins of its harness.
+        let harnessed = |d: Device| pin_harness(config, d.user_pins()).ok().filter(|_| luts <= d.luts() && brams <= d.block_rams()).map(|h| (d, h));
+        let fitting = [Device::Ice40Up5k, Device::Ice40Hx8k].into_iter().find_map(harnessed);
+        match (&tools.nextpnr_ice40, &tools.yosys, fitting) {
+            (_, _, None) => row.note(format!(
+                "fits no iCE40: {luts} LUT4 and {brams} block RAMs against {} and {} (HX8K), or its pin harness needs more than {} pins",
                 Device::Ice40Hx8k.luts(),
-                Device::Ice40Hx8k.block_rams()
+                Device::Ice40Hx8k.block_rams(),
+                Device::Ice40Hx8k.user_pins()
             )),
-            (None, _) => row.note("nextpnr-ice40 not installed"),
-            (Some(nextpnr), Some(device)) => {
-                status(&format!("nextpnr {}", device.name()));
+            (None, _, _) => row.note("nextpnr-ice40 not installed"),
+            (_, None, _) => {}
+            (Some(nextpnr), Some(yosys), Some((device, harness))) => {
                 row.ice40_device = Some(device.name().to_string());
-                match place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}")).and_then(|p| p.result()) {
-                    Ok(mhz) => row.ice40_fmax_mhz = Some(mhz),
+                let placed = place_in_harness(yosys, nextpnr, folder, verilog, &harness, device, flow, timeout, status);
+                match placed {
+                    Ok((mhz, note)) => {
+                        row.ice40_fmax_mhz = Some(mhz);
+                        row.note(note);
+                    }
                     Err(why) => row.note(format!("{}: {why}", device.name())),
                 }
             }
         }
     }
 
+    let slower = row.read_blocks_per_cycle.zip(row.write_blocks_per_cycle).map(|(r, w)| r.min(w));
+    if let (Some(mhz), Some(blocks_per_cycle)) = (row.ice40_fmax_mhz, slower) {
+        row.ice40_gbit_s = Some(mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9);
+    }
     if let Some(mhz) = row.ecp5_fmax_mhz {
         let gbit_s = |blocks_per_cycle: f64| mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9;
         row.read_gbit_s = row.read_blocks_per_cycle.map(gbit_s);
@@ -241,4 +256,29 @@ mod tests {
         assert!(row.ecp5_lut4.is_none() && row.xilinx_lut.is_none() && row.ecp5_fmax_mhz.is_none(), "{row:?}");
         assert!(row.notes.contains("ecp5: Yosys") && row.notes.contains("xilinx: Yosys"), "{}", row.notes);
     }
+}
+
+/// Synthesizes the engine inside its pin harness for iCE40 and places it on `device`: the
+/// routed Fmax and a note with the harness's pins and the logic cells used, or why not.
+#[allow(clippy::too_many_arguments)]
+fn place_in_harness(
+    yosys: &str,
+    nextpnr: &str,
+    folder: &Path,
+    verilog: &str,
+    harness: &PinHarness,
+    device: Device,
+    flow: &FlowSettings,
+    timeout: Option<Duration>,
+    status: &dyn Fn(&str),
+) -> std::result::Result<(f64, String), String> {
+    let module = &harness.module;
+    std::fs::write(folder.join(format!("{module}.v")), format!("{verilog}\n{}", harness.verilog)).map_err(|e| format!("cannot write the harness: {e}"))?;
+    status("Yosys ice40 in the pin harness");
+    let (luts, _, _) = synthesize(yosys, folder, module, Target::Ice40, true, timeout).map_err(|e| format!("{e:#}"))?.result()?;
+    status(&format!("nextpnr {}", device.name()));
+    let placement = place_and_route(nextpnr, folder, &Target::Ice40.netlist_name(module), device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}"))?;
+    let mhz = placement.result()?;
+    let cells = placement.logic_cells().map(|(used, total)| format!(", {used} of {total} logic cells")).unwrap_or_default();
+    Ok((mhz, format!("{}: placed in the pin harness ({} pins, {luts} LUT4 with the harness{cells})", device.name(), harness.pins)))
 }
