@@ -63,6 +63,11 @@
 //! The unit's result goes to the tweak unit (`external_*`), the write path or the read path
 //! by the slot in which it leaves. One request per frame.
 //!
+//! With `round_registers = "shared_column"` a [`ColumnAesUnit`] (four S-boxes, a column per
+//! cycle, latency `5 Nr + 1`) takes the shared unit's place with the same inputs and the same
+//! frame, whose slots are then `5 Nr + 2` cycles long. Both units are in every engine; the
+//! one not chosen stays idle, and synthesis removes it.
+//!
 //! With `tweak_pipeline = "shared"` (pipelined placements) the tweak unit has no AES pipeline:
 //! the encryption pipeline computes `AES-Enc(key2, i)` too, and the tweak unit keeps the last
 //! result for reuse (see [`XtsTweakUnit`]). Stage A remembers the ASID and data unit of the
