@@ -235,29 +235,6 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
     Ok(row)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{evaluate, Tools};
-    use crate::explore::sweep::Sweep;
-
-    #[test]
-    fn a_failing_tool_is_a_note_in_the_row_and_the_other_figures_stay() {
-        let sweep = Sweep::parse(
-            "[flow]\ntargets = [\"ecp5\", \"xilinx\"]\nrequests = 30\n[base]\nnum_asids = 2\nasid_bits = 1\naddr_bits = 16\npipeline = { round_registers = \"per_two_rounds\" }\n",
-        )
-        .unwrap();
-        // `false` stands in for a Yosys that fails on every run.
-        let tools = Tools { yosys: Some("false".into()), nextpnr_ecp5: None, nextpnr_ice40: None };
-        let folder = std::env::temp_dir().join(format!("mee-row-{}", std::process::id()));
-        let point = &sweep.points[0];
-        let row = evaluate(point, "module m; endmodule\n", &tools, &folder, &|_| {}).unwrap();
-        std::fs::remove_dir_all(&folder).unwrap();
-        assert!(row.read_blocks_per_cycle.is_some() && row.write_latency_cycles.is_some(), "{row:?}");
-        assert!(row.ecp5_lut4.is_none() && row.xilinx_lut.is_none() && row.ecp5_fmax_mhz.is_none(), "{row:?}");
-        assert!(row.notes.contains("ecp5: Yosys") && row.notes.contains("xilinx: Yosys"), "{}", row.notes);
-    }
-}
-
 /// Synthesizes the engine inside its pin harness for iCE40 and places it on `device`: the
 /// routed Fmax and a note with the harness's pins and the logic cells used, or why not.
 #[allow(clippy::too_many_arguments)]
@@ -282,3 +259,27 @@ fn place_in_harness(
     let cells = placement.logic_cells().map(|(used, total)| format!(", {used} of {total} logic cells")).unwrap_or_default();
     Ok((mhz, format!("{}: placed in the pin harness ({} pins, {luts} LUT4 with the harness{cells})", device.name(), harness.pins)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{evaluate, Tools};
+    use crate::explore::sweep::Sweep;
+
+    #[test]
+    fn a_failing_tool_is_a_note_in_the_row_and_the_other_figures_stay() {
+        let sweep = Sweep::parse(
+            "[flow]\ntargets = [\"ecp5\", \"xilinx\"]\nrequests = 30\n[base]\nnum_asids = 2\nasid_bits = 1\naddr_bits = 16\npipeline = { round_registers = \"per_two_rounds\" }\n",
+        )
+        .unwrap();
+        // `false` stands in for a Yosys that fails on every run.
+        let tools = Tools { yosys: Some("false".into()), nextpnr_ecp5: None, nextpnr_ice40: None };
+        let folder = std::env::temp_dir().join(format!("mee-row-{}", std::process::id()));
+        let point = &sweep.points[0];
+        let row = evaluate(point, "module m; endmodule\n", &tools, &folder, &|_| {}).unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert!(row.read_blocks_per_cycle.is_some() && row.write_latency_cycles.is_some(), "{row:?}");
+        assert!(row.ecp5_lut4.is_none() && row.xilinx_lut.is_none() && row.ecp5_fmax_mhz.is_none(), "{row:?}");
+        assert!(row.notes.contains("ecp5: Yosys") && row.notes.contains("xilinx: Yosys"), "{}", row.notes);
+    }
+}
+
