@@ -26,6 +26,9 @@ use std::fmt::Write;
 /// Output pins the wide outputs are folded onto.
 pub const FOLDED_OUTPUT_PINS: usize = 16;
 
+/// The name prefixes of the input groups the engine registers together.
+const INPUT_GROUPS: [&str; 3] = ["core_req", "key_cmd", "dram_rsp"];
+
 /// A generated harness.
 #[derive(Clone, Debug)]
 pub struct PinHarness {
@@ -50,7 +53,7 @@ pub fn pin_harness(config: &EngineConfig, available_pins: usize) -> Result<PinHa
     // The pool: as wide as the widest group of inputs registered together, within the pins
     // left.
     let group_width = |group: &str| -> usize { ports.iter().filter(|p| p.direction == PortDirection::Input && p.width > 1 && group_of(p.name) == group).map(|p| p.width).sum() };
-    let widest = ["core_req", "key_cmd", "dram_rsp"].into_iter().map(group_width).max().unwrap_or(0);
+    let widest = INPUT_GROUPS.into_iter().map(group_width).max().unwrap_or(0);
     if fixed + 2 > available_pins {
         return Err(format!("the harness needs {fixed} pins besides the input bank, the package has {available_pins}"));
     }
@@ -125,7 +128,7 @@ pub fn pin_harness(config: &EngineConfig, available_pins: usize) -> Result<PinHa
 
 /// The group of an input port: the inputs the engine registers together share a prefix.
 fn group_of(name: &str) -> &str {
-    ["core_req", "key_cmd", "dram_rsp"].into_iter().find(|g| name.starts_with(g)).unwrap_or(name)
+    INPUT_GROUPS.into_iter().find(|g| name.starts_with(g)).unwrap_or(name)
 }
 
 /// Bit `n` of a group drawn from a pool of `pool` pins: pool pin `n` while `n < pool`, then

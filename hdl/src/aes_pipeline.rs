@@ -214,14 +214,8 @@ impl AesPipeline {
         }
     }
 
-    /// Cycles from a block's `valid_in` to its `valid_out`. For `shared_column`, whose engine
-    /// leaves its pipelines idle, the latency of the engine's AES unit (a
-    /// [`ColumnAesUnit`](crate::aes_column_unit::ColumnAesUnit)), by which the parts around
-    /// the unit are timed.
+    /// Cycles from a block's `valid_in` to its `valid_out`.
     pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
-        if placement == RoundRegisters::SharedColumn {
-            return crate::aes_column_unit::ColumnAesUnit::latency(key_bytes);
-        }
         let rounds = key_bytes / 4 + 6;
         (0..rounds)
             .map(|i| round_registers(placement, i).latency())

@@ -286,7 +286,9 @@ impl EngineCore {
         let placement = p.round_registers;
         let style = p.sbox;
         let tweak_latency = config.tweak_latency();
-        let aes_latency = AesPipeline::latency(kb, placement);
+        // The AES units' latency (with `shared_column`, the column unit's), which times the
+        // side lines and the shared unit's slots.
+        let aes_latency = config.aes_latency();
         let read_depth = p.read_queue_depth as usize;
         // Beside an iterative AES unit at most one item is in flight: one data register.
         let side_line = |width: usize, depth: usize| {

@@ -31,6 +31,7 @@
 //! is shared, `external_*` unless it or the AES unit is); `valid_out`, `tweak[16]`, `ready`
 //! (out).
 
+use crate::aes_column_unit::ColumnAesUnit;
 use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
 use mee_reference::TweakPipeline;
 use crate::alpha_power::AlphaPowerMultiplier;
@@ -86,7 +87,7 @@ impl XtsTweakUnit {
     /// `TweakPipeline::Shared` and a pipelined `placement` its AES results come from outside
     /// (see the module documentation) and it builds no AES pipeline of its own.
     pub fn new(key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle, tweak_pipeline: TweakPipeline) -> Self {
-        let aes_latency = AesPipeline::latency(key_bytes, placement);
+        let aes_latency = Self::aes_latency(key_bytes, placement);
         let reuse = tweak_pipeline == TweakPipeline::Shared && placement.is_pipelined();
         // With a shared tweak pipeline the unit's own AES stays unconnected; build the
         // smallest one (synthesis removes it either way, this keeps simulation fast).
@@ -126,7 +127,17 @@ impl XtsTweakUnit {
 
     /// Cycles from `valid_in` to `valid_out`.
     pub fn latency(key_bytes: usize, placement: RoundRegisters) -> usize {
-        AesPipeline::latency(key_bytes, placement) + 1
+        Self::aes_latency(key_bytes, placement) + 1
+    }
+
+    /// Cycles of the AES work the unit waits for: its own pipeline's, or with
+    /// `shared_column` the engine's column unit's (its result comes in on `external_*`).
+    fn aes_latency(key_bytes: usize, placement: RoundRegisters) -> usize {
+        if placement == RoundRegisters::SharedColumn {
+            ColumnAesUnit::latency(key_bytes)
+        } else {
+            AesPipeline::latency(key_bytes, placement)
+        }
     }
 
 }

@@ -6,7 +6,7 @@
 use mee_reference::SboxStyle;
 use mee_hdl::aes_column_unit::ColumnAesUnit;
 use mee_hdl::aes_iterative_unit::IterativeAesUnit;
-use mee_testbench::aes_bench::{run_aes_pipeline, run_both_ways_aes_unit, AesVariant};
+use mee_testbench::aes_bench::{run_aes_pipeline, run_both_ways_aes_unit, AesVariant, BothWaysAesUnit};
 use mee_testbench::seed::test_seed;
 
 #[test]
@@ -33,30 +33,26 @@ fn every_aes_pipeline_variant_matches_the_aes_crate() {
 /// both S-box styles, with the direction chosen at random per block.
 #[test]
 fn iterative_unit_encrypts_and_decrypts_like_the_aes_crate() {
-    let seed = test_seed("iterative_unit_encrypts_and_decrypts_like_the_aes_crate");
-    let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(10);
-    let mut failures = Vec::new();
-    // (`block_ram` builds the iterative unit's S-boxes composite: nothing new to run.)
-    let styles = [SboxStyle::Table, SboxStyle::Composite];
-    for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| styles.map(|s| (k, s))).enumerate() {
-        match run_both_ways_aes_unit::<IterativeAesUnit>(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
-            Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
-            Err(e) => failures.push(e),
-        }
-    }
-    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+    both_ways_unit_matches_the_aes_crate::<IterativeAesUnit>("iterative_unit_encrypts_and_decrypts_like_the_aes_crate", 10);
 }
 
 /// The column-per-cycle unit of the `shared_column` engine, at both key sizes and in both
 /// S-box styles, with the direction chosen at random per block.
 #[test]
 fn column_unit_encrypts_and_decrypts_like_the_aes_crate() {
-    let seed = test_seed("column_unit_encrypts_and_decrypts_like_the_aes_crate");
-    let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(20);
+    both_ways_unit_matches_the_aes_crate::<ColumnAesUnit>("column_unit_encrypts_and_decrypts_like_the_aes_crate", 20);
+}
+
+/// Runs a unit for both directions at both key sizes and in the table and composite S-box
+/// styles (`block_ram` builds these units' S-boxes composite: nothing new to run), with
+/// `MEE_AES_BLOCKS` (2,000) divided by `fewer` blocks each, its test's seed plus the run's index.
+fn both_ways_unit_matches_the_aes_crate<U: BothWaysAesUnit>(name: &str, fewer: usize) {
+    let seed = test_seed(name);
+    let blocks: usize = std::env::var("MEE_AES_BLOCKS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000usize).div_ceil(fewer);
     let mut failures = Vec::new();
     let styles = [SboxStyle::Table, SboxStyle::Composite];
     for (i, (key_bytes, style)) in [16, 32].into_iter().flat_map(|k| styles.map(|s| (k, s))).enumerate() {
-        match run_both_ways_aes_unit::<ColumnAesUnit>(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
+        match run_both_ways_aes_unit::<U>(key_bytes, style, blocks, seed.wrapping_add(i as u64)) {
             Ok(report) => println!("AES-{} {}: {} blocks, {} cycles", key_bytes * 8, style.name(), report.blocks, report.cycles),
             Err(e) => failures.push(e),
         }

@@ -271,45 +271,43 @@ fn exported_column_unit_encrypts_and_decrypts_like_the_aes_crate() {
 /// and `data_out` in every cycle against the `aes` crate.
 #[allow(clippy::too_many_arguments)]
 fn check_exported_both_ways_unit(rng: &mut impl Rng, seed: u64, label: &str, key_bytes: usize, style: SboxStyle, latency: usize, verilog: &str, cycles: usize) {
-    {
-        let mut inputs = vec![Port::new("reset", 1), Port::new("valid_in", 1), Port::new("decrypt_in", 1)];
-        inputs.extend(bytes("data_in", 16));
-        inputs.extend(bytes("key_in", key_bytes));
-        let mut outputs = vec![Port::new("valid_out", 1), Port::new("ready", 1)];
-        outputs.extend(bytes("data_out", 16));
-        let mut steps = Vec::new();
-        let mut expected: Vec<Option<[u8; 16]>> = Vec::new();
-        let mut ready_expected = Vec::new();
-        let mut since_last_entry = latency + 1;
-        for n in 0..cycles {
-            let reset = n < 2;
-            // Blocks are offered while the unit is busy too; it must ignore them.
-            let offered = !reset && rng.gen_bool(0.6);
-            let ready = !reset && since_last_entry > latency;
-            let entered = offered && ready;
-            since_last_entry = if entered { 1 } else { since_last_entry + 1 };
-            let decrypt = rng.gen_bool(0.5);
-            let key: Vec<u8> = (0..key_bytes).map(|_| rng.gen()).collect();
-            let block: [u8; 16] = rng.gen();
-            let (key_port, out) = if decrypt { (decryption_key_form(&key), aes_decrypt(&key, block)) } else { (key.clone(), aes_encrypt(&key, block)) };
-            let mut step = vec![reset as u64, offered as u64, decrypt as u64];
-            step.extend(block.iter().map(|&b| b as u64));
-            step.extend(key_port.iter().map(|&b| b as u64));
-            steps.push(step);
-            expected.push(entered.then_some(out));
-            ready_expected.push(ready);
-        }
-        let name = format!("{label}_{key_bytes}_{}", style.name());
-        let out = run_vectors(&work(&name), verilog, "top", &inputs, &outputs, Some("clock"), &steps)
-            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
-        for (cycle, row) in out.iter().enumerate().skip(2) {
-            let due = if cycle >= latency { expected[cycle - latency] } else { None };
-            assert_eq!(row[0] == 1, due.is_some(), "seed {seed}: {name}: valid_out in cycle {cycle}");
-            assert_eq!(row[1] == 1, ready_expected[cycle], "seed {seed}: {name}: ready in cycle {cycle}");
-            if let Some(want) = due {
-                let got: Vec<u8> = row[2..].iter().map(|&b| b as u8).collect();
-                assert_eq!(got, want.to_vec(), "seed {seed}: {name}: data_out in cycle {cycle}");
-            }
+    let mut inputs = vec![Port::new("reset", 1), Port::new("valid_in", 1), Port::new("decrypt_in", 1)];
+    inputs.extend(bytes("data_in", 16));
+    inputs.extend(bytes("key_in", key_bytes));
+    let mut outputs = vec![Port::new("valid_out", 1), Port::new("ready", 1)];
+    outputs.extend(bytes("data_out", 16));
+    let mut steps = Vec::new();
+    let mut expected: Vec<Option<[u8; 16]>> = Vec::new();
+    let mut ready_expected = Vec::new();
+    let mut since_last_entry = latency + 1;
+    for n in 0..cycles {
+        let reset = n < 2;
+        // Blocks are offered while the unit is busy too; it must ignore them.
+        let offered = !reset && rng.gen_bool(0.6);
+        let ready = !reset && since_last_entry > latency;
+        let entered = offered && ready;
+        since_last_entry = if entered { 1 } else { since_last_entry + 1 };
+        let decrypt = rng.gen_bool(0.5);
+        let key: Vec<u8> = (0..key_bytes).map(|_| rng.gen()).collect();
+        let block: [u8; 16] = rng.gen();
+        let (key_port, out) = if decrypt { (decryption_key_form(&key), aes_decrypt(&key, block)) } else { (key.clone(), aes_encrypt(&key, block)) };
+        let mut step = vec![reset as u64, offered as u64, decrypt as u64];
+        step.extend(block.iter().map(|&b| b as u64));
+        step.extend(key_port.iter().map(|&b| b as u64));
+        steps.push(step);
+        expected.push(entered.then_some(out));
+        ready_expected.push(ready);
+    }
+    let name = format!("{label}_{key_bytes}_{}", style.name());
+    let out = run_vectors(&work(&name), verilog, "top", &inputs, &outputs, Some("clock"), &steps)
+        .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+    for (cycle, row) in out.iter().enumerate().skip(2) {
+        let due = if cycle >= latency { expected[cycle - latency] } else { None };
+        assert_eq!(row[0] == 1, due.is_some(), "seed {seed}: {name}: valid_out in cycle {cycle}");
+        assert_eq!(row[1] == 1, ready_expected[cycle], "seed {seed}: {name}: ready in cycle {cycle}");
+        if let Some(want) = due {
+            let got: Vec<u8> = row[2..].iter().map(|&b| b as u8).collect();
+            assert_eq!(got, want.to_vec(), "seed {seed}: {name}: data_out in cycle {cycle}");
         }
     }
 }

@@ -219,14 +219,15 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
         }
     }
 
+    // Gbit/s at `mhz` for a rate in 128-bit blocks per cycle.
+    let gbit_s = |mhz: f64, blocks_per_cycle: f64| mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9;
     let slower = row.read_blocks_per_cycle.zip(row.write_blocks_per_cycle).map(|(r, w)| r.min(w));
     if let (Some(mhz), Some(blocks_per_cycle)) = (row.ice40_fmax_mhz, slower) {
-        row.ice40_gbit_s = Some(mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9);
+        row.ice40_gbit_s = Some(gbit_s(mhz, blocks_per_cycle));
     }
     if let Some(mhz) = row.ecp5_fmax_mhz {
-        let gbit_s = |blocks_per_cycle: f64| mhz * 1e6 * blocks_per_cycle * 128.0 / 1e9;
-        row.read_gbit_s = row.read_blocks_per_cycle.map(gbit_s);
-        row.write_gbit_s = row.write_blocks_per_cycle.map(gbit_s);
+        row.read_gbit_s = row.read_blocks_per_cycle.map(|b| gbit_s(mhz, b));
+        row.write_gbit_s = row.write_blocks_per_cycle.map(|b| gbit_s(mhz, b));
         if let (Some(r), Some(w), Some(luts)) = (row.read_gbit_s, row.write_gbit_s, row.ecp5_lut4) {
             row.gbit_s_per_kilo_lut = Some(r.min(w) / (luts as f64 / 1000.0));
         }
