@@ -60,3 +60,29 @@ fn half_round_engine_under_verilator_equals_rust_hdl() {
     config.pipeline.read_queue_depth = 64;
     cosimulate("half_round_engine_under_verilator_equals_rust_hdl", config);
 }
+
+/// `mee regress` and `mee report engine-speed` as the README shows them: from the folder the
+/// user is in, with the default `--work out/regress`, a relative path (Verilator's make runs in
+/// another folder, so a relative path once named the wrong one).
+#[test]
+fn regress_and_engine_speed_build_in_their_default_relative_work_folder() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("relative_work_folder");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A small engine, so that the optimized Verilator build takes seconds, not minutes.
+    std::fs::write(dir.join("small.toml"), "top_name = \"mee_relwork\"\nnum_asids = 4\n[pipeline]\nsbox = \"composite\"\nround_registers = \"iterative\"\n").unwrap();
+    let mee = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mee")).args(args).current_dir(&dir).output().unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "mee {args:?} in {}:\n{text}", dir.display());
+        text
+    };
+    let regress = mee(&["regress", "--config", "small.toml", "--requests", "1000"]);
+    assert!(regress.contains("regression passed") && regress.contains("in out/regress"), "{regress}");
+    assert!(dir.join("out/regress/obj/engine_sim").is_file(), "no model in {}/out/regress", dir.display());
+    let built = std::fs::metadata(dir.join("out/regress/obj/engine_sim")).unwrap().modified().unwrap();
+    let speed = mee(&["report", "engine-speed", "--config", "small.toml", "--requests", "300"]);
+    assert!(speed.contains("| rust-hdl") && speed.contains("inside eval()"), "{speed}");
+    let reused = std::fs::metadata(dir.join("out/regress/obj/engine_sim")).unwrap().modified().unwrap();
+    assert_eq!(built, reused, "engine-speed shares the model `mee regress` built in out/regress");
+}

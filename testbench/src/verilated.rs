@@ -101,6 +101,9 @@ impl VerilatedModel {
     pub fn build(config: &EngineConfig, verilog: &str, work: &Path, optimize: bool) -> Result<Self> {
         require_verilator()?;
         std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+        // Verilator's make runs inside --Mdir, where a relative path such as the commands'
+        // default `out/regress` would name another folder: every path it gets is absolute.
+        let work = &std::path::absolute(work).with_context(|| format!("cannot resolve {}", work.display()))?;
         let top = &config.top_name;
         let inputs: Vec<Port> = input_values(config, &EngineInputs::default()).into_iter().map(|(p, _)| p).collect();
         let outputs: Vec<Port> = output_values(config, &EngineOutputs::default()).into_iter().map(|(p, _)| p).collect();
