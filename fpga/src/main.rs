@@ -57,22 +57,65 @@ enum Command {
     },
     /// Sweep configs and report latency, throughput, area, Fmax and the critical path per
     /// config (CSV, Markdown, SVG); needs Yosys and nextpnr for the area and Fmax columns.
+    /// `--shard K/N` measures one share of the sweep for `mee explore merge` (see
+    /// scripts/slurm/explore.sh for a Slurm cluster).
+    #[command(args_conflicts_with_subcommands = true)]
     Explore {
-        /// Sweep file (TOML; see docs/exploration.md); the built-in default sweep
-        /// (sweeps/default.toml) when omitted.
-        #[arg(long)]
-        sweep: Option<PathBuf>,
-        /// Output folder (tables, plot, work files, cache).
-        #[arg(long, default_value = "out/explore")]
-        out: PathBuf,
-        /// Configs measured at the same time.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
-        jobs: u32,
+        #[command(subcommand)]
+        step: Option<ExploreStep>,
+        #[command(flatten)]
+        run: ExploreRun,
     },
     /// Print measurements.
     Report {
         #[command(subcommand)]
         which: Report,
+    },
+}
+
+#[derive(clap::Args)]
+struct ExploreRun {
+    /// Sweep file (TOML; see docs/exploration.md); the built-in default sweep
+    /// (sweeps/default.toml) when omitted.
+    #[arg(long)]
+    sweep: Option<PathBuf>,
+    /// Output folder (tables, plot or shard file, work files, and the cache unless --cache).
+    #[arg(long, default_value = "out/explore")]
+    out: PathBuf,
+    /// Configs measured at the same time.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    jobs: u32,
+    /// Measure only shard K of N (K/N, 1 <= K <= N) and write OUT/shard-K-of-N.json for
+    /// `mee explore merge`; each config is in exactly one shard.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<mee_fpga::explore::shard::Shard>,
+    /// Row cache folder (default OUT/cache); may be shared by many runs and machines.
+    #[arg(long)]
+    cache: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ExploreStep {
+    /// Join the shard files of one sweep into explore.csv, explore.md and explore.svg: the
+    /// same rows in the same order as a local run. A missing or duplicated config, or shards
+    /// of different sweeps or tool versions, is an error naming them.
+    Merge {
+        /// Output folder for the tables and the plot.
+        #[arg(long)]
+        out: PathBuf,
+        /// Folders holding shard files (shard-K-of-N.json), or the files themselves.
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+    },
+    /// Print, without measuring, how a sweep splits into shards and what each shard needs
+    /// on a cluster (cores, memory, time from the flow's limits), as shell assignments.
+    Plan {
+        /// Sweep file (TOML); the built-in default sweep when omitted.
+        #[arg(long)]
+        sweep: Option<PathBuf>,
+        /// Shards to split into (default: one per config).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        shards: Option<u32>,
     },
 }
 
@@ -185,10 +228,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config_or_default(config.as_deref())?;
             mee_fpga::regress::run(&config, requests, seed, &work)
         }
-        Command::Explore { sweep, out, jobs } => {
-            for path in mee_fpga::explore::explore(sweep.as_deref(), &out, jobs as usize)? {
+        Command::Explore { step: None, run: ExploreRun { sweep, out, jobs, shard, cache } } => {
+            let places = mee_fpga::explore::Places { out, cache };
+            for path in mee_fpga::explore::explore(sweep.as_deref(), &places, jobs as usize, shard)? {
                 println!("wrote {}", path.display());
             }
+            Ok(())
+        }
+        Command::Explore { step: Some(ExploreStep::Merge { out, shards }), .. } => {
+            for path in mee_fpga::explore::merge(&shards, &out)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        Command::Explore { step: Some(ExploreStep::Plan { sweep, shards }), .. } => {
+            print!("{}", mee_fpga::explore::plan(sweep.as_deref(), shards.map(|n| n as usize))?);
             Ok(())
         }
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),

@@ -5,6 +5,7 @@
 
 mod common;
 use common::{mee, work};
+use std::path::Path;
 
 const SMALL_SWEEP: &str = r#"
 [flow]
@@ -88,4 +89,81 @@ fn a_bad_sweep_is_refused_with_the_knob_named_and_nothing_written() {
     assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("missing.toml"));
     let r = mee(&["explore", "--jobs", "0"]);
     assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("--jobs"));
+}
+
+/// A sweep measured in simulation alone (no Yosys target): seconds per config.
+const SIMULATION_ONLY_SWEEP: &str = r#"
+[flow]
+targets = []
+place_and_route = false
+requests = 100
+
+[base]
+num_asids = 4
+asid_bits = 2
+pipeline = { sbox = "composite", round_registers = "iterative", read_queue_depth = 2, write_queue_depth = 2, response_queue_depth = 2 }
+
+[sweep]
+key_bits = [128, 256]
+data_unit_bytes = [16, 512]
+"#;
+
+#[test]
+fn shards_merge_to_a_local_runs_rows_and_a_missing_or_repeated_shard_is_refused() {
+    let dir = work("explore_cli_shards");
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(&sweep, SIMULATION_ONLY_SWEEP).unwrap();
+    let sweep = sweep.to_str().unwrap();
+    let ok = |args: &[&str]| {
+        let r = mee(args);
+        assert!(r.status.success(), "mee {args:?}: {}", String::from_utf8_lossy(&r.stderr));
+        r
+    };
+    let plan = String::from_utf8(ok(&["explore", "plan", "--sweep", sweep, "--shards", "3"]).stdout).unwrap();
+    assert!(plan.contains("MEE_CONFIGS=4\n") && plan.contains("MEE_SHARDS=3\n") && plan.matches("# shard ").count() == 4, "{plan}");
+
+    let local = dir.join("local");
+    ok(&["explore", "--sweep", sweep, "--out", local.to_str().unwrap()]);
+    let shard_dirs: Vec<String> = (1..=3).map(|k| dir.join(format!("shard{k}")).to_str().unwrap().to_string()).collect();
+    let cache = dir.join("shared-cache");
+    for (k, folder) in shard_dirs.iter().enumerate() {
+        let shard = format!("{}/3", k + 1);
+        let r = ok(&["explore", "--sweep", sweep, "--out", folder, "--shard", &shard, "--cache", cache.to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&r.stdout).contains(&format!("shard-{}-of-3.json", k + 1)));
+        assert!(!Path::new(folder).join("explore.csv").exists(), "a shard writes its shard file alone");
+    }
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 4, "one cache entry per config, no temporary files left");
+
+    let merged = dir.join("merged");
+    let refused = |shards: &[&str], named: &[&str]| {
+        let mut args = vec!["explore", "merge", "--out", merged.to_str().unwrap()];
+        args.extend_from_slice(shards);
+        let r = mee(&args);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success() && named.iter().all(|n| stderr.contains(n)) && !stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!merged.exists(), "a refused merge wrote {}", merged.display());
+    };
+    refused(&[&shard_dirs[0], &shard_dirs[1]], &["have no row", "shard 3/3"]);
+    refused(&[&shard_dirs[0], &shard_dirs[1], &shard_dirs[2], &shard_dirs[1]], &["two shard files", "shard-2-of-3.json"]);
+    refused(&[&shard_dirs[0], local.to_str().unwrap()], &["no shard file", "local"]);
+
+    // Shard 2 of another sweep (one more config) is refused, naming both files.
+    let other = dir.join("other.toml");
+    std::fs::write(&other, SIMULATION_ONLY_SWEEP.replace("[16, 512]", "[16, 512, 4096]")).unwrap();
+    let other_dir = dir.join("other");
+    ok(&["explore", "--sweep", other.to_str().unwrap(), "--out", other_dir.to_str().unwrap(), "--shard", "2/3", "--cache", cache.to_str().unwrap()]);
+    refused(&[&shard_dirs[0], other_dir.to_str().unwrap(), &shard_dirs[2]], &["different sweeps", "shard-1-of-3.json", "other"]);
+
+    let mut args = vec!["explore", "merge", "--out", merged.to_str().unwrap()];
+    args.extend(shard_dirs.iter().rev().map(String::as_str));
+    ok(&args);
+    let merged_csv = std::fs::read_to_string(merged.join("explore.csv")).unwrap();
+    let local_csv = std::fs::read_to_string(local.join("explore.csv")).unwrap();
+    // The same rows in the same order; only the measurement's wall time may differ.
+    let strip = |csv: &str| -> Vec<String> { csv.lines().map(|l| l.rsplitn(3, ',').nth(2).unwrap().to_string()).collect() };
+    assert_eq!(strip(&merged_csv), strip(&local_csv), "merged:\n{merged_csv}\nlocal:\n{local_csv}");
+    assert_eq!(merged_csv.lines().count(), 5);
+    assert!(merged_csv.lines().nth(1).unwrap().starts_with("\"key_bits=128, data_unit_bytes=16\""), "{merged_csv}");
+    let markdown = std::fs::read_to_string(merged.join("explore.md")).unwrap();
+    assert!(markdown.contains("4 configs in 3 shards") && markdown.contains(&format!("--sweep {sweep}")), "{markdown}");
 }

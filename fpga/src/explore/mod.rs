@@ -2,9 +2,12 @@
 //! from Yosys per FPGA target, Fmax from nextpnr) and writes a CSV, a Markdown table and an SVG
 //! plot. Configs run `jobs` at a time; each finished row is cached under a hash of the config,
 //! its Verilog, the flow settings and the tool versions, so a rerun only measures what changed.
+//! A sweep can also run in shards on many machines ([`shard`]) and be merged afterwards; the
+//! cache can then live on a shared folder, since each row is written to it atomically.
 
 pub mod output;
 pub mod row;
+pub mod shard;
 pub mod sweep;
 
 use crate::flow::{find_nextpnr, find_yosys, tool_version};
@@ -14,6 +17,7 @@ use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use row::{evaluate, Row, Tools};
 use sha2::{Digest, Sha256};
+use shard::{Shard, ShardFile};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -31,33 +35,137 @@ pub struct Exploration {
     pub cached: usize,
     /// The tool versions, one `name: version` per entry.
     pub tool_versions: Vec<String>,
-    /// Wall time of the whole sweep, seconds.
+    /// Wall time of the whole sweep, seconds (of the slowest shard, for a merged sweep).
     pub seconds: f64,
+    /// How many shard runs measured the rows (1 for a local run).
+    pub shards: usize,
 }
 
-/// Runs a sweep and writes `explore.csv`, `explore.md` and `explore.svg` into `out` (work
-/// files under `out/work`, the cache under `out/cache`). Returns the paths written.
-pub fn explore(sweep_path: Option<&Path>, out: &Path, jobs: usize) -> Result<Vec<PathBuf>> {
-    let sweep = Sweep::load(sweep_path)?;
-    let exploration = run(&sweep, out, jobs.max(1))?;
-    let command = match sweep_path {
-        Some(path) => format!("mee explore --sweep {} --out {}", path.display(), out.display()),
+/// Where `mee explore` reads and writes.
+#[derive(Clone, Debug)]
+pub struct Places {
+    /// Tables and plot (or the shard file), and `work/` for the tools' files.
+    pub out: PathBuf,
+    /// The row cache: `out/cache` unless given (a shared folder for a cluster).
+    pub cache: Option<PathBuf>,
+}
+
+impl Places {
+    fn cache(&self) -> PathBuf {
+        self.cache.clone().unwrap_or_else(|| self.out.join("cache"))
+    }
+}
+
+/// The reproduce line of a report.
+fn command_line(sweep_path: Option<&str>, out: &Path) -> String {
+    match sweep_path {
+        Some(path) => format!("mee explore --sweep {path} --out {}", out.display()),
         None => format!("mee explore --out {}", out.display()),
-    };
+    }
+}
+
+/// Writes `explore.csv`, `explore.md` and `explore.svg` into `out`, atomically.
+fn write_reports(sweep: &Sweep, exploration: &Exploration, sweep_path: Option<&str>, out: &Path) -> Result<Vec<PathBuf>> {
     let files = [
         (out.join("explore.csv"), output::csv(&exploration.rows)?),
-        (out.join("explore.md"), output::markdown(&sweep, &exploration, &command)),
+        (out.join("explore.md"), output::markdown(sweep, exploration, &command_line(sweep_path, out))),
         (out.join("explore.svg"), output::svg(&exploration.rows)?),
     ];
     crate::export::write_files_atomically(&files)?;
     Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
-/// Measures every config of `sweep` (work files and cache under `out`).
-pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
+/// Runs a sweep and writes `explore.csv`, `explore.md` and `explore.svg` into `places.out`
+/// (work files under `out/work`, the cache under `out/cache` unless `places.cache` is given).
+/// With a `shard`, measures only that shard's configs and writes its shard file
+/// (`shard-K-of-N.json`) instead, for [`merge`]. Returns the paths written.
+pub fn explore(sweep_path: Option<&Path>, places: &Places, jobs: usize, shard: Option<Shard>) -> Result<Vec<PathBuf>> {
+    let sweep = Sweep::load(sweep_path)?;
+    let sweep_text = sweep_path.map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read sweep {}", p.display()))).transpose()?;
+    let path_text = sweep_path.map(|p| p.display().to_string());
+    match shard {
+        None => {
+            let all: Vec<usize> = (0..sweep.points.len()).collect();
+            let exploration = run(&sweep, &all, places, jobs.max(1))?;
+            write_reports(&sweep, &exploration, path_text.as_deref(), &places.out)
+        }
+        Some(shard) => {
+            let mine = shard.configs(&sweep);
+            eprintln!("shard {shard}: {} of the sweep's {} configs", mine.len(), sweep.points.len());
+            let exploration = run(&sweep, &mine, places, jobs.max(1))?;
+            let file = ShardFile::new(&sweep, sweep_path, sweep_text, shard, &mine, exploration)?;
+            let path = places.out.join(shard.file_name());
+            crate::export::write_files_atomically(&[(path.clone(), serde_json::to_string_pretty(&file)?)])?;
+            Ok(vec![path])
+        }
+    }
+}
+
+/// `mee explore merge`: joins the shard files found in `shard_folders` into `explore.csv`,
+/// `explore.md` and `explore.svg` in `out`, the same rows in the same order as a local run of
+/// the sweep. Nothing is written when a shard is missing, duplicated or of another sweep.
+pub fn merge(shard_folders: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>> {
+    let files = shard::shard_files(shard_folders)?;
+    let loaded = files.into_iter().map(|path| ShardFile::load(&path).map(|file| (path, file))).collect::<Result<Vec<_>>>()?;
+    let merged = shard::merge(&loaded)?;
+    write_reports(&merged.sweep, &merged.exploration, merged.sweep_path.as_deref(), out)
+}
+
+/// What a cluster needs to know of a sweep before it runs: how many configs, how they split
+/// into `shards`, and per shard the cores, memory and time to ask for, from the flow settings.
+pub fn plan(sweep_path: Option<&Path>, shards: Option<usize>) -> Result<String> {
+    let sweep = Sweep::load(sweep_path)?;
+    let count = shards.unwrap_or(sweep.points.len()).clamp(1, sweep.points.len().max(1));
+    let mut text = String::new();
+    let mut longest = 0u64;
+    let mut memory = 0u64;
+    let mut lines = Vec::new();
+    for index in 1..=count {
+        let shard = Shard { index, count };
+        let mut seconds = 0;
+        for i in shard.configs(&sweep) {
+            let point = &sweep.points[i];
+            let limits = cluster_limits(&point.flow);
+            seconds += limits.seconds;
+            memory = memory.max(limits.megabytes);
+            lines.push(format!("# shard {shard}: {}", point.name));
+        }
+        longest = longest.max(seconds);
+    }
+    text += "# mee explore plan: sourceable by a shell (see scripts/slurm/explore.sh)\n";
+    text += &format!("MEE_CONFIGS={}\n", sweep.points.len());
+    text += &format!("MEE_SHARDS={count}\n");
+    text += "MEE_CPUS_PER_TASK=1\n";
+    text += &format!("MEE_MEM_MB={memory}\n");
+    text += &format!("MEE_TIME_MINUTES={}\n", longest.div_ceil(60));
+    text += &format!("MEE_SWEEP_FINGERPRINT={}\n", shard::fingerprint(&sweep)?);
+    text += &lines.join("\n");
+    text += "\n";
+    Ok(text)
+}
+
+/// What one config may take on a cluster node.
+struct ClusterLimits {
+    /// The worst case: every tool run to its time limit, plus the simulation.
+    seconds: u64,
+    /// Memory to ask for: nextpnr on the LFE5U-85F holds the most.
+    megabytes: u64,
+}
+
+/// The worst-case time and the memory of one config's measurement under `flow`: each tool run
+/// (Yosys per target, nextpnr on ECP5 and iCE40) is stopped at `timeout_seconds`, and the
+/// simulation gets ten minutes. Every tool and the simulation use one core.
+fn cluster_limits(flow: &sweep::FlowSettings) -> ClusterLimits {
+    let tool_runs = flow.targets.len() as u64 + if flow.place_and_route { 2 } else { 0 };
+    ClusterLimits { seconds: tool_runs * flow.timeout_seconds + 600, megabytes: if flow.place_and_route { 8192 } else { 4096 } }
+}
+
+/// Measures the configs of `sweep` at `selection` (0-based places in the sweep), work files
+/// under `places.out/work`; the rows come back in the order of `selection`.
+pub fn run(sweep: &Sweep, selection: &[usize], places: &Places, jobs: usize) -> Result<Exploration> {
     let start = Instant::now();
-    let work = out.join("work");
-    let cache = out.join("cache");
+    let work = places.out.join("work");
+    let cache = places.cache();
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
     std::fs::create_dir_all(&cache).with_context(|| format!("cannot create {}", cache.display()))?;
     let tools = Tools { yosys: find_yosys().ok(), nextpnr_ecp5: find_nextpnr("ecp5").ok(), nextpnr_ice40: find_nextpnr("ice40").ok() };
@@ -69,15 +177,15 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     ];
 
     let progress = MultiProgress::new();
-    let overall = progress.add(ProgressBar::new(sweep.points.len() as u64));
+    let overall = progress.add(ProgressBar::new(selection.len() as u64));
     overall.set_style(ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} configs {msg}").expect("static template").progress_chars("=> "));
-    let order = run_order(&sweep.points);
+    let order: Vec<usize> = run_order(&sweep.points).into_iter().filter(|i| selection.contains(i)).collect();
     let next = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
     let rows: Mutex<Vec<Option<Row>>> = Mutex::new(vec![None; sweep.points.len()]);
     let first_error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(sweep.points.len()).max(1) {
+        for _ in 0..jobs.min(selection.len()).max(1) {
             scope.spawn(|| {
                 let line = progress.add(ProgressBar::new_spinner());
                 line.set_style(ProgressStyle::with_template("  {spinner} {msg}").expect("static template"));
@@ -122,9 +230,10 @@ pub fn run(sweep: &Sweep, out: &Path, jobs: usize) -> Result<Exploration> {
     if let Some(error) = first_error.into_inner().ok().flatten() {
         return Err(error);
     }
-    let rows: Vec<Row> = rows.into_inner().map_err(|_| anyhow::anyhow!("a sweep worker panicked"))?.into_iter().flatten().collect();
-    anyhow::ensure!(rows.len() == sweep.points.len(), "a sweep worker stopped early ({} of {} rows)", rows.len(), sweep.points.len());
-    Ok(Exploration { rows, cached: cached.into_inner(), tool_versions, seconds: start.elapsed().as_secs_f64() })
+    let mut rows = rows.into_inner().map_err(|_| anyhow::anyhow!("a sweep worker panicked"))?;
+    let rows: Vec<Row> = selection.iter().filter_map(|&i| rows[i].take()).collect();
+    anyhow::ensure!(rows.len() == selection.len(), "a sweep worker stopped early ({} of {} rows)", rows.len(), selection.len());
+    Ok(Exploration { rows, cached: cached.into_inner(), tool_versions, seconds: start.elapsed().as_secs_f64(), shards: 1 })
 }
 
 /// The order in which the workers take the configs: those with `place_and_route` set first
@@ -154,8 +263,24 @@ fn cached_or_measured(point: &SweepPoint, tools: &Tools, tool_versions: &[String
         return Ok((row, true));
     }
     let row = evaluate(point, &verilog, tools, folder, status)?;
-    std::fs::write(&cache_file, serde_json::to_string_pretty(&row)?).with_context(|| format!("cannot write {}", cache_file.display()))?;
+    write_cache_entry(&cache_file, &serde_json::to_string_pretty(&row)?)?;
     Ok((row, false))
+}
+
+/// Writes one cache entry so that no reader ever sees part of it, whatever else writes to the
+/// cache at the same time (other workers, other machines on a shared folder): the text goes to
+/// a temporary file of a name no other writer uses, which is then renamed over the entry. Two
+/// writers of the same entry write the same row, so the last rename wins harmlessly.
+fn write_cache_entry(path: &Path, text: &str) -> Result<()> {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let unique = format!("{}.{}.{}", host.trim(), std::process::id(), WRITES.fetch_add(1, Ordering::SeqCst));
+    let tmp = PathBuf::from(format!("{}.{unique}.tmp", path.display()));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot rename {} to {}: {e}", tmp.display(), path.display())
+    })
 }
 
 /// The cache key of one row: SHA-256 over everything its figures depend on.

@@ -49,12 +49,15 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
         text += &format!("Configs with flow settings of their own:\n\n{}\n\n", own.join("\n"));
     }
     text += &format!("Tools: {}.\n\n", exploration.tool_versions.join("; "));
-    text += &format!(
-        "{} configs in {:.0} s wall time ({} from the cache).\n\n",
-        exploration.rows.len(),
-        exploration.seconds,
-        exploration.cached
-    );
+    text += &match exploration.shards {
+        1 => format!("{} configs in {:.0} s wall time ({} from the cache).\n\n", exploration.rows.len(), exploration.seconds, exploration.cached),
+        shards => format!(
+            "{} configs in {shards} shards, the slowest {:.0} s wall time ({} from the cache); merged with `mee explore merge`.\n\n",
+            exploration.rows.len(),
+            exploration.seconds,
+            exploration.cached
+        ),
+    };
     text += "| config | key | S-box | registers | read +cycles | write cycles | reads/cycle | writes/cycle | ECP5 LUT4 | ECP5 FF | DP16KD | 7-series LUT | 7-series FF | BRAM | iCE40 LUT | iCE40 FF | LFE5U-85F MHz | iCE40 MHz | read Gbit/s | write Gbit/s | Gbit/s per 1k LUT4 | seconds |\n";
     text += "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
     for row in &exploration.rows {
@@ -248,7 +251,7 @@ mod tests {
         placed.ecp5_fmax_mhz = Some(60.72);
         placed.ecp5_critical_path = Some("1.6 ns logic in 4 cells + 14.9 ns routing (longest hop 4.4 ns): x > y".into());
         let rows = vec![placed, row("b", "table", 200, None)];
-        let exploration = Exploration { rows, cached: 0, tool_versions: vec![], seconds: 1.0 };
+        let exploration = Exploration { rows, cached: 0, tool_versions: vec![], seconds: 1.0, shards: 1 };
         let text = markdown(&sweep, &exploration, "mee explore");
         let section = &text[text.find("Critical paths on the LFE5U-85F").expect("a critical-path section")..];
         assert!(section.contains("- a (60.7 MHz): 1.6 ns logic in 4 cells + 14.9 ns routing (longest hop 4.4 ns): x > y"), "{section}");
