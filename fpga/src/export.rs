@@ -91,6 +91,7 @@ fn wide_width(port: &str) -> usize {
         "key_cmd_key1" | "key_cmd_key2" => 256,
         "core_req_wdata" | "core_rsp_rdata" | "dram_req_wdata" | "dram_rsp_rdata" => 128,
         "core_rsp_status" | "key_rsp_status" => 2,
+        "core_req_wstrb" => 16,
         _ => 1,
     }
 }

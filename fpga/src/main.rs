@@ -26,9 +26,9 @@ enum Command {
     /// Run a traffic scenario through the engine, checked against the reference model every
     /// cycle; print or write the JSON report.
     Simulate {
-        /// Engine config (TOML).
+        /// Engine config (TOML); the default engine when omitted.
         #[arg(long)]
-        config: PathBuf,
+        config: Option<PathBuf>,
         /// Scenario (TOML; see README).
         #[arg(long)]
         scenario: PathBuf,
@@ -223,7 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(&config, &scenario, vcd.as_deref(), json.as_deref()),
+        Command::Simulate { config, scenario, vcd, json } => mee_fpga::simulate::simulate(config.as_deref(), &scenario, vcd.as_deref(), json.as_deref()),
         Command::Regress { config, requests, seed, work } => {
             let config = config_or_default(config.as_deref())?;
             mee_fpga::regress::run(&config, requests, seed, &work)

@@ -239,6 +239,7 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
             configs.push(("per_two_rounds".into(), two));
         }
     }
+    let mut partial = Vec::new();
     println!("| config | DRAM latency | reads/cycle | writes/cycle | mixed/cycle | mixed, new key every request | read cost over direct (min-max) | promised read cost | write: accept to DRAM (cycles) | sim cycles/s |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, c) in configs {
@@ -258,6 +259,13 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
             m.write_latency.1,
             m.simulated_cycles_per_second
         );
+        partial.push((name, mee_testbench::engine_metrics::measure_partial_writes(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("partial writes: {e}"))?));
+    }
+    println!("\nPartial writes (writes per cycle; each partial write is a DRAM read and a DRAM write, so 0.5 is the ceiling):\n");
+    println!("| config | DRAM latency | whole blocks | a word into a block of its own | word stores filling one block after another |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, p) in partial {
+        println!("| {name} | {} | {:.3} | {:.3} | {:.3} |", p.dram_latency, p.whole_blocks, p.distinct_blocks, p.word_stores);
     }
     Ok(())
 }

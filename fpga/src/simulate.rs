@@ -115,11 +115,14 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::export::write_files_atomically(&[(path.to_path_buf(), bytes)])
 }
 
-/// Runs `mee simulate`. Writes the report (to `json` or stdout) and the VCD; fails after
+/// Runs `mee simulate` on the config at `config_path` (the default engine without one). Writes the report (to `json` or stdout) and the VCD; fails after
 /// writing them when a read's `expect` differs, and before (with the cycle and port) when the
 /// engine and the cycle model disagree.
-pub fn simulate(config_path: &Path, scenario_path: &Path, vcd: Option<&Path>, json_path: Option<&Path>) -> Result<()> {
-    let config = EngineConfig::from_file(config_path)?;
+pub fn simulate(config_path: Option<&Path>, scenario_path: &Path, vcd: Option<&Path>, json_path: Option<&Path>) -> Result<()> {
+    let config = match config_path {
+        Some(path) => EngineConfig::from_file(path)?,
+        None => EngineConfig::default(),
+    };
     let text = std::fs::read_to_string(scenario_path).with_context(|| format!("cannot read scenario {}", scenario_path.display()))?;
     let scenario = Scenario::parse(&text, &scenario_path.display().to_string(), &config)?;
     let mut waves = Waves::default();

@@ -22,6 +22,7 @@ fn export_writes_the_engine_with_the_design_ports() {
         "input wire [39:0] core_req_addr",
         "input wire [5:0] core_req_asid",
         "input wire [127:0] core_req_wdata",
+        "input wire [15:0] core_req_wstrb",
         "output wire [127:0] core_rsp_rdata",
         "output wire [1:0] core_rsp_status",
         "output wire [39:0] dram_req_addr",

@@ -91,6 +91,8 @@ fn malformed_scenarios_are_refused_with_their_line() {
         ("[[op]]\nkind = \"read\"\naddr = 16\n", 1, "needs `asid`"),
         ("[[op]]\nkind = \"read\"\nasid = 300\naddr = 16\n", 3, "asid_bits"),
         ("[core]\nresponse_stall = 1.5\n", 2, "probability"),
+        ("[[op]]\nkind = \"write\"\nasid = 1\naddr = 16\ndata = \"00112233445566778899aabbccddeeff\"\nwstrb = \"0x1ffff\"\n", 6, "16 bits"),
+        ("[[op]]\nkind = \"read\"\nasid = 1\naddr = 16\nwstrb = 3\n", 5, "writes only"),
     ] {
         let path = dir.join("bad.toml");
         std::fs::write(&path, text).unwrap();
@@ -120,4 +122,73 @@ fn a_read_that_differs_from_expect_exits_1_after_writing_the_report() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("differ from `expect`"));
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).expect("report written")).unwrap();
     assert_eq!(report["responses"][1]["data"], "11111111111111111111111111111111");
+}
+
+#[test]
+fn partial_writes_merge_into_the_block_and_the_default_engine_needs_no_config_file() {
+    let dir = work("simulate_partial_writes");
+    let json = dir.join("report.json");
+    let scenario = dir.join("partial.toml");
+    std::fs::write(
+        &scenario,
+        r#"
+[[op]]
+kind = "set_key"
+asid = 1
+key1 = "000102030405060708090a0b0c0d0e0f"
+key2 = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
+[[op]]
+kind = "write"
+asid = 1
+addr = "0x2000"
+data = "00112233445566778899aabbccddeeff"
+[[op]]
+kind = "write"
+asid = 1
+addr = "0x2000"
+data = "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+wstrb = "0x00f0"
+[[op]]
+kind = "read"
+asid = 1
+addr = "0x2000"
+expect = "0011223344556677a8a9aaabccddeeff"
+[[op]]
+kind = "write"
+asid = 1
+addr = "0x3000"
+data = "ffffffffffffffffffffffffffffffff"
+wstrb = 0
+[[op]]
+kind = "write"
+asid = 2
+addr = "0x4000"
+encrypted = false
+data = "5a000000000000000000000000000000"
+wstrb = 1
+[[op]]
+kind = "write"
+asid = 3
+addr = "0x5000"
+data = "77777777777777777777777777777777"
+wstrb = "0x000f"
+"#,
+    )
+    .unwrap();
+    // No --config: the default engine, as `mee export` takes it.
+    let out = mee(&["simulate", "--scenario", scenario.to_str().unwrap(), "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let keys = KeyPair::new(&hex::decode("000102030405060708090a0b0c0d0e0f").unwrap(), &hex::decode("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff").unwrap()).unwrap();
+    // Bytes 4 to 7 from the partial write, the rest from the first write: computed here.
+    let mut merged: [u8; 16] = hex::decode("00112233445566778899aabbccddeeff").unwrap().try_into().unwrap();
+    merged[4..8].copy_from_slice(&[0xa4, 0xa5, 0xa6, 0xa7]);
+    let r = report["responses"].as_array().unwrap();
+    let statuses: Vec<&str> = r.iter().map(|x| x["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["ok", "ok", "ok", "ok", "ok", "no_key"], "{report}");
+    assert_eq!(r[2]["data"], hex::encode(merged));
+    let dram: Vec<(u64, String)> = report["dram"].as_array().unwrap().iter().map(|d| (d["addr"].as_u64().unwrap(), d["data"].as_str().unwrap().to_string())).collect();
+    // The merged block encrypted at its address; the plaintext partial write on zeros; nothing
+    // for the write without strobes nor for the refused one.
+    assert_eq!(dram, vec![(0x2000, hex::encode(encrypt_block(&keys, 0x2000, 16, merged))), (0x4000, format!("5a{}", "00".repeat(15)))], "{report}");
 }

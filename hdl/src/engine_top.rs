@@ -8,6 +8,7 @@
 //! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring.
 
 use crate::engine::EngineCore;
+use crate::partial_write_unit::PartialWriteUnit;
 use crate::model_state::ModelState;
 use mee_reference::EngineConfig;
 use num_bigint::BigUint;
@@ -39,6 +40,7 @@ pub struct Engine {
     pub core_req_asid: Signal<In, Bits<16>>,
     pub core_req_encrypted: Signal<In, Bit>,
     pub core_req_wdata: Signal<In, Bits<128>>,
+    pub core_req_wstrb: Signal<In, Bits<16>>,
     pub core_rsp_valid: Signal<Out, Bit>,
     pub core_rsp_ready: Signal<In, Bit>,
     pub core_rsp_write: Signal<Out, Bit>,
@@ -61,6 +63,7 @@ pub struct Engine {
     pub key_rsp_valid: Signal<Out, Bit>,
     pub key_rsp_status: Signal<Out, Bits<2>>,
     /// The engine inside (public for tests that inspect the key table's storage).
+    pub writes: PartialWriteUnit,
     pub core: EngineCore,
     cache: ModelState<BusCache>,
 }
@@ -90,6 +93,7 @@ impl Engine {
             core_req_asid: Default::default(),
             core_req_encrypted: Default::default(),
             core_req_wdata: Default::default(),
+            core_req_wstrb: Default::default(),
             core_rsp_valid: Default::default(),
             core_rsp_ready: Default::default(),
             core_rsp_write: Default::default(),
@@ -111,6 +115,7 @@ impl Engine {
             key_cmd_key2: Default::default(),
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
+            writes: PartialWriteUnit::new(config.partial_write_depth(), config.partial_write_order_depth(), u64::from(config.num_asids)),
             core: EngineCore::new(config),
             cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
         }
@@ -120,26 +125,59 @@ impl Engine {
     pub fn verilog_text(&self) -> String {
         let kb = self.core.key_cmd_key1.len();
         let mut v = String::from("always @(*) begin\n");
-        for port in [
-            "clock", "reset", "core_req_valid", "core_req_write", "core_req_addr", "core_req_asid", "core_req_encrypted", "core_rsp_ready",
-            "dram_req_ready", "dram_rsp_valid", "key_cmd_valid", "key_cmd_op", "key_cmd_asid",
+        for (to, from) in [
+            ("writes$clock", "clock"),
+            ("writes$reset", "reset"),
+            ("writes$req_valid", "core_req_valid"),
+            ("writes$req_write", "core_req_write"),
+            ("writes$req_addr", "core_req_addr"),
+            ("writes$req_asid", "core_req_asid"),
+            ("writes$req_encrypted", "core_req_encrypted"),
+            ("writes$req_wdata", "core_req_wdata"),
+            ("writes$req_wstrb", "core_req_wstrb"),
+            ("writes$rsp_ready", "core_rsp_ready"),
+            ("writes$key_cmd_valid", "key_cmd_valid"),
+            ("writes$c_req_ready", "core$core_req_ready"),
+            ("writes$c_rsp_valid", "core$core_rsp_valid"),
+            ("writes$c_rsp_write", "core$core_rsp_write"),
+            ("writes$c_rsp_status", "core$core_rsp_status"),
+            ("writes$c_key_cmd_ready", "core$key_cmd_ready"),
+            ("core$clock", "clock"),
+            ("core$reset", "reset"),
+            ("core$core_req_valid", "writes$c_req_valid"),
+            ("core$core_req_write", "writes$c_req_write"),
+            ("core$core_req_addr", "writes$c_req_addr"),
+            ("core$core_req_asid", "writes$c_req_asid"),
+            ("core$core_req_encrypted", "writes$c_req_encrypted"),
+            ("core$core_rsp_ready", "writes$c_rsp_ready"),
+            ("core$dram_req_ready", "dram_req_ready"),
+            ("core$dram_rsp_valid", "dram_rsp_valid"),
+            ("core$key_cmd_valid", "writes$c_key_cmd_valid"),
+            ("core$key_cmd_op", "key_cmd_op"),
+            ("core$key_cmd_asid", "key_cmd_asid"),
+            ("core_req_ready", "writes$req_ready"),
+            ("core_rsp_valid", "writes$rsp_valid"),
+            ("core_rsp_write", "writes$rsp_write"),
+            ("core_rsp_rdata", "writes$rsp_rdata"),
+            ("core_rsp_status", "writes$rsp_status"),
+            ("key_cmd_ready", "writes$key_cmd_ready"),
+            ("dram_req_valid", "core$dram_req_valid"),
+            ("dram_req_write", "core$dram_req_write"),
+            ("dram_req_addr", "core$dram_req_addr"),
+            ("dram_rsp_ready", "core$dram_rsp_ready"),
+            ("key_rsp_valid", "core$key_rsp_valid"),
+            ("key_rsp_status", "core$key_rsp_status"),
         ] {
-            let _ = writeln!(v, "    core${port} = {port};");
+            let _ = writeln!(v, "    {to} = {from};");
         }
-        for port in [
-            "core_req_ready", "core_rsp_valid", "core_rsp_write", "core_rsp_status", "dram_req_valid", "dram_req_write", "dram_req_addr",
-            "dram_rsp_ready", "key_cmd_ready", "key_rsp_valid", "key_rsp_status",
-        ] {
-            let _ = writeln!(v, "    {port} = core${port};");
-        }
-        for (port, n) in [("core_req_wdata", 16), ("dram_rsp_rdata", 16), ("key_cmd_key1", kb), ("key_cmd_key2", kb)] {
+        for (port, from, n) in [("core_req_wdata", "writes$c_req_wdata", 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
             for k in 0..n {
-                let _ = writeln!(v, "    core${port}${k} = {port}[{}:{}];", 8 * k + 7, 8 * k);
+                let _ = writeln!(v, "    core${port}${k} = {from}[{}:{}];", 8 * k + 7, 8 * k);
             }
         }
-        for port in ["core_rsp_rdata", "dram_req_wdata"] {
+        for (to, port) in [("writes$c_rsp_rdata", "core_rsp_rdata"), ("dram_req_wdata", "dram_req_wdata")] {
             let parts: Vec<String> = (0..16).rev().map(|k| format!("core${port}${k}")).collect();
-            let _ = writeln!(v, "    {port} = {{{}}};", parts.join(", "));
+            let _ = writeln!(v, "    {to} = {{{}}};", parts.join(", "));
         }
         v.push_str("end\n");
         v
@@ -154,23 +192,47 @@ fn set_bytes(ports: &mut [Signal<In, Bits<8>>], bytes: &[u8]) {
 
 impl Logic for Engine {
     fn update(&mut self) {
+        let w = &mut self.writes;
         let c = &mut self.core;
         let cache = &mut self.cache.0;
+        // The core port into the partial-write unit.
+        w.clock.next = self.clock.val();
+        w.reset.next = self.reset.val();
+        w.req_valid.next = self.core_req_valid.val();
+        w.req_write.next = self.core_req_write.val();
+        w.req_addr.next = self.core_req_addr.val();
+        w.req_asid.next = self.core_req_asid.val();
+        w.req_encrypted.next = self.core_req_encrypted.val();
+        w.req_wdata.next = self.core_req_wdata.val();
+        w.req_wstrb.next = self.core_req_wstrb.val();
+        w.rsp_ready.next = self.core_rsp_ready.val();
+        w.key_cmd_valid.next = self.key_cmd_valid.val();
+        // The unit and the core.
+        w.c_req_ready.next = c.core_req_ready.val();
+        w.c_rsp_valid.next = c.core_rsp_valid.val();
+        w.c_rsp_write.next = c.core_rsp_write.val();
+        w.c_rsp_status.next = c.core_rsp_status.val();
+        w.c_key_cmd_ready.next = c.key_cmd_ready.val();
+        let rsp: Vec<u8> = c.core_rsp_rdata.iter().map(|b| b.val().to_u8()).collect();
+        if rsp != cache.rsp_rdata {
+            w.c_rsp_rdata.next = from_bytes(&rsp);
+            cache.rsp_rdata = rsp;
+        }
         c.clock.next = self.clock.val();
         c.reset.next = self.reset.val();
-        c.core_req_valid.next = self.core_req_valid.val();
-        c.core_req_write.next = self.core_req_write.val();
-        c.core_req_addr.next = self.core_req_addr.val();
-        c.core_req_asid.next = self.core_req_asid.val();
-        c.core_req_encrypted.next = self.core_req_encrypted.val();
-        c.core_rsp_ready.next = self.core_rsp_ready.val();
+        c.core_req_valid.next = w.c_req_valid.val();
+        c.core_req_write.next = w.c_req_write.val();
+        c.core_req_addr.next = w.c_req_addr.val();
+        c.core_req_asid.next = w.c_req_asid.val();
+        c.core_req_encrypted.next = w.c_req_encrypted.val();
+        c.core_rsp_ready.next = w.c_rsp_ready.val();
         c.dram_req_ready.next = self.dram_req_ready.val();
         c.dram_rsp_valid.next = self.dram_rsp_valid.val();
-        c.key_cmd_valid.next = self.key_cmd_valid.val();
+        c.key_cmd_valid.next = w.c_key_cmd_valid.val();
         c.key_cmd_op.next = self.key_cmd_op.val();
         c.key_cmd_asid.next = self.key_cmd_asid.val();
         let kb = c.key_cmd_key1.len();
-        let wdata = self.core_req_wdata.val();
+        let wdata = w.c_req_wdata.val();
         if cache.wdata != Some(wdata) {
             set_bytes(&mut c.core_req_wdata, &wdata.to_u128().to_le_bytes());
             cache.wdata = Some(wdata);
@@ -190,22 +252,19 @@ impl Logic for Engine {
             set_bytes(&mut c.key_cmd_key2, &to_bytes(key2, kb));
             cache.key2 = Some(key2);
         }
-        self.core_req_ready.next = c.core_req_ready.val();
-        self.core_rsp_valid.next = c.core_rsp_valid.val();
-        self.core_rsp_write.next = c.core_rsp_write.val();
-        self.core_rsp_status.next = c.core_rsp_status.val();
+        // Out to the ports.
+        self.core_req_ready.next = w.req_ready.val();
+        self.core_rsp_valid.next = w.rsp_valid.val();
+        self.core_rsp_write.next = w.rsp_write.val();
+        self.core_rsp_rdata.next = w.rsp_rdata.val();
+        self.core_rsp_status.next = w.rsp_status.val();
+        self.key_cmd_ready.next = w.key_cmd_ready.val();
         self.dram_req_valid.next = c.dram_req_valid.val();
         self.dram_req_write.next = c.dram_req_write.val();
         self.dram_req_addr.next = c.dram_req_addr.val();
         self.dram_rsp_ready.next = c.dram_rsp_ready.val();
-        self.key_cmd_ready.next = c.key_cmd_ready.val();
         self.key_rsp_valid.next = c.key_rsp_valid.val();
         self.key_rsp_status.next = c.key_rsp_status.val();
-        let rsp: Vec<u8> = c.core_rsp_rdata.iter().map(|b| b.val().to_u8()).collect();
-        if rsp != cache.rsp_rdata {
-            self.core_rsp_rdata.next = from_bytes(&rsp);
-            cache.rsp_rdata = rsp;
-        }
         let dram: Vec<u8> = c.dram_req_wdata.iter().map(|b| b.val().to_u8()).collect();
         if dram != cache.dram_wdata {
             self.dram_req_wdata.next = from_bytes(&dram);
@@ -225,6 +284,17 @@ impl Logic for Engine {
         self.dram_req_addr.connect();
         self.dram_req_wdata.connect();
         self.key_rsp_status.connect();
+        let w = &mut self.writes;
+        for s in [&mut w.reset, &mut w.req_valid, &mut w.req_write, &mut w.req_encrypted, &mut w.rsp_ready, &mut w.key_cmd_valid, &mut w.c_req_ready, &mut w.c_rsp_valid, &mut w.c_rsp_write, &mut w.c_key_cmd_ready] {
+            s.connect();
+        }
+        w.clock.connect();
+        w.req_addr.connect();
+        w.req_asid.connect();
+        w.req_wdata.connect();
+        w.req_wstrb.connect();
+        w.c_rsp_rdata.connect();
+        w.c_rsp_status.connect();
         let c = &mut self.core;
         for s in [&mut c.reset, &mut c.core_req_valid, &mut c.core_req_write, &mut c.core_req_encrypted, &mut c.core_rsp_ready, &mut c.dram_req_ready, &mut c.dram_rsp_valid, &mut c.key_cmd_valid, &mut c.key_cmd_op] {
             s.connect();

@@ -218,6 +218,16 @@ pub struct PipelineConfig {
     pub write_queue_depth: u32,
     /// Requests accepted and not yet answered to the core: 2 to 256. Default 64.
     pub response_queue_depth: u32,
+    /// Partial writes (read-modify-writes) in flight in the partial-write unit in front of
+    /// the engine: 1 to 64. Each holds its block's address, data and strobes from its
+    /// acceptance until its merged write enters the engine. Partial writes to distinct blocks
+    /// run at up to one per two cycles while this covers half a read's round trip (DRAM
+    /// latency plus the read cost, `read_cost_cycles`, plus about 4). Default: 32 for the
+    /// pipelined `round_registers` (enough up to a DRAM latency of about 40), 2 for the others,
+    /// which take a request every 11 or more cycles anyway
+    /// ([`EngineConfig::partial_write_depth`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial_write_depth: Option<u32>,
 }
 
 impl Default for PipelineConfig {
@@ -231,6 +241,7 @@ impl Default for PipelineConfig {
             read_queue_depth: 32,
             write_queue_depth: 64,
             response_queue_depth: 64,
+            partial_write_depth: None,
         }
     }
 }
@@ -427,7 +438,24 @@ impl EngineConfig {
                 return Err(invalid(key, value, "2 to 256"));
             }
         }
+        if let Some(depth) = self.pipeline.partial_write_depth.filter(|d| !(1..=64).contains(d)) {
+            return Err(invalid("pipeline.partial_write_depth", depth, "1 to 64"));
+        }
         Ok(())
+    }
+
+    /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for
+    /// the register placement (32 pipelined, 2 otherwise).
+    pub fn partial_write_depth(&self) -> usize {
+        let default = if self.pipeline.round_registers.is_pipelined() { 32 } else { 2 };
+        self.pipeline.partial_write_depth.unwrap_or(default) as usize
+    }
+
+    /// Entries of the partial-write unit's order queue (one per request in flight through
+    /// it): `response_queue_depth + partial_write_depth + 2`, more than can ever be waiting,
+    /// so that it never holds back a request.
+    pub fn partial_write_order_depth(&self) -> usize {
+        self.pipeline.response_queue_depth as usize + self.partial_write_depth() + 2
     }
 
     /// Cycles through one AES pipeline (encryption or decryption) with this config's register

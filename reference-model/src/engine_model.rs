@@ -52,11 +52,13 @@
 
 use crate::config::{EngineConfig, KeyTableStorage};
 use crate::ports::{port_value, top_ports, PortDirection};
+use crate::partial_writes::PartialWriteUnit;
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
 
 /// Inputs of the engine in one cycle (the widths of DESIGN.md's top level; keys as bytes).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The default is an idle cycle: nothing valid, every strobe set.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EngineInputs {
     /// Synchronous reset.
     pub reset: bool,
@@ -72,6 +74,8 @@ pub struct EngineInputs {
     pub core_req_encrypted: bool,
     /// Plaintext.
     pub core_req_wdata: [u8; 16],
+    /// Byte enables of a write: bit k writes byte k (all ones: the whole block).
+    pub core_req_wstrb: u16,
     /// Core response ready.
     pub core_rsp_ready: bool,
     /// DRAM request ready.
@@ -90,6 +94,30 @@ pub struct EngineInputs {
     pub key_cmd_key1: Vec<u8>,
     /// Tweak key.
     pub key_cmd_key2: Vec<u8>,
+}
+
+impl Default for EngineInputs {
+    fn default() -> Self {
+        Self {
+            reset: false,
+            core_req_valid: false,
+            core_req_write: false,
+            core_req_addr: 0,
+            core_req_asid: 0,
+            core_req_encrypted: false,
+            core_req_wdata: [0; 16],
+            core_req_wstrb: 0xffff,
+            core_rsp_ready: false,
+            dram_req_ready: false,
+            dram_rsp_valid: false,
+            dram_rsp_rdata: [0; 16],
+            key_cmd_valid: false,
+            key_cmd_clear: false,
+            key_cmd_asid: 0,
+            key_cmd_key1: Vec::new(),
+            key_cmd_key2: Vec::new(),
+        }
+    }
 }
 
 /// Outputs of the engine in one cycle.
@@ -265,9 +293,10 @@ struct Decisions {
     outputs: EngineOutputs,
 }
 
-/// The cycle-level model; see the module documentation.
+/// The cycle-level model of the engine behind the partial-write unit (every request it sees
+/// has all strobes set); see the module documentation.
 #[derive(Clone, Debug)]
-pub struct EngineModel {
+pub struct CoreModel {
     config: EngineConfig,
     slots: Vec<Slot>,
     key_command: Option<KeyCommand>,
@@ -307,7 +336,7 @@ pub fn key_expansion_latency(config: &EngineConfig) -> usize {
     }
 }
 
-impl EngineModel {
+impl CoreModel {
     /// A model in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
         let kb = config.key_bytes();
@@ -666,5 +695,42 @@ impl EngineModel {
         self.tweak_pass = false;
         self.slip.clear();
         self.owe_bubble = false;
+    }
+}
+
+/// The cycle-level model of the whole engine: the partial-write unit
+/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`]. Without partial
+/// writes the unit is transparent, cycle for cycle.
+#[derive(Clone, Debug)]
+pub struct EngineModel {
+    front: PartialWriteUnit,
+    core: CoreModel,
+}
+
+impl EngineModel {
+    /// A model in its reset state.
+    pub fn new(config: &EngineConfig) -> Self {
+        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config) }
+    }
+
+    /// The key-table slot `asid`, as the hardware holds it.
+    pub fn slot(&self, asid: u32) -> Option<&Slot> {
+        self.core.slot(asid)
+    }
+
+    /// The outputs in a cycle with these inputs.
+    pub fn outputs(&self, inputs: &EngineInputs) -> EngineOutputs {
+        let plan = self.front.plan(inputs);
+        let core_outputs = self.core.outputs(&plan.core_inputs);
+        self.front.outputs(inputs, &plan, &core_outputs)
+    }
+
+    /// Outputs of this cycle, then the rising edge that ends it.
+    pub fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
+        let plan = self.front.plan(inputs);
+        let core_outputs = self.core.step(&plan.core_inputs);
+        let outputs = self.front.outputs(inputs, &plan, &core_outputs);
+        self.front.edge(inputs, &plan, &core_outputs, &outputs);
+        outputs
     }
 }

@@ -8,6 +8,7 @@
 //! - [`xts`]: XTS-AES (IEEE Std 1619) at block level (one 16-byte block at a physical address)
 //!   and at data-unit level, the latter delegated to the RustCrypto `xts-mode` crate;
 //! - [`engine_model`]: the cycle-level model of the engine (every output port, every cycle);
+//! - [`partial_writes`]: the cycle-level model of the partial-write unit in front of it;
 //! - [`ports`]: the top-level ports of the exported engine and their values in a cycle.
 //!
 //! It depends on no other crate of the workspace.
@@ -15,6 +16,7 @@
 pub mod config;
 pub mod engine_model;
 pub mod key_schedule;
+pub mod partial_writes;
 pub mod ports;
 pub mod xts;
 

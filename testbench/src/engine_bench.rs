@@ -43,7 +43,7 @@ pub enum Op {
         /// Slot.
         asid: u32,
     },
-    /// Write one block.
+    /// Write one block, or the bytes of it whose strobe is set.
     Write {
         /// ASID.
         asid: u32,
@@ -53,6 +53,8 @@ pub enum Op {
         data: [u8; 16],
         /// C-bit.
         encrypted: bool,
+        /// Byte enables: bit k writes byte k (0xffff: the whole block).
+        strobes: u16,
     },
     /// Read one block.
     Read {
@@ -190,6 +192,7 @@ pub struct BenchReport {
 /// Who wrote an address last, for the final DRAM image check.
 #[derive(Clone, Debug)]
 struct Writer {
+    addr: u64,
     keys: Option<KeyPair>,
     plaintext: [u8; 16],
     stored: [u8; 16],
@@ -243,27 +246,42 @@ impl Scoreboard {
             _ => return,
         };
         let keys = self.keys.get(asid as usize).cloned().flatten();
+        // A write without strobes needs no key: it writes nothing.
+        let strobes = match op {
+            Op::Write { strobes, .. } => *strobes,
+            _ => 0xffff,
+        };
         let status = if addr % 16 != 0 {
             status::MISALIGNED
         } else if asid >= self.config.num_asids {
             status::BAD_ASID
-        } else if encrypted && keys.is_none() {
+        } else if encrypted && keys.is_none() && !(write && strobes == 0) {
             status::NO_KEY
         } else {
             status::OK
         };
         let mut data = [0u8; 16];
+        // A partial write reads its block from DRAM first (and so does a read).
+        let mut reads_dram = !write;
         if status == status::OK {
             let stored = self.image.get(&addr).copied().unwrap_or([0; 16]);
+            let used = if encrypted { keys.clone() } else { None };
             match op {
-                Op::Write { data: plaintext, .. } => {
-                    let used = if encrypted { keys.clone() } else { None };
+                Op::Write { strobes: 0, .. } => {}
+                Op::Write { data: bytes, strobes, .. } => {
+                    // The block as the request's view sees it, with the enabled bytes replaced.
+                    let old = match &used {
+                        Some(k) => decrypt_block(k, addr, self.du(), stored),
+                        None => stored,
+                    };
+                    let plaintext: [u8; 16] = std::array::from_fn(|k| if strobes >> k & 1 == 1 { bytes[k] } else { old[k] });
+                    reads_dram = *strobes != 0xffff;
                     let value = match &used {
-                        Some(k) => encrypt_block(k, addr, self.du(), *plaintext),
-                        None => *plaintext,
+                        Some(k) => encrypt_block(k, addr, self.du(), plaintext),
+                        None => plaintext,
                     };
                     self.image.insert(addr, value);
-                    self.writes_to_dram.push_back(Writer { keys: used, plaintext: *plaintext, stored: value });
+                    self.writes_to_dram.push_back(Writer { addr, keys: used, plaintext, stored: value });
                 }
                 _ => {
                     data = match (&keys, encrypted) {
@@ -273,7 +291,7 @@ impl Scoreboard {
                 }
             }
         }
-        self.responses.push_back(Expected { op_index, write, status, data, issue_cycle: cycle, read_addr: (!write && status == 0).then_some(addr) });
+        self.responses.push_back(Expected { op_index, write, status, data, issue_cycle: cycle, read_addr: (reads_dram && status == 0).then_some(addr) });
     }
 
     fn key_accepted(&mut self, op_index: usize, op: &Op, cycle: u64) {
@@ -459,12 +477,13 @@ pub fn run_engine_on(
                 offered_request = true;
                 inputs.core_req_valid = true;
                 match op {
-                    Op::Write { asid, addr, data, encrypted } => {
+                    Op::Write { asid, addr, data, encrypted, strobes } => {
                         inputs.core_req_write = true;
                         inputs.core_req_asid = *asid;
                         inputs.core_req_addr = *addr;
                         inputs.core_req_wdata = *data;
                         inputs.core_req_encrypted = *encrypted;
+                        inputs.core_req_wstrb = *strobes;
                     }
                     Op::Read { asid, addr, encrypted, .. } => {
                         inputs.core_req_asid = *asid;
@@ -491,7 +510,7 @@ pub fn run_engine_on(
         // A key half on a data bus is a leak unless it is exactly the data the scoreboard
         // expects there (test data may equal a key, as in some IEEE 1619 vectors).
         let expected_rsp = board.responses.front().map(|e| e.data);
-        let expected_wdata = board.writes_to_dram.front().map(|w| w.stored);
+        let expected_wdata = board.writes_to_dram.iter().find(|w| w.stored == outputs.dram_req_wdata).map(|w| w.stored);
         for (name, bus, legitimate) in [("core_rsp_rdata", outputs.core_rsp_rdata, expected_rsp), ("dram_req_wdata", outputs.dram_req_wdata, expected_wdata)] {
             if bus != [0; 16] && board.installed_halves.contains(&bus) && legitimate != Some(bus) {
                 return Err(fail(cycle, format!("an installed key half ({}) appears on {name}", hex::encode(bus))));
@@ -554,7 +573,15 @@ pub fn run_engine_on(
             let request = (outputs.dram_req_valid && inputs.dram_req_ready).then_some((outputs.dram_req_write, outputs.dram_req_addr, outputs.dram_req_wdata));
             if let Some((write, addr, _)) = request {
                 if write {
-                    let writer = board.writes_to_dram.pop_front().ok_or_else(|| fail(cycle, format!("a DRAM write to {addr:#x} that no request asked for")))?;
+                    // Writes to one block reach DRAM in request order; a partial write's
+                    // merged block may reach it after later writes to other blocks.
+                    let position = board.writes_to_dram.iter().position(|w| w.addr == addr);
+                    let writer = position
+                        .and_then(|i| board.writes_to_dram.remove(i))
+                        .ok_or_else(|| fail(cycle, format!("a DRAM write to {addr:#x} that no request asked for")))?;
+                    if outputs.dram_req_wdata != writer.stored {
+                        return Err(fail(cycle, format!("DRAM write to {addr:#x} carries {}, expected {}", hex::encode(outputs.dram_req_wdata), hex::encode(writer.stored))));
+                    }
                     board.writers.insert(addr, writer);
                     report.dram_writes += 1;
                     report.dram_write_cycles.push(cycle);

@@ -34,6 +34,7 @@ impl EngineDut {
         u.core_req_asid.next = Bits::<16>::from(LiteralType::from(u64::from(i.core_req_asid)));
         u.core_req_encrypted.next = i.core_req_encrypted;
         u.core_req_wdata.next = from_bytes(&i.core_req_wdata);
+        u.core_req_wstrb.next = Bits::<16>::from(LiteralType::from(u64::from(i.core_req_wstrb)));
         u.core_rsp_ready.next = i.core_rsp_ready;
         u.dram_req_ready.next = i.dram_req_ready;
         u.dram_rsp_valid.next = i.dram_rsp_valid;

@@ -64,7 +64,7 @@ pub fn measure(config: &EngineConfig, requests: usize, dram_latency: u64, seed: 
                 _ => rng.gen_bool(0.5),
             };
             ops.push(if write {
-                Op::Write { asid, addr: address(n), data: rng.gen(), encrypted: true }
+                Op::Write { asid, addr: address(n), data: rng.gen(), encrypted: true, strobes: 0xffff }
             } else {
                 Op::Read { asid, addr: address(n), encrypted: true, expect: None }
             });
@@ -97,4 +97,41 @@ pub fn measure(config: &EngineConfig, requests: usize, dram_latency: u64, seed: 
         dram_latency,
         simulated_cycles_per_second: cycles as f64 / seconds.max(1e-9),
     })
+}
+
+/// Rates of partial writes, measured in lock-step simulation with no stalls.
+#[derive(Clone, Debug)]
+pub struct PartialWriteMetrics {
+    /// Partial writes per cycle, each to a block of its own (a 4-byte word at a random lane):
+    /// every one is a DRAM read and a DRAM write, so 0.5 is the ceiling.
+    pub distinct_blocks: f64,
+    /// Word stores per cycle filling one block after another (four stores per block, lanes 0
+    /// to 3): what a 32-bit core's sequential stores make.
+    pub word_stores: f64,
+    /// Whole-block writes per cycle, for comparison (the rate without strobes).
+    pub whole_blocks: f64,
+    /// The DRAM latency used.
+    pub dram_latency: u64,
+}
+
+/// Runs three write patterns of `requests` writes each on one ASID (distinct addresses but for
+/// the word stores' four per block) with DRAM latency `dram_latency` and no stalls.
+pub fn measure_partial_writes(config: &EngineConfig, requests: usize, dram_latency: u64, seed: u64) -> Result<PartialWriteMetrics, BenchFailure> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let settings = BenchSettings { dram: DramTiming { latency: dram_latency, ..Default::default() }, seed, ..Default::default() };
+    let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
+    let base = rng.gen::<u64>() & addr_mask & !0xf_ffff;
+    let pattern = |block_of: &dyn Fn(usize) -> (usize, u16), rng: &mut StdRng| -> Vec<Op> {
+        let mut ops = keyed(config, 1, rng);
+        for n in 0..requests {
+            let (block, strobes) = block_of(n);
+            ops.push(Op::Write { asid: 0, addr: (base + 16 * block as u64) & addr_mask, data: rng.gen(), encrypted: true, strobes });
+        }
+        ops
+    };
+    let lanes: Vec<u16> = (0..requests).map(|_| 0xf << (4 * rng.gen_range(0..4))).collect();
+    let distinct = run_engine(config, &pattern(&|n| (n, lanes[n]), &mut rng), &settings, &mut ())?;
+    let words = run_engine(config, &pattern(&|n| (n / 4, 0xf << (4 * (n % 4))), &mut rng), &settings, &mut ())?;
+    let whole = run_engine(config, &pattern(&|n| (n, 0xffff), &mut rng), &settings, &mut ())?;
+    Ok(PartialWriteMetrics { distinct_blocks: throughput(&distinct), word_stores: throughput(&words), whole_blocks: throughput(&whole), dram_latency })
 }

@@ -1,7 +1,7 @@
 //! Traffic scenarios for `mee simulate` (format fixed by DESIGN.md): optional `seed`, `[dram]`
 //! (`latency`, `stall`), `[core]` (`response_stall`), then `[[op]]` entries: `set_key` (`asid`,
 //! `key1`, `key2` hex), `clear_key` (`asid`), `write` (`asid`, `addr`, `data`, `encrypted`
-//! default true), `read` (`asid`, `addr`, `encrypted` default true, optional `expect`).
+//! default true, `wstrb` default 0xffff), `read` (`asid`, `addr`, `encrypted` default true, optional `expect`).
 //! Integers may be decimal or `"0x..."` strings.
 //!
 //! Every problem is reported with the line it is on: TOML syntax and type errors by the
@@ -75,6 +75,7 @@ struct RawOp {
     key2: Option<Spanned<String>>,
     data: Option<Spanned<String>>,
     encrypted: Option<bool>,
+    wstrb: Option<Spanned<Integer>>,
     expect: Option<Spanned<String>>,
 }
 
@@ -180,7 +181,16 @@ impl Scenario {
                     addr: need("addr", &op.addr, addr_limit, &addr_what)?,
                     data: block(&lines, "data", &need_str("data", &op.data)?)?,
                     encrypted: op.encrypted.unwrap_or(true),
+                    strobes: match &op.wstrb {
+                        None => 0xffff,
+                        Some(w) if w.get_ref().0 <= 0xffff => w.get_ref().0 as u16,
+                        Some(w) => return Err(lines.error(w.span(), format!("`wstrb` = {:#x} does not fit 16 bits (one per byte of the block)", w.get_ref().0))),
+                    },
                 },
+                "read" if op.wstrb.is_some() => {
+                    let span = op.wstrb.as_ref().map(|w| w.span()).unwrap_or(at.clone());
+                    return Err(lines.error(span, "`wstrb` applies to writes only"));
+                }
                 "read" => Op::Read {
                     asid: need("asid", &op.asid, asid_limit, &asid_what)? as u32,
                     addr: need("addr", &op.addr, addr_limit, &addr_what)?,

@@ -34,6 +34,8 @@ pub struct TrafficShape {
     /// Probability that a request goes to a random block of the previous request's data unit,
     /// with its ASID and C-bit (the locality a shared tweak pipeline reuses tweaks on).
     pub same_unit: f64,
+    /// Probability that a write enables only some of its bytes (see [`random_strobes`]).
+    pub partial_writes: f64,
 }
 
 impl Default for TrafficShape {
@@ -50,6 +52,7 @@ impl Default for TrafficShape {
             address_pool: 64,
             unkeyed: 0.02,
             same_unit: 0.0,
+            partial_writes: 0.25,
         }
     }
 }
@@ -121,7 +124,9 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
         };
         previous = Some((asid, addr, encrypted));
         ops.push(if rng.gen_bool(shape.write_fraction) {
-            Op::Write { asid, addr, data: rng.gen(), encrypted }
+            // (No draw when `partial_writes` is 0, so that such streams do not depend on it.)
+            let strobes = if shape.partial_writes > 0.0 && rng.gen_bool(shape.partial_writes) { random_strobes(&mut rng) } else { 0xffff };
+            Op::Write { asid, addr, data: rng.gen(), encrypted, strobes }
         } else {
             Op::Read { asid, addr, encrypted, expect: None }
         });
@@ -145,4 +150,16 @@ fn random_access(config: &EngineConfig, shape: &TrafficShape, pool: &[u64], asid
         asid = rng.gen_range(u64::from(config.num_asids)..asid_limit) as u32;
     }
     (asid, addr, !rng.gen_bool(shape.plaintext))
+}
+
+/// Strobes of a partial write as cores make them: a byte, a halfword or a word on its natural
+/// lanes, none at all, or any pattern.
+pub fn random_strobes(rng: &mut StdRng) -> u16 {
+    match rng.gen_range(0..10) {
+        0 => 0,
+        1 => 1 << rng.gen_range(0..16),
+        2 => 0x3 << (2 * rng.gen_range(0..8)),
+        3..=5 => 0xf << (4 * rng.gen_range(0..4)),
+        _ => rng.gen(),
+    }
 }

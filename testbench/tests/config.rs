@@ -66,6 +66,7 @@ read_request_queue = true
 read_queue_depth = 48
 write_queue_depth = 100
 response_queue_depth = 2
+partial_write_depth = 5
 "#;
     let config = EngineConfig::from_toml_str(text).unwrap();
     let expected = EngineConfig {
@@ -84,6 +85,7 @@ response_queue_depth = 2
             read_queue_depth: 48,
             write_queue_depth: 100,
             response_queue_depth: 2,
+            partial_write_depth: Some(5),
         },
     };
     assert_eq!(config, expected);
@@ -242,6 +244,10 @@ fn pipeline_values_are_checked() {
         }
         EngineConfig::from_toml_str(&format!("[pipeline]\n{key} = 256")).unwrap_or_else(|e| panic!("{key} = 256 refused: {e}"));
     }
+    for bad in [0, 65] {
+        refused_naming(&format!("[pipeline]\npartial_write_depth = {bad}"), &["partial_write_depth", &bad.to_string(), "1 to 64"]);
+    }
+    EngineConfig::from_toml_str("[pipeline]\npartial_write_depth = 1").unwrap();
 }
 
 #[test]

@@ -163,3 +163,20 @@ fn read_request_queue_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() 
     assert_eq!(m.read_added_latency.0, m_direct.read_added_latency.0 + 1, "{name}: seed {seed}: fastest read, cycles beyond a direct connection");
     assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
+
+/// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
+/// DRAM write on one request channel, so 0.5 is the ceiling); whole-block writes keep one per
+/// cycle; word stores filling one block after another are measured and printed.
+#[test]
+fn partial_writes_to_distinct_blocks_run_at_045_per_cycle_or_more() {
+    let config = EngineConfig::default();
+    let name = "partial_writes_to_distinct_blocks_run_at_045_per_cycle_or_more";
+    let seed = test_seed(name);
+    for dram_latency in [config.tweak_latency() as u64, 30] {
+        let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+        println!("{name}: DRAM latency {dram_latency}: {m:?}");
+        assert!(m.whole_blocks >= 0.997, "{name}: seed {seed}: whole blocks at {:.3} per cycle", m.whole_blocks);
+        assert!(m.distinct_blocks >= 0.45, "{name}: seed {seed}: partial writes to distinct blocks at {:.3} per cycle", m.distinct_blocks);
+        assert!(m.word_stores > 0.0 && m.word_stores < m.distinct_blocks, "{name}: {m:?}");
+    }
+}

@@ -32,7 +32,7 @@ fn a_block_written_by_one_asid_reads_back_as_garbage_under_another_key() {
     let ops = vec![
         Op::SetKey { asid: 1, key1: a.key1.clone(), key2: a.key2.clone() },
         Op::SetKey { asid: 2, key1: b.key1.clone(), key2: b.key2.clone() },
-        Op::Write { asid: 1, addr, data: plaintext, encrypted: true },
+        Op::Write { asid: 1, addr, data: plaintext, encrypted: true, strobes: 0xffff },
         Op::Read { asid: 2, addr, encrypted: true, expect: None },
         Op::Read { asid: 1, addr, encrypted: true, expect: None },
         Op::Read { asid: 2, addr, encrypted: false, expect: None },
@@ -53,14 +53,14 @@ fn refused_accesses_touch_no_dram_and_return_zero() {
     let config = EngineConfig::default(); // 16 slots, 8-bit ASIDs
     let ops = vec![
         Op::SetKey { asid: 0, key1: key(9, 16), key2: key(10, 16) },
-        Op::Write { asid: 5, addr: 0x100, data: [0x55; 16], encrypted: true }, // no key
+        Op::Write { asid: 5, addr: 0x100, data: [0x55; 16], encrypted: true, strobes: 0xffff }, // no key
         Op::Read { asid: 5, addr: 0x100, encrypted: true, expect: None },      // no key
-        Op::Write { asid: 16, addr: 0x200, data: [0x66; 16], encrypted: false }, // out of range, C-bit 0
+        Op::Write { asid: 16, addr: 0x200, data: [0x66; 16], encrypted: false, strobes: 0xffff }, // out of range, C-bit 0
         Op::Read { asid: 200, addr: 0x200, encrypted: true, expect: None },      // out of range
-        Op::Write { asid: 0, addr: 0x308, data: [0x77; 16], encrypted: true },   // misaligned
+        Op::Write { asid: 0, addr: 0x308, data: [0x77; 16], encrypted: true, strobes: 0xffff },   // misaligned
         Op::Read { asid: 99, addr: 0x301, encrypted: true, expect: None },       // misaligned wins over bad ASID
         Op::Read { asid: 20, addr: 0x300, encrypted: true, expect: None },       // bad ASID wins over no key
-        Op::Write { asid: 5, addr: 0x400, data: [0x88; 16], encrypted: false },  // plaintext, no key needed
+        Op::Write { asid: 5, addr: 0x400, data: [0x88; 16], encrypted: false, strobes: 0xffff },  // plaintext, no key needed
     ];
     let report = run(&config, &ops);
     let statuses: Vec<u8> = (1..ops.len()).map(|i| response(&report, i).status).collect();
@@ -86,7 +86,7 @@ fn key_commands_answer_with_their_status_and_clear_key_zeroes_the_slot() {
         Op::ClearKey { asid: 255 },
         Op::SetKey { asid: 3, key1: key(1, 16), key2: key(2, 16) },
         Op::SetKey { asid: 4, key1: key(5, 16), key2: key(6, 16) },
-        Op::Write { asid: 3, addr: 0x40, data: [1; 16], encrypted: true },
+        Op::Write { asid: 3, addr: 0x40, data: [1; 16], encrypted: true, strobes: 0xffff },
         Op::ClearKey { asid: 3 },
         Op::Read { asid: 3, addr: 0x40, encrypted: true, expect: None },
     ];
@@ -126,7 +126,7 @@ fn ieee1619_vectors_land_in_dram_as_the_standard_ciphertext() {
         config.validate().expect("vector config");
         let mut ops = vec![Op::SetKey { asid: 7, key1: v.key1.clone(), key2: v.key2.clone() }];
         for (k, chunk) in v.plaintext.chunks(16).enumerate() {
-            ops.push(Op::Write { asid: 7, addr: base + 16 * k as u64, data: chunk.try_into().unwrap(), encrypted: true });
+            ops.push(Op::Write { asid: 7, addr: base + 16 * k as u64, data: chunk.try_into().unwrap(), encrypted: true, strobes: 0xffff });
         }
         for k in 0..du / 16 {
             ops.push(Op::Read { asid: 7, addr: base + 16 * k as u64, encrypted: true, expect: None });
@@ -156,16 +156,16 @@ fn a_shared_tweak_pipeline_reuses_tweaks_only_within_one_data_unit_asid_and_key(
         Op::SetKey { asid: 1, key1: a.key1.clone(), key2: a.key2.clone() },
         Op::SetKey { asid: 2, key1: c.key1.clone(), key2: c.key2.clone() },
         // One data unit (0x1000..0x1040): the first block computes its tweak, the next reuse it.
-        Op::Write { asid: 1, addr: 0x1000, data: block(0), encrypted: true },
-        Op::Write { asid: 1, addr: 0x1030, data: block(3), encrypted: true },
-        Op::Write { asid: 1, addr: 0x1010, data: block(1), encrypted: true },
+        Op::Write { asid: 1, addr: 0x1000, data: block(0), encrypted: true, strobes: 0xffff },
+        Op::Write { asid: 1, addr: 0x1030, data: block(3), encrypted: true, strobes: 0xffff },
+        Op::Write { asid: 1, addr: 0x1010, data: block(1), encrypted: true, strobes: 0xffff },
         // Same data unit, other ASID: its own tweak key.
-        Op::Write { asid: 2, addr: 0x2000, data: block(8), encrypted: true },
-        Op::Write { asid: 2, addr: 0x1020, data: block(9), encrypted: true },
+        Op::Write { asid: 2, addr: 0x2000, data: block(8), encrypted: true, strobes: 0xffff },
+        Op::Write { asid: 2, addr: 0x1020, data: block(9), encrypted: true, strobes: 0xffff },
         // Back to ASID 1, then a new key for it: the tweak of the old key must not be reused.
         Op::Read { asid: 1, addr: 0x1030, encrypted: true, expect: None },
         Op::SetKey { asid: 1, key1: b.key1.clone(), key2: b.key2.clone() },
-        Op::Write { asid: 1, addr: 0x1020, data: block(2), encrypted: true },
+        Op::Write { asid: 1, addr: 0x1020, data: block(2), encrypted: true, strobes: 0xffff },
         Op::Read { asid: 1, addr: 0x1020, encrypted: true, expect: None },
     ];
     let report = run(&config, &ops);
@@ -188,7 +188,7 @@ fn a_shared_tweak_pipeline_holds_new_tweaks_back_while_its_write_queue_is_nearly
     let keys = KeyPair::new(&key(1, 16), &key(2, 16)).unwrap();
     let mut ops = vec![Op::SetKey { asid: 3, key1: keys.key1.clone(), key2: keys.key2.clone() }];
     let writes: Vec<(u64, [u8; 16])> = (0..40u64).map(|n| (0x10_0000 + 16 * n, [n as u8; 16])).collect();
-    ops.extend(writes.iter().map(|&(addr, data)| Op::Write { asid: 3, addr, data, encrypted: true }));
+    ops.extend(writes.iter().map(|&(addr, data)| Op::Write { asid: 3, addr, data, encrypted: true, strobes: 0xffff }));
     ops.extend((1..=40u64).map(|n| Op::Read { asid: 3, addr: 0x10_0000 + 4096 * n, encrypted: true, expect: None }));
     let report = run(&config, &ops);
     for (addr, data) in writes {
@@ -246,4 +246,63 @@ fn the_read_request_queue_takes_dram_req_ready_out_of_core_req_ready() {
     let mut queued = EngineConfig::default();
     queued.pipeline.read_request_queue = true;
     assert_eq!(cycles_where_dram_ready_reaches_core_ready(&queued), 0, "with the read request queue, dram_req_ready reached core_req_ready");
+}
+
+/// Partial writes, back to back with no gaps: each merges its enabled bytes into what the
+/// block held (under the request's key, or as stored with the C-bit clear), later requests to
+/// the block see the merge, partial writes to one block apply in order, a refused one and one
+/// without strobes touch nothing. The expected blocks are computed here byte by byte; the DRAM
+/// image is checked against block-level XTS.
+#[test]
+fn partial_writes_merge_in_request_order_and_refused_ones_touch_nothing() {
+    for (name, mut config) in [("pipelined", EngineConfig::default()), ("iterative", EngineConfig::default())] {
+        if name == "iterative" {
+            config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
+            config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+        }
+        let keys = KeyPair::new(&key(1, 16), &key(2, 16)).unwrap();
+        let (a, b, c) = (0x4000u64, 0x4010u64, 0x9000u64);
+        let first = *b"0123456789abcdef";
+        let ops = vec![
+            Op::SetKey { asid: 1, key1: keys.key1.clone(), key2: keys.key2.clone() },
+            Op::Write { asid: 1, addr: a, data: first, encrypted: true, strobes: 0xffff },
+            Op::Write { asid: 1, addr: a, data: [0xa0; 16], encrypted: true, strobes: 0x000f },
+            Op::Write { asid: 1, addr: a, data: [0xb0; 16], encrypted: true, strobes: 0x00f0 },
+            Op::Write { asid: 1, addr: a, data: [0xc0; 16], encrypted: true, strobes: 0x0018 },
+            Op::Read { asid: 1, addr: a, encrypted: true, expect: None },
+            // A block never written (zeros in DRAM) and a partial write with the C-bit clear.
+            Op::Write { asid: 1, addr: b, data: [0x11; 16], encrypted: true, strobes: 0x8001 },
+            Op::Write { asid: 5, addr: c, data: [0x22; 16], encrypted: false, strobes: 0x0100 },
+            // Refused (ASID 6 has no key) and without strobes: neither touches block a.
+            Op::Write { asid: 6, addr: a, data: [0xee; 16], encrypted: true, strobes: 0x00ff },
+            Op::Write { asid: 1, addr: a, data: [0xdd; 16], encrypted: true, strobes: 0x0000 },
+            Op::Write { asid: 6, addr: a + 4, data: [0xdd; 16], encrypted: true, strobes: 0x0000 },
+            Op::Read { asid: 1, addr: a, encrypted: true, expect: None },
+            Op::Read { asid: 1, addr: b, encrypted: true, expect: None },
+            Op::Read { asid: 1, addr: c, encrypted: false, expect: None },
+        ];
+        let report = run(&config, &ops);
+        let mut want = first;
+        want[0..4].copy_from_slice(&[0xa0; 4]);
+        want[4..8].copy_from_slice(&[0xb0; 4]);
+        want[3..5].copy_from_slice(&[0xc0; 2]);
+        assert_eq!(response(&report, 5).data, want, "{name}: three partial writes in order");
+        assert_eq!(response(&report, 11).data, want, "{name}: the refused write and those without strobes changed nothing");
+        assert_eq!(response(&report, 8).status, status::NO_KEY, "{name}");
+        assert_eq!((response(&report, 9).status, response(&report, 10).status), (status::OK, status::MISALIGNED), "{name}");
+        assert_eq!(report.dram.get(&a), Some(&encrypt_block(&keys, a, 16, want)), "{name}");
+        // Block b held zeros as stored, which decrypt under the key to some block z; the
+        // write replaced bytes 0 and 15 of z.
+        let mut merged_b = decrypt_block(&keys, b, 16, [0; 16]);
+        merged_b[0] = 0x11;
+        merged_b[15] = 0x11;
+        assert_eq!(response(&report, 12).data, merged_b, "{name}");
+        let mut plain_c = [0u8; 16];
+        plain_c[8] = 0x22;
+        assert_eq!(response(&report, 13).data, plain_c, "{name}");
+        assert_eq!(report.dram.get(&c), Some(&plain_c), "{name}");
+        // The writes without strobes and the refused write reached no DRAM: four reads, one
+        // read and one write per partial write that went through, one whole-block write.
+        assert_eq!((report.dram_reads, report.dram_writes), (4 + 5, 1 + 5), "{name}");
+    }
 }

@@ -1,0 +1,491 @@
+//! `PartialWriteUnit`: the block between the engine's core port and [`crate::engine::EngineCore`]
+//! that gives the engine byte strobes. The core only handles whole blocks; this unit turns a
+//! write with some strobes clear into a read-modify-write.
+//!
+//! - **Reads and whole-block writes** (all 16 strobes) go to the core as they are, in the same
+//!   cycle, and their responses come back as they are: latency 0, no cycle added.
+//! - **A partial write** goes to the core as a read of its block (same address, ASID and C-bit)
+//!   and takes one of `partial_write_depth` entries (address, ASID, C-bit, data, strobes). The
+//!   read's response answers the write (its status; `write` = 1; no data). With status ok the
+//!   entry's enabled bytes are merged into the read's plaintext, and the merged block goes to
+//!   the core as a whole-block write ahead of new requests (its response is dropped). A
+//!   refused read leaves the entry to be dropped.
+//! - **A write without strobes** touches nothing: the unit answers it in order, misaligned (3)
+//!   before ASID out of range (2), else ok.
+//!
+//! A request whose block (address bits 63..4) matches an entry's waits until that entry has
+//! left, so every later request sees the merged block. Responses keep request order through
+//! the order queue (`partial_write_order_depth` items of 4 bits: pass, answer, drop, or local
+//! with its status). A key command reaches the core only while no entry is held; no request is
+//! accepted while one is offered.
+//!
+//! Timing (ports in the same cycle): `req_ready` from `c_req_ready`, `key_cmd_valid`, the
+//! request's write bit, strobes and address (not from `req_valid`); `rsp_*` from `c_rsp_*`;
+//! `c_rsp_ready` from `rsp_ready`; `key_cmd_ready` from `c_key_cmd_ready`; `c_req_*` from the
+//! request port and `key_cmd_valid`. The cycle model is `mee_reference::partial_writes`.
+//!
+//! A leaf primitive: its Rust model below and its Verilog ([`PartialWriteUnit::verilog_text`])
+//! are checked against each other by the exported engine's co-simulation.
+
+use crate::model_state::ModelState;
+use rust_hdl::prelude::*;
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// Order-queue items (bits 3..2 of an item; bits 1..0 hold a local answer's status).
+const PASS: u8 = 0;
+const ANSWER: u8 = 1;
+const DROP: u8 = 2;
+const LOCAL: u8 = 3;
+/// Entry states.
+const WAITING: u8 = 0;
+const MERGED: u8 = 1;
+const REFUSED: u8 = 2;
+
+#[derive(Clone, Debug)]
+struct Entry {
+    addr: u64,
+    asid: u64,
+    encrypted: bool,
+    data: u128,
+    strobes: u16,
+    state: u8,
+}
+
+/// The unit's storage and shape, for the Rust model.
+#[derive(Clone, Debug, Default)]
+pub struct UnitModel {
+    depth: usize,
+    order_depth: usize,
+    num_asids: u64,
+    order: VecDeque<u8>,
+    entries: VecDeque<Entry>,
+}
+
+/// The port values of one evaluation.
+#[derive(Clone, Copy, Debug, Default)]
+struct Inputs {
+    reset: bool,
+    req_valid: bool,
+    req_write: bool,
+    req_addr: u64,
+    req_asid: u64,
+    req_encrypted: bool,
+    req_wdata: u128,
+    req_wstrb: u16,
+    rsp_ready: bool,
+    key_cmd_valid: bool,
+    c_req_ready: bool,
+    c_rsp_valid: bool,
+    c_rsp_write: bool,
+    c_rsp_rdata: u128,
+    c_rsp_status: u8,
+    c_key_cmd_ready: bool,
+}
+
+/// What the unit drives in one evaluation, and the decisions its edge applies.
+#[derive(Clone, Copy, Debug, Default)]
+struct Decisions {
+    issue: bool,
+    drop_refused: bool,
+    partial: bool,
+    local: bool,
+    head: Option<u8>,
+    req_ready: bool,
+    rsp_valid: bool,
+    rsp_write: bool,
+    rsp_rdata: u128,
+    rsp_status: u8,
+    key_cmd_ready: bool,
+    c_req_valid: bool,
+    c_req_write: bool,
+    c_req_addr: u64,
+    c_req_asid: u64,
+    c_req_encrypted: bool,
+    c_req_wdata: u128,
+    c_rsp_ready: bool,
+    c_key_cmd_valid: bool,
+}
+
+/// `read` with the bytes whose strobe is set taken from `data`.
+fn merge(read: u128, data: u128, strobes: u16) -> u128 {
+    let mask = (0..16).filter(|k| strobes >> k & 1 == 1).fold(0u128, |m, k| m | 0xffu128 << (8 * k));
+    (read & !mask) | (data & mask)
+}
+
+impl UnitModel {
+    fn decide(&self, i: &Inputs) -> Decisions {
+        let run = !i.reset;
+        let head_state = self.entries.front().map(|e| e.state);
+        let order_room = self.order.len() < self.order_depth;
+        let head_merged = head_state == Some(MERGED);
+        let mut d = Decisions {
+            issue: head_merged && order_room && run,
+            drop_refused: head_state == Some(REFUSED) && run,
+            partial: i.req_write && i.req_wstrb != 0xffff && i.req_wstrb != 0,
+            local: i.req_write && i.req_wstrb == 0,
+            head: self.order.front().copied(),
+            ..Default::default()
+        };
+        let hazard = self.entries.iter().any(|e| e.addr >> 4 == i.req_addr >> 4);
+        let room = order_room && (!d.partial || self.entries.len() < self.depth);
+        let open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && !hazard && room;
+        d.req_ready = open && (d.local || i.c_req_ready);
+        if head_merged {
+            let e = &self.entries[0];
+            (d.c_req_valid, d.c_req_write, d.c_req_addr, d.c_req_asid, d.c_req_encrypted, d.c_req_wdata) = (d.issue, true, e.addr, e.asid, e.encrypted, e.data);
+        } else {
+            d.c_req_valid = i.req_valid && open && !d.local;
+            d.c_req_write = i.req_write && !d.partial;
+            (d.c_req_addr, d.c_req_asid, d.c_req_encrypted, d.c_req_wdata) = (i.req_addr, i.req_asid, i.req_encrypted, i.req_wdata);
+        }
+        match d.head.map(|item| item >> 2) {
+            Some(PASS) => {
+                d.c_rsp_ready = i.rsp_ready;
+                (d.rsp_valid, d.rsp_write, d.rsp_rdata, d.rsp_status) = (i.c_rsp_valid, i.c_rsp_write, i.c_rsp_rdata, i.c_rsp_status);
+            }
+            Some(ANSWER) => {
+                d.c_rsp_ready = i.rsp_ready;
+                (d.rsp_valid, d.rsp_write, d.rsp_status) = (i.c_rsp_valid, i.c_rsp_valid, if i.c_rsp_valid { i.c_rsp_status } else { 0 });
+            }
+            Some(DROP) => d.c_rsp_ready = true,
+            Some(_) if run => (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, d.head.unwrap_or(0) & 3),
+            _ => {}
+        }
+        d.c_key_cmd_valid = i.key_cmd_valid && self.entries.is_empty();
+        d.key_cmd_ready = i.c_key_cmd_ready && self.entries.is_empty();
+        d
+    }
+
+    fn edge(&mut self, i: &Inputs, d: &Decisions) {
+        if i.reset {
+            self.order.clear();
+            self.entries.clear();
+            return;
+        }
+        let core_fire = i.c_rsp_valid && d.c_rsp_ready;
+        match d.head.map(|item| item >> 2) {
+            Some(PASS | DROP) if core_fire => {
+                self.order.pop_front();
+            }
+            Some(ANSWER) if core_fire => {
+                self.order.pop_front();
+                if let Some(e) = self.entries.iter_mut().find(|e| e.state == WAITING) {
+                    if i.c_rsp_status == 0 {
+                        e.data = merge(i.c_rsp_rdata, e.data, e.strobes);
+                        e.state = MERGED;
+                    } else {
+                        e.state = REFUSED;
+                    }
+                }
+            }
+            Some(LOCAL) if d.rsp_valid && i.rsp_ready => {
+                self.order.pop_front();
+            }
+            _ => {}
+        }
+        if (d.issue && i.c_req_ready) || d.drop_refused {
+            if d.issue {
+                self.order.push_back(DROP << 2);
+            }
+            self.entries.pop_front();
+        }
+        if i.req_valid && d.req_ready {
+            if d.local {
+                let status = if i.req_addr & 15 != 0 {
+                    3
+                } else if i.req_asid >= self.num_asids {
+                    2
+                } else {
+                    0
+                };
+                self.order.push_back(LOCAL << 2 | status);
+            } else if d.partial {
+                self.order.push_back(ANSWER << 2);
+                self.entries.push_back(Entry { addr: i.req_addr, asid: i.req_asid, encrypted: i.req_encrypted, data: i.req_wdata, strobes: i.req_wstrb, state: WAITING });
+            } else {
+                self.order.push_back(PASS << 2);
+            }
+        }
+    }
+}
+
+/// See the module documentation.
+#[derive(LogicBlock)]
+pub struct PartialWriteUnit {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// Request from the engine's core port.
+    pub req_valid: Signal<In, Bit>,
+    /// Ready to the core port.
+    pub req_ready: Signal<Out, Bit>,
+    /// 1 = write.
+    pub req_write: Signal<In, Bit>,
+    /// Byte address.
+    pub req_addr: Signal<In, Bits<64>>,
+    /// ASID.
+    pub req_asid: Signal<In, Bits<16>>,
+    /// The C-bit.
+    pub req_encrypted: Signal<In, Bit>,
+    /// Plaintext (writes).
+    pub req_wdata: Signal<In, Bits<128>>,
+    /// Byte enables (writes).
+    pub req_wstrb: Signal<In, Bits<16>>,
+    /// Response to the core port.
+    pub rsp_valid: Signal<Out, Bit>,
+    /// Ready from the core port.
+    pub rsp_ready: Signal<In, Bit>,
+    /// Echo of `write`.
+    pub rsp_write: Signal<Out, Bit>,
+    /// Plaintext (reads).
+    pub rsp_rdata: Signal<Out, Bits<128>>,
+    /// Status.
+    pub rsp_status: Signal<Out, Bits<2>>,
+    /// A key command is offered at the engine's port.
+    pub key_cmd_valid: Signal<In, Bit>,
+    /// Key command ready to the engine's port.
+    pub key_cmd_ready: Signal<Out, Bit>,
+    /// Request to the engine core.
+    pub c_req_valid: Signal<Out, Bit>,
+    /// The core's ready.
+    pub c_req_ready: Signal<In, Bit>,
+    /// 1 = write.
+    pub c_req_write: Signal<Out, Bit>,
+    /// Byte address.
+    pub c_req_addr: Signal<Out, Bits<64>>,
+    /// ASID.
+    pub c_req_asid: Signal<Out, Bits<16>>,
+    /// The C-bit.
+    pub c_req_encrypted: Signal<Out, Bit>,
+    /// Plaintext (writes).
+    pub c_req_wdata: Signal<Out, Bits<128>>,
+    /// The core's response.
+    pub c_rsp_valid: Signal<In, Bit>,
+    /// Ready to the core's response.
+    pub c_rsp_ready: Signal<Out, Bit>,
+    /// The core's `write` echo.
+    pub c_rsp_write: Signal<In, Bit>,
+    /// The core's read data.
+    pub c_rsp_rdata: Signal<In, Bits<128>>,
+    /// The core's status.
+    pub c_rsp_status: Signal<In, Bits<2>>,
+    /// Key command valid to the core.
+    pub c_key_cmd_valid: Signal<Out, Bit>,
+    /// The core's key command ready.
+    pub c_key_cmd_ready: Signal<In, Bit>,
+    model: ModelState<UnitModel>,
+}
+
+impl PartialWriteUnit {
+    /// A unit of `depth` entries (1 to 64) and an order queue of `order_depth` items, for an
+    /// engine of `num_asids` slots.
+    pub fn new(depth: usize, order_depth: usize, num_asids: u64) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            req_valid: Default::default(),
+            req_ready: Default::default(),
+            req_write: Default::default(),
+            req_addr: Default::default(),
+            req_asid: Default::default(),
+            req_encrypted: Default::default(),
+            req_wdata: Default::default(),
+            req_wstrb: Default::default(),
+            rsp_valid: Default::default(),
+            rsp_ready: Default::default(),
+            rsp_write: Default::default(),
+            rsp_rdata: Default::default(),
+            rsp_status: Default::default(),
+            key_cmd_valid: Default::default(),
+            key_cmd_ready: Default::default(),
+            c_req_valid: Default::default(),
+            c_req_ready: Default::default(),
+            c_req_write: Default::default(),
+            c_req_addr: Default::default(),
+            c_req_asid: Default::default(),
+            c_req_encrypted: Default::default(),
+            c_req_wdata: Default::default(),
+            c_rsp_valid: Default::default(),
+            c_rsp_ready: Default::default(),
+            c_rsp_write: Default::default(),
+            c_rsp_rdata: Default::default(),
+            c_rsp_status: Default::default(),
+            c_key_cmd_valid: Default::default(),
+            c_key_cmd_ready: Default::default(),
+            model: ModelState(UnitModel { depth: depth.max(1), order_depth: order_depth.max(1), num_asids, ..Default::default() }),
+        }
+    }
+
+    /// The body of the unit's Verilog module.
+    pub fn verilog_text(&self) -> String {
+        let m = &self.model.0;
+        let (depth, order_depth) = (m.depth, m.order_depth);
+        let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
+        let (eb, ob) = (bits(depth), bits(order_depth));
+        let mut v = String::new();
+        let _ = writeln!(v, "// Order queue: {order_depth} items of {{kind[1:0], status[1:0]}}; kinds 0 pass, 1 answer, 2 drop, 3 local.");
+        let _ = writeln!(v, "reg [3:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [15:0] order_count;", order_depth - 1, ob - 1, ob - 1);
+        let _ = writeln!(v, "// Entries: {depth} partial writes; states 0 waiting, 1 merged, 2 refused.");
+        let _ = writeln!(
+            v,
+            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_asid [0:{d}];\nreg entry_encrypted [0:{d}];\nreg [127:0] entry_data [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;",
+            d = depth - 1
+        );
+        let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;", eb - 1, eb - 1, eb - 1);
+        v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
+        v.push_str("wire [1:0] head_state = entry_state[entry_head];\n");
+        v.push_str("wire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
+        let _ = writeln!(v, "wire order_room = order_count < 16'd{order_depth};");
+        v.push_str("wire issue = head_merged & order_room & run;\n");
+        v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
+        v.push_str("reg hazard;\ninteger i;\nalways @(*) begin\n    hazard = 1'b0;\n");
+        let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));\nend");
+        let _ = writeln!(v, "wire room = order_room & (~partial | (entry_count < 8'd{depth}));");
+        v.push_str("wire may_accept = run & ~head_merged & ~drop_refused & ~key_cmd_valid & ~hazard & room;\n");
+        v.push_str("wire have_item = order_count != 16'd0;\nwire [3:0] head_item = have_item ? order_item[order_head] : 4'd8;\n");
+        v.push_str("wire head_pass = head_item[3:2] == 2'd0;\nwire head_answer = head_item[3:2] == 2'd1;\nwire head_drop = have_item & (head_item[3:2] == 2'd2);\nwire head_local = have_item & (head_item[3:2] == 2'd3);\n");
+        v.push_str("wire core_ready_for_response = (have_item & (head_pass | head_answer)) ? rsp_ready : head_drop;\n");
+        v.push_str("wire core_fire = c_rsp_valid & core_ready_for_response;\n");
+        v.push_str("wire local_valid = head_local & run;\n");
+        v.push_str("wire ready_out = may_accept & (local_write | c_req_ready);\n");
+        v.push_str("wire accept = req_valid & ready_out;\n");
+        v.push_str("wire leave = (issue & c_req_ready) | drop_refused;\n");
+        v.push_str("wire pop_item = have_item & (((head_pass | head_answer | head_drop) & core_fire) | (head_local & local_valid & rsp_ready));\n");
+        v.push_str("wire answer_fire = have_item & head_answer & core_fire;\n");
+        v.push_str("wire push_item = accept | (issue & c_req_ready);\n");
+        let _ = writeln!(v, "wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
+        v.push_str("wire [3:0] new_item = (issue & c_req_ready) ? 4'b1000 : (local_write ? {2'd3, local_status} : (partial ? 4'b0100 : 4'b0000));\n");
+        v.push_str("wire [127:0] fill_data = entry_data[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
+        v.push_str("wire [127:0] strobe_mask = {");
+        let lanes: Vec<String> = (0..16).rev().map(|k| format!("{{8{{fill_strobes[{k}]}}}}")).collect();
+        v.push_str(&lanes.join(", "));
+        v.push_str("};\nwire [127:0] merged = (c_rsp_rdata & ~strobe_mask) | (fill_data & strobe_mask);\n");
+        let next = |p: &str, n: usize| format!("({p} == {}'d{}) ? {}'d0 : {p} + {}'d1", bits(n), n - 1, bits(n), bits(n));
+        let _ = writeln!(
+            v,
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    entry_used = 0;\n    for (j = 0; j < {depth}; j = j + 1) entry_state[j] = 2'd0;\nend"
+        );
+        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        entry_used <= 0;\n    end else begin\n");
+        let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
+        let _ = writeln!(v, "        if (push_item) begin\n            order_item[order_tail] <= new_item;\n            order_tail <= {};\n        end", next("order_tail", order_depth));
+        v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
+        let _ = writeln!(
+            v,
+            "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            if (c_rsp_status == 2'd0) entry_data[entry_fill] <= merged;\n            entry_fill <= {};\n        end",
+            next("entry_fill", depth)
+        );
+        let _ = writeln!(v, "        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_head <= {};\n        end", next("entry_head", depth));
+        let _ = writeln!(
+            v,
+            "        if (accept & partial) begin\n            entry_addr[entry_tail] <= req_addr;\n            entry_asid[entry_tail] <= req_asid;\n            entry_encrypted[entry_tail] <= req_encrypted;\n            entry_data[entry_tail] <= req_wdata;\n            entry_strobes[entry_tail] <= req_wstrb;\n            entry_state[entry_tail] <= 2'd0;\n            entry_used[entry_tail] <= 1'b1;\n            entry_tail <= {};\n        end",
+            next("entry_tail", depth)
+        );
+        v.push_str("        entry_count <= entry_count + {7'd0, accept & partial} - {7'd0, leave};\n    end\nend\n");
+        v.push_str("always @(*) begin\n");
+        v.push_str("    req_ready = ready_out;\n");
+        v.push_str("    rsp_valid = have_item & ((head_pass & c_rsp_valid) | (head_answer & c_rsp_valid) | local_valid);\n");
+        v.push_str("    rsp_write = have_item & ((head_pass & c_rsp_write) | (head_answer & c_rsp_valid) | local_valid);\n");
+        v.push_str("    rsp_rdata = (have_item & head_pass) ? c_rsp_rdata : 128'd0;\n");
+        v.push_str("    rsp_status = (have_item & (head_pass | (head_answer & c_rsp_valid))) ? c_rsp_status : (local_valid ? head_item[1:0] : 2'd0);\n");
+        v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
+        v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
+        v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
+        v.push_str("    c_req_addr = head_merged ? entry_addr[entry_head] : req_addr;\n");
+        v.push_str("    c_req_asid = head_merged ? entry_asid[entry_head] : req_asid;\n");
+        v.push_str("    c_req_encrypted = head_merged ? entry_encrypted[entry_head] : req_encrypted;\n");
+        v.push_str("    c_req_wdata = head_merged ? entry_data[entry_head] : req_wdata;\n");
+        v.push_str("    c_rsp_ready = core_ready_for_response;\n");
+        v.push_str("    c_key_cmd_valid = key_cmd_valid & ~have_entry;\n");
+        v.push_str("end\n");
+        v
+    }
+
+    fn inputs(&self) -> Inputs {
+        Inputs {
+            reset: self.reset.val(),
+            req_valid: self.req_valid.val(),
+            req_write: self.req_write.val(),
+            req_addr: self.req_addr.val().to_u64(),
+            req_asid: self.req_asid.val().to_u64(),
+            req_encrypted: self.req_encrypted.val(),
+            req_wdata: self.req_wdata.val().to_u128(),
+            req_wstrb: self.req_wstrb.val().to_u64() as u16,
+            rsp_ready: self.rsp_ready.val(),
+            key_cmd_valid: self.key_cmd_valid.val(),
+            c_req_ready: self.c_req_ready.val(),
+            c_rsp_valid: self.c_rsp_valid.val(),
+            c_rsp_write: self.c_rsp_write.val(),
+            c_rsp_rdata: self.c_rsp_rdata.val().to_u128(),
+            c_rsp_status: self.c_rsp_status.val().to_u8(),
+            c_key_cmd_ready: self.c_key_cmd_ready.val(),
+        }
+    }
+}
+
+fn wide(value: u128) -> Bits<128> {
+    Bits::<128>::from(num_bigint::BigUint::from(value))
+}
+
+impl Logic for PartialWriteUnit {
+    fn update(&mut self) {
+        let i = self.inputs();
+        if self.clock.pos_edge() {
+            let d = self.model.0.decide(&i);
+            self.model.0.edge(&i, &d);
+        }
+        let d = self.model.0.decide(&i);
+        self.req_ready.next = d.req_ready;
+        self.rsp_valid.next = d.rsp_valid;
+        self.rsp_write.next = d.rsp_write;
+        if self.rsp_rdata.val().to_u128() != d.rsp_rdata {
+            self.rsp_rdata.next = wide(d.rsp_rdata);
+        }
+        self.rsp_status.next = Bits::<2>::from(LiteralType::from(d.rsp_status));
+        self.key_cmd_ready.next = d.key_cmd_ready;
+        self.c_req_valid.next = d.c_req_valid;
+        self.c_req_write.next = d.c_req_write;
+        self.c_req_addr.next = Bits::<64>::from(LiteralType::from(d.c_req_addr));
+        self.c_req_asid.next = Bits::<16>::from(LiteralType::from(d.c_req_asid));
+        self.c_req_encrypted.next = d.c_req_encrypted;
+        if self.c_req_wdata.val().to_u128() != d.c_req_wdata {
+            self.c_req_wdata.next = wide(d.c_req_wdata);
+        }
+        self.c_rsp_ready.next = d.c_rsp_ready;
+        self.c_key_cmd_valid.next = d.c_key_cmd_valid;
+    }
+
+    fn connect(&mut self) {
+        for s in [
+            &mut self.req_ready, &mut self.rsp_valid, &mut self.rsp_write, &mut self.key_cmd_ready, &mut self.c_req_valid, &mut self.c_req_write,
+            &mut self.c_req_encrypted, &mut self.c_rsp_ready, &mut self.c_key_cmd_valid,
+        ] {
+            s.connect();
+        }
+        self.rsp_rdata.connect();
+        self.rsp_status.connect();
+        self.c_req_addr.connect();
+        self.c_req_asid.connect();
+        self.c_req_wdata.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(self.verilog_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn strobed_bytes_come_from_the_write() {
+        let read = u128::MAX;
+        let data = 0x0f0e0d0c0b0a09080706050403020100u128;
+        assert_eq!(merge(read, data, 0x0001), (u128::MAX << 8) | 0x00);
+        assert_eq!(merge(read, data, 0x8000), (u128::MAX >> 8) | (0x0fu128 << 120));
+        assert_eq!(merge(read, data, 0xffff), data);
+        assert_eq!(merge(read, data, 0), read);
+    }
+}
