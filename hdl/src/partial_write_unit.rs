@@ -12,11 +12,14 @@
 //!   refused read leaves the entry to be dropped.
 //! - **A write without strobes** touches nothing: the unit answers it in order, misaligned (3)
 //!   before ASID out of range (2), else ok.
+//! - **A partial write right after a partial write** (nothing accepted between them) to the
+//!   same address, ASID and C-bit whose read is still in the core joins its entry (its bytes
+//!   over the entry's, strobes added) and is answered in order with that write's status.
 //!
 //! A request whose block (address bits 63..4) matches an entry's waits until that entry has
 //! left, so every later request sees the merged block. Responses keep request order through
-//! the order queue (`partial_write_order_depth` items of 4 bits: pass, answer, drop, or local
-//! with its status). A key command reaches the core only while no entry is held; no request is
+//! the order queue (`partial_write_order_depth` items of 5 bits: pass, answer, drop, follow,
+//! or local with its status). A key command reaches the core only while no entry is held; no request is
 //! accepted while one is offered.
 //!
 //! Timing (ports in the same cycle): `req_ready` from `c_req_ready`, `key_cmd_valid`, the
@@ -32,11 +35,12 @@ use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
 
-/// Order-queue items (bits 3..2 of an item; bits 1..0 hold a local answer's status).
+/// Order-queue items (bits 4..2 of an item; bits 1..0 hold a local answer's status).
 const PASS: u8 = 0;
 const ANSWER: u8 = 1;
 const DROP: u8 = 2;
 const LOCAL: u8 = 3;
+const FOLLOW: u8 = 4;
 /// Entry states.
 const WAITING: u8 = 0;
 const MERGED: u8 = 1;
@@ -60,6 +64,8 @@ pub struct UnitModel {
     num_asids: u64,
     order: VecDeque<u8>,
     entries: VecDeque<Entry>,
+    coalescible: bool,
+    last_status: u8,
 }
 
 /// The port values of one evaluation.
@@ -90,6 +96,7 @@ struct Decisions {
     drop_refused: bool,
     partial: bool,
     local: bool,
+    coalesce: bool,
     head: Option<u8>,
     req_ready: bool,
     rsp_valid: bool,
@@ -129,8 +136,16 @@ impl UnitModel {
         };
         let hazard = self.entries.iter().any(|e| e.addr >> 4 == i.req_addr >> 4);
         let room = order_room && (!d.partial || self.entries.len() < self.depth);
-        let open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && !hazard && room;
-        d.req_ready = open && (d.local || i.c_req_ready);
+        let base_open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && order_room;
+        let open = base_open && !hazard && room;
+        let waiting = self.entries.iter().filter(|e| e.state == WAITING).count();
+        let answered_now = d.head.map(|item| item >> 2) == Some(ANSWER) && i.c_rsp_valid && waiting == 1;
+        d.coalesce = base_open
+            && d.partial
+            && self.coalescible
+            && !answered_now
+            && self.entries.back().is_some_and(|e| e.state == WAITING && e.addr == i.req_addr && e.asid == i.req_asid && e.encrypted == i.req_encrypted);
+        d.req_ready = (open && (d.local || i.c_req_ready)) || d.coalesce;
         if head_merged {
             let e = &self.entries[0];
             (d.c_req_valid, d.c_req_write, d.c_req_addr, d.c_req_asid, d.c_req_encrypted, d.c_req_wdata) = (d.issue, true, e.addr, e.asid, e.encrypted, e.data);
@@ -149,6 +164,7 @@ impl UnitModel {
                 (d.rsp_valid, d.rsp_write, d.rsp_status) = (i.c_rsp_valid, i.c_rsp_valid, if i.c_rsp_valid { i.c_rsp_status } else { 0 });
             }
             Some(DROP) => d.c_rsp_ready = true,
+            Some(FOLLOW) if run => (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, self.last_status),
             Some(_) if run => (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, d.head.unwrap_or(0) & 3),
             _ => {}
         }
@@ -161,6 +177,7 @@ impl UnitModel {
         if i.reset {
             self.order.clear();
             self.entries.clear();
+            self.coalescible = false;
             return;
         }
         let core_fire = i.c_rsp_valid && d.c_rsp_ready;
@@ -170,6 +187,7 @@ impl UnitModel {
             }
             Some(ANSWER) if core_fire => {
                 self.order.pop_front();
+                self.last_status = i.c_rsp_status;
                 if let Some(e) = self.entries.iter_mut().find(|e| e.state == WAITING) {
                     if i.c_rsp_status == 0 {
                         e.data = merge(i.c_rsp_rdata, e.data, e.strobes);
@@ -179,7 +197,7 @@ impl UnitModel {
                     }
                 }
             }
-            Some(LOCAL) if d.rsp_valid && i.rsp_ready => {
+            Some(LOCAL | FOLLOW) if d.rsp_valid && i.rsp_ready => {
                 self.order.pop_front();
             }
             _ => {}
@@ -191,7 +209,14 @@ impl UnitModel {
             self.entries.pop_front();
         }
         if i.req_valid && d.req_ready {
-            if d.local {
+            self.coalescible = d.partial;
+            if d.coalesce {
+                if let Some(e) = self.entries.back_mut() {
+                    e.data = merge(e.data, i.req_wdata, i.req_wstrb);
+                    e.strobes |= i.req_wstrb;
+                }
+                self.order.push_back(FOLLOW << 2);
+            } else if d.local {
                 let status = if i.req_addr & 15 != 0 {
                     3
                 } else if i.req_asid >= self.num_asids {
@@ -325,8 +350,8 @@ impl PartialWriteUnit {
         let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
         let (eb, ob) = (bits(depth), bits(order_depth));
         let mut v = String::new();
-        let _ = writeln!(v, "// Order queue: {order_depth} items of {{kind[1:0], status[1:0]}}; kinds 0 pass, 1 answer, 2 drop, 3 local.");
-        let _ = writeln!(v, "reg [3:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [15:0] order_count;", order_depth - 1, ob - 1, ob - 1);
+        let _ = writeln!(v, "// Order queue: {order_depth} items of {{kind[2:0], status[1:0]}}; kinds 0 pass, 1 answer, 2 drop, 3 local, 4 follow.");
+        let _ = writeln!(v, "reg [4:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [15:0] order_count;", order_depth - 1, ob - 1, ob - 1);
         let _ = writeln!(v, "// Entries: {depth} partial writes; states 0 waiting, 1 merged, 2 refused.");
         let _ = writeln!(
             v,
@@ -334,6 +359,7 @@ impl PartialWriteUnit {
             d = depth - 1
         );
         let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;", eb - 1, eb - 1, eb - 1);
+        v.push_str("reg coalescible;\nreg [1:0] last_status;\nreg [7:0] waiting_count;\n");
         v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
         v.push_str("wire [1:0] head_state = entry_state[entry_head];\n");
         v.push_str("wire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
@@ -343,20 +369,29 @@ impl PartialWriteUnit {
         v.push_str("reg hazard;\ninteger i;\nalways @(*) begin\n    hazard = 1'b0;\n");
         let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));\nend");
         let _ = writeln!(v, "wire room = order_room & (~partial | (entry_count < 8'd{depth}));");
-        v.push_str("wire may_accept = run & ~head_merged & ~drop_refused & ~key_cmd_valid & ~hazard & room;\n");
-        v.push_str("wire have_item = order_count != 16'd0;\nwire [3:0] head_item = have_item ? order_item[order_head] : 4'd8;\n");
-        v.push_str("wire head_pass = head_item[3:2] == 2'd0;\nwire head_answer = head_item[3:2] == 2'd1;\nwire head_drop = have_item & (head_item[3:2] == 2'd2);\nwire head_local = have_item & (head_item[3:2] == 2'd3);\n");
+        v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
+        v.push_str("wire may_accept = base_open & ~hazard & room;\n");
+        v.push_str("wire have_item = order_count != 16'd0;\nwire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
+        v.push_str("wire head_pass = head_item[4:2] == 3'd0;\nwire head_answer = head_item[4:2] == 3'd1;\nwire head_drop = have_item & (head_item[4:2] == 3'd2);\nwire head_local = have_item & (head_item[4:2] == 3'd3);\nwire head_follow = have_item & (head_item[4:2] == 3'd4);\n");
+        let _ = writeln!(v, "wire [{}:0] young = (entry_tail == {}'d0) ? {}'d{} : entry_tail - {}'d1;", eb - 1, eb, eb, depth - 1, eb);
+        v.push_str("wire answered_now = have_item & head_answer & c_rsp_valid & (waiting_count == 8'd1);\n");
+        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & have_entry & (entry_state[young] == 2'd0) & (entry_addr[young] == req_addr) & (entry_asid[young] == req_asid) & (entry_encrypted[young] == req_encrypted);\n");
         v.push_str("wire core_ready_for_response = (have_item & (head_pass | head_answer)) ? rsp_ready : head_drop;\n");
         v.push_str("wire core_fire = c_rsp_valid & core_ready_for_response;\n");
-        v.push_str("wire local_valid = head_local & run;\n");
-        v.push_str("wire ready_out = may_accept & (local_write | c_req_ready);\n");
+        v.push_str("wire local_valid = (head_local | head_follow) & run;\n");
+        v.push_str("wire ready_out = (may_accept & (local_write | c_req_ready)) | coalesce;\n");
         v.push_str("wire accept = req_valid & ready_out;\n");
         v.push_str("wire leave = (issue & c_req_ready) | drop_refused;\n");
-        v.push_str("wire pop_item = have_item & (((head_pass | head_answer | head_drop) & core_fire) | (head_local & local_valid & rsp_ready));\n");
+        v.push_str("wire pop_item = have_item & (((head_pass | head_answer | head_drop) & core_fire) | (local_valid & rsp_ready));\n");
         v.push_str("wire answer_fire = have_item & head_answer & core_fire;\n");
         v.push_str("wire push_item = accept | (issue & c_req_ready);\n");
         let _ = writeln!(v, "wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
-        v.push_str("wire [3:0] new_item = (issue & c_req_ready) ? 4'b1000 : (local_write ? {2'd3, local_status} : (partial ? 4'b0100 : 4'b0000));\n");
+        v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
+        v.push_str("wire [15:0] req_strobes = req_wstrb;\nwire [127:0] request_mask = {");
+        let request_lanes: Vec<String> = (0..16).rev().map(|k| format!("{{8{{req_strobes[{k}]}}}}")).collect();
+        v.push_str(&request_lanes.join(", "));
+        v.push_str("};\nwire [127:0] young_merged = (entry_data[young] & ~request_mask) | (req_wdata & request_mask);\n");
+        v.push_str("wire grow = accept & partial & ~coalesce;\n");
         v.push_str("wire [127:0] fill_data = entry_data[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
         v.push_str("wire [127:0] strobe_mask = {");
         let lanes: Vec<String> = (0..16).rev().map(|k| format!("{{8{{fill_strobes[{k}]}}}}")).collect();
@@ -365,12 +400,16 @@ impl PartialWriteUnit {
         let next = |p: &str, n: usize| format!("({p} == {}'d{}) ? {}'d0 : {p} + {}'d1", bits(n), n - 1, bits(n), bits(n));
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    entry_used = 0;\n    for (j = 0; j < {depth}; j = j + 1) entry_state[j] = 2'd0;\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    entry_used = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n    waiting_count = 8'd0;\n    for (j = 0; j < {depth}; j = j + 1) entry_state[j] = 2'd0;\nend"
         );
-        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        entry_used <= 0;\n    end else begin\n");
+        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n        waiting_count <= 8'd0;\n    end else begin\n");
         let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
         let _ = writeln!(v, "        if (push_item) begin\n            order_item[order_tail] <= new_item;\n            order_tail <= {};\n        end", next("order_tail", order_depth));
         v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
+        v.push_str("        if (answer_fire) last_status <= c_rsp_status;\n");
+        v.push_str("        if (accept) coalescible <= partial;\n");
+        v.push_str("        if (accept & coalesce) begin\n            entry_data[young] <= young_merged;\n            entry_strobes[young] <= entry_strobes[young] | req_wstrb;\n        end\n");
+        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n");
         let _ = writeln!(
             v,
             "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            if (c_rsp_status == 2'd0) entry_data[entry_fill] <= merged;\n            entry_fill <= {};\n        end",
@@ -379,16 +418,16 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_head <= {};\n        end", next("entry_head", depth));
         let _ = writeln!(
             v,
-            "        if (accept & partial) begin\n            entry_addr[entry_tail] <= req_addr;\n            entry_asid[entry_tail] <= req_asid;\n            entry_encrypted[entry_tail] <= req_encrypted;\n            entry_data[entry_tail] <= req_wdata;\n            entry_strobes[entry_tail] <= req_wstrb;\n            entry_state[entry_tail] <= 2'd0;\n            entry_used[entry_tail] <= 1'b1;\n            entry_tail <= {};\n        end",
+            "        if (grow) begin\n            entry_addr[entry_tail] <= req_addr;\n            entry_asid[entry_tail] <= req_asid;\n            entry_encrypted[entry_tail] <= req_encrypted;\n            entry_data[entry_tail] <= req_wdata;\n            entry_strobes[entry_tail] <= req_wstrb;\n            entry_state[entry_tail] <= 2'd0;\n            entry_used[entry_tail] <= 1'b1;\n            entry_tail <= {};\n        end",
             next("entry_tail", depth)
         );
-        v.push_str("        entry_count <= entry_count + {7'd0, accept & partial} - {7'd0, leave};\n    end\nend\n");
+        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
         v.push_str("    rsp_valid = have_item & ((head_pass & c_rsp_valid) | (head_answer & c_rsp_valid) | local_valid);\n");
         v.push_str("    rsp_write = have_item & ((head_pass & c_rsp_write) | (head_answer & c_rsp_valid) | local_valid);\n");
         v.push_str("    rsp_rdata = (have_item & head_pass) ? c_rsp_rdata : 128'd0;\n");
-        v.push_str("    rsp_status = (have_item & (head_pass | (head_answer & c_rsp_valid))) ? c_rsp_status : (local_valid ? head_item[1:0] : 2'd0);\n");
+        v.push_str("    rsp_status = (have_item & (head_pass | (head_answer & c_rsp_valid))) ? c_rsp_status : (local_valid ? (head_follow ? last_status : head_item[1:0]) : 2'd0);\n");
         v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");

@@ -223,7 +223,7 @@ pub struct PipelineConfig {
     /// acceptance until its merged write enters the engine. Partial writes to distinct blocks
     /// run at up to one per two cycles while this covers half a read's round trip (DRAM
     /// latency plus the read cost, `read_cost_cycles`, plus about 4). Default: 32 for the
-    /// pipelined `round_registers` (enough up to a DRAM latency of about 40), 2 for the others,
+    /// pipelined `round_registers` (enough up to a DRAM latency of about 40), 1 for the others,
     /// which take a request every 11 or more cycles anyway
     /// ([`EngineConfig::partial_write_depth`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -445,9 +445,9 @@ impl EngineConfig {
     }
 
     /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for
-    /// the register placement (32 pipelined, 2 otherwise).
+    /// the register placement (32 pipelined, 1 otherwise).
     pub fn partial_write_depth(&self) -> usize {
-        let default = if self.pipeline.round_registers.is_pipelined() { 32 } else { 2 };
+        let default = if self.pipeline.round_registers.is_pipelined() { 32 } else { 1 };
         self.pipeline.partial_write_depth.unwrap_or(default) as usize
     }
 

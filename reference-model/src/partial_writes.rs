@@ -15,11 +15,17 @@
 //!   order: misaligned (3) before ASID out of range (2), else ok (a write that writes nothing
 //!   needs no key).
 //!
+//! **Merging**: a partial write right after a partial write (nothing accepted between them) to
+//! the same address, ASID and C-bit whose read is still in the core joins that write's entry:
+//! its enabled bytes replace the entry's, its strobes are added, and it is answered, in order,
+//! with the first one's status (a *follow* item). So a 32-bit core's word stores filling a
+//! block cost one read-modify-write per block, not one per word.
+//!
 //! Ordering: a request whose block (address bits above 4) matches an entry's waits until that
 //! entry's merged write has gone to the core (the core keeps every later request to the block
 //! behind it), so every later request sees the merged block and partial writes to one block
 //! apply in request order. Responses keep request order through the *order queue*, one item
-//! per request in flight (pass, answer, drop, or local with its status).
+//! per request in flight (pass, answer, drop, follow, or local with its status).
 //!
 //! A key command reaches the core only while no entry is held, so a read-modify-write uses one
 //! key; and no request is accepted while a key command is offered (as in the core).
@@ -47,6 +53,9 @@ enum Item {
     Drop,
     /// The unit answers a write without strobes with this status.
     Local(u8),
+    /// A partial write merged into the entry of the partial write just before it: answered
+    /// with that one's status.
+    Follow,
 }
 
 /// The state of an entry.
@@ -93,6 +102,12 @@ pub struct Plan {
     kind: Kind,
     /// The offered request may be accepted this cycle, but for the core's readiness.
     open: bool,
+    /// The offered request may merge into the youngest entry, unless that entry's read is
+    /// answered this cycle.
+    may_coalesce: bool,
+    /// Nothing but a merged head entry, a dropped one, a key command or a full order queue
+    /// stops a request this cycle.
+    base_open: bool,
     /// The head of the order queue.
     head: Option<Item>,
 }
@@ -103,6 +118,10 @@ pub struct PartialWriteUnit {
     config: EngineConfig,
     order: VecDeque<Item>,
     entries: VecDeque<Entry>,
+    /// The last request accepted was a partial write (its entry is the youngest).
+    coalescible: bool,
+    /// The status of the last answered partial write, for the ones merged into it.
+    last_status: u8,
 }
 
 /// `read` with the bytes whose strobe is set replaced by `data`'s.
@@ -113,7 +132,7 @@ pub fn merge_bytes(read: [u8; 16], data: [u8; 16], strobes: u16) -> [u8; 16] {
 impl PartialWriteUnit {
     /// The unit in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
-        Self { config: config.clone(), order: VecDeque::new(), entries: VecDeque::new() }
+        Self { config: config.clone(), order: VecDeque::new(), entries: VecDeque::new(), coalescible: false, last_status: 0 }
     }
 
     fn kind(inputs: &EngineInputs) -> Kind {
@@ -137,7 +156,15 @@ impl PartialWriteUnit {
         let drop_refused = head_entry == Some(State::Refused) && run;
         let kind = Self::kind(inputs);
         let room = self.order.len() < self.config.partial_write_order_depth() && (kind != Kind::Partial || self.entries.len() < self.config.partial_write_depth());
-        let open = run && head_entry != Some(State::Merged) && !drop_refused && !inputs.key_cmd_valid && !self.hazard(inputs.core_req_addr) && room;
+        let base_open = run && head_entry != Some(State::Merged) && !drop_refused && !inputs.key_cmd_valid && self.order.len() < self.config.partial_write_order_depth();
+        let open = base_open && !self.hazard(inputs.core_req_addr) && room;
+        // A partial write right after a partial write to the same block, ASID and C-bit whose
+        // read is still in the core joins its entry.
+        let may_coalesce = kind == Kind::Partial
+            && self.coalescible
+            && self.entries.back().is_some_and(|e| {
+                e.state == State::Waiting && e.addr == inputs.core_req_addr && e.asid == inputs.core_req_asid && e.encrypted == inputs.core_req_encrypted
+            });
         let head = self.order.front().copied();
         let mut core = inputs.clone();
         core.core_req_wstrb = 0xffff;
@@ -161,14 +188,23 @@ impl PartialWriteUnit {
             _ => false,
         };
         core.key_cmd_valid = inputs.key_cmd_valid && self.entries.is_empty();
-        Plan { core_inputs: core, issue, drop_refused, kind, open, head }
+        Plan { core_inputs: core, issue, drop_refused, kind, open, may_coalesce, base_open, head }
+    }
+
+    /// The offered request merges into the youngest entry this cycle: it may, and that
+    /// entry's read is not answered in this cycle (the oldest waiting entry is the youngest
+    /// one and its answer is at the head of the order queue with the core's response valid).
+    fn coalesces(&self, plan: &Plan, core: &EngineOutputs) -> bool {
+        let waiting = self.entries.iter().filter(|e| e.state == State::Waiting).count();
+        let answered_now = plan.head == Some(Item::Answer) && core.core_rsp_valid && waiting == 1;
+        plan.base_open && plan.may_coalesce && !answered_now
     }
 
     /// The engine's outputs, from the plan and the core's outputs.
     pub fn outputs(&self, inputs: &EngineInputs, plan: &Plan, core: &EngineOutputs) -> EngineOutputs {
         let run = !inputs.reset;
         let mut o = core.clone();
-        o.core_req_ready = plan.open && (plan.kind == Kind::Local || core.core_req_ready);
+        o.core_req_ready = (plan.open && (plan.kind == Kind::Local || core.core_req_ready)) || self.coalesces(plan, core);
         o.core_rsp_valid = false;
         o.core_rsp_write = false;
         o.core_rsp_rdata = [0; 16];
@@ -190,6 +226,11 @@ impl PartialWriteUnit {
                 o.core_rsp_write = true;
                 o.core_rsp_status = status;
             }
+            Some(Item::Follow) if run => {
+                o.core_rsp_valid = true;
+                o.core_rsp_write = true;
+                o.core_rsp_status = self.last_status;
+            }
             _ => {}
         }
         o.key_cmd_ready = core.key_cmd_ready && self.entries.is_empty();
@@ -201,8 +242,10 @@ impl PartialWriteUnit {
         if inputs.reset {
             self.order.clear();
             self.entries.clear();
+            self.coalescible = false;
             return;
         }
+        let coalesce = self.coalesces(plan, core);
         // The response of the order queue's head.
         let core_fire = core.core_rsp_valid && plan.core_inputs.core_rsp_ready;
         match plan.head {
@@ -211,6 +254,7 @@ impl PartialWriteUnit {
             }
             Some(Item::Answer) if core_fire => {
                 self.order.pop_front();
+                self.last_status = core.core_rsp_status;
                 if let Some(e) = self.entries.iter_mut().find(|e| e.state == State::Waiting) {
                     if core.core_rsp_status == status::OK {
                         e.data = merge_bytes(core.core_rsp_rdata, e.data, e.strobes);
@@ -220,7 +264,7 @@ impl PartialWriteUnit {
                     }
                 }
             }
-            Some(Item::Local(_)) if outputs.core_rsp_valid && inputs.core_rsp_ready => {
+            Some(Item::Local(_) | Item::Follow) if outputs.core_rsp_valid && inputs.core_rsp_ready => {
                 self.order.pop_front();
             }
             _ => {}
@@ -234,6 +278,15 @@ impl PartialWriteUnit {
         }
         // A request accepted at the core port.
         if inputs.core_req_valid && outputs.core_req_ready {
+            self.coalescible = plan.kind == Kind::Partial;
+            if coalesce {
+                if let Some(e) = self.entries.back_mut() {
+                    e.data = merge_bytes(e.data, inputs.core_req_wdata, inputs.core_req_wstrb);
+                    e.strobes |= inputs.core_req_wstrb;
+                }
+                self.order.push_back(Item::Follow);
+                return;
+            }
             match plan.kind {
                 Kind::Pass => self.order.push_back(Item::Pass),
                 Kind::Local => {

@@ -193,6 +193,9 @@ pub struct BenchReport {
 #[derive(Clone, Debug)]
 struct Writer {
     addr: u64,
+    /// A partial write: the engine may merge it with the next partial write to the block, so
+    /// that no DRAM write of its own shows this state.
+    partial: bool,
     keys: Option<KeyPair>,
     plaintext: [u8; 16],
     stored: [u8; 16],
@@ -281,7 +284,7 @@ impl Scoreboard {
                         None => plaintext,
                     };
                     self.image.insert(addr, value);
-                    self.writes_to_dram.push_back(Writer { addr, keys: used, plaintext, stored: value });
+                    self.writes_to_dram.push_back(Writer { addr, partial: *strobes != 0xffff, keys: used, plaintext, stored: value });
                 }
                 _ => {
                     data = match (&keys, encrypted) {
@@ -574,13 +577,22 @@ pub fn run_engine_on(
             if let Some((write, addr, _)) = request {
                 if write {
                     // Writes to one block reach DRAM in request order; a partial write's
-                    // merged block may reach it after later writes to other blocks.
-                    let position = board.writes_to_dram.iter().position(|w| w.addr == addr);
-                    let writer = position
-                        .and_then(|i| board.writes_to_dram.remove(i))
-                        .ok_or_else(|| fail(cycle, format!("a DRAM write to {addr:#x} that no request asked for")))?;
-                    if outputs.dram_req_wdata != writer.stored {
-                        return Err(fail(cycle, format!("DRAM write to {addr:#x} carries {}, expected {}", hex::encode(outputs.dram_req_wdata), hex::encode(writer.stored))));
+                    // merged block may reach it after later writes to other blocks, and
+                    // partial writes merged into the next one to their block show no write
+                    // of their own.
+                    let mine: Vec<usize> = (0..board.writes_to_dram.len()).filter(|&i| board.writes_to_dram[i].addr == addr).collect();
+                    let first = *mine.first().ok_or_else(|| fail(cycle, format!("a DRAM write to {addr:#x} that no request asked for")))?;
+                    let matched = mine
+                        .iter()
+                        .enumerate()
+                        .find(|&(k, &i)| board.writes_to_dram[i].stored == outputs.dram_req_wdata && mine[..k].iter().all(|&j| board.writes_to_dram[j].partial))
+                        .map(|(k, _)| k)
+                        .ok_or_else(|| {
+                            fail(cycle, format!("DRAM write to {addr:#x} carries {}, expected {}", hex::encode(outputs.dram_req_wdata), hex::encode(board.writes_to_dram[first].stored)))
+                        })?;
+                    let writer = board.writes_to_dram.remove(mine[matched]).ok_or_else(|| fail(cycle, "scoreboard".into()))?;
+                    for &i in mine[..matched].iter().rev() {
+                        board.writes_to_dram.remove(i);
                     }
                     board.writers.insert(addr, writer);
                     report.dram_writes += 1;

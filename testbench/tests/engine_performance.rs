@@ -166,17 +166,24 @@ fn read_request_queue_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() 
 
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
 /// DRAM write on one request channel, so 0.5 is the ceiling); whole-block writes keep one per
-/// cycle; word stores filling one block after another are measured and printed.
+/// cycle; word stores filling one block after another, merged four to a read-modify-write, at
+/// 0.75 per cycle or more.
 #[test]
-fn partial_writes_to_distinct_blocks_run_at_045_per_cycle_or_more() {
-    let config = EngineConfig::default();
-    let name = "partial_writes_to_distinct_blocks_run_at_045_per_cycle_or_more";
+fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075() {
+    let name = "partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075";
     let seed = test_seed(name);
-    for dram_latency in [config.tweak_latency() as u64, 30] {
+    // The default engine behind its tweak latency, and behind a DRAM latency of 30 with the
+    // entries and the read queue that latency needs (the default's 32 and 32 give 0.436).
+    let mut deep = EngineConfig::default();
+    deep.pipeline.partial_write_depth = Some(64);
+    deep.pipeline.read_queue_depth = 128;
+    for (config, dram_latency) in [(EngineConfig::default(), EngineConfig::default().tweak_latency() as u64), (deep, 30)] {
         let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
         println!("{name}: DRAM latency {dram_latency}: {m:?}");
         assert!(m.whole_blocks >= 0.997, "{name}: seed {seed}: whole blocks at {:.3} per cycle", m.whole_blocks);
         assert!(m.distinct_blocks >= 0.45, "{name}: seed {seed}: partial writes to distinct blocks at {:.3} per cycle", m.distinct_blocks);
-        assert!(m.word_stores > 0.0 && m.word_stores < m.distinct_blocks, "{name}: {m:?}");
+        // Four word stores to a block share one read-modify-write: four cycles to take them
+        // and one for the merged write, so 0.8 is the ceiling.
+        assert!(m.word_stores >= 0.75, "{name}: seed {seed}: word stores at {:.3} per cycle", m.word_stores);
     }
 }
