@@ -152,7 +152,7 @@ wstrb = "0x00f0"
 kind = "read"
 asid = 1
 addr = "0x2000"
-expect = "0011223344556677a8a9aaabccddeeff"
+expect = "00112233a4a5a6a78899aabbccddeeff"
 [[op]]
 kind = "write"
 asid = 1
