@@ -343,23 +343,30 @@ impl PartialWriteUnit {
         }
     }
 
-    /// The body of the unit's Verilog module.
+    /// The body of the unit's Verilog module. The entries' write bytes and merged blocks are
+    /// memories with one write and one read port each (distributed RAM), written with byte
+    /// enables; only what the hazard compare and the control read from every entry (address,
+    /// ASID, C-bit, strobes, state) is in registers.
     pub fn verilog_text(&self) -> String {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
         let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
         let (eb, ob) = (bits(depth), bits(order_depth));
+        let d = depth - 1;
+        let next = |p: &str, n: usize| format!("({p} == {}'d{}) ? {}'d0 : {p} + {}'d1", bits(n), n - 1, bits(n), bits(n));
+        let lanes = |strobes: &str| -> String { (0..16).rev().map(|k| format!("{{8{{{strobes}[{k}]}}}}")).collect::<Vec<_>>().join(", ") };
         let mut v = String::new();
         let _ = writeln!(v, "// Order queue: {order_depth} items of {{kind[2:0], status[1:0]}}; kinds 0 pass, 1 answer, 2 drop, 3 local, 4 follow.");
         let _ = writeln!(v, "reg [4:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [15:0] order_count;", order_depth - 1, ob - 1, ob - 1);
-        let _ = writeln!(v, "// Entries: {depth} partial writes; states 0 waiting, 1 merged, 2 refused.");
+        let _ = writeln!(v, "// Entries: {depth} partial writes, oldest at entry_head; states 0 waiting, 1 merged, 2 refused.");
         let _ = writeln!(
             v,
-            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_asid [0:{d}];\nreg entry_encrypted [0:{d}];\nreg [127:0] entry_data [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;",
-            d = depth - 1
+            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_asid [0:{d}];\nreg entry_encrypted [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;"
         );
-        let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;", eb - 1, eb - 1, eb - 1);
-        v.push_str("reg coalescible;\nreg [1:0] last_status;\nreg [7:0] waiting_count;\n");
+        let _ = writeln!(v, "// The write's enabled bytes, and the merged blocks, one word per entry.\nreg [127:0] entry_bytes [0:{d}];\nreg [127:0] merged_block [0:{d}];");
+        let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;\nreg [7:0] waiting_count;", eb - 1, eb - 1, eb - 1);
+        v.push_str("// The youngest entry's request, and whether the last request accepted was a partial write.\n");
+        v.push_str("reg [63:0] young_addr;\nreg [15:0] young_asid;\nreg young_encrypted;\nreg [{}:0] young;\nreg coalescible;\nreg [1:0] last_status;\n".replace("{}", &(eb - 1).to_string()).as_str());
         v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
         v.push_str("wire [1:0] head_state = entry_state[entry_head];\n");
         v.push_str("wire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
@@ -373,9 +380,9 @@ impl PartialWriteUnit {
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
         v.push_str("wire have_item = order_count != 16'd0;\nwire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
         v.push_str("wire head_pass = head_item[4:2] == 3'd0;\nwire head_answer = head_item[4:2] == 3'd1;\nwire head_drop = have_item & (head_item[4:2] == 3'd2);\nwire head_local = have_item & (head_item[4:2] == 3'd3);\nwire head_follow = have_item & (head_item[4:2] == 3'd4);\n");
-        let _ = writeln!(v, "wire [{}:0] young = (entry_tail == {}'d0) ? {}'d{} : entry_tail - {}'d1;", eb - 1, eb, eb, depth - 1, eb);
+        v.push_str("// The waiting entries are the youngest ones: the youngest waits while any does.\n");
         v.push_str("wire answered_now = have_item & head_answer & c_rsp_valid & (waiting_count == 8'd1);\n");
-        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & have_entry & (entry_state[young] == 2'd0) & (entry_addr[young] == req_addr) & (entry_asid[young] == req_asid) & (entry_encrypted[young] == req_encrypted);\n");
+        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & (waiting_count != 8'd0) & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
         v.push_str("wire core_ready_for_response = (have_item & (head_pass | head_answer)) ? rsp_ready : head_drop;\n");
         v.push_str("wire core_fire = c_rsp_valid & core_ready_for_response;\n");
         v.push_str("wire local_valid = (head_local | head_follow) & run;\n");
@@ -385,43 +392,39 @@ impl PartialWriteUnit {
         v.push_str("wire pop_item = have_item & (((head_pass | head_answer | head_drop) & core_fire) | (local_valid & rsp_ready));\n");
         v.push_str("wire answer_fire = have_item & head_answer & core_fire;\n");
         v.push_str("wire push_item = accept | (issue & c_req_ready);\n");
-        let _ = writeln!(v, "wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
-        v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
-        v.push_str("wire [15:0] req_strobes = req_wstrb;\nwire [127:0] request_mask = {");
-        let request_lanes: Vec<String> = (0..16).rev().map(|k| format!("{{8{{req_strobes[{k}]}}}}")).collect();
-        v.push_str(&request_lanes.join(", "));
-        v.push_str("};\nwire [127:0] young_merged = (entry_data[young] & ~request_mask) | (req_wdata & request_mask);\n");
         v.push_str("wire grow = accept & partial & ~coalesce;\n");
-        v.push_str("wire [127:0] fill_data = entry_data[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
-        v.push_str("wire [127:0] strobe_mask = {");
-        let lanes: Vec<String> = (0..16).rev().map(|k| format!("{{8{{fill_strobes[{k}]}}}}")).collect();
-        v.push_str(&lanes.join(", "));
-        v.push_str("};\nwire [127:0] merged = (c_rsp_rdata & ~strobe_mask) | (fill_data & strobe_mask);\n");
-        let next = |p: &str, n: usize| format!("({p} == {}'d{}) ? {}'d0 : {p} + {}'d1", bits(n), n - 1, bits(n), bits(n));
+        v.push_str("wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (");
+        let _ = writeln!(v, "({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
+        v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
+        let _ = writeln!(v, "wire [{}:0] write_index = coalesce ? young : entry_tail;", eb - 1);
+        v.push_str("wire [127:0] fill_bytes = entry_bytes[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
+        let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
+        v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
+        // The memories: one write port and one read port each, no reset.
+        v.push_str("integer b;\nalways @(posedge clock) begin\n");
+        v.push_str("    if (accept & partial)\n        for (b = 0; b < 16; b = b + 1)\n            if (req_wstrb[b]) entry_bytes[write_index][8 * b +: 8] <= req_wdata[8 * b +: 8];\n");
+        v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
+        v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    entry_used = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n    waiting_count = 8'd0;\n    for (j = 0; j < {depth}; j = j + 1) entry_state[j] = 2'd0;\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_asid[j] = 16'd0;\n        entry_encrypted[j] = 1'b0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n        waiting_count <= 8'd0;\n    end else begin\n");
+        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n    end else begin\n");
         let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
-        let _ = writeln!(v, "        if (push_item) begin\n            order_item[order_tail] <= new_item;\n            order_tail <= {};\n        end", next("order_tail", order_depth));
+        let _ = writeln!(v, "        if (push_item) order_tail <= {};", next("order_tail", order_depth));
         v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
         v.push_str("        if (answer_fire) last_status <= c_rsp_status;\n");
         v.push_str("        if (accept) coalescible <= partial;\n");
-        v.push_str("        if (accept & coalesce) begin\n            entry_data[young] <= young_merged;\n            entry_strobes[young] <= entry_strobes[young] | req_wstrb;\n        end\n");
-        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n");
-        let _ = writeln!(
-            v,
-            "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            if (c_rsp_status == 2'd0) entry_data[entry_fill] <= merged;\n            entry_fill <= {};\n        end",
-            next("entry_fill", depth)
-        );
+        v.push_str("        if (accept & coalesce) entry_strobes[young] <= entry_strobes[young] | req_wstrb;\n");
+        let _ = writeln!(v, "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            entry_fill <= {};\n        end", next("entry_fill", depth));
         let _ = writeln!(v, "        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_head <= {};\n        end", next("entry_head", depth));
         let _ = writeln!(
             v,
-            "        if (grow) begin\n            entry_addr[entry_tail] <= req_addr;\n            entry_asid[entry_tail] <= req_asid;\n            entry_encrypted[entry_tail] <= req_encrypted;\n            entry_data[entry_tail] <= req_wdata;\n            entry_strobes[entry_tail] <= req_wstrb;\n            entry_state[entry_tail] <= 2'd0;\n            entry_used[entry_tail] <= 1'b1;\n            entry_tail <= {};\n        end",
+            "        if (grow) begin\n            entry_addr[entry_tail] <= req_addr;\n            entry_asid[entry_tail] <= req_asid;\n            entry_encrypted[entry_tail] <= req_encrypted;\n            entry_strobes[entry_tail] <= req_wstrb;\n            entry_state[entry_tail] <= 2'd0;\n            entry_used[entry_tail] <= 1'b1;\n            young <= entry_tail;\n            young_addr <= req_addr;\n            young_asid <= req_asid;\n            young_encrypted <= req_encrypted;\n            entry_tail <= {};\n        end",
             next("entry_tail", depth)
         );
-        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n    end\nend\n");
+        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
+        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
         v.push_str("    rsp_valid = have_item & ((head_pass & c_rsp_valid) | (head_answer & c_rsp_valid) | local_valid);\n");
@@ -434,7 +437,7 @@ impl PartialWriteUnit {
         v.push_str("    c_req_addr = head_merged ? entry_addr[entry_head] : req_addr;\n");
         v.push_str("    c_req_asid = head_merged ? entry_asid[entry_head] : req_asid;\n");
         v.push_str("    c_req_encrypted = head_merged ? entry_encrypted[entry_head] : req_encrypted;\n");
-        v.push_str("    c_req_wdata = head_merged ? entry_data[entry_head] : req_wdata;\n");
+        v.push_str("    c_req_wdata = head_merged ? merged_block[entry_head] : req_wdata;\n");
         v.push_str("    c_rsp_ready = core_ready_for_response;\n");
         v.push_str("    c_key_cmd_valid = key_cmd_valid & ~have_entry;\n");
         v.push_str("end\n");

@@ -36,6 +36,9 @@ pub struct TrafficShape {
     pub same_unit: f64,
     /// Probability that a write enables only some of its bytes (see [`random_strobes`]).
     pub partial_writes: f64,
+    /// Probability that a partial write is followed by one to three more to the same block,
+    /// ASID and C-bit (a core's stores filling a block, which the engine merges).
+    pub store_runs: f64,
 }
 
 impl Default for TrafficShape {
@@ -53,6 +56,7 @@ impl Default for TrafficShape {
             unkeyed: 0.02,
             same_unit: 0.0,
             partial_writes: 0.25,
+            store_runs: 0.3,
         }
     }
 }
@@ -123,13 +127,19 @@ pub fn random_traffic(config: &EngineConfig, shape: &TrafficShape, seed: u64) ->
             None => random_access(config, shape, &pool, asids, &mut rng),
         };
         previous = Some((asid, addr, encrypted));
-        ops.push(if rng.gen_bool(shape.write_fraction) {
+        if rng.gen_bool(shape.write_fraction) {
             // (No draw when `partial_writes` is 0, so that such streams do not depend on it.)
             let strobes = if shape.partial_writes > 0.0 && rng.gen_bool(shape.partial_writes) { random_strobes(&mut rng) } else { 0xffff };
-            Op::Write { asid, addr, data: rng.gen(), encrypted, strobes }
+            ops.push(Op::Write { asid, addr, data: rng.gen(), encrypted, strobes });
+            // A run of stores to the same block after a partial write.
+            if strobes != 0xffff && shape.store_runs > 0.0 && rng.gen_bool(shape.store_runs) {
+                for _ in 0..rng.gen_range(1..4) {
+                    ops.push(Op::Write { asid, addr, data: rng.gen(), encrypted, strobes: random_strobes(&mut rng) });
+                }
+            }
         } else {
-            Op::Read { asid, addr, encrypted, expect: None }
-        });
+            ops.push(Op::Read { asid, addr, encrypted, expect: None });
+        }
     }
     ops
 }
