@@ -232,7 +232,9 @@ fn smallest_engine_in_its_pin_harness_packs_into_an_ice40_hx8k() {
     let (wrapped_luts, wrapped_ffs, wrapped_brams) = wrapped.result().unwrap_or_else(|why| panic!("the engine in its harness: {why}"));
     println!("alone: {luts} LUTs, {ffs} FFs, {brams} block RAMs; in the harness: {wrapped_luts}, {wrapped_ffs}, {wrapped_brams}");
     assert_eq!((wrapped_ffs, wrapped_brams), (ffs, brams), "the harness must keep every flip-flop and block RAM of the engine");
-    assert!(wrapped_luts >= luts, "the harness removed LUTs: {wrapped_luts} against {luts}");
+    // The request's bits past the pin bank are XORs of bank pins, which lets Yosys share a
+    // few gates between the partial-write unit's strobe and address checks: within 1%.
+    assert!(wrapped_luts * 100 >= luts * 99, "the harness removed LUTs: {wrapped_luts} against {luts}");
     let log = folder.join("pack.log");
     let netlist = Target::Ice40.netlist_name(&harness.module);
     let run = mee_fpga::flow::run_tool(&nextpnr, &["--hx8k", "--package", "ct256", "--json", &netlist, "--pack-only"].map(String::from), folder, &log, None).expect("run nextpnr-ice40");
