@@ -152,12 +152,13 @@ impl PartialWriteUnit {
     pub fn plan(&self, inputs: &EngineInputs) -> Plan {
         let run = !inputs.reset;
         let head_entry = self.entries.front().map(|e| e.state);
-        let issue = head_entry == Some(State::Merged) && self.order.len() < self.config.partial_write_order_depth() && run;
+        let order_room = self.order.len() < self.config.partial_write_order_depth();
+        let issue = head_entry == Some(State::Merged) && order_room && run;
         let drop_refused = head_entry == Some(State::Refused) && run;
         let kind = Self::kind(inputs);
-        let room = self.order.len() < self.config.partial_write_order_depth() && (kind != Kind::Partial || self.entries.len() < self.config.partial_write_depth());
-        let base_open = run && head_entry != Some(State::Merged) && !drop_refused && !inputs.key_cmd_valid && self.order.len() < self.config.partial_write_order_depth();
-        let open = base_open && !self.hazard(inputs.core_req_addr) && room;
+        let entry_room = kind != Kind::Partial || self.entries.len() < self.config.partial_write_depth();
+        let base_open = run && head_entry != Some(State::Merged) && !drop_refused && !inputs.key_cmd_valid && order_room;
+        let open = base_open && !self.hazard(inputs.core_req_addr) && entry_room;
         // A partial write right after a partial write to the same block, ASID and C-bit whose
         // read is still in the core joins its entry.
         let may_coalesce = kind == Kind::Partial

@@ -80,8 +80,7 @@ fn write_reports(sweep: &Sweep, exploration: &Exploration, sweep_path: Option<&s
 /// With a `shard`, measures only that shard's configs and writes its shard file
 /// (`shard-K-of-N.json`) instead, for [`merge`]. Returns the paths written.
 pub fn explore(sweep_path: Option<&Path>, places: &Places, jobs: usize, shard: Option<Shard>) -> Result<Vec<PathBuf>> {
-    let sweep = Sweep::load(sweep_path)?;
-    let sweep_text = sweep_path.map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read sweep {}", p.display()))).transpose()?;
+    let (sweep, sweep_text) = Sweep::load_with_text(sweep_path)?;
     let path_text = sweep_path.map(|p| p.display().to_string());
     match shard {
         None => {

@@ -125,12 +125,19 @@ pub struct Sweep {
 impl Sweep {
     /// Reads a sweep file (or the default sweep without one).
     pub fn load(path: Option<&Path>) -> Result<Sweep> {
+        Sweep::load_with_text(path).map(|(sweep, _)| sweep)
+    }
+
+    /// As [`Sweep::load`], with the file's text as read (none for the default sweep), so that
+    /// a shard records exactly the text it measured.
+    pub fn load_with_text(path: Option<&Path>) -> Result<(Sweep, Option<String>)> {
         match path {
             Some(path) => {
                 let text = std::fs::read_to_string(path).with_context(|| format!("cannot read sweep {}", path.display()))?;
-                Sweep::parse(&text).with_context(|| format!("sweep {}", path.display()))
+                let sweep = Sweep::parse(&text).with_context(|| format!("sweep {}", path.display()))?;
+                Ok((sweep, Some(text)))
             }
-            None => Sweep::parse(DEFAULT_SWEEP).context("the built-in default sweep"),
+            None => Ok((Sweep::parse(DEFAULT_SWEEP).context("the built-in default sweep")?, None)),
         }
     }
 
