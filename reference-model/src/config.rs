@@ -246,6 +246,51 @@ impl Default for PipelineConfig {
     }
 }
 
+/// The bus the exported top speaks: the `bus` key of the `[interface]` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BusKind {
+    /// The engine's own valid/ready ports (DESIGN.md, "Verilog top level").
+    #[default]
+    Native,
+    /// AMBA AXI4: an `s_axi` slave for the core, an `m_axi` master to DRAM and an `s_axil`
+    /// AXI4-Lite key port (DESIGN.md, "Standard bus tops: AXI4").
+    Axi4,
+}
+
+impl BusKind {
+    /// The name used in config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            BusKind::Native => "native",
+            BusKind::Axi4 => "axi4",
+        }
+    }
+}
+
+/// The `[interface]` table: which bus the exported top speaks.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InterfaceConfig {
+    /// `native` (default) or `axi4`.
+    pub bus: BusKind,
+    /// Width of the AXI4 ID fields (`awid`, `bid`, `arid`, `rid`): 1 to 16. Default 4.
+    pub id_bits: u32,
+}
+
+impl Default for InterfaceConfig {
+    fn default() -> Self {
+        Self { bus: BusKind::Native, id_bits: 4 }
+    }
+}
+
+impl InterfaceConfig {
+    /// The default table (left out when a config is written as TOML).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// The engine's parameters. Every field has a default, so an empty TOML file is the default
 /// engine.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -265,6 +310,9 @@ pub struct EngineConfig {
     pub addr_bits: u32,
     /// Pipeline knobs.
     pub pipeline: PipelineConfig,
+    /// The bus of the exported top.
+    #[serde(skip_serializing_if = "InterfaceConfig::is_default")]
+    pub interface: InterfaceConfig,
 }
 
 impl Default for EngineConfig {
@@ -277,6 +325,7 @@ impl Default for EngineConfig {
             asid_bits: 8,
             addr_bits: 32,
             pipeline: PipelineConfig::default(),
+            interface: InterfaceConfig::default(),
         }
     }
 }
@@ -440,6 +489,9 @@ impl EngineConfig {
         }
         if let Some(depth) = self.pipeline.partial_write_depth.filter(|d| !(1..=64).contains(d)) {
             return Err(invalid("pipeline.partial_write_depth", depth, "1 to 64"));
+        }
+        if !(1..=16).contains(&self.interface.id_bits) {
+            return Err(invalid("interface.id_bits", self.interface.id_bits, "1 to 16"));
         }
         Ok(())
     }

@@ -76,6 +76,105 @@ pub fn top_ports(config: &EngineConfig) -> Vec<TopPort> {
     ]
 }
 
+/// Every port of the AXI4 top (`[interface] bus = "axi4"`, DESIGN.md "Standard bus tops:
+/// AXI4") at the widths of `config`: IDs `id_bits`, addresses `addr_bits`, `awuser`/`aruser`
+/// `asid_bits + 1` (bit 0 the C-bit, the ASID above it), the key port's addresses 8 bits.
+pub fn axi_top_ports(config: &EngineConfig) -> Vec<TopPort> {
+    use PortDirection::{Input, Output};
+    let (a, s, id) = (config.addr_bits as usize, config.asid_bits as usize, config.interface.id_bits as usize);
+    let port = |name, direction, width| TopPort { name, direction, width, secret: false };
+    vec![
+        port("aclk", Input, 1),
+        port("aresetn", Input, 1),
+        port("s_axi_awid", Input, id),
+        port("s_axi_awaddr", Input, a),
+        port("s_axi_awlen", Input, 8),
+        port("s_axi_awsize", Input, 3),
+        port("s_axi_awburst", Input, 2),
+        port("s_axi_awuser", Input, s + 1),
+        port("s_axi_awvalid", Input, 1),
+        port("s_axi_awready", Output, 1),
+        port("s_axi_wdata", Input, 128),
+        port("s_axi_wstrb", Input, 16),
+        port("s_axi_wlast", Input, 1),
+        port("s_axi_wvalid", Input, 1),
+        port("s_axi_wready", Output, 1),
+        port("s_axi_bid", Output, id),
+        port("s_axi_bresp", Output, 2),
+        port("s_axi_bvalid", Output, 1),
+        port("s_axi_bready", Input, 1),
+        port("s_axi_arid", Input, id),
+        port("s_axi_araddr", Input, a),
+        port("s_axi_arlen", Input, 8),
+        port("s_axi_arsize", Input, 3),
+        port("s_axi_arburst", Input, 2),
+        port("s_axi_aruser", Input, s + 1),
+        port("s_axi_arvalid", Input, 1),
+        port("s_axi_arready", Output, 1),
+        port("s_axi_rid", Output, id),
+        port("s_axi_rdata", Output, 128),
+        port("s_axi_rresp", Output, 2),
+        port("s_axi_rlast", Output, 1),
+        port("s_axi_rvalid", Output, 1),
+        port("s_axi_rready", Input, 1),
+        port("m_axi_awid", Output, id),
+        port("m_axi_awaddr", Output, a),
+        port("m_axi_awlen", Output, 8),
+        port("m_axi_awsize", Output, 3),
+        port("m_axi_awburst", Output, 2),
+        port("m_axi_awvalid", Output, 1),
+        port("m_axi_awready", Input, 1),
+        port("m_axi_wdata", Output, 128),
+        port("m_axi_wstrb", Output, 16),
+        port("m_axi_wlast", Output, 1),
+        port("m_axi_wvalid", Output, 1),
+        port("m_axi_wready", Input, 1),
+        port("m_axi_bid", Input, id),
+        port("m_axi_bresp", Input, 2),
+        port("m_axi_bvalid", Input, 1),
+        port("m_axi_bready", Output, 1),
+        port("m_axi_arid", Output, id),
+        port("m_axi_araddr", Output, a),
+        port("m_axi_arlen", Output, 8),
+        port("m_axi_arsize", Output, 3),
+        port("m_axi_arburst", Output, 2),
+        port("m_axi_arvalid", Output, 1),
+        port("m_axi_arready", Input, 1),
+        port("m_axi_rid", Input, id),
+        port("m_axi_rdata", Input, 128),
+        port("m_axi_rresp", Input, 2),
+        port("m_axi_rlast", Input, 1),
+        port("m_axi_rvalid", Input, 1),
+        port("m_axi_rready", Output, 1),
+        port("s_axil_awaddr", Input, 8),
+        port("s_axil_awvalid", Input, 1),
+        port("s_axil_awready", Output, 1),
+        port("s_axil_wdata", Input, 32),
+        port("s_axil_wstrb", Input, 4),
+        port("s_axil_wvalid", Input, 1),
+        port("s_axil_wready", Output, 1),
+        port("s_axil_bresp", Output, 2),
+        port("s_axil_bvalid", Output, 1),
+        port("s_axil_bready", Input, 1),
+        port("s_axil_araddr", Input, 8),
+        port("s_axil_arvalid", Input, 1),
+        port("s_axil_arready", Output, 1),
+        port("s_axil_rdata", Output, 32),
+        port("s_axil_rresp", Output, 2),
+        port("s_axil_rvalid", Output, 1),
+        port("s_axil_rready", Input, 1),
+    ]
+}
+
+/// The ports of the top that `mee export` writes for `config`: [`top_ports`] or
+/// [`axi_top_ports`], by `[interface] bus`.
+pub fn exported_ports(config: &EngineConfig) -> Vec<TopPort> {
+    match config.interface.bus {
+        crate::config::BusKind::Native => top_ports(config),
+        crate::config::BusKind::Axi4 => axi_top_ports(config),
+    }
+}
+
 fn bit(b: bool) -> String {
     u8::from(b).to_string()
 }
