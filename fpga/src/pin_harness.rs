@@ -19,15 +19,16 @@
 //! registers that are loaded at different times. `mee explore` reports the engine's own size
 //! from its synthesis alone; the harness serves only the iCE40 Fmax.
 
-use mee_reference::ports::{top_ports, PortDirection};
-use mee_reference::EngineConfig;
+use mee_reference::ports::{exported_ports, PortDirection};
+use mee_reference::{BusKind, EngineConfig};
 use std::fmt::Write;
 
 /// Output pins the wide outputs are folded onto.
 pub const FOLDED_OUTPUT_PINS: usize = 16;
 
-/// The name prefixes of the input groups the engine registers together.
-const INPUT_GROUPS: [&str; 3] = ["core_req", "key_cmd", "dram_rsp"];
+/// The name prefixes of the input groups the engine registers together (the native top's,
+/// then the AXI4 top's: `s_axil` before `s_axi`, which it starts with).
+const INPUT_GROUPS: [&str; 6] = ["core_req", "key_cmd", "dram_rsp", "s_axil", "s_axi", "m_axi"];
 
 /// A generated harness.
 #[derive(Clone, Debug)]
@@ -46,7 +47,11 @@ pub struct PinHarness {
 /// user pins, or why there is none: the one-bit ports, the folded outputs and a pool as wide
 /// as the request's inputs need more.
 pub fn pin_harness(config: &EngineConfig, available_pins: usize) -> Result<PinHarness, String> {
-    let ports = top_ports(config);
+    let ports = exported_ports(config);
+    let request_group = match config.interface.bus {
+        BusKind::Native => "core_req",
+        BusKind::Axi4 => "s_axi",
+    };
     let single_inputs: Vec<&str> = ports.iter().filter(|p| p.direction == PortDirection::Input && p.width == 1).map(|p| p.name).collect();
     let single_outputs: Vec<&str> = ports.iter().filter(|p| p.direction == PortDirection::Output && p.width == 1).map(|p| p.name).collect();
     let fixed = single_inputs.len() + single_outputs.len() + FOLDED_OUTPUT_PINS;
@@ -60,7 +65,7 @@ pub fn pin_harness(config: &EngineConfig, available_pins: usize) -> Result<PinHa
     let pool = widest.min(available_pins - fixed).max(2);
     // The request's bits beyond the pool are XORs of distinct pin pairs, like the key
     // command's; a pool under half the request would repeat pairs.
-    let request = group_width("core_req");
+    let request = group_width(request_group);
     if 2 * pool < request {
         return Err(format!(
             "the harness needs {} pins (the one-bit ports, {FOLDED_OUTPUT_PINS} folded outputs and half the request's {request} input bits), the package has {available_pins}",
@@ -105,8 +110,8 @@ pub fn pin_harness(config: &EngineConfig, available_pins: usize) -> Result<PinHa
                         0
                     }
                 };
-                // `dram_rsp_rdata`, alone in its group, reads the pool from a third of the way.
-                let shift = if group == "dram_rsp" { pool / 3 } else { 0 };
+                // The DRAM side's inputs read the pool from a third of the way.
+                let shift = if group == "dram_rsp" || group == "m_axi" { pool / 3 } else { 0 };
                 let bits: Vec<String> = (0..width).rev().map(|i| pool_bit(start + i + shift, pool)).collect();
                 let _ = writeln!(v, "wire [{}:0] in_{name} = {{{}}};", width - 1, bits.join(", "));
                 connections.push(format!("    .{name}(in_{name})"));
@@ -156,7 +161,7 @@ mod tests {
     fn the_default_engine_fits_an_hx8k_package_and_its_registered_groups_have_distinct_inputs() {
         let config = EngineConfig::default();
         let harness = pin_harness(&config, 206).expect("harness");
-        let ports = top_ports(&config);
+        let ports = mee_reference::ports::top_ports(&config);
         let singles = ports.iter().filter(|p| p.width == 1).count();
         // The pool takes every pin left: the request (address, ASID, write data, strobes, 184
         // bits) and the key command (ASID and two keys) overflow into XOR pairs.

@@ -55,6 +55,9 @@ fn run(config: &EngineConfig, beats: usize, seed: u64) -> usize {
         .find_map(|l| l.trim().strip_prefix("beats checked: ").and_then(|n| n.trim().parse::<usize>().ok()))
         .unwrap_or_else(|| panic!("{}: no `beats checked` line:\n{}", config.top_name, tail.join("\n")));
     println!("{}: {checked} beats checked in {:.0} s", config.top_name, start.elapsed().as_secs_f64());
+    for line in text.lines().filter_map(|l| l.trim().strip_prefix("rate: ")) {
+        println!("{}: {line}", config.top_name);
+    }
     checked
 }
 

@@ -2,13 +2,14 @@
 //! others: Verilator `--lint-only -Wall` with only the waivers of `lint/verilator.vlt`, Icarus
 //! Verilog compiling it, and Yosys finding no latch, no combinational loop and no multiple
 //! drivers (`check -assert`) before synthesis, then `synth_ecp5` and `synth_xilinx` on all
-//! three and `synth_ice40` on the small one (one shared AES unit), each ending in `check
+//! three and `synth_ice40` on the small one (one shared AES unit) and on that one behind the
+//! AXI4 top (`[interface] bus = "axi4"`, also linted and checked), each ending in `check
 //! -assert` on the mapped netlist and no latch cell; a test per large Yosys run, so that the
 //! runner spreads them over the cores. The smallest engine (one column-per-cycle AES unit) is
 //! linted and compiled too, and packed by nextpnr-ice40 for an HX8K inside its pin harness. A
 //! missing tool fails the test with how to install it.
 
-use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
+use mee_reference::{BusKind, EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,7 +33,12 @@ fn configs() -> Vec<EngineConfig> {
     column.pipeline.read_queue_depth = 2;
     column.pipeline.write_queue_depth = 2;
     column.pipeline.response_queue_depth = 2;
-    vec![EngineConfig::default(), aes256, small, column]
+    // The small engine behind the AXI4 top, with 6-bit IDs.
+    let mut axi_small = small.clone();
+    axi_small.top_name = "mee_axi_small".into();
+    axi_small.interface.bus = BusKind::Axi4;
+    axi_small.interface.id_bits = 6;
+    vec![EngineConfig::default(), aes256, small, column, axi_small]
 }
 
 fn export(config: &EngineConfig, name: &str) -> PathBuf {
@@ -156,6 +162,11 @@ fn yosys_maps_the_aes256_block_ram_engine_for_xilinx() {
 #[test]
 fn yosys_maps_the_small_engine_for_ecp5_xilinx_and_ice40() {
     maps_for(config_named("mee_small"), &mee_fpga::synth::Target::ALL);
+}
+
+#[test]
+fn yosys_maps_the_small_engine_behind_the_axi4_top_for_ecp5_xilinx_and_ice40() {
+    maps_for(config_named("mee_axi_small"), &mee_fpga::synth::Target::ALL);
 }
 
 /// The block-RAM S-box style keeps its promise to synthesis: a 16-lane bank (forward and

@@ -126,6 +126,45 @@ class Bench:
         ]:
             channel.set_pause_generator(pauses(random.Random(prng.random()), share))
 
+    def without_pauses(self):
+        for interface in (self.axi.write_if, self.axi.read_if, self.ram.write_if, self.ram.read_if):
+            for name in ("aw_channel", "w_channel", "b_channel", "ar_channel", "r_channel"):
+                channel = getattr(interface, name, None)
+                if channel is not None:
+                    channel.set_pause_generator(None)
+                    channel.pause = False  # clearing the generator keeps its last value
+
+    async def count_cycles(self):
+        self.cycle = 0
+        while True:
+            await RisingEdge(self.dut.aclk)
+            self.cycle += 1
+
+    async def timed(self, coroutine):
+        start = self.cycle
+        await coroutine
+        return self.cycle - start
+
+    async def rates(self, asid):
+        """Cycles of single accesses and of long bursts with no pause on any channel; the
+        data is checked as everywhere else."""
+        self.without_pauses()
+        base = REGION
+        one_read = await self.timed(self.read(asid, True, base, 4, 1, AxiBurstType.INCR, 16, 0))
+        one_write = await self.timed(self.write(asid, True, base, 4, 1, AxiBurstType.INCR, 16, 0))
+        reads = await self.timed(self.read(asid, True, base, 4, 256, AxiBurstType.INCR, 4096, 0))
+        writes = await self.timed(self.write(asid, True, base, 4, 256, AxiBurstType.INCR, 4096, 0))
+        start = self.cycle
+        reading = cocotb.start_soon(self.read(asid, True, base, 4, 256, AxiBurstType.INCR, 4096, 1))
+        writing = cocotb.start_soon(self.write(asid, True, base + REGION, 4, 256, AxiBurstType.INCR, 4096, 2))
+        await reading
+        await writing
+        both = self.cycle - start
+        for line in (f"rate: one-beat read {one_read} cycles, one-beat write {one_write} cycles (request to response, AxiRam DRAM)",
+                     f"rate: 256-beat read burst {256 / reads:.2f} beats/cycle, 256-beat write burst {256 / writes:.2f} beats/cycle, "
+                     f"both at once {512 / both:.2f} beats/cycle"):
+            print(line)
+
     def user(self, asid, encrypted):
         return (asid << 1) | int(encrypted)
 
@@ -315,6 +354,7 @@ async def axi_top_matches_an_independent_xts(dut):
     assert check_vectors(os.environ["MEE_VECTORS"]) > 0, "the reference XTS passes the IEEE 1619 vectors"
     bench = Bench(dut)
     cocotb.start_soon(Clock(dut.aclk, 10, unit="ns").start())
+    cocotb.start_soon(bench.count_cycles())
     dut.aresetn.value = 0
     await ClockCycles(dut.aclk, 8)
     dut.aresetn.value = 1
@@ -353,6 +393,9 @@ async def axi_top_matches_an_independent_xts(dut):
         got = bench.ram.read(block, 16)
         assert got == bench.model.stored(block), f"DRAM block {block:#x}: {got.hex()} != {bench.model.stored(block).hex()}"
     assert bench.slverr_beats > 0
+    await bench.rates(bench.asid_of(2))
+    for block in range(0, REGION * (WORKERS + 2), 16):
+        assert bench.ram.read(block, 16) == bench.model.stored(block), f"DRAM block {block:#x} after the rate runs"
     dut._log.info("beats checked: %d (SLVERR %d), command-while-busy refused: %s",
                   bench.beats, bench.slverr_beats, bench.busy_refused)
     print(f"beats checked: {bench.beats}")

@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{EngineConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
+use mee_reference::{BusKind, EngineConfig, InterfaceConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -33,6 +33,7 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.asid_bits, 8);
     assert_eq!(config.addr_bits, 32);
     assert_eq!(config.pipeline, PipelineConfig::default());
+    assert_eq!((config.interface.bus, config.interface.id_bits), (BusKind::Native, 4));
     assert_eq!(config.pipeline.key_table, KeyTableStorage::Registers);
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert!(!config.pipeline.read_request_queue);
@@ -67,6 +68,10 @@ read_queue_depth = 48
 write_queue_depth = 100
 response_queue_depth = 2
 partial_write_depth = 5
+
+[interface]
+bus = "axi4"
+id_bits = 6
 "#;
     let config = EngineConfig::from_toml_str(text).unwrap();
     let expected = EngineConfig {
@@ -87,6 +92,7 @@ partial_write_depth = 5
             response_queue_depth: 2,
             partial_write_depth: Some(5),
         },
+        interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
     };
     assert_eq!(config, expected);
 }
@@ -248,6 +254,20 @@ fn pipeline_values_are_checked() {
         refused_naming(&format!("[pipeline]\npartial_write_depth = {bad}"), &["partial_write_depth", &bad.to_string(), "1 to 64"]);
     }
     EngineConfig::from_toml_str("[pipeline]\npartial_write_depth = 1").unwrap();
+}
+
+#[test]
+fn interface_values_are_checked() {
+    for bad in [0, 17] {
+        refused_naming(&format!("[interface]\nid_bits = {bad}"), &["interface.id_bits", &bad.to_string(), "1 to 16"]);
+    }
+    refused_naming("[interface]\nbus = \"axi3\"", &["axi3", "native", "axi4"]);
+    refused_naming("[interface]\nwidth = 64", &["width"]);
+    let axi = EngineConfig::from_toml_str("[interface]\nbus = \"axi4\"\nid_bits = 16").unwrap();
+    assert_eq!(axi.interface, InterfaceConfig { bus: BusKind::Axi4, id_bits: 16 });
+    assert!(axi.to_toml_string().contains("[interface]"), "an AXI4 config keeps its table when written");
+    assert!(!EngineConfig::default().to_toml_string().contains("interface"), "the default interface is left out");
+    assert_eq!(EngineConfig::from_toml_str(&axi.to_toml_string()).unwrap(), axi);
 }
 
 #[test]
