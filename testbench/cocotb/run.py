@@ -91,7 +91,7 @@ def main() -> int:
     }
     runner = get_runner("verilator")
     results = runner.test(hdl_toplevel=args.top, hdl_toplevel_lang="verilog", test_module="test_axi_top",
-                          test_dir=here, build_dir=build_dir, extra_env=env,
+                          test_dir=build_dir, build_dir=build_dir, extra_env=env,
                           results_xml=str(build_dir / "results.xml"))
     tests, failed = get_results(results)
     print(f"cocotb: {tests} test(s), {failed} failed")

@@ -389,11 +389,14 @@ async def axi_top_matches_an_independent_xts(dut):
                     differing += bench.model.view(b, other, True) != bench.model.view(b, owner, True)
     assert differing > 0, "isolation reads saw written blocks"
     # The DRAM image: every block as the independent XTS says (ciphertext where C was set).
+    await ClockCycles(dut.aclk, 500)
     for block in range(0, REGION * (WORKERS + 2), 16):
         got = bench.ram.read(block, 16)
         assert got == bench.model.stored(block), f"DRAM block {block:#x}: {got.hex()} != {bench.model.stored(block).hex()}"
     assert bench.slverr_beats > 0
     await bench.rates(bench.asid_of(2))
+    # Writes are posted: give the last ones time to reach DRAM before looking at it directly.
+    await ClockCycles(dut.aclk, 500)
     for block in range(0, REGION * (WORKERS + 2), 16):
         assert bench.ram.read(block, 16) == bench.model.stored(block), f"DRAM block {block:#x} after the rate runs"
     dut._log.info("beats checked: %d (SLVERR %d), command-while-busy refused: %s",
