@@ -143,6 +143,13 @@ pub fn top_wrapper(config: &EngineConfig, inner: &str) -> String {
             connections.push(format!("    .{name}({name})"));
         }
     }
+    if config.interface.bus == BusKind::Native {
+        // The rust-hdl engine's outputs for the AXI4 top, which the native top leaves open.
+        for name in ["core_rsp_answer", "core_rsp_follow"] {
+            v.push_str(&format!("wire unused_{name};\n"));
+            connections.push(format!("    .{name}(unused_{name})"));
+        }
+    }
     v.push_str(&format!("{inner} engine(\n{}\n);\nendmodule // {}\n", connections.join(",\n"), config.top_name));
     v
 }

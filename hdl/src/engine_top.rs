@@ -46,6 +46,13 @@ pub struct Engine {
     pub core_rsp_write: Signal<Out, Bit>,
     pub core_rsp_rdata: Signal<Out, Bits<128>>,
     pub core_rsp_status: Signal<Out, Bits<2>>,
+    /// Not a top port of DESIGN.md (the native export leaves it open): the response answers a
+    /// partial write from its block's read (with status ok it consumed one DRAM read). Used by
+    /// the AXI4 top to pass DRAM errors on.
+    pub core_rsp_answer: Signal<Out, Bit>,
+    /// Not a top port of DESIGN.md: the response answers a partial write merged into the one
+    /// before it (no DRAM read of its own).
+    pub core_rsp_follow: Signal<Out, Bit>,
     pub dram_req_valid: Signal<Out, Bit>,
     pub dram_req_ready: Signal<In, Bit>,
     pub dram_req_write: Signal<Out, Bit>,
@@ -99,6 +106,8 @@ impl Engine {
             core_rsp_write: Default::default(),
             core_rsp_rdata: Default::default(),
             core_rsp_status: Default::default(),
+            core_rsp_answer: Default::default(),
+            core_rsp_follow: Default::default(),
             dram_req_valid: Default::default(),
             dram_req_ready: Default::default(),
             dram_req_write: Default::default(),
@@ -160,6 +169,8 @@ impl Engine {
             ("core_rsp_write", "writes$rsp_write"),
             ("core_rsp_rdata", "writes$rsp_rdata"),
             ("core_rsp_status", "writes$rsp_status"),
+            ("core_rsp_answer", "writes$rsp_answer"),
+            ("core_rsp_follow", "writes$rsp_follow"),
             ("key_cmd_ready", "writes$key_cmd_ready"),
             ("dram_req_valid", "core$dram_req_valid"),
             ("dram_req_write", "core$dram_req_write"),
@@ -258,6 +269,8 @@ impl Logic for Engine {
         self.core_rsp_write.next = w.rsp_write.val();
         self.core_rsp_rdata.next = w.rsp_rdata.val();
         self.core_rsp_status.next = w.rsp_status.val();
+        self.core_rsp_answer.next = w.rsp_answer.val();
+        self.core_rsp_follow.next = w.rsp_follow.val();
         self.key_cmd_ready.next = w.key_cmd_ready.val();
         self.dram_req_valid.next = c.dram_req_valid.val();
         self.dram_req_write.next = c.dram_req_write.val();
@@ -274,7 +287,7 @@ impl Logic for Engine {
 
     fn connect(&mut self) {
         for s in [
-            &mut self.core_req_ready, &mut self.core_rsp_valid, &mut self.core_rsp_write, &mut self.dram_req_valid, &mut self.dram_req_write,
+            &mut self.core_req_ready, &mut self.core_rsp_valid, &mut self.core_rsp_write, &mut self.core_rsp_answer, &mut self.core_rsp_follow, &mut self.dram_req_valid, &mut self.dram_req_write,
             &mut self.dram_rsp_ready, &mut self.key_cmd_ready, &mut self.key_rsp_valid,
         ] {
             s.connect();

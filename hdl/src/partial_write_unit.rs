@@ -103,6 +103,8 @@ struct Decisions {
     rsp_write: bool,
     rsp_rdata: u128,
     rsp_status: u8,
+    rsp_answer: bool,
+    rsp_follow: bool,
     key_cmd_ready: bool,
     c_req_valid: bool,
     c_req_write: bool,
@@ -162,9 +164,13 @@ impl UnitModel {
             Some(ANSWER) => {
                 d.c_rsp_ready = i.rsp_ready;
                 (d.rsp_valid, d.rsp_write, d.rsp_status) = (i.c_rsp_valid, i.c_rsp_valid, if i.c_rsp_valid { i.c_rsp_status } else { 0 });
+                d.rsp_answer = i.c_rsp_valid;
             }
             Some(DROP) => d.c_rsp_ready = true,
-            Some(FOLLOW) if run => (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, self.last_status),
+            Some(FOLLOW) if run => {
+                (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, self.last_status);
+                d.rsp_follow = true;
+            }
             Some(_) if run => (d.rsp_valid, d.rsp_write, d.rsp_status) = (true, true, d.head.unwrap_or(0) & 3),
             _ => {}
         }
@@ -268,6 +274,12 @@ pub struct PartialWriteUnit {
     pub rsp_rdata: Signal<Out, Bits<128>>,
     /// Status.
     pub rsp_status: Signal<Out, Bits<2>>,
+    /// The response (while `rsp_valid`) answers a partial write from its block's read: with
+    /// status ok, it consumed one DRAM read.
+    pub rsp_answer: Signal<Out, Bit>,
+    /// The response (while `rsp_valid`) answers a partial write merged into the one before it
+    /// (the same DRAM read as that one's).
+    pub rsp_follow: Signal<Out, Bit>,
     /// A key command is offered at the engine's port.
     pub key_cmd_valid: Signal<In, Bit>,
     /// Key command ready to the engine's port.
@@ -323,6 +335,8 @@ impl PartialWriteUnit {
             rsp_write: Default::default(),
             rsp_rdata: Default::default(),
             rsp_status: Default::default(),
+            rsp_answer: Default::default(),
+            rsp_follow: Default::default(),
             key_cmd_valid: Default::default(),
             key_cmd_ready: Default::default(),
             c_req_valid: Default::default(),
@@ -431,6 +445,8 @@ impl PartialWriteUnit {
         v.push_str("    rsp_write = have_item & ((head_pass & c_rsp_write) | (head_answer & c_rsp_valid) | local_valid);\n");
         v.push_str("    rsp_rdata = (have_item & head_pass) ? c_rsp_rdata : 128'd0;\n");
         v.push_str("    rsp_status = (have_item & (head_pass | (head_answer & c_rsp_valid))) ? c_rsp_status : (local_valid ? (head_follow ? last_status : head_item[1:0]) : 2'd0);\n");
+        v.push_str("    rsp_answer = have_item & head_answer & c_rsp_valid;\n");
+        v.push_str("    rsp_follow = head_follow & run;\n");
         v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
@@ -485,6 +501,8 @@ impl Logic for PartialWriteUnit {
             self.rsp_rdata.next = wide(d.rsp_rdata);
         }
         self.rsp_status.next = Bits::<2>::from(LiteralType::from(d.rsp_status));
+        self.rsp_answer.next = d.rsp_answer;
+        self.rsp_follow.next = d.rsp_follow;
         self.key_cmd_ready.next = d.key_cmd_ready;
         self.c_req_valid.next = d.c_req_valid;
         self.c_req_write.next = d.c_req_write;
@@ -500,7 +518,7 @@ impl Logic for PartialWriteUnit {
 
     fn connect(&mut self) {
         for s in [
-            &mut self.req_ready, &mut self.rsp_valid, &mut self.rsp_write, &mut self.key_cmd_ready, &mut self.c_req_valid, &mut self.c_req_write,
+            &mut self.req_ready, &mut self.rsp_valid, &mut self.rsp_write, &mut self.rsp_answer, &mut self.rsp_follow, &mut self.key_cmd_ready, &mut self.c_req_valid, &mut self.c_req_write,
             &mut self.c_req_encrypted, &mut self.c_rsp_ready, &mut self.c_key_cmd_valid,
         ] {
             s.connect();

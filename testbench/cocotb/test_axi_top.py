@@ -111,6 +111,7 @@ class Bench:
         self.model = Model(self.cfg["data_unit_bytes"], self.cfg["num_asids"])
         self.beats = 0
         self.slverr_beats = 0
+        self.undefined = set()
         self.axi = AxiMaster(AxiBus.from_prefix(dut, "s_axi"), dut.aclk, dut.aresetn, reset_active_level=False)
         self.ram = AxiRam(AxiBus.from_prefix(dut, "m_axi"), dut.aclk, dut.aresetn, reset_active_level=False,
                           size=1 << 16)
@@ -125,6 +126,7 @@ class Bench:
             (self.ram.read_if.ar_channel, 0.2), (self.ram.read_if.r_channel, 0.3),
         ]:
             channel.set_pause_generator(pauses(random.Random(prng.random()), share))
+        self.inject_dram_faults()
 
     def without_pauses(self):
         for interface in (self.axi.write_if, self.axi.read_if, self.ram.write_if, self.ram.read_if):
@@ -164,6 +166,53 @@ class Bench:
                      f"rate: 256-beat read burst {256 / reads:.2f} beats/cycle, 256-beat write burst {256 / writes:.2f} beats/cycle, "
                      f"both at once {512 / both:.2f} beats/cycle"):
             print(line)
+
+    def inject_dram_faults(self):
+        """Makes the DRAM model answer accesses to the blocks in ``self.faulty`` with SLVERR."""
+        self.faulty = set()
+        read, write = self.ram.read_if._read, self.ram.write_if._write
+
+        async def faulty_read(address, length):
+            if address & ~15 in self.faulty:
+                raise OSError("injected DRAM read error")
+            return await read(address, length)
+
+        async def faulty_write(address, data):
+            if address & ~15 in self.faulty:
+                raise OSError("injected DRAM write error")
+            return await write(address, data)
+
+        self.ram.read_if._read = faulty_read
+        self.ram.write_if._write = faulty_write
+
+    async def dram_errors(self, asid):
+        """DRAM error responses reach the core as SLVERR, for the access that met them."""
+        block = REGION * (WORKERS + 1) + 0x800
+        await self.write(asid, True, block - 16, 4, 3, AxiBurstType.INCR, 48, 0)
+        await ClockCycles(self.dut.aclk, 200)  # the posted writes reach DRAM
+        before = (await self.reg_read(0x0C))[0]
+        self.faulty.add(block)
+        # A read of the faulty block alone, and one beat of three: SLVERR, zero data for it.
+        resp = await self.axi.read(block, 16, arid=0, size=4, user=self.user(asid, True))
+        assert (resp.resp, bytes(resp.data)) == (SLVERR, bytes(16)), "a DRAM read error is a SLVERR beat"
+        resp = await self.axi.read(block - 16, 48, arid=1, size=4, user=self.user(asid, True))
+        expected = self.model.read_bytes(asid, True, range(block - 16, block)) + bytes(16) \
+            + self.model.read_bytes(asid, True, range(block + 16, block + 32))
+        assert (resp.resp, bytes(resp.data)) == (SLVERR, expected), "only the faulty beat is zero"
+        resp = await self.axi.read(block, 16, arid=2, size=4, user=self.user(asid, False))
+        assert resp.resp == SLVERR, "a plaintext access meets the DRAM error too"
+        # A partial write reads its block first: the burst answers SLVERR (the block's content is
+        # undefined afterwards), and the merged write's own DRAM error is counted.
+        resp = await self.axi.write(block + 4, b"\x01\x02\x03\x04", awid=3, size=2, user=self.user(asid, True))
+        assert resp.resp == SLVERR, "a partial write whose read met a DRAM error"
+        self.model.dram.pop(block, None)
+        self.undefined.add(block)
+        await ClockCycles(self.dut.aclk, 200)
+        errors = ((await self.reg_read(0x0C))[0] - before) & 0xFFFF
+        assert errors == 5, f"DRAM_ERRORS counted {errors} errors, expected 4 reads and 1 write"
+        self.faulty.clear()
+        self.beats += 6
+        self.slverr_beats += 6
 
     def user(self, asid, encrypted):
         return (asid << 1) | int(encrypted)
@@ -388,16 +437,17 @@ async def axi_top_matches_an_independent_xts(dut):
                 if b in bench.model.dram:
                     differing += bench.model.view(b, other, True) != bench.model.view(b, owner, True)
     assert differing > 0, "isolation reads saw written blocks"
+    await bench.dram_errors(bench.asid_of(0))
     # The DRAM image: every block as the independent XTS says (ciphertext where C was set).
     await ClockCycles(dut.aclk, 500)
-    for block in range(0, REGION * (WORKERS + 2), 16):
+    for block in (b for b in range(0, REGION * (WORKERS + 2), 16) if b not in bench.undefined):
         got = bench.ram.read(block, 16)
         assert got == bench.model.stored(block), f"DRAM block {block:#x}: {got.hex()} != {bench.model.stored(block).hex()}"
     assert bench.slverr_beats > 0
     await bench.rates(bench.asid_of(2))
     # Writes are posted: give the last ones time to reach DRAM before looking at it directly.
     await ClockCycles(dut.aclk, 500)
-    for block in range(0, REGION * (WORKERS + 2), 16):
+    for block in (b for b in range(0, REGION * (WORKERS + 2), 16) if b not in bench.undefined):
         assert bench.ram.read(block, 16) == bench.model.stored(block), f"DRAM block {block:#x} after the rate runs"
     dut._log.info("beats checked: %d (SLVERR %d), command-while-busy refused: %s",
                   bench.beats, bench.slverr_beats, bench.busy_refused)

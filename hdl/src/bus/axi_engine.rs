@@ -113,7 +113,8 @@ pub struct AxiEngine {
 
 impl AxiEngine {
     /// The AXI4 top for a validated config. Each burst queue of the slave holds as many
-    /// bursts as the engine holds requests (`pipeline.response_queue_depth`).
+    /// bursts as the engine holds requests (`pipeline.response_queue_depth`); its queue of DRAM
+    /// read errors as many reads as can be between DRAM and the core port.
     pub fn new(config: &EngineConfig) -> Self {
         Self {
             aclk: Default::default(),
@@ -195,7 +196,10 @@ impl AxiEngine {
             s_axil_rresp: Default::default(),
             s_axil_rvalid: Default::default(),
             s_axil_rready: Default::default(),
-            slave: AxiSlave::new(config.pipeline.response_queue_depth as usize),
+            slave: AxiSlave::new(
+                config.pipeline.response_queue_depth as usize,
+                (config.pipeline.read_queue_depth + config.pipeline.response_queue_depth) as usize + config.partial_write_depth() + 4,
+            ),
             engine: Engine::new(config),
             dram: Default::default(),
             keys: Default::default(),
@@ -307,6 +311,10 @@ impl Logic for AxiEngine {
         self.slave.rsp_write.next = self.engine.core_rsp_write.val();
         self.slave.rsp_rdata.next = self.engine.core_rsp_rdata.val();
         self.slave.rsp_status.next = self.engine.core_rsp_status.val();
+        self.slave.rsp_answer.next = self.engine.core_rsp_answer.val();
+        self.slave.rsp_follow.next = self.engine.core_rsp_follow.val();
+        self.slave.dram_read_fire.next = self.m_axi_rvalid.val() & self.dram.m_axi_rready.val();
+        self.slave.dram_read_error.next = self.m_axi_rresp.val() != 0;
         // The DRAM port.
         self.dram.dram_req_valid.next = self.engine.dram_req_valid.val();
         self.engine.dram_req_ready.next = self.dram.dram_req_ready.val();

@@ -14,7 +14,12 @@
 //! which burst each response belongs to. A read response becomes an `r` beat (its ID, the
 //! block's plaintext, `rresp` SLVERR when the engine refused it, `rlast` on the burst's last
 //! beat); a write burst's responses are counted, and its last one becomes the `b` response,
-//! SLVERR when any of its beats was refused. `b` and `r` are registers, so `bready` and
+//! SLVERR when any of its beats was refused. A response whose DRAM read came with an error
+//! response (`rresp` not OKAY on `m_axi`) is SLVERR as well: a read beat with zero data, a partial
+//! write's burst (its read-modify-write merged into a block that was not read), and a partial
+//! write merged into that one; a queue of `read_depth` flags, pushed as DRAM data enters the
+//! engine and popped by the responses that consumed a DRAM read, tells which. `b` and `r` are
+//! registers, so `bready` and
 //! `rready` reach only the engine's `core_rsp_ready`. An address is taken only while its
 //! burst queue has room; the queues hold `burst_depth` bursts each.
 //!
@@ -79,10 +84,22 @@ pub struct AxiSlave {
     pub rsp_write: Signal<In, Bit>,
     pub rsp_rdata: Signal<In, Bits<128>>,
     pub rsp_status: Signal<In, Bits<2>>,
+    /// The response answers a partial write from its block's read (see the engine's port).
+    pub rsp_answer: Signal<In, Bit>,
+    /// The response answers a partial write merged into the one before it.
+    pub rsp_follow: Signal<In, Bit>,
+    /// A DRAM read's data enters the engine at this edge.
+    pub dram_read_fire: Signal<In, Bit>,
+    /// That data came with an error response.
+    pub dram_read_error: Signal<In, Bit>,
     write_beats: BurstBeats,
     read_beats: BurstBeats,
     write_bursts: ByteFifo,
     read_bursts: ByteFifo,
+    read_errors: ByteFifo,
+    last_error: DFF<Bit>,
+    consumed: Signal<Local, Bit>,
+    dram_error: Signal<Local, Bit>,
     write_user: DFF<Bits<17>>,
     read_user: DFF<Bits<17>>,
     prefer_write: DFF<Bit>,
@@ -116,8 +133,10 @@ pub struct AxiSlave {
 }
 
 impl AxiSlave {
-    /// A slave whose burst queues hold `burst_depth` bursts each (1 to 256).
-    pub fn new(burst_depth: usize) -> Self {
+    /// A slave whose burst queues hold `burst_depth` bursts each (1 to 256), and whose queue
+    /// of DRAM read errors holds `read_depth` reads (DRAM reads that have entered the engine and
+    /// whose response has not left it).
+    pub fn new(burst_depth: usize, read_depth: usize) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -165,10 +184,18 @@ impl AxiSlave {
             rsp_write: Default::default(),
             rsp_rdata: Default::default(),
             rsp_status: Default::default(),
+            rsp_answer: Default::default(),
+            rsp_follow: Default::default(),
+            dram_read_fire: Default::default(),
+            dram_read_error: Default::default(),
             write_beats: Default::default(),
             read_beats: Default::default(),
             write_bursts: ByteFifo::new(3, burst_depth, false),
             read_bursts: ByteFifo::new(3, burst_depth, false),
+            read_errors: ByteFifo::new(1, read_depth, false),
+            last_error: Default::default(),
+            consumed: Default::default(),
+            dram_error: Default::default(),
             write_user: Default::default(),
             read_user: Default::default(),
             prefer_write: Default::default(),
@@ -210,6 +237,9 @@ impl Logic for AxiSlave {
         self.read_beats.clock.next = self.clock.val();
         self.write_bursts.clock.next = self.clock.val();
         self.read_bursts.clock.next = self.clock.val();
+        self.read_errors.clock.next = self.clock.val();
+        self.last_error.clock.next = self.clock.val();
+        self.read_errors.reset.next = self.reset.val();
         self.write_user.clock.next = self.clock.val();
         self.read_user.clock.next = self.clock.val();
         self.prefer_write.clock.next = self.clock.val();
@@ -298,7 +328,7 @@ impl Logic for AxiSlave {
         self.read_len.next = self.read_bursts.data_out[2].val();
         self.write_rsp_last.next = self.write_count.q.val() == self.write_len.val();
         self.read_rsp_last.next = self.read_count.q.val() == self.read_len.val();
-        self.refused.next = self.rsp_status.val() != 0;
+
         self.b_free.next = !self.b_valid.q.val() | self.s_axi_bready.val();
         self.r_free.next = !self.r_valid.q.val() | self.s_axi_rready.val();
         if self.rsp_write.val() {
@@ -306,6 +336,24 @@ impl Logic for AxiSlave {
         } else {
             self.rsp_ready.next = self.r_free.val() & !self.reset.val();
         }
+        // DRAM errors: a response with status ok consumed one DRAM read when it answers a read
+        // or a partial write's read (the engine reads DRAM in the order it answers); a partial
+        // write merged into the one before it shares that one's read.
+        self.read_errors.push.next = self.dram_read_fire.val();
+        self.read_errors.data_in[0].next = bits::<8>(0);
+        if self.dram_read_error.val() {
+            self.read_errors.data_in[0].next = bits::<8>(1);
+        }
+        self.consumed.next = self.rsp_valid.val() & self.rsp_ready.val() & (self.rsp_status.val() == 0)
+            & (!self.rsp_write.val() | self.rsp_answer.val());
+        self.read_errors.pop.next = self.consumed.val();
+        self.dram_error.next = (self.consumed.val() & self.read_errors.data_out[0].val().get_bit(0))
+            | (self.rsp_follow.val() & self.last_error.q.val());
+        self.last_error.d.next = self.last_error.q.val();
+        if self.consumed.val() {
+            self.last_error.d.next = self.read_errors.data_out[0].val().get_bit(0);
+        }
+        self.refused.next = (self.rsp_status.val() != 0) | self.dram_error.val();
         self.write_rsp_taken.next = self.rsp_valid.val() & self.rsp_write.val() & self.rsp_ready.val();
         self.read_rsp_taken.next = self.rsp_valid.val() & !self.rsp_write.val() & self.rsp_ready.val();
         self.write_bursts.pop.next = self.write_rsp_taken.val() & self.write_rsp_last.val();
@@ -344,6 +392,9 @@ impl Logic for AxiSlave {
             self.r_id.d.next = bit_cast::<16, 8>(self.read_bursts.data_out[0].val())
                 | (bit_cast::<16, 8>(self.read_bursts.data_out[1].val()) << 8);
             self.r_data.d.next = self.rsp_rdata.val();
+            if self.dram_error.val() {
+                self.r_data.d.next = bits::<128>(0);
+            }
             self.r_last.d.next = self.read_rsp_last.val();
             if self.refused.val() {
                 self.r_resp.d.next = bits::<2>(2);
@@ -368,6 +419,7 @@ impl Logic for AxiSlave {
         if self.reset.val() {
             self.write_user.d.next = bits::<17>(0);
             self.read_user.d.next = bits::<17>(0);
+            self.last_error.d.next = false;
             self.prefer_write.d.next = false;
             self.write_count.d.next = bits::<8>(0);
             self.write_refused.d.next = false;
