@@ -240,6 +240,16 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     for p in exported_ports(config) {
         s.push_str(&format!("| `{}` | {} | {} |\n", p.name, p.direction.verilog(), p.width));
     }
+    if config.interface.bus == BusKind::Axi4 {
+        s.push_str(&format!(
+            "\n`awuser`/`aruser` ({} bits): bit 0 the C-bit, bits [{}:1] the ASID. The key port's registers are in \
+             the README (\"The AXI4 top\"). The AXI4 layer adds a cycle before the engine (a beat reaches it one cycle \
+             after its address is taken) and one after it (the `r` and `b` registers) to the latencies below; a DRAM read \
+             of a block with a write awaiting its `b` response (up to 8 are tracked) waits for it.\n",
+            config.asid_bits + 1,
+            config.asid_bits
+        ));
+    }
     s.push_str("\n## Latencies (cycles)\n\n| path | cycles |\n| --- | --- |\n");
     for (what, cycles) in latencies(config) {
         s.push_str(&format!("| {what} | {cycles} |\n"));
