@@ -29,6 +29,8 @@ pub fn regression_settings(seed: u64) -> BenchSettings {
 /// build took.
 pub fn regress(config: &EngineConfig, requests: usize, seed: u64, work: &Path, optimize: bool) -> Result<(BenchReport, f64)> {
     let start = Instant::now();
+    let native = crate::export::native_engine(config);
+    let config = &native;
     let verilog = crate::export::export_engine(config).verilog;
     let model = VerilatedModel::build(config, &verilog, work, optimize)?;
     let built = start.elapsed().as_secs_f64();

@@ -276,6 +276,8 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
 /// `work`, reused while the Verilog is unchanged), whose outputs must match the recording.
 pub fn engine_simulation_speed(config: &EngineConfig, requests: usize, seed: u64, work: &Path) -> Result<()> {
     use mee_testbench::engine_cosim::{normalized, output_values, Recorder};
+    let native = crate::export::native_engine(config);
+    let config = &native;
     let shape = mee_testbench::stimulus::TrafficShape { requests, asids: 10, resets: 1, requests_per_key_command: 500, ..Default::default() };
     let ops = mee_testbench::stimulus::random_traffic(config, &shape, seed);
     let settings = crate::regress::regression_settings(seed);
