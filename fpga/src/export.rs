@@ -11,7 +11,7 @@ use mee_hdl::aes_pipeline::Direction;
 use mee_hdl::engine_top::Engine;
 use mee_hdl::xts_cipher::XtsCipher;
 use mee_hdl::bus::axi_engine::AxiEngine;
-use mee_reference::ports::{exported_ports, PortDirection};
+use mee_reference::ports::{axi_top_ports, exported_ports, top_ports, PortDirection, TopPort};
 use mee_reference::{BusKind, EngineConfig};
 use rust_hdl::prelude::*;
 use std::fs;
@@ -84,36 +84,19 @@ pub fn export_xts(config: &EngineConfig, direction: Direction) -> ExportedDesign
     ExportedDesign { module, verilog, raw: None }
 }
 
-/// Width of each port in the rust-hdl engine or AXI4 top (the widest any config needs).
-fn wide_width(port: &str) -> usize {
-    if port.ends_with("awid") || port.ends_with("arid") || port.ends_with("_bid") || port.ends_with("_rid") {
-        return 16;
-    }
-    match port {
-        "s_axi_awaddr" | "s_axi_araddr" | "m_axi_awaddr" | "m_axi_araddr" => 64,
-        "s_axi_awuser" | "s_axi_aruser" => 17,
-        "s_axi_awlen" | "s_axi_arlen" | "m_axi_awlen" | "m_axi_arlen" | "s_axil_awaddr" | "s_axil_araddr" => 8,
-        "s_axi_awsize" | "s_axi_arsize" | "m_axi_awsize" | "m_axi_arsize" => 3,
-        "s_axi_awburst" | "s_axi_arburst" | "m_axi_awburst" | "m_axi_arburst" => 2,
-        "s_axi_bresp" | "s_axi_rresp" | "m_axi_bresp" | "m_axi_rresp" | "s_axil_bresp" | "s_axil_rresp" => 2,
-        "s_axi_wdata" | "s_axi_rdata" | "m_axi_wdata" | "m_axi_rdata" => 128,
-        "s_axi_wstrb" | "m_axi_wstrb" => 16,
-        "s_axil_wdata" | "s_axil_rdata" => 32,
-        "s_axil_wstrb" => 4,
-        "core_req_addr" | "dram_req_addr" => 64,
-        "core_req_asid" | "key_cmd_asid" => 16,
-        "key_cmd_key1" | "key_cmd_key2" => 256,
-        "core_req_wdata" | "core_rsp_rdata" | "dram_req_wdata" | "dram_rsp_rdata" => 128,
-        "core_rsp_status" | "key_rsp_status" => 2,
-        "core_req_wstrb" => 16,
-        _ => 1,
-    }
+/// The ports of the rust-hdl engine and AXI4 top: both tops' ports at the widest widths any
+/// config has (64-bit addresses, 16-bit ASIDs and IDs, 256-bit keys), the widths rust-hdl builds.
+fn wide_ports() -> Vec<TopPort> {
+    let mut widest = EngineConfig { key_bits: 256, asid_bits: 16, addr_bits: 64, ..Default::default() };
+    widest.interface.id_bits = 16;
+    top_ports(&widest).into_iter().chain(axi_top_ports(&widest)).collect()
 }
 
 /// The top module: exactly the ports of DESIGN.md at the config's widths, around the
 /// rust-hdl engine `inner` (inputs zero-extended, outputs truncated to the config's widths).
 pub fn top_wrapper(config: &EngineConfig, inner: &str) -> String {
     let ports = exported_ports(config);
+    let wide_ports = wide_ports();
     let declarations: Vec<String> = ports
         .iter()
         .map(|p| {
@@ -133,7 +116,7 @@ pub fn top_wrapper(config: &EngineConfig, inner: &str) -> String {
     let mut connections = Vec::new();
     for p in &ports {
         let (name, width) = (p.name, p.width);
-        let wide = wide_width(name);
+        let wide = wide_ports.iter().find(|w| w.name == name).map_or(width, |w| w.width);
         if p.direction == PortDirection::Output && wide > width {
             v.push_str(&format!("wire [{}:0] wide_{name};\nassign {name} = wide_{name}[{}:0];\n", wide - 1, width - 1));
             connections.push(format!("    .{name}(wide_{name})"));

@@ -83,23 +83,15 @@ class Model:
 
 
 def beat_addresses(start, size, beats, burst):
-    """The byte addresses each beat carries, in order (AXI4 rules; WRAP windows of >= 16 bytes)."""
+    """The byte addresses each beat of a FIXED or WRAP burst carries, in order (AXI4 rules; WRAP
+    windows of >= 16 bytes). An INCR burst carries its bytes in address order."""
     step = 1 << size
-    out = []
-    if burst == AxiBurstType.INCR:
-        aligned = start & ~(step - 1)
-        for k in range(beats):
-            low = start if k == 0 else aligned + k * step
-            out.append(list(range(low, aligned + (k + 1) * step)))
-    elif burst == AxiBurstType.FIXED:
-        out = [list(range(start, start + step)) for _ in range(beats)]
-    else:
-        window = step * beats
-        base = start & ~(window - 1)
-        for k in range(beats):
-            low = base + ((start - base + k * step) % window)
-            out.append(list(range(low, low + step)))
-    return out
+    if burst == AxiBurstType.FIXED:
+        return [list(range(start, start + step)) for _ in range(beats)]
+    window = step * beats
+    base = start & ~(window - 1)
+    lows = (base + (start - base + k * step) % window for k in range(beats))
+    return [list(range(low, low + step)) for low in lows]
 
 
 class Bench:
