@@ -21,4 +21,5 @@ pub mod place_route;
 pub mod regress;
 pub mod reports;
 pub mod simulate;
+pub mod soc;
 pub mod synth;

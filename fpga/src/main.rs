@@ -71,6 +71,60 @@ enum Command {
         #[command(subcommand)]
         which: Report,
     },
+    /// The SoC: two PicoRV32 cores and the engine, guests launched SEV-style (needs
+    /// PicoRV32 from pythondata-cpu-picorv32, riscv64-unknown-elf-gcc and Verilator).
+    Soc {
+        #[command(subcommand)]
+        which: SocCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SocCommand {
+    /// Write the SoC's Verilog, file list, FuseSoC core, sp firmware image and a summary.
+    Export {
+        /// Engine config (TOML, with an optional [soc] table); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "out/soc")]
+        out: PathBuf,
+    },
+    /// Launch and run guests on a Verilator build of the SoC: console bytes on stdout, a
+    /// summary on stderr, the guest's exit code (124 at --max-cycles, 125 on a cpu trap).
+    Run {
+        /// Guest ELF (RV32IM, see examples/guests); repeat to run guests one after the other
+        /// on the same DRAM, the k-th under ASID asid + k.
+        #[arg(long, required = true)]
+        guest: Vec<PathBuf>,
+        /// Engine config (TOML, with an optional [soc] table); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// ASID of the first guest.
+        #[arg(long, default_value_t = 1)]
+        asid: u32,
+        /// Data key of the k-th guest, hex (repeat per guest; random when omitted).
+        #[arg(long)]
+        key1: Vec<String>,
+        /// Tweak key of the k-th guest, hex (with --key1).
+        #[arg(long)]
+        key2: Vec<String>,
+        /// Cycles for the whole run.
+        #[arg(long, default_value_t = 50_000_000)]
+        max_cycles: u64,
+        /// Write DRAM bytes 0 to size - 1, raw, after the run.
+        #[arg(long)]
+        dram_dump: Option<PathBuf>,
+        /// Write a VCD trace of the whole SoC (large).
+        #[arg(long)]
+        vcd: Option<PathBuf>,
+        /// DRAM read latency in cycles (default: the config's soc.dram_latency, 20).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        dram_latency: Option<u32>,
+        /// Build folder of the Verilator model (reused while the Verilog is unchanged).
+        #[arg(long, default_value = "out/soc-sim")]
+        work: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -214,8 +268,35 @@ fn config_or_default(path: Option<&std::path::Path>) -> anyhow::Result<EngineCon
     })
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Soc { which: SocCommand::Export { config, out } } => {
+            let config = config_or_default(config.as_deref())?;
+            for path in mee_fpga::soc::export::run(&config, &out)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(0)
+        }
+        Command::Soc { which: SocCommand::Run { guest, config, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work } } => {
+            let config = config_or_default(config.as_deref())?;
+            let options = mee_fpga::soc::run::RunOptions { guests: guest, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work };
+            let run = mee_fpga::soc::run::run(&config, &options)?;
+            eprint!("{}", mee_fpga::soc::run::summary(&config, &run, dram_latency.unwrap_or(config.soc.dram_latency)));
+            let code = run.exit_code();
+            match run.guests.last().map(|g| &g.end) {
+                Some(mee_fpga::soc::run::GuestEnd::Timeout) => eprintln!("error: the run reached --max-cycles {max_cycles} before the guest exited"),
+                Some(mee_fpga::soc::run::GuestEnd::Trap) => eprintln!("error: the cpu trapped"),
+                Some(mee_fpga::soc::run::GuestEnd::LaunchFailed(..)) => eprintln!("error: the launch failed"),
+                _ => {}
+            }
+            Ok(code as u8)
+        }
+        other => run_tool(other).map(|()| 0),
+    }
+}
+
+fn run_tool(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Export { config, out } => {
             let config = config_or_default(config.as_deref())?;
             for path in mee_fpga::export::export(&config, &out)? {
@@ -269,12 +350,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;
             mee_fpga::reports::engine_figures(config.as_ref(), requests, dram_latency, seed)
         }
+        Command::Soc { .. } => unreachable!("handled by run"),
     }
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

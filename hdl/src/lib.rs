@@ -33,6 +33,7 @@ pub mod key_table;
 pub mod fifo;
 pub mod address_tracker;
 pub mod bus;
+pub mod soc;
 pub mod model_state;
 pub mod partial_write_unit;
 pub mod tweak;

@@ -291,6 +291,31 @@ impl InterfaceConfig {
     }
 }
 
+/// The `[soc]` table: the system `mee soc` builds around the engine (DESIGN.md, "The SoC").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SocConfig {
+    /// DRAM size in bytes: a power of two from 64 KiB to 1 GiB, and at most 2^`addr_bits`.
+    /// Default 1 MiB.
+    pub dram_bytes: u64,
+    /// Cycles from a DRAM read request to its data in `mee soc run`'s DRAM model: 1 to 1000.
+    /// Default 20.
+    pub dram_latency: u32,
+}
+
+impl Default for SocConfig {
+    fn default() -> Self {
+        Self { dram_bytes: 1 << 20, dram_latency: 20 }
+    }
+}
+
+impl SocConfig {
+    /// The default table (left out when a config is written as TOML).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// The engine's parameters. Every field has a default, so an empty TOML file is the default
 /// engine.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -313,6 +338,9 @@ pub struct EngineConfig {
     /// The bus of the exported top.
     #[serde(skip_serializing_if = "InterfaceConfig::is_default")]
     pub interface: InterfaceConfig,
+    /// The SoC around the engine (`mee soc`).
+    #[serde(skip_serializing_if = "SocConfig::is_default")]
+    pub soc: SocConfig,
 }
 
 impl Default for EngineConfig {
@@ -326,6 +354,7 @@ impl Default for EngineConfig {
             addr_bits: 32,
             pipeline: PipelineConfig::default(),
             interface: InterfaceConfig::default(),
+            soc: SocConfig::default(),
         }
     }
 }
@@ -492,6 +521,17 @@ impl EngineConfig {
         }
         if !(1..=16).contains(&self.interface.id_bits) {
             return Err(invalid("interface.id_bits", self.interface.id_bits, "1 to 16"));
+        }
+        let dram_limit = (1u64 << 30).min(1u64.checked_shl(self.addr_bits).unwrap_or(u64::MAX));
+        if !self.soc.dram_bytes.is_power_of_two() || !((1 << 16)..=dram_limit).contains(&self.soc.dram_bytes) {
+            return Err(invalid(
+                "soc.dram_bytes",
+                self.soc.dram_bytes,
+                &format!("a power of two from 65536 to {dram_limit} (1 GiB, and 2^addr_bits with addr_bits = {})", self.addr_bits),
+            ));
+        }
+        if !(1..=1000).contains(&self.soc.dram_latency) {
+            return Err(invalid("soc.dram_latency", self.soc.dram_latency, "1 to 1000"));
         }
         Ok(())
     }

@@ -1,0 +1,8 @@
+//! `mee soc`: the SoC of DESIGN.md's "The SoC: a soft core in the loop". [`export`] writes its
+//! Verilog, [`run`] runs guests on a Verilator build of it, [`guest_elf`] loads guest ELF
+//! files, [`firmware`] compiles the secure processor's firmware.
+
+pub mod export;
+pub mod firmware;
+pub mod guest_elf;
+pub mod run;
