@@ -216,7 +216,7 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
     let mut rng = rand::rngs::OsRng;
     let mut runs = Vec::new();
     let work = std::path::absolute(&options.work).with_context(|| format!("cannot resolve {}", options.work.display()))?;
-    let binary = build_simulator(config, &work)?;
+    std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
     let mut plan = String::new();
     let _ = writeln!(plan, "dram_bytes {dram_bytes}");
     let _ = writeln!(plan, "latency {}", options.dram_latency.unwrap_or(config.soc.dram_latency));
@@ -277,6 +277,7 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
             blocks: 0,
         });
     }
+    let binary = build_simulator(config, &work)?;
     let plan_path = work.join("plan.txt");
     std::fs::write(&plan_path, plan)?;
     let _ = std::fs::remove_file(&results_path);

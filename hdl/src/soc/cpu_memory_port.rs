@@ -16,8 +16,14 @@
 //! the strobes of its bytes (the word repeated in all four lanes). The cpu waits for the
 //! engine's response either way, so a store's status is known before the next access.
 //!
-//! Timing: an access is taken the cycle after `mem_valid` rises; a register access answers
-//! (`mem_ready`) one cycle later, a DRAM access's request is offered one cycle later and held
+//! A one-block read buffer keeps the plaintext of the last block read (with its view): a load
+//! or fetch of the same block and view is answered from it without an engine request, so
+//! straight-line code costs one engine read per four instructions. A store to that block and
+//! view empties it; nothing else writes the DRAM the cpu sees while the cpu runs (the sp uses
+//! the engine only while the cpu is held in reset, which empties the buffer too).
+//!
+//! Timing: an access is taken in the cycle `mem_valid` rises; a register access or a buffer
+//! hit answers (`mem_ready`) one cycle later, a DRAM access's request is offered one cycle later and held
 //! until the engine takes it, and `mem_ready` follows the engine's response by one cycle. The
 //! cpu starts at [`super::picorv32::CPU_RESET_ADDRESS`], where the stub jumps to `entry`.
 //! `fetches` counts the instruction fetches answered since reset (one per instruction: PicoRV32
@@ -77,6 +83,9 @@ pub struct CpuMemoryPort {
     exit_data: DFF<Bits<32>>,
     cycles: DFF<Bits<32>>,
     fetch_count: DFF<Bits<32>>,
+    buffer_valid: DFF<Bit>,
+    buffer_tag: DFF<Bits<32>>,
+    buffer_data: DFF<Bits<128>>,
     taking: Signal<Local, Bit>,
     view: Signal<Local, Bits<2>>,
     in_dram: Signal<Local, Bit>,
@@ -87,6 +96,9 @@ pub struct CpuMemoryPort {
     block_word: Signal<Local, Bits<128>>,
     is_device: Signal<Local, Bit>,
     device_offset: Signal<Local, Bits<28>>,
+    tag: Signal<Local, Bits<32>>,
+    buffer_hit: Signal<Local, Bit>,
+    buffer_word: Signal<Local, Bits<128>>,
 }
 
 impl CpuMemoryPort {
@@ -137,6 +149,9 @@ impl CpuMemoryPort {
             exit_data: Default::default(),
             cycles: Default::default(),
             fetch_count: Default::default(),
+            buffer_valid: Default::default(),
+            buffer_tag: Default::default(),
+            buffer_data: Default::default(),
             taking: Default::default(),
             view: Default::default(),
             in_dram: Default::default(),
@@ -147,6 +162,9 @@ impl CpuMemoryPort {
             block_word: Default::default(),
             is_device: Default::default(),
             device_offset: Default::default(),
+            tag: Default::default(),
+            buffer_hit: Default::default(),
+            buffer_word: Default::default(),
         }
     }
 }
@@ -154,7 +172,7 @@ impl CpuMemoryPort {
 impl Logic for CpuMemoryPort {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, state, ready, rdata, write, addr, encrypted, wdata, wstrb, word, console_pulse, console_data, exit_pulse, exit_data, cycles, fetch_count);
+        dff_setup!(self, clock, state, ready, rdata, write, addr, encrypted, wdata, wstrb, word, console_pulse, console_data, exit_pulse, exit_data, cycles, fetch_count, buffer_valid, buffer_tag, buffer_data);
         self.taking.next = (self.state.q.val() == 0) & !self.ready.q.val() & self.mem_valid.val();
         self.view.next = self.mem_addr.val().get_bits::<2>(30);
         self.in_dram.next = ((self.view.val() == 0) | (self.view.val() == 1)) & ((self.mem_addr.val() & self.outside_mask.val()) == 0);
@@ -175,12 +193,22 @@ impl Logic for CpuMemoryPort {
             self.register_word.next = self.stub_low.val();
         }
         self.block_word.next = self.rsp_rdata.val() >> (bit_cast::<128, 2>(self.word.q.val()) << 5);
+        // The read buffer: the last block read, tagged by view and block address.
+        self.tag.next = self.mem_addr.val() & bits::<32>(0x7fff_fff0);
+        self.buffer_hit.next = self.buffer_valid.q.val() & (self.buffer_tag.q.val() == self.tag.val());
+        self.buffer_word.next = self.buffer_data.q.val() >> (bit_cast::<128, 2>(self.mem_addr.val().get_bits::<2>(2)) << 5);
 
         self.ready.d.next = false;
         self.console_pulse.d.next = false;
         self.exit_pulse.d.next = false;
         if self.taking.val() {
-            if self.in_dram.val() {
+            if self.in_dram.val() & self.buffer_hit.val() & !self.is_write.val() {
+                self.ready.d.next = true;
+                self.rdata.d.next = self.buffer_word.val().get_bits::<32>(0);
+            } else if self.in_dram.val() {
+                if self.buffer_hit.val() {
+                    self.buffer_valid.d.next = false;
+                }
                 self.state.d.next = bits::<2>(1);
                 self.write.d.next = self.is_write.val();
                 self.addr.d.next = bit_cast::<64, 32>(self.mem_addr.val() & bits::<32>(0x3fff_fff0));
@@ -216,6 +244,12 @@ impl Logic for CpuMemoryPort {
             self.rdata.d.next = bits::<32>(0);
             if (self.rsp_status.val() == 0) & !self.write.q.val() {
                 self.rdata.d.next = self.block_word.val().get_bits::<32>(0);
+                self.buffer_valid.d.next = true;
+                self.buffer_tag.d.next = self.addr.q.val().get_bits::<32>(0) | bits::<32>(0x4000_0000);
+                self.buffer_data.d.next = self.rsp_rdata.val();
+                if !self.encrypted.q.val() {
+                    self.buffer_tag.d.next = self.addr.q.val().get_bits::<32>(0);
+                }
             }
         }
         self.cycles.d.next = self.cycles.q.val() + 1;
@@ -254,6 +288,9 @@ impl Logic for CpuMemoryPort {
             self.exit_data.d.next = bits::<32>(0);
             self.cycles.d.next = bits::<32>(0);
             self.fetch_count.d.next = bits::<32>(0);
+            self.buffer_valid.d.next = false;
+            self.buffer_tag.d.next = bits::<32>(0);
+            self.buffer_data.d.next = bits::<128>(0);
         }
     }
 }
