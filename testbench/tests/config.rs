@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{BusKind, EngineConfig, InterfaceConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
+use mee_reference::{BusKind, EngineConfig, InterfaceConfig, SocConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -72,6 +72,10 @@ partial_write_depth = 5
 [interface]
 bus = "axi4"
 id_bits = 6
+
+[soc]
+dram_bytes = 4194304
+dram_latency = 64
 "#;
     let config = EngineConfig::from_toml_str(text).unwrap();
     let expected = EngineConfig {
@@ -93,6 +97,7 @@ id_bits = 6
             partial_write_depth: Some(5),
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
+        soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64 },
     };
     assert_eq!(config, expected);
 }
@@ -274,4 +279,20 @@ fn interface_values_are_checked() {
 fn values_of_the_wrong_type_are_refused() {
     refused_naming("key_bits = \"128\"", &["key_bits"]);
     refused_naming("num_asids = -1", &["num_asids"]);
+}
+
+#[test]
+fn the_soc_table_has_its_documented_defaults_and_refuses_bad_sizes() {
+    let config = EngineConfig::from_toml_str("").unwrap();
+    assert_eq!((config.soc.dram_bytes, config.soc.dram_latency), (1 << 20, 20));
+    let config = EngineConfig::from_toml_str("[soc]\ndram_bytes = 65536\ndram_latency = 1000\n").unwrap();
+    assert_eq!((config.soc.dram_bytes, config.soc.dram_latency), (65536, 1000));
+    assert!(!config.to_toml_string().is_empty() && EngineConfig::from_toml_str(&config.to_toml_string()).unwrap() == config);
+    for bad in [0u64, 32768, 100_000, 1 << 31] {
+        refused_naming(&format!("[soc]\ndram_bytes = {bad}"), &["soc.dram_bytes", &bad.to_string(), "power of two"]);
+    }
+    for bad in [0u32, 1001] {
+        refused_naming(&format!("[soc]\ndram_latency = {bad}"), &["soc.dram_latency", &bad.to_string(), "1 to 1000"]);
+    }
+    refused_naming("[soc]\ndram_size = 4", &["dram_size"]);
 }

@@ -24,6 +24,19 @@ pub fn soc_engine(config: &EngineConfig) -> EngineConfig {
     engine
 }
 
+/// Refuses a config whose engine addresses cannot reach all of the SoC's DRAM.
+pub fn check_dram_fits(config: &EngineConfig) -> Result<()> {
+    if config.addr_bits < 64 && config.soc.dram_bytes > 1u64 << config.addr_bits {
+        bail!(
+            "soc.dram_bytes = {} needs addr_bits >= {}, but the engine has addr_bits = {}",
+            config.soc.dram_bytes,
+            config.soc.dram_bytes.trailing_zeros(),
+            config.addr_bits
+        );
+    }
+    Ok(())
+}
+
 /// Where PicoRV32's Verilog is: `picorv32.v` of the installed `pythondata-cpu-picorv32`.
 pub fn picorv32_source() -> Result<PathBuf> {
     let out = Command::new("python3")
@@ -69,6 +82,7 @@ pub fn fusesoc_core(config: &EngineConfig, picorv32: &Path) -> String {
 /// Writes `<module>.v`, `<module>.f` (the file list), `<module>.core`, the sp firmware image
 /// and a summary into `out`, all or nothing.
 pub fn run(config: &EngineConfig, out: &Path) -> Result<Vec<PathBuf>> {
+    check_dram_fits(config)?;
     let picorv32 = picorv32_source()?;
     let work = std::env::temp_dir().join(format!("mee-soc-firmware-{}", std::process::id()));
     let firmware = super::firmware::build(&work);

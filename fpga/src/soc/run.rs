@@ -211,6 +211,7 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
         );
     }
     let dram_bytes = config.soc.dram_bytes;
+    super::export::check_dram_fits(config)?;
     let images = options.guests.iter().map(|g| GuestImage::load(g, dram_bytes)).collect::<Result<Vec<_>>>()?;
     let key_bytes = config.key_bytes();
     let mut rng = rand::rngs::OsRng;
