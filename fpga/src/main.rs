@@ -175,6 +175,24 @@ enum ExploreStep {
 
 #[derive(Subcommand)]
 enum Report {
+    /// What the engine costs the SoC's cpu: a guest on the engine, the engine with the C-bit
+    /// clear and a plain DRAM bridge (cycles per instruction, read latency, Verilator speed),
+    /// and the LUTs and flip-flops of the SoC around the engine (needs what `mee soc run` and
+    /// Yosys need).
+    Soc {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The guest to run.
+        #[arg(long, default_value = "examples/guests/build/memsort.elf")]
+        guest: PathBuf,
+        /// DRAM read latency in cycles (default: the config's soc.dram_latency).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        dram_latency: Option<u32>,
+        /// Work folder (Verilator builds, Yosys run).
+        #[arg(long, default_value = "out/report-soc")]
+        work: PathBuf,
+    },
     /// rust-hdl simulation speed of every AES-128 pipeline variant (run with --release).
     SimSpeed {
         /// Blocks per variant.
@@ -279,7 +297,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Soc { which: SocCommand::Run { guest, config, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work } } => {
             let config = config_or_default(config.as_deref())?;
-            let options = mee_fpga::soc::run::RunOptions { guests: guest, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work };
+            let options = mee_fpga::soc::run::RunOptions { guests: guest, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work, console: true };
             let run = mee_fpga::soc::run::run(&config, &options)?;
             eprint!("{}", mee_fpga::soc::run::summary(&config, &run, dram_latency.unwrap_or(config.soc.dram_latency)));
             let code = run.exit_code();
@@ -325,6 +343,10 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
         Command::Explore { step: Some(ExploreStep::Plan { sweep, shards }), .. } => {
             print!("{}", mee_fpga::explore::plan(sweep.as_deref(), shards.map(|n| n as usize))?);
             Ok(())
+        }
+        Command::Report { which: Report::Soc { config, guest, dram_latency, work } } => {
+            let config = config_or_default(config.as_deref())?;
+            mee_fpga::soc::report::report(&config, &guest, dram_latency, &work)
         }
         Command::Report { which: Report::SimSpeed { blocks, seed } } => mee_fpga::reports::simulation_speed(blocks, seed),
         Command::Report { which: Report::EngineSpeed { config, requests, seed, work } } => {

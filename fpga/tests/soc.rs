@@ -274,3 +274,23 @@ fn soc_export_writes_verilog_that_names_picorv32() {
     let status = Command::new("iverilog").args(["-g2012", "-o"]).arg(dir.join("soc.vvp")).arg("-c").arg(dir.join("mee_engine_soc.f")).arg("-s").arg("mee_engine_soc").status().unwrap();
     assert!(status.success(), "Icarus Verilog rejected the exported SoC");
 }
+
+#[test]
+fn soc_baseline_without_the_engine_leaves_the_guest_in_plaintext() {
+    // The direct DRAM bridge of `mee report soc`: the same guest runs, and its text is in DRAM
+    // in plaintext, which the encrypted runs above must never show.
+    let dir = common::work("soc_direct");
+    let guests = dir.join("guests");
+    build_guests(&guests);
+    let config = config_file(&dir, "[soc]\nmemory_path = \"direct\"\n");
+    let work = dir.join("work");
+    let dump = work.join("hello.dram");
+    let run = soc_run(&config, &work, &["--guest", guests.join("hello.elf").to_str().unwrap(), "--dram-dump", dump.to_str().unwrap()]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "hello from an encrypted guest\n");
+    assert!(run.stderr.contains("nothing sealed"), "{}", run.stderr);
+    let dram = std::fs::read(&dump).unwrap();
+    assert!(contains(&dram, b"hello from an encrypted guest"));
+    let (addr, image) = private_segment(&guests.join("hello.elf"));
+    assert_eq!(&dram[addr..addr + image.len()], &image[..]);
+}

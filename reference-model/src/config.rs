@@ -291,6 +291,30 @@ impl InterfaceConfig {
     }
 }
 
+/// What the SoC's cpu reaches DRAM through: the `memory_path` key of the `[soc]` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SocMemoryPath {
+    /// The engine, private view encrypted (the SoC of DESIGN.md).
+    #[default]
+    Engine,
+    /// The engine with the C-bit clear everywhere: nothing is sealed or encrypted (a baseline).
+    EnginePlaintext,
+    /// No engine: a plain DRAM bridge (a baseline).
+    Direct,
+}
+
+impl SocMemoryPath {
+    /// The name used in config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            SocMemoryPath::Engine => "engine",
+            SocMemoryPath::EnginePlaintext => "engine_plaintext",
+            SocMemoryPath::Direct => "direct",
+        }
+    }
+}
+
 /// The `[soc]` table: the system `mee soc` builds around the engine (DESIGN.md, "The SoC").
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -301,11 +325,14 @@ pub struct SocConfig {
     /// Cycles from a DRAM read request to its data in `mee soc run`'s DRAM model: 1 to 1000.
     /// Default 20.
     pub dram_latency: u32,
+    /// `engine` (default), or a baseline for measurements: `engine_plaintext` (the C-bit clear
+    /// everywhere, nothing sealed) or `direct` (no engine).
+    pub memory_path: SocMemoryPath,
 }
 
 impl Default for SocConfig {
     fn default() -> Self {
-        Self { dram_bytes: 1 << 20, dram_latency: 20 }
+        Self { dram_bytes: 1 << 20, dram_latency: 20, memory_path: SocMemoryPath::Engine }
     }
 }
 

@@ -20,5 +20,5 @@ pub mod partial_writes;
 pub mod ports;
 pub mod xts;
 
-pub use config::{BusKind, ConfigError, EngineConfig, InterfaceConfig, SocConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
+pub use config::{BusKind, ConfigError, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 pub use xts::{KeyPair, XtsError};

@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{BusKind, EngineConfig, InterfaceConfig, SocConfig, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
+use mee_reference::{BusKind, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -76,6 +76,7 @@ id_bits = 6
 [soc]
 dram_bytes = 4194304
 dram_latency = 64
+memory_path = "direct"
 "#;
     let config = EngineConfig::from_toml_str(text).unwrap();
     let expected = EngineConfig {
@@ -97,7 +98,7 @@ dram_latency = 64
             partial_write_depth: Some(5),
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
-        soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64 },
+        soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64, memory_path: SocMemoryPath::Direct },
     };
     assert_eq!(config, expected);
 }
@@ -295,4 +296,5 @@ fn the_soc_table_has_its_documented_defaults_and_refuses_bad_sizes() {
         refused_naming(&format!("[soc]\ndram_latency = {bad}"), &["soc.dram_latency", &bad.to_string(), "1 to 1000"]);
     }
     refused_naming("[soc]\ndram_size = 4", &["dram_size"]);
+    refused_naming("[soc]\nmemory_path = \"cache\"", &["cache"]);
 }

@@ -4,8 +4,9 @@
 
 use crate::export::{named_verilog, write_files_atomically, ExportedDesign};
 use anyhow::{bail, Context, Result};
+use mee_hdl::soc::direct_soc::DirectSoc;
 use mee_hdl::soc::soc_top::Soc;
-use mee_reference::{BusKind, EngineConfig};
+use mee_reference::{BusKind, EngineConfig, SocMemoryPath};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -56,7 +57,12 @@ pub fn picorv32_source() -> Result<PathBuf> {
 pub fn export_soc(config: &EngineConfig, firmware: &[u8]) -> ExportedDesign {
     let engine = soc_engine(config);
     let module = soc_module(config);
-    let raw = named_verilog(Soc::new(&engine, config.soc.dram_bytes, firmware), &module);
+    let dram = config.soc.dram_bytes;
+    let raw = match config.soc.memory_path {
+        SocMemoryPath::Engine => named_verilog(Soc::new(&engine, dram, firmware, true), &module),
+        SocMemoryPath::EnginePlaintext => named_verilog(Soc::new(&engine, dram, firmware, false), &module),
+        SocMemoryPath::Direct => named_verilog(DirectSoc::new(dram, firmware), &module),
+    };
     let (verilog, stats) = crate::dedupe::dedupe(&raw);
     let header = format!(
         "// {module}: the mee SoC (DESIGN.md, \"The SoC: a soft core in the loop\") around the engine `{}`.\n\

@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
         top->host_start = 1;
         std::string status = "timeout", reports;
         uint64_t launched = 0, ended = 0;
-        uint32_t code = 0, fetches = 0;
+        uint32_t code = 0, fetches = 0, dram_reads = 0, dram_read_cycles = 0;
         bool was_running = false;
         uint32_t report_words = 0, launch_status = 0;
         while (true) {
@@ -185,9 +185,11 @@ int main(int argc, char** argv) {
         }
         ended = cycle;
         fetches = top->cpu_fetches;
-        fprintf(results, "guest %zu %s code %u start %llu launched %llu end %llu fetches %u report%s\n", k, status.c_str(),
+        dram_reads = top->cpu_dram_reads;
+        dram_read_cycles = top->cpu_dram_read_cycles;
+        fprintf(results, "guest %zu %s code %u start %llu launched %llu end %llu fetches %u reads %u read_cycles %u report%s\n", k, status.c_str(),
                 code, (unsigned long long)guest_start, (unsigned long long)launched, (unsigned long long)ended, fetches,
-                reports.c_str());
+                dram_reads, dram_read_cycles, reports.c_str());
         fflush(stdout);
         if (status != "exit") break;
     }

@@ -45,6 +45,8 @@ pub struct RunOptions {
     pub dram_latency: Option<u32>,
     /// The build and plan folder.
     pub work: PathBuf,
+    /// Pass the guests' console bytes to stdout (else they are dropped).
+    pub console: bool,
 }
 
 /// How one guest's run ended.
@@ -83,6 +85,10 @@ pub struct GuestRun {
     pub end_cycle: u64,
     /// Instructions the cpu fetched.
     pub fetches: u64,
+    /// The cpu's reads that missed its read buffer.
+    pub dram_reads: u64,
+    /// The cycles those reads took.
+    pub dram_read_cycles: u64,
     /// The launch digest the sp reported (SHA-256, hex).
     pub digest: Option<String>,
     /// Blocks the sp sealed.
@@ -90,6 +96,16 @@ pub struct GuestRun {
 }
 
 impl GuestRun {
+    /// Mean cycles of a cpu read that missed the read buffer (instruction fetch or load).
+    pub fn read_latency(&self) -> f64 {
+        if self.dram_reads == 0 { 0.0 } else { self.dram_read_cycles as f64 / self.dram_reads as f64 }
+    }
+
+    /// Cycles per instruction after the launch.
+    pub fn cpi(&self) -> f64 {
+        if self.fetches == 0 { 0.0 } else { self.guest_cycles() as f64 / self.fetches as f64 }
+    }
+
     /// Cycles from the cpu's release to the guest's end.
     pub fn guest_cycles(&self) -> u64 {
         if self.launched_cycle == 0 { 0 } else { self.end_cycle - self.launched_cycle }
@@ -247,7 +263,8 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
         if key1 == key2 {
             bail!("guest {k}: key1 equals key2, which IEEE 1619 forbids");
         }
-        let sealed = image.sealed_ranges();
+        // The baselines seal nothing: their cpu reads the private view in plaintext.
+        let sealed = if config.soc.memory_path == mee_reference::SocMemoryPath::Engine { image.sealed_ranges() } else { Vec::new() };
         if sealed.len() > MAX_SEALED_RANGES {
             bail!("guest {} has {} private ranges; the sp seals at most {MAX_SEALED_RANGES}", path.display(), sealed.len());
         }
@@ -274,6 +291,8 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
             launched_cycle: 0,
             end_cycle: 0,
             fetches: 0,
+            dram_reads: 0,
+            dram_read_cycles: 0,
             digest: None,
             blocks: 0,
         });
@@ -282,7 +301,8 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
     let plan_path = work.join("plan.txt");
     std::fs::write(&plan_path, plan)?;
     let _ = std::fs::remove_file(&results_path);
-    let status = Command::new(&binary).arg(&plan_path).status().context("cannot start the SoC simulator")?;
+    let stdout = if options.console { std::process::Stdio::inherit() } else { std::process::Stdio::null() };
+    let status = Command::new(&binary).arg(&plan_path).stdout(stdout).status().context("cannot start the SoC simulator")?;
     if !status.success() {
         bail!("the SoC simulator failed ({status})");
     }
@@ -292,7 +312,7 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
     for line in results.lines() {
         let fields: Vec<&str> = line.split_whitespace().collect();
         match fields.first() {
-            Some(&"guest") if fields.len() >= 14 => {
+            Some(&"guest") if fields.len() >= 18 => {
                 let k: usize = fields[1].parse()?;
                 let run = runs.get_mut(k).context("results name an unknown guest")?;
                 let code: u32 = fields[4].parse()?;
@@ -300,7 +320,9 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
                 run.launched_cycle = fields[8].parse()?;
                 run.end_cycle = fields[10].parse()?;
                 run.fetches = fields[12].parse()?;
-                let report: Vec<u32> = fields[14..].iter().map(|w| w.parse()).collect::<Result<_, _>>()?;
+                run.dram_reads = fields[14].parse()?;
+                run.dram_read_cycles = fields[16].parse()?;
+                let report: Vec<u32> = fields[18..].iter().map(|w| w.parse()).collect::<Result<_, _>>()?;
                 run.end = match fields[2] {
                     "exit" => GuestEnd::Exit(code),
                     "trap" => GuestEnd::Trap,
@@ -339,10 +361,14 @@ fn launch_failure(status: u32, detail: u32) -> String {
 /// The summary `mee soc run` prints on stderr.
 pub fn summary(config: &EngineConfig, run: &SocRun, latency: u32) -> String {
     let engine = soc_engine(config);
+    let path = match config.soc.memory_path {
+        mee_reference::SocMemoryPath::Engine => format!("around the engine `{}`", engine.top_name),
+        mee_reference::SocMemoryPath::EnginePlaintext => format!("around the engine `{}` with the C-bit clear everywhere (baseline)", engine.top_name),
+        mee_reference::SocMemoryPath::Direct => "with a plain DRAM bridge instead of the engine (baseline)".to_string(),
+    };
     let mut s = format!(
-        "mee soc run: {} around the engine `{}` ({} S-boxes, {}), DRAM {} bytes, read latency {latency} cycles\n",
+        "mee soc run: {} {path} ({} S-boxes, {}), DRAM {} bytes, read latency {latency} cycles\n",
         super::export::soc_module(config),
-        engine.top_name,
         engine.pipeline.sbox.name(),
         engine.pipeline.round_registers.name(),
         config.soc.dram_bytes,
@@ -352,6 +378,9 @@ pub fn summary(config: &EngineConfig, run: &SocRun, latency: u32) -> String {
         let _ = writeln!(s, "guest {k} {}: ASID {}, --key1 {} --key2 {}", g.path.display(), g.asid, hex::encode(&g.key1), hex::encode(&g.key2));
         let ranges: Vec<String> = g.sealed.iter().map(|(a, n)| format!("0x{a:x}+{n}")).collect();
         match &g.digest {
+            Some(d) if g.sealed.is_empty() => {
+                let _ = writeln!(s, "  launch: nothing sealed (a baseline memory path) in {} cycles; launch digest SHA-256 {d}", g.launched_cycle.saturating_sub(g.start_cycle));
+            }
             Some(d) => {
                 let _ = writeln!(
                     s,
@@ -373,7 +402,13 @@ pub fn summary(config: &EngineConfig, run: &SocRun, latency: u32) -> String {
             GuestEnd::Trap => "the cpu trapped (illegal instruction or misaligned access)".into(),
             GuestEnd::LaunchFailed(status, detail) => format!("launch failed: {}", launch_failure(*status, *detail)),
         };
-        let _ = writeln!(s, "  ran {cycles} cycles, {} instructions, {cpi} cycles per instruction; {end}", g.fetches);
+        let _ = writeln!(
+            s,
+            "  ran {cycles} cycles, {} instructions, {cpi} cycles per instruction, {} reads past the cpu's read buffer at {:.1} cycles each; {end}",
+            g.fetches,
+            g.dram_reads,
+            g.read_latency()
+        );
     }
     let speed = if run.seconds > 0.0 { run.cycles as f64 / run.seconds } else { 0.0 };
     let _ = writeln!(s, "{} cycles simulated in {:.2} s ({:.0} cycles/s)", run.cycles, run.seconds, speed);

@@ -27,7 +27,8 @@
 //! until the engine takes it, and `mem_ready` follows the engine's response by one cycle. The
 //! cpu starts at [`super::picorv32::CPU_RESET_ADDRESS`], where the stub jumps to `entry`.
 //! `fetches` counts the instruction fetches answered since reset (one per instruction: PicoRV32
-//! fetches each instruction once).
+//! fetches each instruction once); `dram_reads` the engine reads (buffer misses) and
+//! `dram_read_cycles` the cycles they took, from the cycle after `mem_valid` to `mem_ready`.
 
 use rust_hdl::prelude::*;
 
@@ -65,8 +66,14 @@ pub struct CpuMemoryPort {
     pub exit_valid: Signal<Out, Bit>,
     pub exit_code: Signal<Out, Bits<32>>,
     pub fetches: Signal<Out, Bits<32>>,
+    /// Engine reads the cpu made (buffer misses) since reset.
+    pub dram_reads: Signal<Out, Bits<32>>,
+    /// Cycles from taking each such read to answering it, summed.
+    pub dram_read_cycles: Signal<Out, Bits<32>>,
     /// Bits of x that must be zero for x to be inside DRAM (`0x3fff_ffff & !(size - 1)`).
     outside_mask: Constant<Bits<32>>,
+    /// The C-bit of the private view (clear in the plaintext baseline).
+    private_cbit: Constant<Bit>,
     /// 0 idle, 1 request offered, 2 waiting for the response.
     state: DFF<Bits<2>>,
     ready: DFF<Bit>,
@@ -86,6 +93,10 @@ pub struct CpuMemoryPort {
     buffer_valid: DFF<Bit>,
     buffer_tag: DFF<Bits<32>>,
     buffer_data: DFF<Bits<128>>,
+    /// The buffer tag of the request in flight (its view and block address).
+    request_tag: DFF<Bits<32>>,
+    read_count: DFF<Bits<32>>,
+    read_cycles: DFF<Bits<32>>,
     taking: Signal<Local, Bit>,
     view: Signal<Local, Bits<2>>,
     in_dram: Signal<Local, Bit>,
@@ -102,8 +113,9 @@ pub struct CpuMemoryPort {
 }
 
 impl CpuMemoryPort {
-    /// The port for a DRAM of `dram_bytes` (a power of two, at most 1 GiB).
-    pub fn new(dram_bytes: u64) -> Self {
+    /// The port for a DRAM of `dram_bytes` (a power of two, at most 1 GiB); with
+    /// `encrypt_private` clear the private view's requests carry the C-bit clear too.
+    pub fn new(dram_bytes: u64, encrypt_private: bool) -> Self {
         let mask = 0x3fff_ffffu64 & !(dram_bytes.max(1) - 1);
         Self {
             clock: Default::default(),
@@ -134,6 +146,7 @@ impl CpuMemoryPort {
             exit_code: Default::default(),
             fetches: Default::default(),
             outside_mask: Constant::new(bits::<32>(mask)),
+            private_cbit: Constant::new(encrypt_private),
             state: Default::default(),
             ready: Default::default(),
             rdata: Default::default(),
@@ -152,6 +165,11 @@ impl CpuMemoryPort {
             buffer_valid: Default::default(),
             buffer_tag: Default::default(),
             buffer_data: Default::default(),
+            request_tag: Default::default(),
+            read_count: Default::default(),
+            read_cycles: Default::default(),
+            dram_reads: Default::default(),
+            dram_read_cycles: Default::default(),
             taking: Default::default(),
             view: Default::default(),
             in_dram: Default::default(),
@@ -172,7 +190,7 @@ impl CpuMemoryPort {
 impl Logic for CpuMemoryPort {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, state, ready, rdata, write, addr, encrypted, wdata, wstrb, word, console_pulse, console_data, exit_pulse, exit_data, cycles, fetch_count, buffer_valid, buffer_tag, buffer_data);
+        dff_setup!(self, clock, state, ready, rdata, write, addr, encrypted, wdata, wstrb, word, console_pulse, console_data, exit_pulse, exit_data, cycles, fetch_count, buffer_valid, buffer_tag, buffer_data, request_tag, read_count, read_cycles);
         self.taking.next = (self.state.q.val() == 0) & !self.ready.q.val() & self.mem_valid.val();
         self.view.next = self.mem_addr.val().get_bits::<2>(30);
         self.in_dram.next = ((self.view.val() == 0) | (self.view.val() == 1)) & ((self.mem_addr.val() & self.outside_mask.val()) == 0);
@@ -212,13 +230,14 @@ impl Logic for CpuMemoryPort {
                 self.state.d.next = bits::<2>(1);
                 self.write.d.next = self.is_write.val();
                 self.addr.d.next = bit_cast::<64, 32>(self.mem_addr.val() & bits::<32>(0x3fff_fff0));
-                self.encrypted.d.next = self.view.val() == 1;
+                self.encrypted.d.next = (self.view.val() == 1) & self.private_cbit.val();
                 self.wdata.d.next = bit_cast::<128, 32>(self.mem_wdata.val())
                     | (bit_cast::<128, 32>(self.mem_wdata.val()) << 32)
                     | (bit_cast::<128, 32>(self.mem_wdata.val()) << 64)
                     | (bit_cast::<128, 32>(self.mem_wdata.val()) << 96);
                 self.wstrb.d.next = bit_cast::<16, 4>(self.mem_wstrb.val()) << (bit_cast::<16, 2>(self.mem_addr.val().get_bits::<2>(2)) << 2);
                 self.word.d.next = self.mem_addr.val().get_bits::<2>(2);
+                self.request_tag.d.next = self.tag.val();
             } else {
                 self.ready.d.next = true;
                 self.rdata.d.next = self.register_word.val();
@@ -245,14 +264,17 @@ impl Logic for CpuMemoryPort {
             if (self.rsp_status.val() == 0) & !self.write.q.val() {
                 self.rdata.d.next = self.block_word.val().get_bits::<32>(0);
                 self.buffer_valid.d.next = true;
-                self.buffer_tag.d.next = self.addr.q.val().get_bits::<32>(0) | bits::<32>(0x4000_0000);
+                self.buffer_tag.d.next = self.request_tag.q.val();
                 self.buffer_data.d.next = self.rsp_rdata.val();
-                if !self.encrypted.q.val() {
-                    self.buffer_tag.d.next = self.addr.q.val().get_bits::<32>(0);
-                }
             }
         }
         self.cycles.d.next = self.cycles.q.val() + 1;
+        if (self.state.q.val() != 0) & !self.write.q.val() {
+            self.read_cycles.d.next = self.read_cycles.q.val() + 1;
+        }
+        if (self.state.q.val() == 2) & self.rsp_valid.val() & !self.write.q.val() {
+            self.read_count.d.next = self.read_count.q.val() + 1;
+        }
         if self.ready.q.val() & self.mem_instr.val() {
             self.fetch_count.d.next = self.fetch_count.q.val() + 1;
         }
@@ -271,6 +293,8 @@ impl Logic for CpuMemoryPort {
         self.exit_valid.next = self.exit_pulse.q.val();
         self.exit_code.next = self.exit_data.q.val();
         self.fetches.next = self.fetch_count.q.val();
+        self.dram_reads.next = self.read_count.q.val();
+        self.dram_read_cycles.next = self.read_cycles.q.val();
 
         if self.reset.val() {
             self.state.d.next = bits::<2>(0);
@@ -291,6 +315,9 @@ impl Logic for CpuMemoryPort {
             self.buffer_valid.d.next = false;
             self.buffer_tag.d.next = bits::<32>(0);
             self.buffer_data.d.next = bits::<128>(0);
+            self.request_tag.d.next = bits::<32>(0);
+            self.read_count.d.next = bits::<32>(0);
+            self.read_cycles.d.next = bits::<32>(0);
         }
     }
 }
