@@ -115,6 +115,10 @@ enum SocCommand {
         /// Write DRAM bytes 0 to size - 1, raw, after the run.
         #[arg(long)]
         dram_dump: Option<PathBuf>,
+        /// Write DIR/guest<k>.measured: the bytes the sp measures at guest k's launch
+        /// (`sha256sum` of it is the launch digest in the summary).
+        #[arg(long, value_name = "DIR")]
+        measured: Option<PathBuf>,
         /// Write a VCD trace of the whole SoC (large).
         #[arg(long)]
         vcd: Option<PathBuf>,
@@ -295,9 +299,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
-        Command::Soc { which: SocCommand::Run { guest, config, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work } } => {
+        Command::Soc { which: SocCommand::Run { guest, config, asid, key1, key2, max_cycles, dram_dump, measured, vcd, dram_latency, work } } => {
             let config = config_or_default(config.as_deref())?;
-            let options = mee_fpga::soc::run::RunOptions { guests: guest, asid, key1, key2, max_cycles, dram_dump, vcd, dram_latency, work, console: true };
+            let options = mee_fpga::soc::run::RunOptions { guests: guest, asid, key1, key2, max_cycles, dram_dump, measured, vcd, dram_latency, work, console: true };
             let run = mee_fpga::soc::run::run(&config, &options)?;
             eprint!("{}", mee_fpga::soc::run::summary(&config, &run, dram_latency.unwrap_or(config.soc.dram_latency)));
             let code = run.exit_code();

@@ -153,7 +153,7 @@ fn pool_bit(n: usize, pool: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{pin_harness, pool_bit, FOLDED_OUTPUT_PINS};
-    use mee_reference::ports::{top_ports, PortDirection};
+    use mee_reference::ports::PortDirection;
     use mee_reference::EngineConfig;
     use std::collections::HashSet;
 

@@ -124,8 +124,16 @@ fn memsort_expected() -> (Vec<u32>, u32) {
 fn check_hello(config: &Path, work: &Path, guests: &Path) {
     let elf = guests.join("hello.elf");
     let dump = work.join("hello.dram");
-    let run = soc_run(config, work, &["--guest", elf.to_str().unwrap(), "--key1", KEY1, "--key2", KEY2, "--dram-dump", dump.to_str().unwrap()]);
+    let measured = work.join("measured");
+    let run = soc_run(
+        config,
+        work,
+        &["--guest", elf.to_str().unwrap(), "--key1", KEY1, "--key2", KEY2, "--dram-dump", dump.to_str().unwrap(), "--measured", measured.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0, "hello's exit code");
+    // What `sha256sum guest0.measured` prints is the digest the sp reported.
+    let measured_digest = hex::encode(Sha256::digest(std::fs::read(measured.join("guest0.measured")).unwrap()));
+    assert_eq!(measured_digest, expected_digest(&elf));
     assert_eq!(run.stdout, "hello from an encrypted guest\n", "stdout carries the console and nothing else");
     assert!(run.stderr.contains(&format!("launch digest SHA-256 {}", expected_digest(&elf))), "launch digest");
     let dram = std::fs::read(&dump).unwrap();
@@ -293,4 +301,12 @@ fn soc_baseline_without_the_engine_leaves_the_guest_in_plaintext() {
     assert!(contains(&dram, b"hello from an encrypted guest"));
     let (addr, image) = private_segment(&guests.join("hello.elf"));
     assert_eq!(&dram[addr..addr + image.len()], &image[..]);
+
+    // A short traced run: stopped at --max-cycles (during the launch), with its VCD written.
+    let vcd = work.join("short.vcd");
+    let run = soc_run(&config, &work, &["--guest", guests.join("hello.elf").to_str().unwrap(), "--max-cycles", "2000", "--vcd", vcd.to_str().unwrap()]);
+    assert_eq!(run.code, 124);
+    assert!(run.stdout.is_empty());
+    let trace = std::fs::read_to_string(&vcd).unwrap();
+    assert!(trace.starts_with("$version") && trace.contains("console_valid") && trace.contains("#3999"), "the VCD covers the run");
 }

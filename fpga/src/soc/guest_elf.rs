@@ -116,4 +116,21 @@ impl GuestImage {
         }
         merged.into_iter().map(|(start, end)| (start, end - start)).collect()
     }
+
+    /// The bytes the sp measures at launch: the sealed ranges' plaintext as the loader placed it
+    /// (segment bytes, zeros elsewhere), range after range. Its SHA-256 is the launch digest.
+    pub fn measured_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (start, length) in self.sealed_ranges() {
+            let mut range = vec![0u8; length as usize];
+            for segment in self.segments.iter().filter(|s| s.private) {
+                let (a, b) = (segment.dram_addr.max(start), (segment.dram_addr + segment.bytes.len() as u64).min(start + length));
+                if a < b {
+                    range[(a - start) as usize..(b - start) as usize].copy_from_slice(&segment.bytes[(a - segment.dram_addr) as usize..(b - segment.dram_addr) as usize]);
+                }
+            }
+            out.extend(range);
+        }
+        out
+    }
 }

@@ -34,6 +34,7 @@ pub fn report(config: &EngineConfig, guest: &Path, dram_latency: Option<u32>, wo
             key2: Vec::new(),
             max_cycles: 200_000_000,
             dram_dump: None,
+            measured: None,
             vcd: None,
             dram_latency,
             work: work.join(path.name()),

@@ -41,6 +41,9 @@ pub struct RunOptions {
     pub dram_dump: Option<PathBuf>,
     /// Where to write a VCD trace.
     pub vcd: Option<PathBuf>,
+    /// A folder for `guest<k>.measured`: the bytes the sp measures at guest k's launch
+    /// (`sha256sum` of it is the launch digest).
+    pub measured: Option<PathBuf>,
     /// The DRAM model's read latency, overriding `soc.dram_latency`.
     pub dram_latency: Option<u32>,
     /// The build and plan folder.
@@ -269,6 +272,10 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
             bail!("guest {} has {} private ranges; the sp seals at most {MAX_SEALED_RANGES}", path.display(), sealed.len());
         }
         let asid = options.asid + k as u32;
+        if let Some(dir) = &options.measured {
+            let bytes = if sealed.is_empty() { Vec::new() } else { image.measured_bytes() };
+            crate::export::write_files_atomically(&[(dir.join(format!("guest{k}.measured")), bytes)])?;
+        }
         let mut records = Vec::new();
         for segment in &image.segments {
             records.extend_from_slice(&(segment.dram_addr as u32).to_le_bytes());
