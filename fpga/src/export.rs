@@ -7,9 +7,9 @@
 //! design, and adds the top module `<top_name>` with the exact port widths of the config.
 
 use anyhow::{Context, Result};
-use mee_hdl::aes_pipeline::Direction;
-use mee_hdl::engine_top::Engine;
-use mee_hdl::xts_cipher::XtsCipher;
+use mee_hdl::aes::pipeline::Direction;
+use mee_hdl::engine::engine_top::Engine;
+use mee_hdl::xts::cipher::XtsCipher;
 use mee_hdl::bus::axi_engine::AxiEngine;
 use mee_reference::ports::{axi_top_ports, exported_ports, top_ports, PortDirection, TopPort};
 use mee_reference::{BusKind, EngineConfig};

@@ -3,9 +3,9 @@
 use crate::flow::{find_yosys, run_tool};
 use anyhow::{bail, Context, Result};
 use crate::synth::{synthesize, Target};
-use mee_hdl::aes_column_unit::ColumnAesUnit;
-use mee_hdl::aes_iterative_unit::IterativeAesUnit;
-use mee_hdl::aes_pipeline::{AesPipeline, Direction};
+use mee_hdl::aes::column_unit::ColumnAesUnit;
+use mee_hdl::aes::iterative_unit::IterativeAesUnit;
+use mee_hdl::aes::pipeline::{AesPipeline, Direction};
 use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
 use std::path::Path;

@@ -6,7 +6,7 @@
 
 use mee_fpga::place_route::{place_and_route, Device};
 use mee_fpga::synth::{synthesize, Target};
-use mee_hdl::key_expansion::DecryptionKeyExpander;
+use mee_hdl::aes::key_expansion::DecryptionKeyExpander;
 use mee_reference::SboxStyle;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -176,7 +176,7 @@ fn yosys_maps_the_small_engine_behind_the_axi4_top_for_ecp5_xilinx_and_ice40() {
 #[test]
 fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
     use mee_fpga::synth::{synthesize, Target};
-    use mee_hdl::sbox::PipelinedSboxBank;
+    use mee_hdl::aes::sbox::PipelinedSboxBank;
     let yosys = yosys();
     let lanes = 16;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_sbox");
@@ -201,7 +201,7 @@ fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
 #[test]
 fn block_ram_key_store_maps_to_block_ram_and_its_control_flip_flops() {
     use mee_fpga::synth::{synthesize, Target};
-    use mee_hdl::key_store::KeyStore;
+    use mee_hdl::engine::key_store::KeyStore;
     let yosys = yosys();
     let (slots, key_bytes) = (16usize, 16usize);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bram_key_store");

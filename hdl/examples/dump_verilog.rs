@@ -1,5 +1,5 @@
 //! Prints the raw rust-hdl Verilog of small blocks (a development aid).
-use mee_hdl::delay_line::ByteDelayLine;
+use mee_hdl::primitives::delay_line::ByteDelayLine;
 use rust_hdl::prelude::*;
 
 fn main() {

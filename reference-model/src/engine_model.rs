@@ -2,7 +2,7 @@
 //! every output port in every cycle. Plain software; the cipher comes from [`crate::xts`].
 //!
 //! It describes the micro-architecture the hardware implements (documented in
-//! `mee_hdl::engine`) as queues and fixed-latency delays:
+//! `mee_hdl::engine::engine_core`) as queues and fixed-latency delays:
 //!
 //! - **stage A** holds one accepted request; its status is decided from the key table:
 //!   misaligned (3) before ASID out of range (2) before no key for an encrypted access (1);

@@ -9,9 +9,9 @@
 use crate::bytes::{drive, sample_block, hex};
 use crate::driver::{Clocked, ClockedDriver};
 use rust_hdl::prelude::*;
-use mee_hdl::aes_column_unit::ColumnAesUnit;
-use mee_hdl::aes_iterative_unit::IterativeAesUnit;
-use mee_hdl::aes_pipeline::{AesPipeline, Direction};
+use mee_hdl::aes::column_unit::ColumnAesUnit;
+use mee_hdl::aes::iterative_unit::IterativeAesUnit;
+use mee_hdl::aes::pipeline::{AesPipeline, Direction};
 use mee_reference::key_schedule::decryption_key_form;
 use mee_reference::xts::{aes_decrypt, aes_encrypt};
 use mee_reference::{RoundRegisters, SboxStyle};

@@ -75,15 +75,15 @@ macro_rules! clocked_by_field {
 }
 
 clocked_by_field!(
-    mee_hdl::aes_pipeline::AesPipeline,
-    mee_hdl::aes_iterative_unit::IterativeAesUnit,
-    mee_hdl::aes_column_unit::ColumnAesUnit,
-    mee_hdl::key_expansion::DecryptionKeyExpander,
-    mee_hdl::fifo::ByteFifo,
-    mee_hdl::address_tracker::AddressTracker,
-    mee_hdl::key_store::KeyStore,
-    mee_hdl::delay_line::ByteDelayLine,
-    mee_hdl::key_table::KeyTable,
-    mee_hdl::xts_cipher::XtsCipher,
-    mee_hdl::engine_top::Engine,
+    mee_hdl::aes::pipeline::AesPipeline,
+    mee_hdl::aes::iterative_unit::IterativeAesUnit,
+    mee_hdl::aes::column_unit::ColumnAesUnit,
+    mee_hdl::aes::key_expansion::DecryptionKeyExpander,
+    mee_hdl::primitives::fifo::ByteFifo,
+    mee_hdl::engine::address_tracker::AddressTracker,
+    mee_hdl::engine::key_store::KeyStore,
+    mee_hdl::primitives::delay_line::ByteDelayLine,
+    mee_hdl::engine::key_table::KeyTable,
+    mee_hdl::xts::cipher::XtsCipher,
+    mee_hdl::engine::engine_top::Engine,
 );

@@ -186,7 +186,7 @@ pub struct BenchReport {
     /// Cycles in which the DRAM accepted a write, in order.
     pub dram_write_cycles: Vec<u64>,
     /// What the key table's storage holds at the end, slot by slot.
-    pub final_key_storage: Vec<mee_hdl::key_store::SlotContents>,
+    pub final_key_storage: Vec<mee_hdl::engine::key_store::SlotContents>,
 }
 
 /// Who wrote an address last, for the final DRAM image check.
@@ -370,7 +370,7 @@ pub trait EngineUnderTest {
     /// The rising edge that ends the cycle.
     fn rising_edge(&mut self) -> Result<(), String>;
     /// The key table's storage, slot by slot, when the implementation can show it.
-    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+    fn key_storage(&self) -> Vec<mee_hdl::engine::key_store::SlotContents> {
         Vec::new()
     }
 }
@@ -383,7 +383,7 @@ impl EngineUnderTest for EngineDut {
         EngineDut::rising_edge(self);
         Ok(())
     }
-    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+    fn key_storage(&self) -> Vec<mee_hdl::engine::key_store::SlotContents> {
         let store = &self.engine().core.keys.store;
         (0..).map_while(|s| store.slot_contents(s).cloned()).collect()
     }
@@ -708,7 +708,7 @@ impl EngineUnderTest for CrossCheck<'_> {
         self.first.rising_edge()?;
         self.second.rising_edge()
     }
-    fn key_storage(&self) -> Vec<mee_hdl::key_store::SlotContents> {
+    fn key_storage(&self) -> Vec<mee_hdl::engine::key_store::SlotContents> {
         self.first.key_storage()
     }
 }

@@ -3,7 +3,7 @@
 //! port by port.
 
 use crate::driver::ClockedDriver;
-use mee_hdl::engine_top::{from_bytes, to_bytes, Engine};
+use mee_hdl::engine::engine_top::{from_bytes, to_bytes, Engine};
 use mee_reference::engine_model::{EngineInputs, EngineOutputs};
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;

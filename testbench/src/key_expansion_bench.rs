@@ -5,7 +5,7 @@
 
 use crate::bytes::{drive, sample};
 use crate::driver::ClockedDriver;
-use mee_hdl::key_expansion::DecryptionKeyExpander;
+use mee_hdl::aes::key_expansion::DecryptionKeyExpander;
 use mee_reference::SboxStyle;
 
 /// A simulated expander, reset and idle between calls.

@@ -6,8 +6,8 @@
 
 use crate::bytes::{drive, hex, sample_block};
 use crate::driver::ClockedDriver;
-use mee_hdl::aes_pipeline::Direction;
-use mee_hdl::xts_cipher::XtsCipher;
+use mee_hdl::aes::pipeline::Direction;
+use mee_hdl::xts::cipher::XtsCipher;
 use mee_reference::key_schedule::decryption_key_form;
 use mee_reference::xts::{decrypt_data_unit, encrypt_data_unit, KeyPair};
 use mee_reference::{RoundRegisters, SboxStyle};

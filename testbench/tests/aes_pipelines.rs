@@ -4,8 +4,8 @@
 //! iterative unit for both directions with the direction drawn per block.
 
 use mee_reference::SboxStyle;
-use mee_hdl::aes_column_unit::ColumnAesUnit;
-use mee_hdl::aes_iterative_unit::IterativeAesUnit;
+use mee_hdl::aes::column_unit::ColumnAesUnit;
+use mee_hdl::aes::iterative_unit::IterativeAesUnit;
 use mee_testbench::aes_bench::{run_aes_pipeline, run_both_ways_aes_unit, AesVariant, BothWaysAesUnit};
 use mee_testbench::seed::test_seed;
 

@@ -3,8 +3,8 @@
 //! cycle; restarted and reset in the middle of an expansion; feeding the decryption pipelines;
 //! and its exported Verilog under Icarus Verilog.
 
-use mee_hdl::aes_pipeline::Direction;
-use mee_hdl::key_expansion::DecryptionKeyExpander;
+use mee_hdl::aes::pipeline::Direction;
+use mee_hdl::aes::key_expansion::DecryptionKeyExpander;
 use mee_reference::key_schedule::decryption_key_form;
 use mee_reference::{RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline_with_key_form, AesVariant};

@@ -2,9 +2,9 @@
 //! Verilog under Icarus Verilog against the Rust simulation model, cycle by cycle on random
 //! stimulus, plus checks of the Rust models against plain Rust collections.
 
-use mee_hdl::address_tracker::AddressTracker;
-use mee_hdl::fifo::ByteFifo;
-use mee_hdl::key_store::KeyStore;
+use mee_hdl::engine::address_tracker::AddressTracker;
+use mee_hdl::primitives::fifo::ByteFifo;
+use mee_hdl::engine::key_store::KeyStore;
 use mee_reference::KeyTableStorage;
 use mee_testbench::driver::{Clocked, ClockedDriver};
 use mee_testbench::iverilog::{run_vectors, Port};
@@ -303,7 +303,7 @@ fn byte_delay_line_verilog_matches_its_model_and_delays_by_its_depth() {
         let name = format!("delay_{width}x{depth}{}", if holding { "_holding" } else { "" });
         let rows = rust_and_verilog_agree(
             &name,
-            || if holding { mee_hdl::delay_line::ByteDelayLine::holding(width, depth) } else { mee_hdl::delay_line::ByteDelayLine::new(width, depth) },
+            || if holding { mee_hdl::primitives::delay_line::ByteDelayLine::holding(width, depth) } else { mee_hdl::primitives::delay_line::ByteDelayLine::new(width, depth) },
             &inputs,
             &outputs,
             &steps,

@@ -5,12 +5,12 @@
 //! AES pipelines cycle by cycle against the `aes` crate; likewise the reversible S-box bank,
 //! MixColumns and iterative unit with the direction changing from step to step.
 
-use mee_hdl::aes_pipeline::{AesPipeline, Direction};
-use mee_hdl::alpha_power::AlphaPowerMultiplier;
-use mee_hdl::aes_column_unit::ColumnAesUnit;
-use mee_hdl::aes_iterative_unit::IterativeAesUnit;
-use mee_hdl::mix_columns::{MixColumns, ReversibleMixColumns};
-use mee_hdl::sbox::{PipelinedSboxBank, ReversibleSboxBank, SboxBank};
+use mee_hdl::aes::pipeline::{AesPipeline, Direction};
+use mee_hdl::xts::alpha_power::AlphaPowerMultiplier;
+use mee_hdl::aes::column_unit::ColumnAesUnit;
+use mee_hdl::aes::iterative_unit::IterativeAesUnit;
+use mee_hdl::aes::mix_columns::{MixColumns, ReversibleMixColumns};
+use mee_hdl::aes::sbox::{PipelinedSboxBank, ReversibleSboxBank, SboxBank};
 use mee_reference::key_schedule::{decryption_key_form, gf256_mul, inverse_sbox, sbox};
 use mee_reference::xts::{aes_decrypt, aes_encrypt, mul_alpha_pow};
 use mee_reference::{RoundRegisters, SboxStyle};

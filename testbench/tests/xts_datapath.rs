@@ -3,7 +3,7 @@
 //! units of every size from 16 to 4096 bytes with random 128-bit sequence numbers (so α^j
 //! carries out of bit 127 in many blocks).
 
-use mee_hdl::aes_pipeline::Direction;
+use mee_hdl::aes::pipeline::Direction;
 use mee_reference::xts::KeyPair;
 use mee_reference::{RoundRegisters, SboxStyle};
 use mee_testbench::seed::test_seed;

@@ -13,7 +13,7 @@
 use super::axi_lite_key_port::AxiLiteKeyPort;
 use super::axi_master::AxiMaster;
 use super::axi_slave::AxiSlave;
-use crate::engine_top::Engine;
+use crate::engine::engine_top::Engine;
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;
 

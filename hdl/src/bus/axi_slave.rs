@@ -30,7 +30,7 @@
 //! leaves one cycle after the engine's response. A synchronous `reset` empties everything.
 
 use super::burst_beats::BurstBeats;
-use crate::fifo::ByteFifo;
+use crate::primitives::fifo::ByteFifo;
 use rust_hdl::prelude::*;
 
 /// See the module documentation. `s_axi_*` ports as in DESIGN.md, at their widest widths (ID

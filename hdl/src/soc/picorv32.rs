@@ -12,7 +12,7 @@
 //! cycle with `mem_ready` high, in which it samples `mem_rdata`. `resetn` is active low and
 //! synchronous; `trap` rises when the core stops on an illegal instruction or misaligned access.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 
 /// Which PicoRV32 of the SoC a block is: it decides the core's parameters.

@@ -14,7 +14,7 @@
 //! cpu's memory map before it and one after.
 
 use super::soc_shell::SocShell;
-use crate::engine_top::Engine;
+use crate::engine::engine_top::Engine;
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;
 

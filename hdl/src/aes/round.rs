@@ -10,22 +10,22 @@
 //! - the key step ([`KeyScheduleStep`]) and its 4 forward S-boxes (the backward key schedule
 //!   uses the forward S-box too).
 //!
-//! Encryption (as [`crate::aes_encrypt_round::EncryptRound`]): SubBytes, ShiftRows,
+//! Encryption (as [`crate::aes::encrypt_round::EncryptRound`]): SubBytes, ShiftRows,
 //! MixColumns unless final, AddRoundKey; the key window moves one round key forward.
-//! Decryption (as [`crate::aes_decrypt_round::DecryptRound`]): InvShiftRows, InvSubBytes,
+//! Decryption (as [`crate::aes::decrypt_round::DecryptRound`]): InvShiftRows, InvSubBytes,
 //! AddRoundKey, InvMixColumns unless final; the key window moves one round key back.
 //!
 //! Purely combinational: latency 0, `state_out` and `key_out` follow the inputs in the same
 //! cycle. The round constant, the RotWord step and the final-round choice come from the
-//! `schedule_*` ports (see [`crate::aes_encrypt_round::RoundSchedule`]).
+//! `schedule_*` ports (see [`crate::aes::encrypt_round::RoundSchedule`]).
 //!
-//! [`IterativeAesUnit`]: crate::aes_iterative_unit::IterativeAesUnit
-//! [`ReversibleSboxBank`]: crate::sbox::ReversibleSboxBank
-//! [`ReversibleMixColumns`]: crate::mix_columns::ReversibleMixColumns
+//! [`IterativeAesUnit`]: crate::aes::iterative_unit::IterativeAesUnit
+//! [`ReversibleSboxBank`]: crate::aes::sbox::ReversibleSboxBank
+//! [`ReversibleMixColumns`]: crate::aes::mix_columns::ReversibleMixColumns
 
-use crate::key_step::KeyScheduleStep;
-use crate::mix_columns::ReversibleMixColumns;
-use crate::sbox::{ReversibleSboxBank, SboxBank, SboxStyle};
+use crate::aes::key_step::KeyScheduleStep;
+use crate::aes::mix_columns::ReversibleMixColumns;
+use crate::aes::sbox::{ReversibleSboxBank, SboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 

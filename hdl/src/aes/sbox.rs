@@ -17,8 +17,8 @@
 //!
 //! Ports: `x[k]` (in, 8 bits), `y[k]` (out, 8 bits), byte values as in FIPS-197.
 
-use crate::gf::{self, LinearMap};
-use crate::model_state::ModelState;
+use crate::aes::gf::{self, LinearMap};
+use crate::primitives::model_state::ModelState;
 pub use mee_reference::SboxStyle;
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -31,12 +31,12 @@
 //! is shared, `external_*` unless it or the AES unit is); `valid_out`, `tweak[16]`, `ready`
 //! (out).
 
-use crate::aes_column_unit::ColumnAesUnit;
-use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
+use crate::aes::column_unit::ColumnAesUnit;
+use crate::aes::pipeline::{AesPipeline, Direction, RoundRegisters};
 use mee_reference::TweakPipeline;
-use crate::alpha_power::AlphaPowerMultiplier;
-use crate::delay_line::ByteDelayLine;
-use crate::sbox::SboxStyle;
+use crate::xts::alpha_power::AlphaPowerMultiplier;
+use crate::primitives::delay_line::ByteDelayLine;
+use crate::aes::sbox::SboxStyle;
 use crate::defaults;
 use rust_hdl::prelude::*;
 

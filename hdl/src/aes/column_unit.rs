@@ -12,7 +12,7 @@
 //!   column 3, so after phase 4 the columns are back in order.
 //!
 //! A round-constant register stands in for a schedule table, as in the
-//! [`crate::aes_iterative_unit::IterativeAesUnit`], whose ports and handshake this unit
+//! [`crate::aes::iterative_unit::IterativeAesUnit`], whose ports and handshake this unit
 //! shares.
 //!
 //! Timing: a block enters in a cycle where `valid_in` and `ready` are 1; in that cycle its
@@ -31,13 +31,13 @@
 //!
 //! Every register clears on a synchronous `reset`.
 //!
-//! [`ReversibleSboxBank`]: crate::sbox::ReversibleSboxBank
-//! [`ReversibleMixColumns`]: crate::mix_columns::ReversibleMixColumns
+//! [`ReversibleSboxBank`]: crate::aes::sbox::ReversibleSboxBank
+//! [`ReversibleMixColumns`]: crate::aes::mix_columns::ReversibleMixColumns
 
 use crate::defaults;
-use crate::key_step::KeyScheduleStep;
-use crate::mix_columns::ReversibleMixColumns;
-use crate::sbox::{ReversibleSboxBank, SboxStyle};
+use crate::aes::key_step::KeyScheduleStep;
+use crate::aes::mix_columns::ReversibleMixColumns;
+use crate::aes::sbox::{ReversibleSboxBank, SboxStyle};
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -92,7 +92,7 @@ impl ColumnAesUnit {
     pub fn new(key_bytes: usize, style: SboxStyle) -> Self {
         let rounds = key_bytes / 4 + 6;
         // The first backward step uses rcon(10) (AES-128) or rcon(7) (AES-256).
-        let first_backward_rcon = crate::gf::rcon(if key_bytes == 32 { 7 } else { 10 });
+        let first_backward_rcon = crate::aes::gf::rcon(if key_bytes == 32 { 7 } else { 10 });
         Self {
             clock: Default::default(),
             reset: Default::default(),

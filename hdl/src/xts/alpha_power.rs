@@ -9,7 +9,7 @@
 //! Ports: `t[16]` (in, block as a little-endian 128-bit integer, byte k = bits 8k+7..8k),
 //! `j` (in, 8 bits; bits at or above `index_bits` are ignored), `y[16]` (out).
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 

@@ -12,9 +12,9 @@
 //! ([`RoundRegisterSet`]: inside the S-boxes, after them, at the end). Registers clear to zero
 //! on a synchronous `reset` (the S-boxes' inner register as [`PipelinedSboxBank`] says).
 
-use crate::aes_encrypt_round::{RoundRegisterSet, RoundSchedule};
-use crate::mix_columns::MixColumns;
-use crate::sbox::{PipelinedSboxBank, SboxStyle};
+use crate::aes::encrypt_round::{RoundRegisterSet, RoundSchedule};
+use crate::aes::mix_columns::MixColumns;
+use crate::aes::sbox::{PipelinedSboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -137,7 +137,7 @@ impl DecryptRound {
         // The word recovered first in this round is w[4r-4] (AES-128) or w[4r-8] (AES-256),
         // from the relation that produced w[4r] (AES-128) or w[4r] (AES-256).
         let (rotate, rcon_index) = if key_bytes == 32 { (round.is_multiple_of(2), round / 2) } else { (true, round) };
-        RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == 1 }
+        RoundSchedule { rcon: if rotate { crate::aes::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == 1 }
     }
 
     /// A round with no registers whose round constant, RotWord step and final-round choice

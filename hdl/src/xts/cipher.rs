@@ -11,10 +11,10 @@
 //! for encryption, the decryption key form for decryption), `key2[16|32]` (in);
 //! `valid_out`, `block_out[16]` (out).
 
-use crate::aes_pipeline::{AesPipeline, Direction, RoundRegisters};
-use crate::delay_line::ByteDelayLine;
-use crate::sbox::SboxStyle;
-use crate::tweak::XtsTweakUnit;
+use crate::aes::pipeline::{AesPipeline, Direction, RoundRegisters};
+use crate::primitives::delay_line::ByteDelayLine;
+use crate::aes::sbox::SboxStyle;
+use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::TweakPipeline;
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -33,10 +33,10 @@
 //! as a custom-Verilog module because rust-hdl's `#[hdl_gen]` cannot export two-level indexing
 //! (`rounds[r].x[k]`). Its Rust model and its Verilog are generated from the same loops.
 
-use crate::aes_decrypt_round::DecryptRound;
-use crate::aes_encrypt_round::{EncryptRound, RoundRegisterSet, RoundSchedule};
-use crate::model_state::ModelState;
-use crate::sbox::SboxStyle;
+use crate::aes::decrypt_round::DecryptRound;
+use crate::aes::encrypt_round::{EncryptRound, RoundRegisterSet, RoundSchedule};
+use crate::primitives::model_state::ModelState;
+use crate::aes::sbox::SboxStyle;
 pub use mee_reference::RoundRegisters;
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -34,7 +34,7 @@
 //! at it: the engine pushes only with room, and so no path runs from `pop` to the entries). A
 //! synchronous `reset` empties it.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;

@@ -5,7 +5,7 @@
 //! window in registers, a round counter and a round-constant register (doubled after each
 //! forward RotWord step, halved after each backward one, so no schedule table is needed).
 //!
-//! Timing, as the encryption-only iterative [`crate::aes_pipeline::AesPipeline`]: a block
+//! Timing, as the encryption-only iterative [`crate::aes::pipeline::AesPipeline`]: a block
 //! enters in a cycle where `valid_in` and `ready` are 1; its first round runs in that cycle
 //! (while idle the round works on the input ports, so `valid_in` only enables the registers);
 //! it leaves on `valid_out`/`data_out` `Nr` cycles later (10 or 14); the unit is `ready` again
@@ -21,8 +21,8 @@
 //!
 //! Every register clears on a synchronous `reset`.
 
-use crate::aes_round::AesRound;
-use crate::sbox::SboxStyle;
+use crate::aes::round::AesRound;
+use crate::aes::sbox::SboxStyle;
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -71,7 +71,7 @@ impl IterativeAesUnit {
     pub fn new(key_bytes: usize, style: SboxStyle) -> Self {
         let rounds = key_bytes / 4 + 6;
         // The first backward step uses rcon(10) (AES-128) or rcon(7) (AES-256).
-        let first_backward_rcon = crate::gf::rcon(if key_bytes == 32 { 7 } else { 10 });
+        let first_backward_rcon = crate::aes::gf::rcon(if key_bytes == 32 { 7 } else { 10 });
         Self {
             clock: Default::default(),
             reset: Default::default(),

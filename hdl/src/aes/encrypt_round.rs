@@ -11,8 +11,8 @@
 //! ([`RoundRegisterSet`]: inside the S-boxes, after them, at the end). Registers clear to zero
 //! on a synchronous `reset` (the S-boxes' inner register as [`PipelinedSboxBank`] says).
 
-use crate::mix_columns::MixColumns;
-use crate::sbox::{PipelinedSboxBank, SboxStyle};
+use crate::aes::mix_columns::MixColumns;
+use crate::aes::sbox::{PipelinedSboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -162,7 +162,7 @@ impl EncryptRound {
         let rounds = key_bytes / 4 + 6;
         // The key word computed in this round is w[4r] (AES-128) or w[4r+4] (AES-256).
         let (rotate, rcon_index) = if key_bytes == 32 { (round % 2 == 1, round.div_ceil(2)) } else { (true, round) };
-        RoundSchedule { rcon: if rotate { crate::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == rounds }
+        RoundSchedule { rcon: if rotate { crate::aes::gf::rcon(rcon_index) } else { 0 }, rotate, final_round: round == rounds }
     }
 
     /// A round with no registers whose round constant, RotWord step and final-round choice

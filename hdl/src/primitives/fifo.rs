@@ -29,7 +29,7 @@
 //! counts, and shows at the head when it is the oldest), but `push` then enables that one
 //! register instead of the memory's write decode: for a queue pushed by a late signal.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;

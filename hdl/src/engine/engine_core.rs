@@ -1,5 +1,5 @@
 //! `EngineCore`: the memory encryption engine with byte-array data and key buses (the flat
-//! top of DESIGN.md, [`crate::engine_top::Engine`], wraps it).
+//! top of DESIGN.md, [`crate::engine::engine_top::Engine`], wraps it).
 //!
 //! Structure, one request per cycle:
 //!
@@ -96,14 +96,14 @@
 //! Every payload output is zero while its valid is low, and every valid and ready is low
 //! during reset.
 
-use crate::address_tracker::AddressTracker;
-use crate::aes_column_unit::ColumnAesUnit;
-use crate::aes_iterative_unit::IterativeAesUnit;
-use crate::aes_pipeline::{AesPipeline, Direction};
-use crate::delay_line::ByteDelayLine;
-use crate::fifo::ByteFifo;
-use crate::key_table::KeyTable;
-use crate::tweak::XtsTweakUnit;
+use crate::engine::address_tracker::AddressTracker;
+use crate::aes::column_unit::ColumnAesUnit;
+use crate::aes::iterative_unit::IterativeAesUnit;
+use crate::aes::pipeline::{AesPipeline, Direction};
+use crate::primitives::delay_line::ByteDelayLine;
+use crate::primitives::fifo::ByteFifo;
+use crate::engine::key_table::KeyTable;
+use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::{EngineConfig, RoundRegisters};
 use crate::defaults;
 use rust_hdl::prelude::*;

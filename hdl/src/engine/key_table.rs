@@ -26,9 +26,9 @@
 //!
 //! The lookup and decrypt read ports are those of [`KeyStore`] (one cycle, synchronous).
 
-use crate::key_expansion::DecryptionKeyExpander;
-use crate::key_store::KeyStore;
-use crate::sbox::SboxStyle;
+use crate::aes::key_expansion::DecryptionKeyExpander;
+use crate::engine::key_store::KeyStore;
+use crate::aes::sbox::SboxStyle;
 use mee_reference::KeyTableStorage;
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -24,7 +24,7 @@
 //! Keys leave only through `lookup_key*` and `decrypt_key`, which the engine wires to the
 //! cipher pipelines and nowhere else.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use mee_reference::KeyTableStorage;
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -1,4 +1,4 @@
-//! `PartialWriteUnit`: the block between the engine's core port and [`crate::engine::EngineCore`]
+//! `PartialWriteUnit`: the block between the engine's core port and [`crate::engine::engine_core::EngineCore`]
 //! that gives the engine byte strobes. The core only handles whole blocks; this unit turns a
 //! write with some strobes clear into a read-modify-write.
 //!
@@ -30,7 +30,7 @@
 //! A leaf primitive: its Rust model below and its Verilog ([`PartialWriteUnit::verilog_text`])
 //! are checked against each other by the exported engine's co-simulation.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;

@@ -8,8 +8,8 @@
 //! Ports: `x[k]` (in) and `y[k]` (out), byte k of the state in FIPS-197 order (column
 //! `k / 4`, row `k % 4`).
 
-use crate::gf;
-use crate::model_state::ModelState;
+use crate::aes::gf;
+use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::fmt::Write;
 

@@ -7,9 +7,9 @@
 //!
 //! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring.
 
-use crate::engine::EngineCore;
-use crate::partial_write_unit::PartialWriteUnit;
-use crate::model_state::ModelState;
+use crate::engine::engine_core::EngineCore;
+use crate::engine::partial_write_unit::PartialWriteUnit;
+use crate::primitives::model_state::ModelState;
 use mee_reference::EngineConfig;
 use num_bigint::BigUint;
 use rust_hdl::prelude::*;

@@ -7,8 +7,8 @@
 //! the word on `word`, the user applies RotWord when scheduled and SubWord, and hands the
 //! result back on `substituted`, with the round constant on `rcon` (0 when the step has none).
 //!
-//! The window (16 or 32 bytes) is the direction's, as in [`crate::aes_encrypt_round`] and
-//! [`crate::aes_decrypt_round`]:
+//! The window (16 or 32 bytes) is the direction's, as in [`crate::aes::encrypt_round`] and
+//! [`crate::aes::decrypt_round`]:
 //! - forward: `key_out` is the window moved one round key on; `round_key` is the round key
 //!   of this round (AES-128: the new words; AES-256: the window's second half);
 //! - backward: `key_out` is the window moved one round key back; `round_key` is the round key
@@ -16,8 +16,8 @@
 //!
 //! Purely combinational: latency 0.
 //!
-//! [`AesRound`]: crate::aes_round::AesRound
-//! [`ColumnAesUnit`]: crate::aes_column_unit::ColumnAesUnit
+//! [`AesRound`]: crate::aes::round::AesRound
+//! [`ColumnAesUnit`]: crate::aes::column_unit::ColumnAesUnit
 
 use crate::defaults;
 use rust_hdl::prelude::*;

@@ -14,7 +14,7 @@
 //! bit still runs through `depth` registers, but the bytes sit in one register loaded when
 //! `valid_in` is high. `data_out` then equals the delayed input whenever `valid_out` is high.
 
-use crate::model_state::ModelState;
+use crate::primitives::model_state::ModelState;
 use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;

@@ -13,7 +13,7 @@
 //! that cycle until the next `start`. A synchronous `reset` clears every register (the window
 //! too, so no key survives a reset).
 
-use crate::sbox::{SboxBank, SboxStyle};
+use crate::aes::sbox::{SboxBank, SboxStyle};
 use crate::defaults;
 use rust_hdl::prelude::*;
 

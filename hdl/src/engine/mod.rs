@@ -1,0 +1,11 @@
+//! The engine: the flat-port top ([`engine_top::Engine`]), the partial-write unit in front of
+//! it ([`partial_write_unit`]), the engine core with its request front end, DRAM scheduling,
+//! datapaths and response path ([`engine_core`]), the ASID key table ([`key_table`], storage in
+//! [`key_store`]) and the tracker of pending write addresses ([`address_tracker`]).
+
+pub mod address_tracker;
+pub mod engine_core;
+pub mod engine_top;
+pub mod key_store;
+pub mod key_table;
+pub mod partial_write_unit;
