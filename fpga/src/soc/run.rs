@@ -358,7 +358,7 @@ pub fn run(config: &EngineConfig, options: &RunOptions) -> Result<SocRun> {
 
 fn launch_failure(status: u32, detail: u32) -> String {
     match status {
-        1 => format!("the engine refused the guest's keys (key status {})", ["ok", "bad_asid", "weak_key", "3"][(detail & 3) as usize]),
+        1 => format!("the engine refused the guest's keys (key status {})", crate::simulate::key_status_word((detail & 3) as u8)),
         2 => format!("the engine refused the block at DRAM 0x{detail:x} while sealing"),
         3 => "the launch mailbox was malformed".to_string(),
         _ => format!("status {status}"),
@@ -402,7 +402,7 @@ pub fn summary(config: &EngineConfig, run: &SocRun, latency: u32) -> String {
             }
         }
         let cycles = g.guest_cycles();
-        let cpi = if g.fetches > 0 { format!("{:.1}", cycles as f64 / g.fetches as f64) } else { "-".into() };
+        let cpi = if g.fetches > 0 { format!("{:.1}", g.cpi()) } else { "-".into() };
         let end = match &g.end {
             GuestEnd::Exit(code) => format!("exit code {code}"),
             GuestEnd::Timeout => "did not exit before --max-cycles".into(),
