@@ -7,6 +7,7 @@
 //!   datapaths, responses), key table and write-address tracker;
 //! - [`bus`]: the AXI4 top around the engine;
 //! - [`soc`]: the SoC of two PicoRV32 cores around the engine;
+//! - [`selftest`]: the built-in self-test a board runs (vector ROM, sequencer, on-chip DRAM, UART);
 //! - [`primitives`]: queues, delay lines and the Rust state of leaf primitives.
 //!
 //! Leaf primitives (Rust simulation model + hand-written Verilog, checked against each other
@@ -21,6 +22,7 @@ pub mod aes;
 pub mod bus;
 pub mod engine;
 pub mod primitives;
+pub mod selftest;
 pub mod soc;
 pub mod xts;
 

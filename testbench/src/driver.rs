@@ -86,4 +86,5 @@ clocked_by_field!(
     mee_hdl::engine::key_table::KeyTable,
     mee_hdl::xts::cipher::XtsCipher,
     mee_hdl::engine::engine_top::Engine,
+    mee_hdl::selftest::self_test::SelfTest,
 );

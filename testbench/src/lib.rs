@@ -10,6 +10,7 @@
 //! - [`xts_bench`]: lock-step checks of the XTS tweak unit and datapath against `xts-mode`;
 //! - [`engine_dut`], [`dram_bfm`], [`stimulus`], [`engine_bench`]: the engine in lock step
 //!   with the cycle model, behind a soft-core model, a DRAM model and a key driver;
+//! - [`self_test_program`]: the board self-test's program from the IEEE 1619 vectors;
 //! - [`iverilog`]: running exported Verilog under Icarus Verilog.
 
 pub mod aes_bench;
@@ -24,6 +25,8 @@ pub mod iverilog;
 pub mod key_expansion_bench;
 pub mod scenario;
 pub mod seed;
+pub mod self_test_bench;
+pub mod self_test_program;
 pub mod stimulus;
 pub mod verilated;
 pub mod vectors;
