@@ -15,6 +15,8 @@ struct Module {
     /// Lines between the `module` line and `endmodule`, with the header line kept separately.
     header_rest: String,
     body: Vec<String>,
+    /// Attribute lines (`(* blackbox *)`) just before the `module` line, kept with it.
+    attributes: Vec<String>,
 }
 
 /// The module name declared by a `module NAME(...` line.
@@ -53,6 +55,7 @@ pub fn dedupe(verilog: &str) -> (String, DedupeStats) {
     let mut preamble = Vec::new();
     let mut modules: Vec<Module> = Vec::new();
     let mut current: Option<Module> = None;
+    let mut attributes: Vec<String> = Vec::new();
     for line in verilog.lines() {
         if let Some(m) = current.as_mut() {
             if line.starts_with("endmodule") {
@@ -65,10 +68,14 @@ pub fn dedupe(verilog: &str) -> (String, DedupeStats) {
         match declared_name(line) {
             Some(name) => {
                 let header_rest = line["module ".len() + name.len()..].to_string();
-                current = Some(Module { name: name.to_string(), header_rest, body: Vec::new() });
+                current = Some(Module { name: name.to_string(), header_rest, body: Vec::new(), attributes: std::mem::take(&mut attributes) });
             }
             None if line.trim().is_empty() => {}
-            None => preamble.push(line.to_string()),
+            None if line.trim_start().starts_with("(*") => attributes.push(line.to_string()),
+            None => {
+                preamble.append(&mut attributes);
+                preamble.push(line.to_string());
+            }
         }
     }
     let lines_before = verilog.lines().count();
@@ -92,7 +99,7 @@ pub fn dedupe(verilog: &str) -> (String, DedupeStats) {
             if replacement[&m.name] != m.name {
                 continue;
             }
-            let key = (m.header_rest.clone(), m.body.clone());
+            let key = (m.attributes.join("\n") + &m.header_rest, m.body.clone());
             match first_with.get(&key) {
                 Some(keeper) => {
                     replacement.insert(m.name.clone(), keeper.clone());
@@ -123,6 +130,10 @@ pub fn dedupe(verilog: &str) -> (String, DedupeStats) {
     }
     let mut modules_after = 0;
     for m in modules.iter().filter(|m| replacement[&m.name] == m.name) {
+        for line in &m.attributes {
+            out.push_str(line);
+            out.push('\n');
+        }
         out.push_str(&format!("module {}{}\n", m.name, m.header_rest));
         for line in &m.body {
             out.push_str(line);
@@ -138,6 +149,17 @@ pub fn dedupe(verilog: &str) -> (String, DedupeStats) {
 #[cfg(test)]
 mod tests {
     use super::dedupe;
+
+    #[test]
+    fn an_attribute_stays_with_its_module() {
+        // rust-hdl writes a black box's text (attribute and module) first; the kept modules come
+        // out in file order, so the attribute must travel with its module, not stay on line 1.
+        let text = "(* blackbox *)\nmodule PRIMITIVE(a);\nendmodule\nmodule top(a);\n    top$x x(\n    );\nendmodule // top\nmodule top$x(a);\nendmodule // top$x\n";
+        let (out, _) = dedupe(text);
+        assert!(out.contains("(* blackbox *)\nmodule PRIMITIVE(a);"), "{out}");
+        assert_eq!(out.matches("(*").count(), 1, "{out}");
+        assert!(!out.starts_with("(* blackbox *)\nmodule top"), "{out}");
+    }
 
     #[test]
     fn identical_children_collapse_and_parents_follow() {

@@ -9,9 +9,11 @@
 //! - [`place_route`]: nextpnr place and route for Fmax;
 //! - [`pin_harness`]: the top module that puts the engine on an iCE40 package's pins;
 //! - [`synth`]: the engine through Yosys per FPGA target;
+//! - [`boards`]: `mee board`, board tops with generated constraints, built to bitstreams;
 //! - [`reports`]: measurement reports (simulation speed, Yosys area, engine throughput and
 //!   latency).
 
+pub mod boards;
 pub mod dedupe;
 pub mod explore;
 pub mod pin_harness;

@@ -77,6 +77,58 @@ enum Command {
         #[command(subcommand)]
         which: SocCommand,
     },
+    /// Board tops with constraints generated from their pins, built to bitstreams with Yosys,
+    /// nextpnr and the packer (yowasp tools).
+    Board {
+        #[command(subcommand)]
+        which: BoardCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BoardCommand {
+    /// Name the boards and what runs on each.
+    List,
+    /// Build a board's bitstream: the top's Verilog and constraints, Yosys, nextpnr on the
+    /// board's package and pins at its system clock, and the packer; prints utilisation,
+    /// Fmax and build times.
+    Build {
+        /// The board (see `mee board list`).
+        board: String,
+        /// Engine config (TOML); the board's own engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output folder (default out/board/BOARD).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The IEEE 1619 vector file the self-test runs (default: the standard vectors beside
+        /// the repository, or $MEE_TESTVECTORS).
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+        /// nextpnr's placer seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after nextpnr's packing: checks that the design fits the device, no bitstream.
+        #[arg(long)]
+        pack_only: bool,
+    },
+    /// Write every board's constraint file (with the board's own engine) into a folder.
+    Constraints {
+        /// Output folder.
+        #[arg(long, default_value = "constraints")]
+        out: PathBuf,
+        /// The IEEE 1619 vector file (as for `build`).
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+    },
+}
+
+/// The IEEE 1619 vectors from `path`, or from the standard place.
+fn board_vectors(path: Option<&std::path::Path>) -> anyhow::Result<Vec<mee_testbench::vectors::XtsVector>> {
+    match path {
+        Some(path) => mee_testbench::vectors::load_file(path),
+        None => mee_testbench::vectors::ieee1619_vectors(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -375,6 +427,28 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;
             mee_fpga::reports::engine_figures(config.as_ref(), requests, dram_latency, seed)
+        }
+        Command::Board { which: BoardCommand::List } => {
+            print!("{}", mee_fpga::boards::list());
+            Ok(())
+        }
+        Command::Board { which: BoardCommand::Build { board, config, out, vectors, seed, pack_only } } => {
+            let board = mee_fpga::boards::Board::from_name(&board)?;
+            let config = match config {
+                Some(path) => EngineConfig::from_file(&path)?,
+                None => board.default_config(),
+            };
+            let vectors = board_vectors(vectors.as_deref())?;
+            let out = out.unwrap_or_else(|| PathBuf::from("out/board").join(board.name()));
+            print!("{}", mee_fpga::boards::build(board, &config, &vectors, &out, seed, pack_only)?);
+            Ok(())
+        }
+        Command::Board { which: BoardCommand::Constraints { out, vectors } } => {
+            let vectors = board_vectors(vectors.as_deref())?;
+            for path in mee_fpga::boards::write_constraints(&vectors, &out)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(())
         }
         Command::Soc { .. } => unreachable!("handled by run"),
     }

@@ -5,7 +5,6 @@ use crate::driver::ClockedDriver;
 use mee_hdl::selftest::program::SelfTestProgram;
 use mee_hdl::selftest::self_test::SelfTest;
 use mee_reference::EngineConfig;
-use rust_hdl::prelude::*;
 
 /// UART bit time of the simulated self-test, in cycles.
 pub const SIM_CLOCKS_PER_BIT: u16 = 4;

@@ -77,6 +77,12 @@ impl SelfTestProgram {
         self.steps.iter().filter(|s| matches!(s.op, StepOp::Write | StepOp::Read)).map(|s| u64::from(s.blocks)).sum()
     }
 
+    /// Responses the sequencer checks when the program passes: one per key command and one per
+    /// request.
+    pub fn checks(&self) -> u64 {
+        self.steps.iter().filter(|s| matches!(s.op, StepOp::SetKey | StepOp::ClearKey)).count() as u64 + self.requests()
+    }
+
     /// Checks what the hardware relies on: ROM and DRAM sizes, step ranges, distinct DRAM blocks
     /// for distinct addresses. Returns a message naming the step at fault.
     pub fn check(&self) -> Result<(), String> {

@@ -1,0 +1,99 @@
+//! `mee board`: the Alchitry Cu's self-test simulated to its end (and made to fail), the
+//! committed constraint files against what the tops generate, the command's errors, and the
+//! Cu's bitstream built with Yosys, nextpnr and icepack.
+
+mod common;
+
+use mee_fpga::boards::{design, Board};
+use mee_hdl::selftest::program::StepOp;
+use mee_testbench::self_test_bench::run_self_test;
+use mee_testbench::self_test_program::ieee1619_program;
+use mee_testbench::vectors::ieee1619_vectors;
+use std::path::Path;
+
+#[test]
+fn the_alchitry_cu_self_test_passes_the_ieee_1619_vectors_in_simulation() {
+    let config = Board::AlchitryCu.default_config();
+    let vectors = ieee1619_vectors().unwrap();
+    let (program, names) = ieee1619_program(&config, &vectors).unwrap();
+    // Vectors 4 to 9 are the AES-128 ones with 512-byte data units inside 17 address bits.
+    assert_eq!(names.len(), 6, "{names:?}");
+    let started = std::time::Instant::now();
+    let run = run_self_test(&config, &program, 400_000);
+    println!(
+        "figure: the Cu self-test passed {} checks ({} requests) in {} cycles, simulated in {:.1} s",
+        run.checked,
+        program.requests(),
+        run.cycles,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(run.passed && !run.failed, "{run:?}");
+    assert_eq!(run.checked, program.checks(), "{run:?}");
+    assert_eq!(run.line, format!("mee self-test: PASS (0x{:04x} responses checked)\r\n", program.checks()));
+    assert_eq!(run.leds & 0b1110, 0b0100, "LED 2 (passed) alone of the status LEDs: {:08b}", run.leds);
+}
+
+#[test]
+fn a_wrong_ciphertext_in_the_rom_fails_the_self_test_at_its_block() {
+    let config = Board::AlchitryCu.default_config();
+    let (mut program, _) = ieee1619_program(&config, &ieee1619_vectors().unwrap()).unwrap();
+    // The first read with the C-bit clear compares DRAM with the vector's ciphertext: change
+    // one bit of its block 3.
+    let step = program.steps.iter().position(|s| s.op == StepOp::Read && !s.encrypted).unwrap();
+    program.rom[program.steps[step].page + 3][5] ^= 0x10;
+    let run = run_self_test(&config, &program, 200_000);
+    assert!(run.failed && !run.passed, "{run:?}");
+    assert_eq!(run.line, format!("mee self-test: FAIL at step 0x{step:02x}, block 0x03\r\n"));
+    assert_eq!(run.leds & 0b1110, 0b1000, "LED 3 (failed) alone of the status LEDs: {:08b}", run.leds);
+}
+
+#[test]
+fn the_committed_constraint_files_are_what_the_tops_generate() {
+    let vectors = ieee1619_vectors().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for board in Board::ALL {
+        let generated = design(board, &board.default_config(), &vectors).unwrap().constraints;
+        let file = root.join("constraints").join(board.constraints_file());
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
+        assert_eq!(committed, generated, "{} is stale: run `cargo run --release --bin mee -- board constraints`", file.display());
+    }
+    // The Cu's pins, from its published pin table.
+    let cu = std::fs::read_to_string(root.join("constraints/alchitry_cu.pcf")).unwrap();
+    for line in ["set_io clock P7", "set_io reset_n P8", "set_io usb_tx M9", "set_io leds[0] J11", "set_io leds[7] N14", "set_frequency clock 100"] {
+        assert!(cu.lines().any(|l| l == line), "no `{line}` in alchitry_cu.pcf:\n{cu}");
+    }
+}
+
+#[test]
+fn board_errors_are_messages_and_write_nothing() {
+    let work = common::work("board_errors");
+    let out = common::mee(&["board", "build", "no_such_board", "--out", work.join("x").to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown board \"no_such_board\"") && stderr.contains("alchitry_cu"), "{stderr}");
+    // An engine no IEEE 1619 vector fits (16-byte data units).
+    let config = work.join("small_units.toml");
+    std::fs::write(&config, "data_unit_bytes = 16\naddr_bits = 17\n[pipeline]\nround_registers = \"shared_column\"\n").unwrap();
+    let out = common::mee(&["board", "build", "alchitry_cu", "--config", config.to_str().unwrap(), "--out", work.join("y").to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no IEEE 1619 vector fits") && !stderr.contains("panicked"), "{stderr}");
+    assert!(!work.join("x").exists() && !work.join("y").exists(), "a failed build left files");
+    let list = common::mee(&["board", "list"]);
+    assert!(list.status.success() && String::from_utf8_lossy(&list.stdout).contains("alchitry_cu"));
+}
+
+#[test]
+fn the_alchitry_cu_bitstream_builds() {
+    let work = common::work("alchitry_cu_bitstream");
+    let out = common::mee(&["board", "build", "alchitry_cu", "--out", work.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    println!("figure: the Alchitry Cu build\n{stdout}");
+    let bitstream = std::fs::read(work.join("mee_cu_alchitry_cu.bin")).unwrap();
+    // An iCE40 bitstream holds the preamble 0x7EAA997E near its start and is about 135 KB for
+    // the HX8K.
+    assert!(bitstream[..16].windows(4).any(|w| w == [0x7e, 0xaa, 0x99, 0x7e]), "no iCE40 preamble");
+    assert!(bitstream.len() > 100_000, "{} bytes", bitstream.len());
+    assert!(stdout.contains("ICESTORM_LC") && stdout.contains("against the 25.0 MHz system clock"), "{stdout}");
+}
