@@ -97,3 +97,17 @@ fn the_alchitry_cu_bitstream_builds() {
     assert!(bitstream.len() > 100_000, "{} bytes", bitstream.len());
     assert!(stdout.contains("ICESTORM_LC") && stdout.contains("against the 25.0 MHz system clock"), "{stdout}");
 }
+
+#[test]
+fn the_engine_on_the_sdram_path_matches_the_models() {
+    let config = mee_reference::EngineConfig::from_toml_str("data_unit_bytes = 512\n[pipeline]\nround_registers = \"iterative\"\nkey_table = \"block_ram\"\nread_queue_depth = 4\nwrite_queue_depth = 2\nresponse_queue_depth = 4\n").unwrap();
+    let seed = mee_testbench::seed::test_seed("the_engine_on_the_sdram_path_matches_the_models");
+    let ops = mee_testbench::sdram_path_bench::sdram_traffic(&config, 300, seed);
+    let mut timings = mee_hdl::dram::sdram_port::mt48lc16m16(40e6);
+    timings.initial_delay_in_nanoseconds = 2_000.0;
+    let started = std::time::Instant::now();
+    let report = mee_testbench::sdram_path_bench::run_sdram_path(&config, &ops, timings, 2_000_000).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    println!("figure: SDRAM path: {report:?} in {:.1} s", started.elapsed().as_secs_f64());
+    assert_eq!(report.requests as usize + report.key_commands as usize, ops.len());
+    assert!(report.blocks_checked >= 10 && report.sdram_writes >= 8 * report.blocks_checked, "{report:?}");
+}

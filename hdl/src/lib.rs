@@ -5,6 +5,7 @@
 //! - [`xts`]: the tweak unit and the XTS datapath;
 //! - [`engine`]: the engine top, its partial-write unit, core (front end, DRAM scheduling,
 //!   datapaths, responses), key table and write-address tracker;
+//! - [`dram`]: the DRAM side of a board: the engine's block port on an SDRAM controller;
 //! - [`bus`]: the AXI4 top around the engine;
 //! - [`soc`]: the SoC of two PicoRV32 cores around the engine;
 //! - [`selftest`]: the built-in self-test a board runs (vector ROM, sequencer, on-chip DRAM, UART);
@@ -20,6 +21,7 @@
 
 pub mod aes;
 pub mod bus;
+pub mod dram;
 pub mod engine;
 pub mod primitives;
 pub mod selftest;

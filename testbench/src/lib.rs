@@ -11,6 +11,7 @@
 //! - [`engine_dut`], [`dram_bfm`], [`stimulus`], [`engine_bench`]: the engine in lock step
 //!   with the cycle model, behind a soft-core model, a DRAM model and a key driver;
 //! - [`self_test_program`]: the board self-test's program from the IEEE 1619 vectors;
+//! - [`sdram_path_bench`]: the engine on the SDRAM path (bridge, controller, chip model);
 //! - [`iverilog`]: running exported Verilog under Icarus Verilog.
 
 pub mod aes_bench;
@@ -24,6 +25,7 @@ pub mod driver;
 pub mod iverilog;
 pub mod key_expansion_bench;
 pub mod scenario;
+pub mod sdram_path_bench;
 pub mod seed;
 pub mod self_test_bench;
 pub mod self_test_program;
