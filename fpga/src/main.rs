@@ -105,6 +105,9 @@ enum BoardCommand {
         /// the repository, or $MEE_TESTVECTORS).
         #[arg(long)]
         vectors: Option<PathBuf>,
+        /// The guest the ULX3S launches (default: the example guest `hello`, built with make).
+        #[arg(long)]
+        guest: Option<PathBuf>,
         /// nextpnr's placer seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -432,15 +435,22 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
             print!("{}", mee_fpga::boards::list());
             Ok(())
         }
-        Command::Board { which: BoardCommand::Build { board, config, out, vectors, seed, pack_only } } => {
+        Command::Board { which: BoardCommand::Build { board, config, out, vectors, guest, seed, pack_only } } => {
             let board = mee_fpga::boards::Board::from_name(&board)?;
             let config = match config {
                 Some(path) => EngineConfig::from_file(&path)?,
                 None => board.default_config(),
             };
-            let vectors = board_vectors(vectors.as_deref())?;
+            let vectors = match board {
+                mee_fpga::boards::Board::AlchitryCu => board_vectors(vectors.as_deref())?,
+                _ => Vec::new(),
+            };
             let out = out.unwrap_or_else(|| PathBuf::from("out/board").join(board.name()));
-            print!("{}", mee_fpga::boards::build(board, &config, &vectors, &out, seed, pack_only)?);
+            let work = std::env::temp_dir().join(format!("mee-board-{}", std::process::id()));
+            let inputs = mee_fpga::boards::BoardInputs { vectors, guest, work: work.clone() };
+            let built = mee_fpga::boards::build(board, &config, &inputs, &out, seed, pack_only);
+            let _ = std::fs::remove_dir_all(&work);
+            print!("{}", built?);
             Ok(())
         }
         Command::Board { which: BoardCommand::Constraints { out, vectors } } => {

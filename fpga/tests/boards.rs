@@ -4,7 +4,7 @@
 
 mod common;
 
-use mee_fpga::boards::{design, Board};
+use mee_fpga::boards::{constraints, Board};
 use mee_hdl::selftest::program::StepOp;
 use mee_testbench::self_test_bench::run_self_test;
 use mee_testbench::self_test_program::ieee1619_program;
@@ -52,10 +52,25 @@ fn the_committed_constraint_files_are_what_the_tops_generate() {
     let vectors = ieee1619_vectors().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for board in Board::ALL {
-        let generated = design(board, &board.default_config(), &vectors).unwrap().constraints;
+        let generated = constraints(board, &board.default_config(), &vectors).unwrap();
         let file = root.join("constraints").join(board.constraints_file());
         let committed = std::fs::read_to_string(&file).unwrap_or_default();
         assert_eq!(committed, generated, "{} is stale: run `cargo run --release --bin mee -- board constraints`", file.display());
+    }
+    // The ULX3S's pins, from its published constraint file.
+    let ulx3s = std::fs::read_to_string(root.join("constraints/ulx3s_85f.lpf")).unwrap();
+    for line in [
+        "LOCATE COMP \"clk_25mhz\" SITE \"G2\";",
+        "FREQUENCY PORT \"clk_25mhz\" 25 MHz;",
+        "LOCATE COMP \"ftdi_rxd\" SITE \"L4\";",
+        "LOCATE COMP \"led[7]\" SITE \"H3\";",
+        "LOCATE COMP \"sdram_clk\" SITE \"F19\";",
+        "LOCATE COMP \"sdram_a[12]\" SITE \"G19\";",
+        "LOCATE COMP \"sdram_d[0]\" SITE \"J16\";",
+        "LOCATE COMP \"sdram_d[15]\" SITE \"J17\";",
+        "IOBUF PORT \"sdram_d[15]\" IO_TYPE=LVCMOS33;",
+    ] {
+        assert!(ulx3s.lines().any(|l| l == line), "no `{line}` in ulx3s_85f.lpf");
     }
     // The Cu's pins, from its published pin table.
     let cu = std::fs::read_to_string(root.join("constraints/alchitry_cu.pcf")).unwrap();
@@ -100,14 +115,62 @@ fn the_alchitry_cu_bitstream_builds() {
 
 #[test]
 fn the_engine_on_the_sdram_path_matches_the_models() {
-    let config = mee_reference::EngineConfig::from_toml_str("data_unit_bytes = 512\n[pipeline]\nround_registers = \"iterative\"\nkey_table = \"block_ram\"\nread_queue_depth = 4\nwrite_queue_depth = 2\nresponse_queue_depth = 4\n").unwrap();
+    // The ULX3S's engine with 512-byte data units (so that blocks of a data unit share a tweak).
+    let mut config = Board::Ulx3s.default_config();
+    config.data_unit_bytes = 512;
     let seed = mee_testbench::seed::test_seed("the_engine_on_the_sdram_path_matches_the_models");
     let ops = mee_testbench::sdram_path_bench::sdram_traffic(&config, 300, seed);
-    let mut timings = mee_hdl::dram::sdram_port::mt48lc16m16(40e6);
+    let mut timings = mee_hdl::dram::sdram_port::mt48lc16m16(Board::Ulx3s.system_clock_mhz() * 1e6);
+    // The chip's 100 µs power-up wait shortened (4,000 cycles of nothing).
     timings.initial_delay_in_nanoseconds = 2_000.0;
     let started = std::time::Instant::now();
     let report = mee_testbench::sdram_path_bench::run_sdram_path(&config, &ops, timings, 2_000_000).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     println!("figure: SDRAM path: {report:?} in {:.1} s", started.elapsed().as_secs_f64());
     assert_eq!(report.requests as usize + report.key_commands as usize, ops.len());
     assert!(report.blocks_checked >= 10 && report.sdram_writes >= 8 * report.blocks_checked, "{report:?}");
+}
+
+#[test]
+fn the_guest_loader_writes_its_blocks_then_the_mailbox_then_starts() {
+    use mee_hdl::soc::guest_loader::GuestLoader;
+    use mee_testbench::driver::ClockedDriver;
+    use rand::{Rng, SeedableRng};
+    use rust_hdl::prelude::*;
+    let seed = mee_testbench::seed::test_seed("the_guest_loader_writes_its_blocks_then_the_mailbox_then_starts");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let blocks: Vec<(u32, [u8; 16])> = (0..5u32).map(|i| (0x4000 + 16 * i * 3, rng.gen())).collect();
+    let words: Vec<u32> = (0..64).map(|_| rng.gen()).collect();
+    let mut sim = ClockedDriver::new(GuestLoader::new(&blocks, &words));
+    let (mut written, mut mailbox, mut started) = (Vec::new(), vec![None; 64], None);
+    for cycle in 0..400u64 {
+        sim.uut.reset.next = cycle < 2;
+        sim.uut.req_ready.next = rng.gen_bool(0.4);
+        sim.evaluate();
+        let u = &sim.uut;
+        if u.req_valid.val() && u.req_ready.val() {
+            assert!(started.is_none() && mailbox.iter().all(Option::is_none), "a block written after the mailbox");
+            written.push((u.req_addr.val().to_u64() as u32, mee_testbench::engine_dut::block(u.req_wdata.val())));
+        }
+        if u.mailbox_write.val() {
+            mailbox[u.mailbox_addr.val().index()] = Some(u.mailbox_wdata.val().index() as u32);
+        }
+        if u.start.val() {
+            assert!(started.is_none(), "start twice");
+            started = Some(cycle);
+        }
+        sim.rising_edge();
+    }
+    assert_eq!(written, blocks);
+    assert_eq!(mailbox.into_iter().map(|w| w.unwrap_or(0xdead_beef)).collect::<Vec<_>>(), words);
+    assert!(started.is_some() && sim.uut.done.val());
+}
+
+#[test]
+fn the_ulx3s_build_packs_on_the_lfe5u_85f() {
+    let work = common::work("ulx3s_pack");
+    let out = common::mee(&["board", "build", "ulx3s", "--pack-only", "--out", work.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    println!("figure: the ULX3S build, packed\n{stdout}");
+    assert!(stdout.contains("TRELLIS_COMB") && stdout.contains("stopped after nextpnr's packing"), "{stdout}");
 }

@@ -87,4 +87,5 @@ clocked_by_field!(
     mee_hdl::xts::cipher::XtsCipher,
     mee_hdl::engine::engine_top::Engine,
     mee_hdl::selftest::self_test::SelfTest,
+    mee_hdl::soc::guest_loader::GuestLoader,
 );

@@ -85,15 +85,21 @@ fn check(run: &ToolRun, tool: &str) -> Result<()> {
     Ok(())
 }
 
-/// Builds `<folder>/<top>.v` with the constraints `<folder>/<top>.<pcf|lpf>` for `device`,
-/// aiming at `target_mhz` with placer seed `seed`, up to and including packing when `pack`.
-/// Logs stay in `folder`.
-pub fn build(folder: &Path, top: &str, device: &Device, target_mhz: f64, seed: u64, pack: bool) -> Result<Build> {
+/// Builds `<folder>/<top>.v` (after the Verilog files `sources` of `folder`) with the
+/// constraints `<folder>/<top>.<pcf|lpf>` for `device`, aiming at `target_mhz` with placer
+/// seed `seed`, up to and including packing when `pack`. Logs stay in `folder`.
+pub fn build(folder: &Path, top: &str, sources: &[String], device: &Device, target_mhz: f64, seed: u64, pack: bool) -> Result<Build> {
     let yosys = find_yosys()?;
     let nextpnr = find_nextpnr(device.target.name())?;
     let log = |step: &str| folder.join(format!("{top}.{step}.log"));
     eprintln!("{top}: Yosys (synth_{})", device.target.name());
-    let synthesis = run_tool(&yosys, &["-p".to_string(), device.target.script(top, true)], folder, &log("yosys"), None)?;
+    let mut reads: String = sources.iter().map(|s| format!("read_verilog {s}; ")).collect();
+    if device.target == Target::Ecp5 {
+        // The vendor primitives a top instantiates (EHXPLLL) as black boxes, before the
+        // hierarchy check.
+        reads.insert_str(0, "read_verilog -lib +/ecp5/cells_bb.v; ");
+    }
+    let synthesis = run_tool(&yosys, &["-p".to_string(), reads + &device.target.script(top, true)], folder, &log("yosys"), None)?;
     check(&synthesis, "Yosys")?;
     if cell_counts(&synthesis.log).is_empty() {
         bail!("Yosys printed no statistics (log {})", synthesis.log_file.display());

@@ -11,6 +11,7 @@ pub mod core_arbiter;
 pub mod cpu_memory_port;
 pub mod direct_dram;
 pub mod direct_soc;
+pub mod guest_loader;
 pub mod picorv32;
 pub mod soc_shell;
 pub mod soc_top;
