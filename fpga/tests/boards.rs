@@ -135,7 +135,6 @@ fn the_guest_loader_writes_its_blocks_then_the_mailbox_then_starts() {
     use mee_hdl::soc::guest_loader::GuestLoader;
     use mee_testbench::driver::ClockedDriver;
     use rand::{Rng, SeedableRng};
-    use rust_hdl::prelude::*;
     let seed = mee_testbench::seed::test_seed("the_guest_loader_writes_its_blocks_then_the_mailbox_then_starts");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let blocks: Vec<(u32, [u8; 16])> = (0..5u32).map(|i| (0x4000 + 16 * i * 3, rng.gen())).collect();
