@@ -173,3 +173,24 @@ fn the_ulx3s_build_packs_on_the_lfe5u_85f() {
     println!("figure: the ULX3S build, packed\n{stdout}");
     assert!(stdout.contains("TRELLIS_COMB") && stdout.contains("stopped after nextpnr's packing"), "{stdout}");
 }
+
+#[test]
+fn the_reset_synchronizer_holds_reset_for_15_cycles_after_its_sources() {
+    use mee_hdl::primitives::reset_synchronizer::ResetSynchronizer;
+    use mee_testbench::driver::ClockedDriver;
+    let mut sim = ClockedDriver::new(ResetSynchronizer::default());
+    // Power-up (registers at zero): reset for the first 15 cycles with nothing holding it.
+    let mut trace = Vec::new();
+    for cycle in 0..60u64 {
+        // A button press (or a PLL losing lock) from cycle 30 to 32.
+        sim.uut.hold.next = (30..33).contains(&cycle);
+        sim.evaluate();
+        trace.push(sim.uut.reset.val());
+        sim.rising_edge();
+    }
+    let high: Vec<usize> = trace.iter().enumerate().filter(|(_, r)| **r).map(|(c, _)| c).collect();
+    // Held from power-up to cycle 14; then from two edges after the press began (cycle 32) to
+    // 16 edges after it ended (the last held cycle is 32, so to cycle 48).
+    let expected: Vec<usize> = (0..15).chain(32..49).collect();
+    assert_eq!(high, expected);
+}

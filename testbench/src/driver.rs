@@ -88,4 +88,5 @@ clocked_by_field!(
     mee_hdl::engine::engine_top::Engine,
     mee_hdl::selftest::self_test::SelfTest,
     mee_hdl::soc::guest_loader::GuestLoader,
+    mee_hdl::primitives::reset_synchronizer::ResetSynchronizer,
 );

@@ -10,6 +10,7 @@ use mee_hdl::selftest::program::SelfTestProgram;
 use mee_hdl::selftest::self_test::SelfTest;
 use mee_reference::EngineConfig;
 use rust_hdl::fpga::lattice::ice40::ice_pll::ICE40PLLBlock;
+use mee_hdl::primitives::reset_synchronizer::ResetSynchronizer;
 use rust_hdl::prelude::*;
 use rust_hdl_bsp_alchitry_cu::pins;
 
@@ -52,8 +53,7 @@ pub struct AlchitryCuTop {
     /// Serial data to the host over USB (M9), 115,200 baud 8N1.
     pub usb_tx: Signal<Out, Bit>,
     pll: ICE40PLLBlock<BOARD_CLOCK_HZ, SYSTEM_CLOCK_HZ>,
-    button: DFF<Bit>,
-    reset_hold: DFF<Bits<4>>,
+    reset_sync: ResetSynchronizer,
     /// The self-test.
     pub self_test: SelfTest,
 }
@@ -73,8 +73,7 @@ impl AlchitryCuTop {
             leds: pins::leds(),
             usb_tx,
             pll: ICE40PLLBlock::default(),
-            button: Default::default(),
-            reset_hold: Default::default(),
+            reset_sync: Default::default(),
             self_test: SelfTest::new(config, program, (SYSTEM_CLOCK_HZ / BAUD) as u16, SYSTEM_CLOCK_HZ as u32),
         }
     }
@@ -84,18 +83,10 @@ impl Logic for AlchitryCuTop {
     #[hdl_gen]
     fn update(&mut self) {
         self.pll.clock_in.next = self.clock.val();
-        self.button.clock.next = self.pll.clock_out.val();
-        self.reset_hold.clock.next = self.pll.clock_out.val();
+        self.reset_sync.clock.next = self.pll.clock_out.val();
         self.self_test.clock.next = self.pll.clock_out.val();
-        self.button.d.next = !self.reset_n.val();
-        self.reset_hold.d.next = self.reset_hold.q.val();
-        if self.reset_hold.q.val() != 15 {
-            self.reset_hold.d.next = self.reset_hold.q.val() + 1;
-        }
-        if self.button.q.val() | !self.pll.locked.val() {
-            self.reset_hold.d.next = bits::<4>(0);
-        }
-        self.self_test.reset.next = self.reset_hold.q.val() != 15;
+        self.reset_sync.hold.next = !self.reset_n.val() | !self.pll.locked.val();
+        self.self_test.reset.next = self.reset_sync.reset.val();
         self.leds.next = self.self_test.leds.val();
         self.usb_tx.next = self.self_test.uart_tx.val();
     }

@@ -27,6 +27,7 @@ use mee_hdl::selftest::uart_transmitter::UartTransmitter;
 use mee_hdl::soc::guest_loader::GuestLoader;
 use mee_hdl::soc::soc_top::Soc;
 use mee_reference::EngineConfig;
+use mee_hdl::primitives::reset_synchronizer::ResetSynchronizer;
 use rust_hdl::prelude::*;
 use rust_hdl::widgets::sdram::OutputBuffer;
 use rust_hdl::widgets::tristate::TristateBuffer;
@@ -88,8 +89,7 @@ pub struct Ulx3sTop {
     pub sdram_dqm: Signal<Out, Bits<2>>,
     pub sdram_d: Signal<InOut, Bits<16>>,
     pll: Ecp5Pll,
-    button: DFF<Bit>,
-    reset_hold: DFF<Bits<4>>,
+    reset_sync: ResetSynchronizer,
     reset: Signal<Local, Bit>,
     loader: GuestLoader,
     soc: Soc,
@@ -149,8 +149,7 @@ impl Ulx3sTop {
             sdram_dqm,
             sdram_d,
             pll: Ecp5Pll::new(BOARD_CLOCK_MHZ, dividers),
-            button: Default::default(),
-            reset_hold: Default::default(),
+            reset_sync: Default::default(),
             reset: Default::default(),
             loader: GuestLoader::new(blocks, mailbox),
             soc: Soc::new(&engine, config.soc.dram_bytes, firmware, true),
@@ -169,8 +168,7 @@ impl Logic for Ulx3sTop {
     #[hdl_gen]
     fn update(&mut self) {
         self.pll.clock_in.next = self.clk_25mhz.val();
-        self.button.clock.next = self.pll.clock_out.val();
-        self.reset_hold.clock.next = self.pll.clock_out.val();
+        self.reset_sync.clock.next = self.pll.clock_out.val();
         self.heartbeat.clock.next = self.pll.clock_out.val();
         self.exited.clock.next = self.pll.clock_out.val();
         self.exit_code.clock.next = self.pll.clock_out.val();
@@ -180,15 +178,8 @@ impl Logic for Ulx3sTop {
         self.console.clock.next = self.pll.clock_out.val();
         self.uart.clock.next = self.pll.clock_out.val();
         // Reset: 15 cycles after the PLL locks and FIRE1 is up.
-        self.button.d.next = self.fire1.val();
-        self.reset_hold.d.next = self.reset_hold.q.val();
-        if self.reset_hold.q.val() != 15 {
-            self.reset_hold.d.next = self.reset_hold.q.val() + 1;
-        }
-        if self.button.q.val() | !self.pll.locked.val() {
-            self.reset_hold.d.next = bits::<4>(0);
-        }
-        self.reset.next = self.reset_hold.q.val() != 15;
+        self.reset_sync.hold.next = self.fire1.val() | !self.pll.locked.val();
+        self.reset.next = self.reset_sync.reset.val();
         self.loader.reset.next = self.reset.val();
         self.soc.reset.next = self.reset.val();
         self.sdram.reset.next = self.reset.val();
