@@ -131,8 +131,9 @@ pub fn design(board: Board, config: &EngineConfig, inputs: &BoardInputs) -> Resu
         Board::AlchitryCu => {
             let (program, names) = ieee1619_program(config, &inputs.vectors)?;
             let module = format!("{}_alchitry_cu", config.top_name);
-            let constraints = rust_hdl::fpga::toolchains::icestorm::generate_pcf(&alchitry_cu::AlchitryCuTop::new(config, &program));
-            let (verilog, _) = dedupe(&named_verilog(alchitry_cu::AlchitryCuTop::new(config, &program), &module));
+            let top = alchitry_cu::AlchitryCuTop::new(config, &program);
+            let constraints = rust_hdl::fpga::toolchains::icestorm::generate_pcf(&top);
+            let (verilog, _) = dedupe(&named_verilog(top, &module));
             let notes = format!(
                 "The engine `{}` runs its self-test: {} steps, {} requests, {} checks, from {}.\n",
                 config.top_name,
@@ -219,7 +220,10 @@ pub fn list() -> String {
 /// The constraint file of `board` with the engine of `config`, generated from the top's pins.
 pub fn constraints(board: Board, config: &EngineConfig, vectors: &[XtsVector]) -> Result<String> {
     match board {
-        Board::AlchitryCu => Ok(design(board, config, &BoardInputs { vectors: vectors.to_vec(), ..Default::default() })?.constraints),
+        Board::AlchitryCu => {
+            let (program, _) = ieee1619_program(config, vectors)?;
+            Ok(rust_hdl::fpga::toolchains::icestorm::generate_pcf(&alchitry_cu::AlchitryCuTop::new(config, &program)))
+        }
         Board::Ulx3s => Ok(ulx3s_constraints(config)),
     }
 }
