@@ -4,7 +4,7 @@
 //! This is a leaf primitive, like rust-hdl's own DFF: its simulation model is a table lookup in
 //! Rust and its Verilog is written by [`SboxBank::verilog_text`], in one of two styles:
 //!
-//! - [`SboxStyle::Table`]: a 256-arm `case` per lane;
+//! - [`SboxStyle::Table`]: a lookup per lane in the table held as one 2,048-bit constant;
 //! - [`SboxStyle::Composite`]: logic. The input is mapped linearly into the tower field
 //!   GF((2^4)^2), inverted there with GF(2^4) multiplications and one 4-bit inversion, and mapped
 //!   back (the affine map folded into the output matrix). No table wider than 4 bits remains.
@@ -62,8 +62,9 @@ impl SboxBank {
         match self.style() {
             SboxStyle::Table => {
                 let t = gf::sbox_tables();
+                table_constant(&mut v, "sbox_table", if inverse { &t.inverse } else { &t.forward });
                 v.push_str("always @(*) begin\n");
-                table_verilog(&mut v, lanes, if inverse { &t.inverse } else { &t.forward }, "y");
+                table_verilog(&mut v, lanes, "sbox_table", "y");
                 v.push_str("end\n");
             }
             SboxStyle::Composite | SboxStyle::BlockRam => composite_verilog(&mut v, lanes, CompositeDirection::Fixed(inverse), false),
@@ -245,14 +246,23 @@ fn block_ram_verilog(v: &mut String, lanes: usize, table: &[u8; 256]) {
     v.push_str("end\n");
 }
 
-/// Writes one 256-arm `case` per lane from `x$k` into `{target}$k`.
-fn table_verilog(v: &mut String, lanes: usize, table: &[u8; 256], target: &str) {
+/// Declares the table as one 2,048-bit constant, entry `i` in bits `8 i + 7 .. 8 i`, for
+/// [`table_verilog`] to index: simulators read it with one shift (Verilator makes a 256-arm
+/// `case` a tree of branches), and synthesis sees a constant multiplexer, as from a `case`,
+/// never a memory it could move into block RAM.
+fn table_constant(v: &mut String, name: &str, table: &[u8; 256]) {
+    let _ = write!(v, "localparam [2047:0] {name} = 2048'h");
+    for output in table.iter().rev() {
+        let _ = write!(v, "{output:02x}");
+    }
+    v.push_str(";\n");
+}
+
+/// Writes one lookup per lane from `x$k` into `{target}$k` in the constant `table_name`
+/// (declared by [`table_constant`]).
+fn table_verilog(v: &mut String, lanes: usize, table_name: &str, target: &str) {
     for lane in 0..lanes {
-        let _ = writeln!(v, "    case (x${lane})");
-        for (input, output) in table.iter().enumerate() {
-            let _ = writeln!(v, "        8'h{input:02x}: {target}${lane} = 8'h{output:02x};");
-        }
-        let _ = writeln!(v, "        default: {target}${lane} = 8'h00;\n    endcase");
+        let _ = writeln!(v, "    {target}${lane} = {table_name}[{{x${lane}, 3'b000}} +: 8];");
     }
 }
 
@@ -319,9 +329,11 @@ impl ReversibleSboxBank {
         for lane in 0..lanes {
             let _ = writeln!(v, "reg [7:0] forward${lane}, inverted${lane};");
         }
+        table_constant(&mut v, "forward_table", &t.forward);
+        table_constant(&mut v, "inverse_table", &t.inverse);
         v.push_str("always @(*) begin\n");
-        table_verilog(&mut v, lanes, &t.forward, "forward");
-        table_verilog(&mut v, lanes, &t.inverse, "inverted");
+        table_verilog(&mut v, lanes, "forward_table", "forward");
+        table_verilog(&mut v, lanes, "inverse_table", "inverted");
         for lane in 0..lanes {
             let _ = writeln!(v, "    y${lane} = inverse ? inverted${lane} : forward${lane};");
         }
@@ -381,7 +393,7 @@ pub struct PipelinedSboxBank {
 /// How a pipelined bank is built.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum PipelinedSboxKind {
-    /// A `case` table per lane.
+    /// A lookup per lane in the table as a constant.
     #[default]
     Table,
     /// Tower-field logic per lane.
@@ -447,9 +459,10 @@ impl PipelinedSboxBank {
             }
             PipelinedSboxKind::Table => {}
         }
+        table_constant(&mut v, "sbox_table", table);
         if !shape.registered {
             v.push_str("always @(*) begin\n");
-            table_verilog(&mut v, lanes, table, "y");
+            table_verilog(&mut v, lanes, "sbox_table", "y");
             v.push_str("end\n");
             return v;
         }
@@ -457,7 +470,7 @@ impl PipelinedSboxBank {
             let _ = writeln!(v, "reg [7:0] looked_up${lane}, middle${lane};");
         }
         v.push_str("always @(*) begin\n");
-        table_verilog(&mut v, lanes, table, "looked_up");
+        table_verilog(&mut v, lanes, "sbox_table", "looked_up");
         for lane in 0..lanes {
             let _ = writeln!(v, "    y${lane} = middle${lane};");
         }
