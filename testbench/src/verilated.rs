@@ -44,11 +44,16 @@ fn harness(top: &str, inputs: &[Port], outputs: &[Port]) -> String {
          \x20       if (i / 8 < words) out[i / 8] |= v << (4 * (i % 8));\n\
          \x20   }}\n}}\n\n\
          static void to_hex(std::string& line, const uint32_t* words, int count) {{\n\
-         \x20   char buf[16];\n\
-         \x20   for (int w = count - 1; w >= 0; --w) {{ snprintf(buf, sizeof buf, \"%08x\", words[w]); line += buf; }}\n\
+         \x20   static const char digits[] = \"0123456789abcdef\";\n\
+         \x20   char buf[8];\n\
+         \x20   for (int w = count - 1; w >= 0; --w) {{\n\
+         \x20       for (int d = 0; d < 8; ++d) buf[d] = digits[(words[w] >> (28 - 4 * d)) & 15];\n\
+         \x20       line.append(buf, 8);\n\
+         \x20   }}\n\
          \x20   line += ' ';\n}}\n\n\
          int main(int argc, char** argv) {{\n\
          \x20   Verilated::commandArgs(argc, argv);\n\
+         \x20   std::ios::sync_with_stdio(false);  // std::cin reads in blocks, not a character at a time\n\
          \x20   V{top}* top = new V{top};\n\
          \x20   top->clock = 0;\n    top->eval();\n\
          \x20   bool flush = argc < 2 || std::strcmp(argv[1], \"batch\") != 0;\n\
