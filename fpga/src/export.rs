@@ -263,9 +263,10 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     if config.pipeline.round_registers.is_pipelined() {
         s.push_str(&format!(
             "\n## Throughput\n\nOne request per cycle for reads, writes and mixed traffic when neither side stalls and \
-             read_queue_depth ({}) exceeds the DRAM latency + {}; write_queue_depth ({}) of at least {} keeps mixed traffic \
-             at full rate. Measured with `mee report engine`.\n",
+             read_queue_depth ({}) and response_queue_depth ({}) exceed the DRAM latency + {}; write_queue_depth ({}) of at \
+             least {} keeps mixed traffic at full rate. Measured with `mee report engine`.\n",
             config.pipeline.read_queue_depth,
+            config.pipeline.response_queue_depth,
             config.aes_latency() + 3 + config.read_request_latency(),
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),

@@ -208,15 +208,20 @@ pub struct PipelineConfig {
     /// faster clock, for one more cycle on every read. Pipelined `round_registers` only.
     /// Default `false`.
     pub read_request_queue: bool,
-    /// Reads sent to DRAM and not yet answered that the engine keeps track of (their tweaks
-    /// wait in a queue of this depth): 2 to 256. Reads-only traffic runs at one per cycle while
-    /// this is above the DRAM latency plus 2 (plus 3 with `read_request_queue`). Default 32.
+    /// Reads sent to DRAM and not yet answered to the core that the engine keeps track of
+    /// (their tweaks wait in a queue of this depth): 2 to 256. Reads-only traffic runs at one
+    /// per cycle while this, and `response_queue_depth`, exceed the DRAM latency plus the read
+    /// cost ([`EngineConfig::read_cost_cycles`]: 12 for the default engine, 32 at
+    /// `per_third_round`). Default 128: full rate behind a DRAM latency of up to 115 cycles
+    /// (95 at `per_third_round`).
     pub read_queue_depth: u32,
     /// Writes accepted and not yet sent to DRAM (in the pipeline or the write queue): 2 to 256.
     /// Mixed traffic runs at one request per cycle while this is at least twice the write
     /// pipeline depth. Default 64.
     pub write_queue_depth: u32,
-    /// Requests accepted and not yet answered to the core: 2 to 256. Default 64.
+    /// Requests accepted and not yet answered to the core: 2 to 256. Reads keep one per cycle
+    /// while this exceeds the DRAM latency plus the read cost, like `read_queue_depth`.
+    /// Default 128.
     pub response_queue_depth: u32,
     /// Partial writes (read-modify-writes) in flight in the partial-write unit in front of
     /// the engine: 1 to 64. Each holds its block's address, data and strobes from its
@@ -238,9 +243,9 @@ impl Default for PipelineConfig {
             key_table: KeyTableStorage::Registers,
             tweak_pipeline: TweakPipeline::Dedicated,
             read_request_queue: false,
-            read_queue_depth: 32,
+            read_queue_depth: 128,
             write_queue_depth: 64,
-            response_queue_depth: 64,
+            response_queue_depth: 128,
             partial_write_depth: None,
         }
     }

@@ -43,6 +43,26 @@ fn default_config_runs_one_request_per_cycle() {
     check(EngineConfig::default(), "default_config_runs_one_request_per_cycle");
 }
 
+/// The default queues (128 reads and 128 responses) keep one read per cycle behind DRAM
+/// latencies 30 and 64; with both queues below the latency plus the read cost the stream
+/// slows to about depth / (latency + read cost) reads per cycle.
+#[test]
+fn default_config_streams_one_read_per_cycle_behind_dram_latencies_30_and_64() {
+    let name = "default_config_streams_one_read_per_cycle_behind_dram_latencies_30_and_64";
+    let seed = test_seed(name);
+    let config = EngineConfig::default();
+    for latency in [30, 64] {
+        let m = measure(&config, 400, latency, seed).unwrap_or_else(|e| panic!("{name}: latency {latency}: seed {seed}: {e}"));
+        assert!((m.reads_only - 1.0).abs() <= 0.003, "{name}: seed {seed}: DRAM latency {latency}: {:.4} reads per cycle", m.reads_only);
+    }
+    let mut short = config.clone();
+    let depth = 64 + config.read_cost_cycles() as u32 - 16;
+    short.pipeline.read_queue_depth = depth;
+    short.pipeline.response_queue_depth = depth;
+    let m = measure(&short, 400, 64, seed).unwrap_or_else(|e| panic!("{name}: short queues: seed {seed}: {e}"));
+    assert!(m.reads_only < 0.9, "{name}: seed {seed}: queues of {depth} behind DRAM latency 64 still read {:.4} per cycle", m.reads_only);
+}
+
 #[test]
 fn aes256_half_round_config_runs_one_request_per_cycle() {
     let mut config = EngineConfig { key_bits: 256, ..Default::default() };
