@@ -102,6 +102,33 @@ pub fn round_key(words: &[[u8; 4]], r: usize) -> [u8; 16] {
     out
 }
 
+/// The cipher key whose decryption key form ([`decryption_key_form`]) is `form`: the key
+/// schedule run backwards from the last `Nk` words (`w[i - Nk] = w[i] ^ temp(w[i - 1])`).
+/// Every 16- or 32-byte `form` has exactly one such key.
+///
+/// Panics unless `form` is 16 or 32 bytes long.
+pub fn cipher_key_from_decryption_form(form: &[u8]) -> Vec<u8> {
+    let nk = form.len() / 4;
+    assert!(nk == 4 || nk == 8, "AES decryption key form must be 16 or 32 bytes");
+    let total = 4 * (nk + 7);
+    // window[j] holds w[base + j]; it starts as the last Nk words and moves down one word a step.
+    let mut window: Vec<[u8; 4]> = form.chunks(4).map(|c| [c[0], c[1], c[2], c[3]]).collect();
+    for i in (nk..total).rev() {
+        // window = w[i - nk + 1 ..= i]; w[i - nk] = w[i] ^ temp(w[i - 1]).
+        let mut temp = window[nk - 2];
+        if i % nk == 0 {
+            temp = [sbox(temp[1]) ^ rcon(i / nk), sbox(temp[2]), sbox(temp[3]), sbox(temp[0])];
+        } else if nk > 6 && i % nk == 4 {
+            temp = temp.map(sbox);
+        }
+        let last = window[nk - 1];
+        let older = [last[0] ^ temp[0], last[1] ^ temp[1], last[2] ^ temp[2], last[3] ^ temp[3]];
+        window.pop();
+        window.insert(0, older);
+    }
+    window.iter().flatten().copied().collect()
+}
+
 /// The last `Nk` words of the expanded key, as bytes: what the decryption pipeline starts from.
 pub fn decryption_key_form(key: &[u8]) -> Vec<u8> {
     let nk = key.len() / 4;

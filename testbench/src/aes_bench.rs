@@ -96,23 +96,35 @@ type IterativeBlock = (bool, [u8; 16], Vec<u8>);
 
 /// Runs `blocks` random blocks through the variant with input bubbles of probability
 /// `bubble_probability`, checking every cycle. Returns the first mismatch as an error.
-/// Decryption keys enter in the form of the reference model's `decryption_key_form`.
+/// Decryption keys enter in the form of the reference model's `decryption_key_form`. The
+/// pipeline is simulated round by round ([`AesPipeline::with_round_simulation`]).
 pub fn run_aes_pipeline(variant: AesVariant, blocks: usize, seed: u64, bubble_probability: f64) -> Result<AesRunReport, String> {
-    run_aes_pipeline_with_key_form(variant, blocks, seed, bubble_probability, &mut |key| Ok(decryption_key_form(key)))
+    run_aes_pipeline_with_key_form(variant, blocks, seed, bubble_probability, true, &mut |key| Ok(decryption_key_form(key)))
+}
+
+/// As [`run_aes_pipeline`], with the pipeline simulated as the one leaf the engines use.
+pub fn run_aes_pipeline_as_leaf(variant: AesVariant, blocks: usize, seed: u64, bubble_probability: f64) -> Result<AesRunReport, String> {
+    run_aes_pipeline_with_key_form(variant, blocks, seed, bubble_probability, false, &mut |key| Ok(decryption_key_form(key)))
 }
 
 /// As [`run_aes_pipeline`], with decryption key forms from `key_form` (e.g. the hardware
-/// expander); an error from it stops the run.
+/// expander); an error from it stops the run. With `simulate_rounds` the pipeline is simulated
+/// round by round, else as one leaf.
 pub fn run_aes_pipeline_with_key_form(
     variant: AesVariant,
     blocks: usize,
     seed: u64,
     bubble_probability: f64,
+    simulate_rounds: bool,
     key_form: &mut KeyForm<'_>,
 ) -> Result<AesRunReport, String> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let latency = AesPipeline::latency(variant.key_bytes, variant.placement);
-    let mut sim = ClockedDriver::new(AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style));
+    let mut pipeline = AesPipeline::new(variant.direction, variant.key_bytes, variant.placement, variant.style);
+    if simulate_rounds {
+        pipeline = pipeline.with_round_simulation();
+    }
+    let mut sim = ClockedDriver::new(pipeline);
     // Reset for two cycles.
     for _ in 0..2 {
         sim.uut.reset.next = true;

@@ -1,12 +1,13 @@
 //! Every AES pipeline variant (direction x key size x register placement x S-box style) in
-//! rust-hdl simulation against the `aes` crate: 2,000 random (key, block) pairs each with
-//! random input bubbles, valid and data checked in every cycle at the promised latency; and the
+//! rust-hdl simulation against the `aes` crate, simulated round by round and as the one leaf
+//! the engines use: 2,000 random (key, block) pairs each with random input bubbles, valid and
+//! data checked in every cycle at the promised latency; and the
 //! iterative unit for both directions with the direction drawn per block.
 
 use mee_reference::SboxStyle;
 use mee_hdl::aes::column_unit::ColumnAesUnit;
 use mee_hdl::aes::iterative_unit::IterativeAesUnit;
-use mee_testbench::aes_bench::{run_aes_pipeline, run_both_ways_aes_unit, AesVariant, BothWaysAesUnit};
+use mee_testbench::aes_bench::{run_aes_pipeline, run_aes_pipeline_as_leaf, run_both_ways_aes_unit, AesVariant, BothWaysAesUnit};
 use mee_testbench::seed::test_seed;
 
 #[test]
@@ -18,12 +19,14 @@ fn every_aes_pipeline_variant_matches_the_aes_crate() {
         // An iterative unit takes a block every Nr + 1 cycles: a tenth of the blocks keeps
         // the simulated cycles about equal.
         let n = if variant.placement.is_pipelined() { blocks } else { blocks.div_ceil(10) };
-        match run_aes_pipeline(variant, n, seed.wrapping_add(i as u64), 0.25) {
-            Ok(report) => println!(
-                "{}: {} blocks, latency {}, {} cycles, {:.0} cycles/s",
-                variant.name(), report.blocks, report.latency, report.cycles, report.cycles_per_second()
-            ),
-            Err(e) => failures.push(e),
+        for (mode, run) in [("rounds", run_aes_pipeline as fn(_, _, _, _) -> _), ("leaf", run_aes_pipeline_as_leaf)] {
+            match run(variant, n, seed.wrapping_add(i as u64), 0.25) {
+                Ok(report) => println!(
+                    "{} ({mode}): {} blocks, latency {}, {} cycles, {:.0} cycles/s",
+                    variant.name(), report.blocks, report.latency, report.cycles, report.cycles_per_second()
+                ),
+                Err(e) => failures.push(format!("{mode}: {e}")),
+            }
         }
     }
     assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));

@@ -84,7 +84,7 @@ fn decryption_pipelines_decrypt_with_key_forms_from_the_hardware_expander() {
         let style = SboxStyle::Composite;
         let variant = AesVariant { direction: Direction::Decrypt, key_bytes, placement: RoundRegisters::PerRound, style };
         let mut expander = HardwareKeyExpander::new(key_bytes, style);
-        let report = run_aes_pipeline_with_key_form(variant, 500, seed.wrapping_add(i as u64), 0.25, &mut |key| expander.expand(key))
+        let report = run_aes_pipeline_with_key_form(variant, 500, seed.wrapping_add(i as u64), 0.25, false, &mut |key| expander.expand(key))
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         println!("{} with hardware key forms: {} blocks", variant.name(), report.blocks);
     }

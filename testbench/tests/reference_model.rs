@@ -3,7 +3,7 @@
 //! units), FIPS-197 AES vectors, the FIPS-197 key expansion and the key-pair rules.
 
 use mee_reference::key_schedule::{
-    decryption_key_form, expand_key_words, inverse_sbox, round_key, sbox,
+    cipher_key_from_decryption_form, decryption_key_form, expand_key_words, inverse_sbox, round_key, sbox,
 };
 use mee_reference::xts::{
     aes_decrypt, aes_encrypt, decrypt_block, decrypt_data_unit, encrypt_block, encrypt_data_unit,
@@ -398,6 +398,25 @@ fn fips197_key_expansion_aes256() {
         "w56..w59"
     );
     assert_eq!(form[..16], round_key(&words, 13), "w52..w55");
+}
+
+/// The backward key schedule returns the cipher key of every decryption key form: the
+/// FIPS-197 appendix A keys and random keys of both sizes, whose forms come from the forward
+/// expansion.
+#[test]
+fn cipher_key_from_decryption_form_inverts_the_key_schedule() {
+    let fips = [hex::decode("2b7e151628aed2a6abf7158809cf4f3c").unwrap(), hex::decode("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4").unwrap()];
+    let seed = test_seed("cipher_key_from_decryption_form_inverts_the_key_schedule");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut keys: Vec<Vec<u8>> = fips.to_vec();
+    for n in [16, 32, 16, 32] {
+        keys.push((0..n).map(|_| rng.gen()).collect());
+    }
+    for key in keys {
+        let form = decryption_key_form(&key);
+        assert_ne!(form, key);
+        assert_eq!(cipher_key_from_decryption_form(&form), key, "seed {seed}: key {}", hex::encode(&key));
+    }
 }
 
 #[test]

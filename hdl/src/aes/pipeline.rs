@@ -36,6 +36,10 @@
 use crate::aes::decrypt_round::DecryptRound;
 use crate::aes::encrypt_round::{EncryptRound, RoundRegisterSet, RoundSchedule};
 use crate::primitives::model_state::ModelState;
+use crate::primitives::modelled_children::ModelledChildren;
+use mee_reference::key_schedule::cipher_key_from_decryption_form;
+use mee_reference::xts::{aes_decrypt, aes_encrypt};
+use std::collections::VecDeque;
 use crate::aes::sbox::SboxStyle;
 pub use mee_reference::RoundRegisters;
 use crate::defaults;
@@ -72,9 +76,20 @@ pub struct AesPipeline {
     pub ready: Signal<Out, Bit>,
     /// A block may enter next cycle if none enters this cycle.
     pub ready_next: Signal<Out, Bit>,
-    encrypt_rounds: Vec<EncryptRound>,
-    decrypt_rounds: Vec<DecryptRound>,
+    encrypt_rounds: ModelledChildren<Vec<EncryptRound>>,
+    decrypt_rounds: ModelledChildren<Vec<DecryptRound>>,
     iteration: ModelState<IterationModel>,
+    blocks: ModelState<BlockModel>,
+}
+
+/// The pipelines' Rust model (see [`AesPipeline::with_round_simulation`]): the block in every
+/// stage, `None` for a bubble, computed whole as it enters.
+#[derive(Clone, Debug, Default)]
+pub struct BlockModel {
+    /// Stage 1 (front) to the last stage (back), whose block is on `data_out`.
+    stages: VecDeque<Option<[u8; 16]>>,
+    /// The last decryption key form seen and its cipher key (decryption pipelines).
+    form_and_key: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 /// The iterative unit's registers and round schedule, for the Rust model (empty schedule for
@@ -208,9 +223,60 @@ impl AesPipeline {
             data_out: Default::default(),
             ready: Default::default(),
             ready_next: Default::default(),
-            encrypt_rounds,
-            decrypt_rounds,
+            // The pipelines simulate as one leaf (their `BlockModel`); the iterative unit
+            // simulates its round.
+            encrypt_rounds: ModelledChildren::new(encrypt_rounds, !placement.is_pipelined()),
+            decrypt_rounds: ModelledChildren::new(decrypt_rounds, !placement.is_pipelined()),
             iteration: ModelState(iteration),
+            blocks: ModelState(BlockModel {
+                stages: VecDeque::from(vec![None; if placement.is_pipelined() { Self::latency(key_bytes, placement) } else { 0 }]),
+                form_and_key: None,
+            }),
+        }
+    }
+
+    /// The same pipeline, simulated round by round in Rust (every round's registers, S-boxes
+    /// and key step, as its Verilog is written) instead of as one leaf that computes each block
+    /// whole as it enters and delays it by the latency. The two behave the same on the ports
+    /// while `valid_out` is high; the leaf shows zeros on `data_out` while it is low. Tests use
+    /// this to check the rounds' Rust models; engines use the leaf, several times faster.
+    pub fn with_round_simulation(mut self) -> Self {
+        self.encrypt_rounds.simulate = true;
+        self.decrypt_rounds.simulate = true;
+        self
+    }
+
+    /// The leaf model of a pipeline: on a clock edge every block moves one stage on, and the
+    /// block entering is computed whole (AES with `key_in`, or the inverse cipher with the key
+    /// whose decryption form is `key_in`). A reset empties every stage.
+    fn update_as_leaf(&mut self) {
+        let decrypt = self.is_decrypt();
+        let m = &mut self.blocks.0;
+        if self.clock.pos_edge() {
+            if self.reset.val() {
+                m.stages.iter_mut().for_each(|stage| *stage = None);
+            } else {
+                let entering = self.valid_in.val().then(|| {
+                    let block: [u8; 16] = std::array::from_fn(|k| self.data_in[k].val().to_u8());
+                    let key: Vec<u8> = self.key_in.iter().map(|k| k.val().to_u8()).collect();
+                    if decrypt {
+                        if m.form_and_key.as_ref().map(|(form, _)| form != &key).unwrap_or(true) {
+                            let cipher_key = cipher_key_from_decryption_form(&key);
+                            m.form_and_key = Some((key, cipher_key));
+                        }
+                        aes_decrypt(&m.form_and_key.as_ref().map(|(_, k)| k.clone()).unwrap_or_default(), block)
+                    } else {
+                        aes_encrypt(&key, block)
+                    }
+                });
+                m.stages.pop_back();
+                m.stages.push_front(entering);
+            }
+        }
+        let out = m.stages.back().copied().flatten();
+        self.valid_out.next = out.is_some();
+        for (dst, byte) in self.data_out.iter_mut().zip(out.unwrap_or([0; 16])) {
+            dst.next = Bits::<8>::from(LiteralType::from(byte));
         }
     }
 
@@ -459,6 +525,10 @@ impl Logic for AesPipeline {
         }
         self.ready.next = true;
         self.ready_next.next = true;
+        if !self.encrypt_rounds.simulate {
+            self.update_as_leaf();
+            return;
+        }
         let offset = self.initial_key_offset();
         let (clock, reset, valid) = (self.clock.val(), self.reset.val(), self.valid_in.val());
         if self.is_decrypt() {
@@ -477,10 +547,10 @@ impl Logic for AesPipeline {
         for d in &mut self.data_out {
             d.connect();
         }
-        for r in &mut self.encrypt_rounds {
+        for r in self.encrypt_rounds.iter_mut() {
             r.connect_inputs();
         }
-        for r in &mut self.decrypt_rounds {
+        for r in self.decrypt_rounds.iter_mut() {
             r.connect_inputs();
         }
     }

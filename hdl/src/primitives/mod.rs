@@ -1,8 +1,10 @@
 //! Generic leaf primitives with a Rust model and hand-written Verilog: a queue ([`fifo`]), a
-//! delay line ([`delay_line`]), and the plain-Rust state they keep ([`model_state`]); and a
+//! delay line ([`delay_line`]), the plain-Rust state they keep ([`model_state`]), children a
+//! parent models itself in simulation ([`modelled_children`]); and a
 //! board's reset from a button and a PLL lock ([`reset_synchronizer`], `#[hdl_gen]`).
 
 pub mod delay_line;
 pub mod fifo;
 pub mod model_state;
+pub mod modelled_children;
 pub mod reset_synchronizer;
