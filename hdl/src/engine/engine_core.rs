@@ -102,6 +102,7 @@ use crate::aes::iterative_unit::IterativeAesUnit;
 use crate::aes::pipeline::{AesPipeline, Direction};
 use crate::primitives::delay_line::ByteDelayLine;
 use crate::primitives::fifo::ByteFifo;
+use crate::primitives::modelled_children::ModelledChildren;
 use crate::engine::key_table::KeyTable;
 use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::{EngineConfig, RoundRegisters};
@@ -183,8 +184,10 @@ pub struct EngineCore {
     read_register: ByteDelayLine,
     decrypt: AesPipeline,
     decrypt_side: ByteDelayLine,
-    shared_aes: IterativeAesUnit,
-    column_aes: ColumnAesUnit,
+    // The shared units simulate only in the engines that use them (the column engine feeds
+    // its unit from the shared unit's inputs); elsewhere they are idle, as in their Verilog.
+    shared_aes: ModelledChildren<IterativeAesUnit>,
+    column_aes: ModelledChildren<ColumnAesUnit>,
     column: Constant<Bit>,
     slot: DFF<Bits<8>>,
     tweak_shared: Constant<Bit>,
@@ -341,8 +344,8 @@ impl EngineCore {
             read_register: ByteDelayLine::new(33, 1),
             decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
             decrypt_side: side_line(17, aes_latency),
-            shared_aes: IterativeAesUnit::new(kb, style),
-            column_aes: ColumnAesUnit::new(kb, style),
+            shared_aes: ModelledChildren::new(IterativeAesUnit::new(kb, style), placement.is_shared()),
+            column_aes: ModelledChildren::new(ColumnAesUnit::new(kb, style), placement == RoundRegisters::SharedColumn),
             column: Constant::new(placement == RoundRegisters::SharedColumn),
             slot: Default::default(),
             tweak_shared: Constant::new(config.shares_tweak_pipeline()),

@@ -1,6 +1,7 @@
 //! `ModelledChildren<B>`: child blocks whose Verilog is exported as usual but whose Rust
 //! simulation the parent may switch off, because the parent's own `update` models what they
-//! do.
+//! do, or because the parent never uses them (an engine's AES units of another kind, idle in
+//! its Verilog: their valid and data outputs stay zero there as in the simulation).
 //!
 //! A parent with custom Verilog that instantiates its children (for example the AES pipeline's
 //! rounds) can then simulate as one leaf: a few lines of Rust a clock edge in place of every
