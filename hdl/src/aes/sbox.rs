@@ -4,7 +4,7 @@
 //! This is a leaf primitive, like rust-hdl's own DFF: its simulation model is a table lookup in
 //! Rust and its Verilog is written by [`SboxBank::verilog_text`], in one of two styles:
 //!
-//! - [`SboxStyle::Table`]: a lookup per lane in the table held as one 2,048-bit constant;
+//! - [`SboxStyle::Table`]: a lookup per lane in a 256-entry table (an array filled at time 0);
 //! - [`SboxStyle::Composite`]: logic. The input is mapped linearly into the tower field
 //!   GF((2^4)^2), inverted there with GF(2^4) multiplications and one 4-bit inversion, and mapped
 //!   back (the affine map folded into the output matrix). No table wider than 4 bits remains.
@@ -246,23 +246,24 @@ fn block_ram_verilog(v: &mut String, lanes: usize, table: &[u8; 256]) {
     v.push_str("end\n");
 }
 
-/// Declares the table as one 2,048-bit constant, entry `i` in bits `8 i + 7 .. 8 i`, for
-/// [`table_verilog`] to index: simulators read it with one shift (Verilator makes a 256-arm
-/// `case` a tree of branches), and synthesis sees a constant multiplexer, as from a `case`,
-/// never a memory it could move into block RAM.
+/// Declares the table as a 256-entry array filled at time 0 (`rom_style = "logic"`: Yosys
+/// maps it to LUTs as it would a 256-arm `case`, never to block RAM), for [`table_verilog`]
+/// to index. Simulators read it with one indexed load, where Verilator makes a `case` a tree
+/// of branches.
 fn table_constant(v: &mut String, name: &str, table: &[u8; 256]) {
-    let _ = write!(v, "localparam [2047:0] {name} = 2048'h");
-    for output in table.iter().rev() {
-        let _ = write!(v, "{output:02x}");
+    let _ = writeln!(v, "(* rom_style = \"logic\" *) reg [7:0] {name} [0:255];");
+    v.push_str("initial begin\n");
+    for (input, output) in table.iter().enumerate() {
+        let _ = writeln!(v, "    {name}[{input}] = 8'h{output:02x};");
     }
-    v.push_str(";\n");
+    v.push_str("end\n");
 }
 
-/// Writes one lookup per lane from `x$k` into `{target}$k` in the constant `table_name`
+/// Writes one lookup per lane from `x$k` into `{target}$k` in the table `table_name`
 /// (declared by [`table_constant`]).
 fn table_verilog(v: &mut String, lanes: usize, table_name: &str, target: &str) {
     for lane in 0..lanes {
-        let _ = writeln!(v, "    {target}${lane} = {table_name}[{{x${lane}, 3'b000}} +: 8];");
+        let _ = writeln!(v, "    {target}${lane} = {table_name}[x${lane}];");
     }
 }
 
