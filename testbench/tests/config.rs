@@ -39,7 +39,7 @@ fn empty_file_is_the_documented_default() {
     assert!(!config.pipeline.read_request_queue);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
-        (32, 64, 64)
+        (128, 64, 128)
     );
     // Comments and blank lines only: still the default.
     assert_eq!(
