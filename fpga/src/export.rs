@@ -181,16 +181,16 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
             aes,
         ),
         ("tweak unit", config.tweak_latency()),
-        ("write: request accepted to DRAM write request", config.tweak_latency() + config.encrypt_latency() + 2),
+        ("write: request accepted to DRAM write request", config.tweak_latency() + config.encrypt_latency() + 2 + 2 * config.port_register_cycles()),
         ("read: request accepted to DRAM read request", config.read_request_latency()),
-        ("read: DRAM data to core response", aes + 1),
+        ("read: DRAM data to core response", config.read_response_latency()),
         (
             "read: cost over a direct connection, DRAM latency >= tweak unit",
             // With one shared unit, the decryption waits for its slot: two slots in all.
             config.read_cost_cycles(),
         ),
-        ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config)),
-        ("clear_key or refused command: accepted to key response", 1),
+        ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config) + 2 * config.port_register_cycles()),
+        ("clear_key or refused command: accepted to key response", 1 + 2 * config.port_register_cycles()),
     ]
 }
 
@@ -252,6 +252,15 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     for (what, cycles) in latencies(config) {
         s.push_str(&format!("| {what} | {cycles} |\n"));
     }
+    if config.pipeline.registered_ports {
+        s.push_str(
+            "\nThe ports are registered (`registered_ports`): every valid/ready channel of the top passes a two-entry \
+             buffer and the key response a register, so every output comes from registers and no path runs from an \
+             input port to an output port. The figures above include their cycle each way. No request is taken while a key \
+             command waits or runs, and a key command taken while requests are in flight waits in its buffer until the \
+             engine is idle, so its answer then comes later than shown.\n",
+        );
+    }
     if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(
             "\nWith one shared AES unit these are the figures when the slot is due: a request waits up to {} more \
@@ -267,7 +276,7 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              least {} keeps mixed traffic at full rate. Measured with `mee report engine`.\n",
             config.pipeline.read_queue_depth,
             config.pipeline.response_queue_depth,
-            config.aes_latency() + 3 + config.read_request_latency(),
+            config.read_cost_cycles() + 2,
             config.pipeline.write_queue_depth,
             2 * (config.tweak_latency() + config.aes_latency()),
         ));

@@ -4,7 +4,7 @@
 //! the default, AES-256 with a block-RAM key table, three stages per round with block-RAM
 //! S-boxes, the iterative engine, the engine with one shared AES unit, a shared tweak
 //! pipeline (on traffic that keeps to one data unit half the time) and the read request
-//! queue (with small read and write queues).
+//! queue (with small read and write queues), and registered ports on the iterative engine.
 
 use mee_reference::EngineConfig;
 use mee_testbench::dram_bfm::DramTiming;
@@ -123,4 +123,17 @@ fn exported_read_request_queue_engine_matches_rust_hdl_under_icarus() {
     config.pipeline.write_queue_depth = 4;
     config.validate().expect("test config");
     cosim("exported_read_request_queue_engine_matches_rust_hdl_under_icarus", config);
+}
+
+#[test]
+fn exported_registered_ports_engine_matches_rust_hdl_under_icarus() {
+    let mut config = EngineConfig { top_name: "mee_registered".into(), data_unit_bytes: 32, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
+    config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
+    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.registered_ports = true;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 4;
+    config.validate().expect("test config");
+    cosim("exported_registered_ports_engine_matches_rust_hdl_under_icarus", config);
 }

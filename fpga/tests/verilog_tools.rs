@@ -7,7 +7,8 @@
 //! -assert` on the mapped netlist and no latch cell; a test per large Yosys run, so that the
 //! runner spreads them over the cores. The smallest engine (one column-per-cycle AES unit) is
 //! linted and compiled too, and packed by nextpnr-ice40 for an HX8K inside its pin harness. A
-//! missing tool fails the test with how to install it.
+//! missing tool fails the test with how to install it. With `registered_ports`, Yosys finds no
+//! path from an input port to an output port (and finds the documented one without).
 
 use mee_reference::{BusKind, EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -38,7 +39,20 @@ fn configs() -> Vec<EngineConfig> {
     axi_small.top_name = "mee_axi_small".into();
     axi_small.interface.bus = BusKind::Axi4;
     axi_small.interface.id_bits = 6;
-    vec![EngineConfig::default(), aes256, small, column, axi_small]
+    vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true)]
+}
+
+/// A small iterative engine, with or without registered ports.
+fn registered_iterative(registered: bool) -> EngineConfig {
+    let name = if registered { "mee_registered" } else { "mee_unregistered" };
+    let mut config = EngineConfig { top_name: name.into(), num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
+    config.pipeline.round_registers = RoundRegisters::Iterative;
+    config.pipeline.sbox = SboxStyle::Composite;
+    config.pipeline.registered_ports = registered;
+    config.pipeline.read_queue_depth = 4;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 4;
+    config
 }
 
 fn export(config: &EngineConfig, name: &str) -> PathBuf {
@@ -106,6 +120,32 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The output ports that an input port other than `clock` and `reset` reaches without passing
+/// a flip-flop, by Yosys on the flattened design with its memories mapped to flip-flops.
+fn outputs_reached_from_inputs(config: &EngineConfig) -> Vec<String> {
+    let file = export(config, "port_paths");
+    let folder = file.parent().expect("export folder");
+    let list = format!("{}_paths.txt", config.top_name);
+    let flip_flops = "$dff,$dffe,$sdff,$sdffe,$sdffce,$adff,$adffe,$aldff,$aldffe,$dffsr,$dffsre";
+    let script = format!(
+        "read_verilog {top}.v; hierarchy -check -top {top}; proc; flatten; memory_map; opt -fast; \
+         tee -q -o {list} select -list i:* i:clock %d i:reset %d %co*:-{flip_flops} o:* %i",
+        top = config.top_name
+    );
+    let out = Command::new(yosys()).args(["-q", "-p", &script]).current_dir(folder).output().expect("run yosys");
+    assert!(out.status.success(), "{}: Yosys: {}{}", config.top_name, String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(folder.join(&list)).expect("Yosys's selection list");
+    text.lines().filter_map(|l| l.trim().strip_prefix(&format!("{}/", config.top_name)).map(str::to_string)).collect()
+}
+
+#[test]
+fn registered_ports_leave_no_path_from_an_input_port_to_an_output_port() {
+    // Without them, core_req_ready depends on this cycle's inputs (the README's list of
+    // same-cycle paths); with them, no output does.
+    assert_eq!(outputs_reached_from_inputs(&registered_iterative(false)), vec!["core_req_ready".to_string()]);
+    assert_eq!(outputs_reached_from_inputs(&registered_iterative(true)), Vec::<String>::new());
 }
 
 /// Maps one config for the given targets, one Yosys run after the other, in a folder of its

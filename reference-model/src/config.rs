@@ -233,6 +233,12 @@ pub struct PipelineConfig {
     /// ([`EngineConfig::partial_write_depth`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_write_depth: Option<u32>,
+    /// A two-entry buffer on every valid/ready channel of the top and a register on the key
+    /// response, so that every output port comes from registers and no path runs from an
+    /// input port to an output port: the top's handshakes can no longer be the critical path,
+    /// for [`EngineConfig::port_register_cycles`] cycles more each way (a read costs four
+    /// more, `set_key` answers two later). Any `round_registers`. Default `false`.
+    pub registered_ports: bool,
 }
 
 impl Default for PipelineConfig {
@@ -247,6 +253,7 @@ impl Default for PipelineConfig {
             write_queue_depth: 64,
             response_queue_depth: 128,
             partial_write_depth: None,
+            registered_ports: false,
         }
     }
 }
@@ -629,10 +636,22 @@ impl EngineConfig {
         self.tweak_latency() / 2 + 3
     }
 
-    /// Cycles from accepting a read to its DRAM request: 1, or 2 through the read request
-    /// queue (`read_request_queue`).
+    /// Cycles each buffer of the registered top boundary adds (`registered_ports`): 1, or 0
+    /// without it. A request crosses one on its way in and one on its way out.
+    pub fn port_register_cycles(&self) -> usize {
+        usize::from(self.pipeline.registered_ports)
+    }
+
+    /// Cycles from accepting a read at the top to its DRAM request at the top: 1, or 2 through
+    /// the read request queue (`read_request_queue`), plus two with `registered_ports`.
     pub fn read_request_latency(&self) -> usize {
-        1 + usize::from(self.pipeline.read_request_queue)
+        1 + usize::from(self.pipeline.read_request_queue) + 2 * self.port_register_cycles()
+    }
+
+    /// Cycles from DRAM data at the top to the core response at the top: the read register and
+    /// the decryption, plus two with `registered_ports` (pipelined and iterative engines).
+    pub fn read_response_latency(&self) -> usize {
+        self.aes_latency() + 1 + 2 * self.port_register_cycles()
     }
 
     /// Cycles a read costs over a direct connection to DRAM when the DRAM latency is at least
@@ -641,9 +660,9 @@ impl EngineConfig {
     /// read arrives just in time for the tweak slot.
     pub fn read_cost_cycles(&self) -> usize {
         if self.pipeline.round_registers.is_shared() {
-            2 * (self.aes_latency() + 1)
+            2 * (self.aes_latency() + 1) + 4 * self.port_register_cycles()
         } else {
-            self.aes_latency() + 1 + self.read_request_latency()
+            self.read_response_latency() + self.read_request_latency()
         }
     }
 

@@ -53,6 +53,7 @@
 use crate::config::{EngineConfig, KeyTableStorage};
 use crate::ports::{port_value, top_ports, PortDirection};
 use crate::partial_writes::PartialWriteUnit;
+use crate::port_registers::PortRegisters;
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
 
@@ -699,18 +700,21 @@ impl CoreModel {
 }
 
 /// The cycle-level model of the whole engine: the partial-write unit
-/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`]. Without partial
-/// writes the unit is transparent, cycle for cycle.
+/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`], and with
+/// `registered_ports` the top's buffers ([`crate::port_registers::PortRegisters`]) around
+/// both. Without partial writes the unit is transparent, cycle for cycle.
 #[derive(Clone, Debug)]
 pub struct EngineModel {
     front: PartialWriteUnit,
     core: CoreModel,
+    ports: Option<PortRegisters>,
 }
 
 impl EngineModel {
     /// A model in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
-        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config) }
+        let ports = config.pipeline.registered_ports.then(|| PortRegisters::new(config.key_bytes()));
+        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config), ports }
     }
 
     /// The key-table slot `asid`, as the hardware holds it.
@@ -720,13 +724,33 @@ impl EngineModel {
 
     /// The outputs in a cycle with these inputs.
     pub fn outputs(&self, inputs: &EngineInputs) -> EngineOutputs {
-        let plan = self.front.plan(inputs);
-        let core_outputs = self.core.outputs(&plan.core_inputs);
-        self.front.outputs(inputs, &plan, &core_outputs)
+        match &self.ports {
+            Some(ports) => ports.outer_outputs(inputs.reset),
+            None => {
+                let plan = self.front.plan(inputs);
+                let core_outputs = self.core.outputs(&plan.core_inputs);
+                self.front.outputs(inputs, &plan, &core_outputs)
+            }
+        }
     }
 
     /// Outputs of this cycle, then the rising edge that ends it.
     pub fn step(&mut self, inputs: &EngineInputs) -> EngineOutputs {
+        match self.ports.take() {
+            Some(mut ports) => {
+                let outputs = ports.outer_outputs(inputs.reset);
+                let inner = ports.inner_inputs(inputs);
+                let engine = self.step_engine(&inner);
+                ports.edge(inputs, &inner, &engine);
+                self.ports = Some(ports);
+                outputs
+            }
+            None => self.step_engine(inputs),
+        }
+    }
+
+    /// The partial-write unit and the core: this cycle's outputs, then the edge.
+    fn step_engine(&mut self, inputs: &EngineInputs) -> EngineOutputs {
         let plan = self.front.plan(inputs);
         let core_outputs = self.core.step(&plan.core_inputs);
         let outputs = self.front.outputs(inputs, &plan, &core_outputs);

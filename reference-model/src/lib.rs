@@ -9,6 +9,7 @@
 //!   and at data-unit level, the latter delegated to the RustCrypto `xts-mode` crate;
 //! - [`engine_model`]: the cycle-level model of the engine (every output port, every cycle);
 //! - [`partial_writes`]: the cycle-level model of the partial-write unit in front of it;
+//! - [`port_registers`]: the cycle-level model of the registered top boundary;
 //! - [`ports`]: the top-level ports of the exported engine and their values in a cycle.
 //!
 //! It depends on no other crate of the workspace.
@@ -17,6 +18,7 @@ pub mod config;
 pub mod engine_model;
 pub mod key_schedule;
 pub mod partial_writes;
+pub mod port_registers;
 pub mod ports;
 pub mod xts;
 

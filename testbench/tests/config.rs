@@ -37,6 +37,7 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.pipeline.key_table, KeyTableStorage::Registers);
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert!(!config.pipeline.read_request_queue);
+    assert!(!config.pipeline.registered_ports);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
         (128, 64, 128)
@@ -68,6 +69,7 @@ read_queue_depth = 48
 write_queue_depth = 100
 response_queue_depth = 2
 partial_write_depth = 5
+registered_ports = true
 
 [interface]
 bus = "axi4"
@@ -96,6 +98,7 @@ memory_path = "direct"
             write_queue_depth: 100,
             response_queue_depth: 2,
             partial_write_depth: Some(5),
+            registered_ports: true,
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
         soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64, memory_path: SocMemoryPath::Direct },
@@ -191,6 +194,15 @@ fn unknown_keys_are_refused() {
 #[test]
 fn pipeline_values_are_checked() {
     refused_naming("[pipeline]\nsbox = \"bram\"", &["sbox", "bram"]);
+    refused_naming("[pipeline]\nregistered_ports = \"yes\"", &["registered_ports"]);
+    for placement in ["iterative", "shared", "per_third_round"] {
+        let registered = EngineConfig::from_toml_str(&format!("[pipeline]\nregistered_ports = true\nround_registers = \"{placement}\"")).unwrap();
+        assert!(registered.pipeline.registered_ports);
+        // Two more cycles each way: request in and DRAM request out, DRAM data in and response out.
+        let plain = EngineConfig { pipeline: PipelineConfig { registered_ports: false, ..registered.pipeline.clone() }, ..registered.clone() };
+        assert_eq!(registered.read_request_latency(), plain.read_request_latency() + 2);
+        assert_eq!(registered.read_cost_cycles(), plain.read_cost_cycles() + 4);
+    }
     refused_naming(
         "[pipeline]\nround_registers = \"per_three_rounds\"",
         &["round_registers", "per_three_rounds"],

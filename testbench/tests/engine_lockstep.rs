@@ -193,3 +193,23 @@ fn random_traffic_read_request_queue_and_shared_tweak_pipeline() {
     config.pipeline.read_queue_depth = 64;
     run_random_shape("random_traffic_read_request_queue_and_shared_tweak_pipeline", config, false, requests() / 2, 0.5);
 }
+
+#[test]
+fn random_traffic_registered_ports() {
+    // Every channel of the top through its two-entry buffer, with stalls on every channel
+    // (the buffers fill and drain), key commands and resets among the requests.
+    let mut config = EngineConfig::default();
+    config.pipeline.registered_ports = true;
+    run_random_requests("random_traffic_registered_ports", config, false, requests() / 4);
+}
+
+#[test]
+fn random_traffic_registered_ports_iterative_with_queues_of_two() {
+    let mut config = EngineConfig::default();
+    config.pipeline.registered_ports = true;
+    config.pipeline.round_registers = RoundRegisters::Iterative;
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 2;
+    run_random_requests("random_traffic_registered_ports_iterative_with_queues_of_two", config, true, requests() / 20);
+}

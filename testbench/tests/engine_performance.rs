@@ -7,7 +7,8 @@
 //! request per `3 (Nr + 1)` cycles. With a shared tweak pipeline reads still run at one per
 //! cycle, writes at one per two cycles when every block is a data unit of its own, and a
 //! stream of writes loses one cycle per data unit. The read request queue keeps one request
-//! per cycle and adds exactly one cycle to every read. `mee report engine` prints the same
+//! per cycle and adds exactly one cycle to every read; registered ports keep one request per
+//! cycle and add exactly four. `mee report engine` prints the same
 //! figures for longer runs.
 
 use mee_reference::{EngineConfig, RoundRegisters, TweakPipeline};
@@ -182,6 +183,27 @@ fn read_request_queue_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() 
     // Every read spends exactly one more cycle on its way to DRAM than without the queue.
     assert_eq!(m.read_added_latency.0, m_direct.read_added_latency.0 + 1, "{name}: seed {seed}: fastest read, cycles beyond a direct connection");
     assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
+}
+
+#[test]
+fn registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads() {
+    let name = "registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads";
+    let seed = test_seed(name);
+    let direct = EngineConfig::default();
+    let mut registered = EngineConfig::default();
+    registered.pipeline.registered_ports = true;
+    let dram_latency = direct.tweak_latency() as u64;
+    let m_direct = measure(&direct, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    let m = measure(&registered, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    println!("{name}: direct {m_direct:?}\nregistered {m:?}");
+    // Two entries per buffer: one leaves while the next arrives.
+    for (pattern, value) in [("reads only", m.reads_only), ("writes only", m.writes_only), ("mixed", m.mixed), ("mixed, key change every request", m.mixed_key_changes)] {
+        assert!((value - 1.0).abs() <= 0.003, "{name}: seed {seed}: {pattern}: {value:.4} requests per cycle, want 1");
+    }
+    // One cycle in each of four buffers: the request in, the DRAM request out, the DRAM
+    // data in, the response out.
+    assert_eq!(m.read_added_latency.0, m_direct.read_added_latency.0 + 4, "{name}: seed {seed}: fastest read, cycles beyond a direct connection");
+    assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 4, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
 
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a

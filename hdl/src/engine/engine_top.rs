@@ -5,10 +5,13 @@
 //! of `key_bits` sits in the low bits, an address or ASID in the low `addr_bits` / `asid_bits`
 //! bits). `mee export` wraps the generated module in one with the exact widths of the config.
 //!
-//! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring.
+//! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring; with
+//! `[pipeline] registered_ports` the ports pass through [`PortRegisters`] (one cycle each way,
+//! every output from registers).
 
 use crate::engine::engine_core::EngineCore;
 use crate::engine::partial_write_unit::PartialWriteUnit;
+use crate::engine::port_registers::PortRegisters;
 use crate::primitives::model_state::ModelState;
 use mee_reference::EngineConfig;
 use num_bigint::BigUint;
@@ -25,6 +28,47 @@ pub struct BusCache {
     key2: Option<Bits<256>>,
     rsp_rdata: Vec<u8>,
     dram_wdata: Vec<u8>,
+    dram_wdata_bits: Bits<128>,
+}
+
+/// The top's inputs as the engine sees them (straight from the ports, or through the port
+/// registers).
+struct TopInputs {
+    core_req_valid: bool,
+    core_req_write: bool,
+    core_req_addr: Bits<64>,
+    core_req_asid: Bits<16>,
+    core_req_encrypted: bool,
+    core_req_wdata: Bits<128>,
+    core_req_wstrb: Bits<16>,
+    core_rsp_ready: bool,
+    dram_req_ready: bool,
+    dram_rsp_valid: bool,
+    dram_rsp_rdata: Bits<128>,
+    key_cmd_valid: bool,
+    key_cmd_op: bool,
+    key_cmd_asid: Bits<16>,
+    key_cmd_key1: Bits<256>,
+    key_cmd_key2: Bits<256>,
+}
+
+/// The engine's outputs to the top (to the ports, or into the port registers).
+struct TopOutputs {
+    core_req_ready: bool,
+    core_rsp_valid: bool,
+    core_rsp_write: bool,
+    core_rsp_rdata: Bits<128>,
+    core_rsp_status: Bits<2>,
+    core_rsp_answer: bool,
+    core_rsp_follow: bool,
+    dram_req_valid: bool,
+    dram_req_write: bool,
+    dram_req_addr: Bits<64>,
+    dram_req_wdata: Bits<128>,
+    dram_rsp_ready: bool,
+    key_cmd_ready: bool,
+    key_rsp_valid: bool,
+    key_rsp_status: Bits<2>,
 }
 
 /// See the module documentation; port meanings as in DESIGN.md's "Verilog top level".
@@ -72,6 +116,8 @@ pub struct Engine {
     /// The engine inside (public for tests that inspect the key table's storage).
     pub writes: PartialWriteUnit,
     pub core: EngineCore,
+    /// With `registered_ports`: the buffers between the ports and the engine (else empty).
+    pub ports: Vec<PortRegisters>,
     cache: ModelState<BusCache>,
 }
 
@@ -126,6 +172,7 @@ impl Engine {
             key_rsp_status: Default::default(),
             writes: PartialWriteUnit::new(config.partial_write_depth(), config.partial_write_order_depth(), u64::from(config.num_asids)),
             core: EngineCore::new(config),
+            ports: if config.pipeline.registered_ports { vec![PortRegisters::new()] } else { Vec::new() },
             cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
         }
     }
@@ -133,7 +180,26 @@ impl Engine {
     /// The body of the top's Verilog module: the same wiring as the Rust model.
     pub fn verilog_text(&self) -> String {
         let kb = self.core.key_cmd_key1.len();
+        let registered = !self.ports.is_empty();
+        // A top port as the engine sees it: itself, or its end inside the port registers.
+        let inner = |name: &str| -> String {
+            if registered && !name.contains('$') && name != "clock" && name != "reset" {
+                format!("ports$0$e_{name}")
+            } else {
+                name.to_string()
+            }
+        };
         let mut v = String::from("always @(*) begin\n");
+        if registered {
+            let p = &self.ports[0];
+            let _ = writeln!(v, "    ports$0$clock = clock;\n    ports$0$reset = reset;");
+            for name in p.outer_input_names() {
+                let _ = writeln!(v, "    ports$0${name} = {name};");
+            }
+            for name in p.outer_output_names() {
+                let _ = writeln!(v, "    {name} = ports$0${name};");
+            }
+        }
         for (to, from) in [
             ("writes$clock", "clock"),
             ("writes$reset", "reset"),
@@ -179,16 +245,17 @@ impl Engine {
             ("key_rsp_valid", "core$key_rsp_valid"),
             ("key_rsp_status", "core$key_rsp_status"),
         ] {
-            let _ = writeln!(v, "    {to} = {from};");
+            let _ = writeln!(v, "    {} = {};", inner(to), inner(from));
         }
         for (port, from, n) in [("core_req_wdata", "writes$c_req_wdata", 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
+            let from = inner(from);
             for k in 0..n {
                 let _ = writeln!(v, "    core${port}${k} = {from}[{}:{}];", 8 * k + 7, 8 * k);
             }
         }
         for (to, port) in [("writes$c_rsp_rdata", "core_rsp_rdata"), ("dram_req_wdata", "dram_req_wdata")] {
             let parts: Vec<String> = (0..16).rev().map(|k| format!("core${port}${k}")).collect();
-            let _ = writeln!(v, "    {to} = {{{}}};", parts.join(", "));
+            let _ = writeln!(v, "    {} = {{{}}};", inner(to), parts.join(", "));
         }
         v.push_str("end\n");
         v
@@ -203,21 +270,80 @@ fn set_bytes(ports: &mut [Signal<In, Bits<8>>], bytes: &[u8]) {
 
 impl Logic for Engine {
     fn update(&mut self) {
+        // The top's inputs as the engine sees them.
+        let top = match self.ports.first_mut() {
+            Some(p) => {
+                p.clock.next = self.clock.val();
+                p.reset.next = self.reset.val();
+                p.core_req_valid.next = self.core_req_valid.val();
+                p.core_req_write.next = self.core_req_write.val();
+                p.core_req_addr.next = self.core_req_addr.val();
+                p.core_req_asid.next = self.core_req_asid.val();
+                p.core_req_encrypted.next = self.core_req_encrypted.val();
+                p.core_req_wdata.next = self.core_req_wdata.val();
+                p.core_req_wstrb.next = self.core_req_wstrb.val();
+                p.core_rsp_ready.next = self.core_rsp_ready.val();
+                p.dram_req_ready.next = self.dram_req_ready.val();
+                p.dram_rsp_valid.next = self.dram_rsp_valid.val();
+                p.dram_rsp_rdata.next = self.dram_rsp_rdata.val();
+                p.key_cmd_valid.next = self.key_cmd_valid.val();
+                p.key_cmd_op.next = self.key_cmd_op.val();
+                p.key_cmd_asid.next = self.key_cmd_asid.val();
+                p.key_cmd_key1.next = self.key_cmd_key1.val();
+                p.key_cmd_key2.next = self.key_cmd_key2.val();
+                TopInputs {
+                    core_req_valid: p.e_core_req_valid.val(),
+                    core_req_write: p.e_core_req_write.val(),
+                    core_req_addr: p.e_core_req_addr.val(),
+                    core_req_asid: p.e_core_req_asid.val(),
+                    core_req_encrypted: p.e_core_req_encrypted.val(),
+                    core_req_wdata: p.e_core_req_wdata.val(),
+                    core_req_wstrb: p.e_core_req_wstrb.val(),
+                    core_rsp_ready: p.e_core_rsp_ready.val(),
+                    dram_req_ready: p.e_dram_req_ready.val(),
+                    dram_rsp_valid: p.e_dram_rsp_valid.val(),
+                    dram_rsp_rdata: p.e_dram_rsp_rdata.val(),
+                    key_cmd_valid: p.e_key_cmd_valid.val(),
+                    key_cmd_op: p.e_key_cmd_op.val(),
+                    key_cmd_asid: p.e_key_cmd_asid.val(),
+                    key_cmd_key1: p.e_key_cmd_key1.val(),
+                    key_cmd_key2: p.e_key_cmd_key2.val(),
+                }
+            }
+            None => TopInputs {
+                core_req_valid: self.core_req_valid.val(),
+                core_req_write: self.core_req_write.val(),
+                core_req_addr: self.core_req_addr.val(),
+                core_req_asid: self.core_req_asid.val(),
+                core_req_encrypted: self.core_req_encrypted.val(),
+                core_req_wdata: self.core_req_wdata.val(),
+                core_req_wstrb: self.core_req_wstrb.val(),
+                core_rsp_ready: self.core_rsp_ready.val(),
+                dram_req_ready: self.dram_req_ready.val(),
+                dram_rsp_valid: self.dram_rsp_valid.val(),
+                dram_rsp_rdata: self.dram_rsp_rdata.val(),
+                key_cmd_valid: self.key_cmd_valid.val(),
+                key_cmd_op: self.key_cmd_op.val(),
+                key_cmd_asid: self.key_cmd_asid.val(),
+                key_cmd_key1: self.key_cmd_key1.val(),
+                key_cmd_key2: self.key_cmd_key2.val(),
+            },
+        };
         let w = &mut self.writes;
         let c = &mut self.core;
         let cache = &mut self.cache.0;
         // The core port into the partial-write unit.
         w.clock.next = self.clock.val();
         w.reset.next = self.reset.val();
-        w.req_valid.next = self.core_req_valid.val();
-        w.req_write.next = self.core_req_write.val();
-        w.req_addr.next = self.core_req_addr.val();
-        w.req_asid.next = self.core_req_asid.val();
-        w.req_encrypted.next = self.core_req_encrypted.val();
-        w.req_wdata.next = self.core_req_wdata.val();
-        w.req_wstrb.next = self.core_req_wstrb.val();
-        w.rsp_ready.next = self.core_rsp_ready.val();
-        w.key_cmd_valid.next = self.key_cmd_valid.val();
+        w.req_valid.next = top.core_req_valid;
+        w.req_write.next = top.core_req_write;
+        w.req_addr.next = top.core_req_addr;
+        w.req_asid.next = top.core_req_asid;
+        w.req_encrypted.next = top.core_req_encrypted;
+        w.req_wdata.next = top.core_req_wdata;
+        w.req_wstrb.next = top.core_req_wstrb;
+        w.rsp_ready.next = top.core_rsp_ready;
+        w.key_cmd_valid.next = top.key_cmd_valid;
         // The unit and the core.
         w.c_req_ready.next = c.core_req_ready.val();
         w.c_rsp_valid.next = c.core_rsp_valid.val();
@@ -237,52 +363,107 @@ impl Logic for Engine {
         c.core_req_asid.next = w.c_req_asid.val();
         c.core_req_encrypted.next = w.c_req_encrypted.val();
         c.core_rsp_ready.next = w.c_rsp_ready.val();
-        c.dram_req_ready.next = self.dram_req_ready.val();
-        c.dram_rsp_valid.next = self.dram_rsp_valid.val();
+        c.dram_req_ready.next = top.dram_req_ready;
+        c.dram_rsp_valid.next = top.dram_rsp_valid;
         c.key_cmd_valid.next = w.c_key_cmd_valid.val();
-        c.key_cmd_op.next = self.key_cmd_op.val();
-        c.key_cmd_asid.next = self.key_cmd_asid.val();
+        c.key_cmd_op.next = top.key_cmd_op;
+        c.key_cmd_asid.next = top.key_cmd_asid;
         let kb = c.key_cmd_key1.len();
         let wdata = w.c_req_wdata.val();
         if cache.wdata != Some(wdata) {
             set_bytes(&mut c.core_req_wdata, &wdata.to_u128().to_le_bytes());
             cache.wdata = Some(wdata);
         }
-        let rdata = self.dram_rsp_rdata.val();
+        let rdata = top.dram_rsp_rdata;
         if cache.dram_rdata != Some(rdata) {
             set_bytes(&mut c.dram_rsp_rdata, &rdata.to_u128().to_le_bytes());
             cache.dram_rdata = Some(rdata);
         }
-        let key1 = self.key_cmd_key1.val();
+        let key1 = top.key_cmd_key1;
         if cache.key1 != Some(key1) {
             set_bytes(&mut c.key_cmd_key1, &to_bytes(key1, kb));
             cache.key1 = Some(key1);
         }
-        let key2 = self.key_cmd_key2.val();
+        let key2 = top.key_cmd_key2;
         if cache.key2 != Some(key2) {
             set_bytes(&mut c.key_cmd_key2, &to_bytes(key2, kb));
             cache.key2 = Some(key2);
         }
-        // Out to the ports.
-        self.core_req_ready.next = w.req_ready.val();
-        self.core_rsp_valid.next = w.rsp_valid.val();
-        self.core_rsp_write.next = w.rsp_write.val();
-        self.core_rsp_rdata.next = w.rsp_rdata.val();
-        self.core_rsp_status.next = w.rsp_status.val();
-        self.core_rsp_answer.next = w.rsp_answer.val();
-        self.core_rsp_follow.next = w.rsp_follow.val();
-        self.key_cmd_ready.next = w.key_cmd_ready.val();
-        self.dram_req_valid.next = c.dram_req_valid.val();
-        self.dram_req_write.next = c.dram_req_write.val();
-        self.dram_req_addr.next = c.dram_req_addr.val();
-        self.dram_rsp_ready.next = c.dram_rsp_ready.val();
-        self.key_rsp_valid.next = c.key_rsp_valid.val();
-        self.key_rsp_status.next = c.key_rsp_status.val();
         let dram: Vec<u8> = c.dram_req_wdata.iter().map(|b| b.val().to_u8()).collect();
         if dram != cache.dram_wdata {
-            self.dram_req_wdata.next = from_bytes(&dram);
+            cache.dram_wdata_bits = from_bytes(&dram);
             cache.dram_wdata = dram;
         }
+        // Out to the top.
+        let out = TopOutputs {
+            core_req_ready: w.req_ready.val(),
+            core_rsp_valid: w.rsp_valid.val(),
+            core_rsp_write: w.rsp_write.val(),
+            core_rsp_rdata: w.rsp_rdata.val(),
+            core_rsp_status: w.rsp_status.val(),
+            core_rsp_answer: w.rsp_answer.val(),
+            core_rsp_follow: w.rsp_follow.val(),
+            dram_req_valid: c.dram_req_valid.val(),
+            dram_req_write: c.dram_req_write.val(),
+            dram_req_addr: c.dram_req_addr.val(),
+            dram_req_wdata: cache.dram_wdata_bits,
+            dram_rsp_ready: c.dram_rsp_ready.val(),
+            key_cmd_ready: w.key_cmd_ready.val(),
+            key_rsp_valid: c.key_rsp_valid.val(),
+            key_rsp_status: c.key_rsp_status.val(),
+        };
+        let out = match self.ports.first_mut() {
+            Some(p) => {
+                p.e_core_req_ready.next = out.core_req_ready;
+                p.e_core_rsp_valid.next = out.core_rsp_valid;
+                p.e_core_rsp_write.next = out.core_rsp_write;
+                p.e_core_rsp_rdata.next = out.core_rsp_rdata;
+                p.e_core_rsp_status.next = out.core_rsp_status;
+                p.e_core_rsp_answer.next = out.core_rsp_answer;
+                p.e_core_rsp_follow.next = out.core_rsp_follow;
+                p.e_dram_req_valid.next = out.dram_req_valid;
+                p.e_dram_req_write.next = out.dram_req_write;
+                p.e_dram_req_addr.next = out.dram_req_addr;
+                p.e_dram_req_wdata.next = out.dram_req_wdata;
+                p.e_dram_rsp_ready.next = out.dram_rsp_ready;
+                p.e_key_cmd_ready.next = out.key_cmd_ready;
+                p.e_key_rsp_valid.next = out.key_rsp_valid;
+                p.e_key_rsp_status.next = out.key_rsp_status;
+                TopOutputs {
+                    core_req_ready: p.core_req_ready.val(),
+                    core_rsp_valid: p.core_rsp_valid.val(),
+                    core_rsp_write: p.core_rsp_write.val(),
+                    core_rsp_rdata: p.core_rsp_rdata.val(),
+                    core_rsp_status: p.core_rsp_status.val(),
+                    core_rsp_answer: p.core_rsp_answer.val(),
+                    core_rsp_follow: p.core_rsp_follow.val(),
+                    dram_req_valid: p.dram_req_valid.val(),
+                    dram_req_write: p.dram_req_write.val(),
+                    dram_req_addr: p.dram_req_addr.val(),
+                    dram_req_wdata: p.dram_req_wdata.val(),
+                    dram_rsp_ready: p.dram_rsp_ready.val(),
+                    key_cmd_ready: p.key_cmd_ready.val(),
+                    key_rsp_valid: p.key_rsp_valid.val(),
+                    key_rsp_status: p.key_rsp_status.val(),
+                }
+            }
+            None => out,
+        };
+        self.core_req_ready.next = out.core_req_ready;
+        self.core_rsp_valid.next = out.core_rsp_valid;
+        self.core_rsp_write.next = out.core_rsp_write;
+        self.core_rsp_rdata.next = out.core_rsp_rdata;
+        self.core_rsp_status.next = out.core_rsp_status;
+        self.core_rsp_answer.next = out.core_rsp_answer;
+        self.core_rsp_follow.next = out.core_rsp_follow;
+        self.key_cmd_ready.next = out.key_cmd_ready;
+        self.dram_req_valid.next = out.dram_req_valid;
+        self.dram_req_write.next = out.dram_req_write;
+        self.dram_req_addr.next = out.dram_req_addr;
+        self.dram_req_wdata.next = out.dram_req_wdata;
+        self.dram_rsp_ready.next = out.dram_rsp_ready;
+        self.key_rsp_valid.next = out.key_rsp_valid;
+        self.key_rsp_status.next = out.key_rsp_status;
     }
 
     fn connect(&mut self) {
@@ -318,6 +499,29 @@ impl Logic for Engine {
         c.key_cmd_asid.connect();
         for s in c.core_req_wdata.iter_mut().chain(c.dram_rsp_rdata.iter_mut()).chain(c.key_cmd_key1.iter_mut()).chain(c.key_cmd_key2.iter_mut()) {
             s.connect();
+        }
+        for p in &mut self.ports {
+            p.clock.connect();
+            for s in [
+                &mut p.reset, &mut p.core_req_valid, &mut p.core_req_write, &mut p.core_req_encrypted, &mut p.core_rsp_ready, &mut p.dram_req_ready, &mut p.dram_rsp_valid,
+                &mut p.key_cmd_valid, &mut p.key_cmd_op, &mut p.e_core_req_ready, &mut p.e_core_rsp_valid, &mut p.e_core_rsp_write, &mut p.e_core_rsp_answer,
+                &mut p.e_core_rsp_follow, &mut p.e_dram_req_valid, &mut p.e_dram_req_write, &mut p.e_dram_rsp_ready, &mut p.e_key_cmd_ready, &mut p.e_key_rsp_valid,
+            ] {
+                s.connect();
+            }
+            p.core_req_addr.connect();
+            p.core_req_asid.connect();
+            p.core_req_wdata.connect();
+            p.core_req_wstrb.connect();
+            p.dram_rsp_rdata.connect();
+            p.key_cmd_asid.connect();
+            p.key_cmd_key1.connect();
+            p.key_cmd_key2.connect();
+            p.e_core_rsp_rdata.connect();
+            p.e_core_rsp_status.connect();
+            p.e_dram_req_addr.connect();
+            p.e_dram_req_wdata.connect();
+            p.e_key_rsp_status.connect();
         }
     }
 

@@ -1,7 +1,8 @@
 //! The engine: the flat-port top ([`engine_top::Engine`]), the partial-write unit in front of
 //! it ([`partial_write_unit`]), the engine core with its request front end, DRAM scheduling,
 //! datapaths and response path ([`engine_core`]), the ASID key table ([`key_table`], storage in
-//! [`key_store`]) and the tracker of pending write addresses ([`address_tracker`]).
+//! [`key_store`]) the tracker of pending write addresses ([`address_tracker`]) and the registered top
+//! boundary ([`port_registers`]).
 
 pub mod address_tracker;
 pub mod engine_core;
@@ -9,3 +10,4 @@ pub mod engine_top;
 pub mod key_store;
 pub mod key_table;
 pub mod partial_write_unit;
+pub mod port_registers;
