@@ -85,6 +85,17 @@ enum Command {
     },
 }
 
+/// Which pipelines `mee report pipeline-fmax` measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RoundKeysFilter {
+    /// Every pipeline of the report.
+    All,
+    /// Those that carry the key and expand it beside the data.
+    OnTheFly,
+    /// Those whose round keys are stored per slot.
+    Stored,
+}
+
 #[derive(Subcommand)]
 enum BoardCommand {
     /// Name the boards and what runs on each.
@@ -314,12 +325,17 @@ enum Report {
         work: PathBuf,
     },
     /// The datapath's clock ceiling: AES-128 decryption pipelines alone (two and three stages
-    /// per round, composite and block-RAM S-boxes) through synth_ecp5 and nextpnr-ecp5 on an
-    /// LFE5U-85F out of context (minutes per pipeline).
+    /// per round, composite and block-RAM S-boxes, keys expanded beside the data or round keys
+    /// stored per slot) through synth_ecp5 and nextpnr-ecp5 on an LFE5U-85F out of context
+    /// (minutes per pipeline).
     PipelineFmax {
         /// Working folder for the Verilog and logs.
         #[arg(long, default_value = "out/pipeline-fmax")]
         work: PathBuf,
+        /// Which pipelines: all, those that expand keys on the fly, or those with stored
+        /// round keys.
+        #[arg(long, value_enum, default_value_t = RoundKeysFilter::All)]
+        round_keys: RoundKeysFilter,
         /// The clock nextpnr aims at, in MHz (1 to 1000).
         #[arg(long, default_value_t = 200.0, value_parser = target_mhz)]
         target_mhz: f64,
@@ -425,7 +441,17 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             mee_fpga::synth::report(&config, &targets, &work)
         }
-        Command::Report { which: Report::PipelineFmax { work, target_mhz, jobs } } => mee_fpga::reports::pipeline_fmax(&work, target_mhz, jobs as usize),
+        Command::Report { which: Report::PipelineFmax { work, round_keys, target_mhz, jobs } } => {
+            let variants: Vec<_> = mee_fpga::reports::PIPELINE_FMAX_VARIANTS
+                .into_iter()
+                .filter(|v| match round_keys {
+                    RoundKeysFilter::All => true,
+                    RoundKeysFilter::OnTheFly => v.stored_key_slots.is_none(),
+                    RoundKeysFilter::Stored => v.stored_key_slots.is_some(),
+                })
+                .collect();
+            mee_fpga::reports::pipeline_fmax(&work, &variants, target_mhz, jobs as usize)
+        }
         Command::Report { which: Report::Area { work } } => mee_fpga::reports::ecp5_area(&work).and_then(|()| mee_fpga::reports::iterative_area(&work.join("iterative"))),
         Command::Report { which: Report::Engine { config, requests, dram_latency, seed } } => {
             let config = config.map(|p| EngineConfig::from_file(&p)).transpose()?;

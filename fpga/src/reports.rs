@@ -6,6 +6,7 @@ use crate::synth::{synthesize, Target};
 use mee_hdl::aes::column_unit::ColumnAesUnit;
 use mee_hdl::aes::iterative_unit::IterativeAesUnit;
 use mee_hdl::aes::pipeline::{AesPipeline, Direction};
+use mee_hdl::aes::stored_key_pipeline::StoredKeyPipeline;
 use mee_reference::{EngineConfig, RoundRegisters, SboxStyle};
 use mee_testbench::aes_bench::{run_aes_pipeline, AesVariant};
 use std::path::Path;
@@ -68,22 +69,70 @@ pub fn ecp5_area(work: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One AES-128 decryption pipeline of [`pipeline_fmax_rows`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PipelineFmaxVariant {
+    /// Register placement.
+    pub placement: RoundRegisters,
+    /// S-box style.
+    pub style: SboxStyle,
+    /// `None`: the key travels beside each block and is expanded on the way ([`AesPipeline`]);
+    /// `Some(slots)`: round keys stored for that many slots, each block carrying its slot
+    /// ([`StoredKeyPipeline`]).
+    pub stored_key_slots: Option<usize>,
+}
+
+impl PipelineFmaxVariant {
+    /// A pipeline that expands its keys on the way.
+    pub const fn on_the_fly(placement: RoundRegisters, style: SboxStyle) -> Self {
+        Self { placement, style, stored_key_slots: None }
+    }
+
+    /// A pipeline with round keys stored for `slots` slots.
+    pub const fn stored(placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
+        Self { placement, style, stored_key_slots: Some(slots) }
+    }
+
+    /// The round keys' column of the report.
+    fn round_keys(&self) -> String {
+        match self.stored_key_slots {
+            None => "on the fly".to_string(),
+            Some(slots) => format!("stored, {slots} slots"),
+        }
+    }
+
+    /// A file name for the Verilog and logs.
+    fn file_name(&self) -> String {
+        let keys = self.stored_key_slots.map(|slots| format!("_stored{slots}")).unwrap_or_default();
+        format!("aes128_decrypt_{}_{}{keys}", self.placement.name(), self.style.name())
+    }
+
+    /// The pipeline's Verilog, top module `name`.
+    pub fn verilog(&self, name: &str) -> String {
+        match self.stored_key_slots {
+            None => aes_pipeline_verilog(AesVariant { direction: Direction::Decrypt, key_bytes: 16, placement: self.placement, style: self.style }, name),
+            Some(slots) => crate::export::named_verilog(StoredKeyPipeline::new(Direction::Decrypt, 16, self.placement, self.style, slots), name),
+        }
+    }
+}
+
 /// The AES-128 decryption pipelines (the slower direction: InvMixColumns) whose Fmax
 /// [`pipeline_fmax`] measures: the two deepest placements with composite S-boxes, and
-/// block-RAM S-boxes.
-pub const PIPELINE_FMAX_VARIANTS: [(RoundRegisters, SboxStyle); 3] = [
-    (RoundRegisters::PerHalfRound, SboxStyle::Composite),
-    (RoundRegisters::PerThirdRound, SboxStyle::Composite),
-    (RoundRegisters::PerThirdRound, SboxStyle::BlockRam),
+/// block-RAM S-boxes, each with the key expanded beside the data; and the deepest with its
+/// round keys stored for 16 slots (the default `num_asids`).
+pub const PIPELINE_FMAX_VARIANTS: [PipelineFmaxVariant; 5] = [
+    PipelineFmaxVariant::on_the_fly(RoundRegisters::PerHalfRound, SboxStyle::Composite),
+    PipelineFmaxVariant::on_the_fly(RoundRegisters::PerThirdRound, SboxStyle::Composite),
+    PipelineFmaxVariant::on_the_fly(RoundRegisters::PerThirdRound, SboxStyle::BlockRam),
+    PipelineFmaxVariant::stored(RoundRegisters::PerThirdRound, SboxStyle::Composite, 16),
+    PipelineFmaxVariant::stored(RoundRegisters::PerThirdRound, SboxStyle::BlockRam, 16),
 ];
 
 /// One pipeline's figures from [`pipeline_fmax_rows`].
 #[derive(Clone, Debug)]
 pub struct PipelineFmaxRow {
-    /// Register placement.
-    pub placement: RoundRegisters,
-    /// S-box style.
-    pub style: SboxStyle,
+    /// The pipeline.
+    pub variant: PipelineFmaxVariant,
     /// Yosys `synth_ecp5`: (LUT4, flip-flops, DP16KD), or why there are none.
     pub cells: std::result::Result<(u64, u64, u64), String>,
     /// nextpnr-ecp5's routed Fmax in MHz, or why there is none.
@@ -97,7 +146,8 @@ pub struct PipelineFmaxRow {
 impl PipelineFmaxRow {
     /// The row of the report's Markdown table.
     pub fn markdown(&self) -> String {
-        let label = format!("| AES-128 decrypt | {} | {} |", self.placement.name(), self.style.name());
+        let v = &self.variant;
+        let label = format!("| AES-128 decrypt | {} | {} | {} |", v.placement.name(), v.style.name(), v.round_keys());
         let cells = match &self.cells {
             Ok((lut4, ff, dp16kd)) => format!("{lut4} | {ff} | {dp16kd} |"),
             Err(why) => format!("Yosys: {why} | | |"),
@@ -115,17 +165,16 @@ impl PipelineFmaxRow {
 /// around it) through `synth_ecp5` and nextpnr-ecp5 on an LFE5U-85F out of context (the flow
 /// of `mee explore`), aiming at `target_mhz`, `jobs` at a time. A failed tool run is recorded
 /// in its row. Logs stay in `work`. Rows come back in the order of `variants`.
-pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)], target_mhz: f64, jobs: usize) -> Result<Vec<PipelineFmaxRow>> {
+pub fn pipeline_fmax_rows(work: &Path, variants: &[PipelineFmaxVariant], target_mhz: f64, jobs: usize) -> Result<Vec<PipelineFmaxRow>> {
     use crate::flow::find_nextpnr;
     use crate::place_route::{place_and_route, Device};
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let yosys = find_yosys()?;
     let nextpnr = find_nextpnr("ecp5")?;
-    let measure = |placement: RoundRegisters, style: SboxStyle| -> PipelineFmaxRow {
-        let variant = AesVariant { direction: Direction::Decrypt, key_bytes: 16, placement, style };
-        let name = format!("aes128_decrypt_{}_{}", placement.name(), style.name());
+    let measure = |variant: PipelineFmaxVariant| -> PipelineFmaxRow {
+        let name = variant.file_name();
         let start = Instant::now();
-        let cells = std::fs::write(work.join(format!("{name}.v")), aes_pipeline_verilog(variant, &name))
+        let cells = std::fs::write(work.join(format!("{name}.v")), variant.verilog(&name))
             .map_err(|e| format!("cannot write the Verilog: {e}"))
             .and_then(|()| synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")))
             .and_then(|s| s.result());
@@ -135,7 +184,7 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
         };
         let critical_path = placed.as_ref().ok().and_then(|p| p.critical_path.as_ref()).map(|p| p.summary());
         let fmax_mhz = placed.and_then(|p| p.result());
-        PipelineFmaxRow { placement, style, cells, fmax_mhz, critical_path, seconds: start.elapsed().as_secs_f64() }
+        PipelineFmaxRow { variant, cells, fmax_mhz, critical_path, seconds: start.elapsed().as_secs_f64() }
     };
     let queue = std::sync::Mutex::new(variants.iter().copied().enumerate());
     let mut rows: Vec<(usize, PipelineFmaxRow)> = std::thread::scope(|scope| {
@@ -145,8 +194,8 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
                     let mut rows = Vec::new();
                     loop {
                         let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                        let Some((index, (placement, style))) = next else { break };
-                        let row = measure(placement, style);
+                        let Some((index, variant)) = next else { break };
+                        let row = measure(variant);
                         eprintln!("{}", row.markdown());
                         rows.push((index, row));
                     }
@@ -160,12 +209,12 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[(RoundRegisters, SboxStyle)],
     Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
-/// The datapath's own clock ceiling: [`pipeline_fmax_rows`] on [`PIPELINE_FMAX_VARIANTS`],
-/// printed as a Markdown table (LUT4, flip-flops, DP16KD, Fmax per pipeline). Minutes per
-/// pipeline.
-pub fn pipeline_fmax(work: &Path, target_mhz: f64, jobs: usize) -> Result<()> {
-    let rows = pipeline_fmax_rows(work, &PIPELINE_FMAX_VARIANTS, target_mhz, jobs)?;
-    println!("| pipeline | registers | S-box | LUT4 | FF | DP16KD | LFE5U-85F MHz | critical path | seconds |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |");
+/// The datapath's own clock ceiling: [`pipeline_fmax_rows`] on `variants` (default
+/// [`PIPELINE_FMAX_VARIANTS`]), printed as a Markdown table (LUT4, flip-flops, DP16KD, Fmax per
+/// pipeline). Minutes per pipeline.
+pub fn pipeline_fmax(work: &Path, variants: &[PipelineFmaxVariant], target_mhz: f64, jobs: usize) -> Result<()> {
+    let rows = pipeline_fmax_rows(work, variants, target_mhz, jobs)?;
+    println!("| pipeline | registers | S-box | round keys | LUT4 | FF | DP16KD | LFE5U-85F MHz | critical path | seconds |\n| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |");
     for row in rows {
         println!("{}", row.markdown());
     }

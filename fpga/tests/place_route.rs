@@ -67,7 +67,8 @@ fn a_block_ram_sbox_pipeline_places_alone_with_an_fmax() {
     use mee_reference::RoundRegisters;
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pipeline_fmax");
     let _ = std::fs::remove_dir_all(&folder);
-    let rows = mee_fpga::reports::pipeline_fmax_rows(&folder, &[(RoundRegisters::PerThirdRound, SboxStyle::BlockRam)], 200.0, 1).unwrap();
+    let variant = mee_fpga::reports::PipelineFmaxVariant::on_the_fly(RoundRegisters::PerThirdRound, SboxStyle::BlockRam);
+    let rows = mee_fpga::reports::pipeline_fmax_rows(&folder, &[variant], 200.0, 1).unwrap();
     assert_eq!(rows.len(), 1);
     println!("{}", rows[0].markdown());
     let (luts, ffs, dp16kd) = rows[0].cells.clone().unwrap();

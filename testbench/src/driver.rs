@@ -76,6 +76,7 @@ macro_rules! clocked_by_field {
 
 clocked_by_field!(
     mee_hdl::aes::pipeline::AesPipeline,
+    mee_hdl::aes::stored_key_pipeline::StoredKeyPipeline,
     mee_hdl::aes::iterative_unit::IterativeAesUnit,
     mee_hdl::aes::column_unit::ColumnAesUnit,
     mee_hdl::aes::key_expansion::DecryptionKeyExpander,

@@ -6,6 +6,8 @@
 //!   `MEE_SEED`);
 //! - [`vectors`]: the standard vectors of `../shared/testvectors`;
 //! - [`aes_bench`]: lock-step checks of the AES pipelines against the `aes` crate;
+//! - [`stored_key_bench`]: the pipelines with round keys stored per slot, in rust-hdl and
+//!   under Icarus, against the `aes` crate;
 //! - [`key_expansion_bench`]: the hardware decryption-key expander and its handshake;
 //! - [`xts_bench`]: lock-step checks of the XTS tweak unit and datapath against `xts-mode`;
 //! - [`engine_dut`], [`dram_bfm`], [`stimulus`], [`engine_bench`]: the engine in lock step
@@ -30,6 +32,7 @@ pub mod seed;
 pub mod self_test_bench;
 pub mod self_test_program;
 pub mod stimulus;
+pub mod stored_key_bench;
 pub mod verilated;
 pub mod vectors;
 pub mod xts_bench;

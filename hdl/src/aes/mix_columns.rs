@@ -81,15 +81,20 @@ fn coefficients(inverse: bool) -> [u8; 4] {
     }
 }
 
-/// The Rust model of both units: `y` = (Inv)MixColumns(`x`) by GF(2^8) arithmetic.
-fn mix_model(x: &[Signal<In, Bits<8>>; 16], y: &mut [Signal<Out, Bits<8>>; 16], inverse: bool) {
+/// (Inv)MixColumns of a 16-byte state (FIPS-197 byte order) by GF(2^8) arithmetic.
+pub fn mix_columns_bytes(a: &[u8; 16], inverse: bool) -> [u8; 16] {
     let c = coefficients(inverse);
-    for column in 0..4 {
-        let a: [u8; 4] = core::array::from_fn(|i| x[4 * column + i].val().to_u8());
-        for row in 0..4 {
-            let out = (0..4).fold(0u8, |acc, i| acc ^ gf::mul_table(c[(4 + i - row) % 4])[a[i] as usize]);
-            y[4 * column + row].next = Bits::<8>::from(LiteralType::from(out));
-        }
+    core::array::from_fn(|k| {
+        let (column, row) = (k / 4, k % 4);
+        (0..4).fold(0u8, |acc, i| acc ^ gf::mul_table(c[(4 + i - row) % 4])[a[4 * column + i] as usize])
+    })
+}
+
+/// The Rust model of both units: `y` = (Inv)MixColumns(`x`).
+fn mix_model(x: &[Signal<In, Bits<8>>; 16], y: &mut [Signal<Out, Bits<8>>; 16], inverse: bool) {
+    let a: [u8; 16] = core::array::from_fn(|k| x[k].val().to_u8());
+    for (dst, out) in y.iter_mut().zip(mix_columns_bytes(&a, inverse)) {
+        dst.next = Bits::<8>::from(LiteralType::from(out));
     }
 }
 

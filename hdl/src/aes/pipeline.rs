@@ -172,7 +172,7 @@ round_ports!(DecryptRound);
 
 /// Which registers round `index` (0-based position in the pipeline) gets (the iterative
 /// unit's state register is after the round, as `per_round`).
-fn round_registers(placement: RoundRegisters, index: usize) -> RoundRegisterSet {
+pub(crate) fn round_registers(placement: RoundRegisters, index: usize) -> RoundRegisterSet {
     let (in_sbox, after_sbox, after_round) = match placement {
         RoundRegisters::PerThirdRound => (true, true, true),
         RoundRegisters::PerHalfRound => (false, true, true),
