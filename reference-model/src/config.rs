@@ -184,6 +184,36 @@ impl TweakPipeline {
     }
 }
 
+/// Where the AES pipelines get their round keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundKeys {
+    /// Every block carries its key (the data key, its decryption form or the tweak key), and
+    /// each round computes the next round key beside the data: four more S-boxes and a chain of
+    /// XORs per round.
+    #[default]
+    OnTheFly,
+    /// `set_key` writes the expanded keys into per-round memories indexed by ASID, one in each
+    /// pipeline beside each AddRoundKey (distributed RAM or flip-flops), while the command is in
+    /// progress, so it takes no longer; each block carries only its ASID and no key schedule
+    /// runs beside the data. `clear_key` zeroes the slot's round keys. Pipelined
+    /// `round_registers` and a dedicated tweak pipeline only.
+    Stored,
+}
+
+impl RoundKeys {
+    /// All values, for sweeps and tests.
+    pub const ALL: [RoundKeys; 2] = [RoundKeys::OnTheFly, RoundKeys::Stored];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            RoundKeys::OnTheFly => "on_the_fly",
+            RoundKeys::Stored => "stored",
+        }
+    }
+}
+
 /// Pipeline knobs: the `[pipeline]` table of the config.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -239,6 +269,9 @@ pub struct PipelineConfig {
     /// for [`EngineConfig::port_register_cycles`] cycles more each way (a read costs four
     /// more, `set_key` answers two later). Any `round_registers`. Default `false`.
     pub registered_ports: bool,
+    /// Round keys computed beside every block, or stored per ASID and written by `set_key`
+    /// (see [`RoundKeys`]). Default `on_the_fly`.
+    pub round_keys: RoundKeys,
 }
 
 impl Default for PipelineConfig {
@@ -254,6 +287,7 @@ impl Default for PipelineConfig {
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
+            round_keys: RoundKeys::OnTheFly,
         }
     }
 }
@@ -534,6 +568,7 @@ impl EngineConfig {
         for (key, value, set, reason) in [
             ("pipeline.tweak_pipeline", "\"shared\"", self.pipeline.tweak_pipeline == TweakPipeline::Shared, "whose AES units already take turns"),
             ("pipeline.read_request_queue", "true", self.pipeline.read_request_queue, "whose clock its round unit limits"),
+            ("pipeline.round_keys", "\"stored\"", self.pipeline.round_keys == RoundKeys::Stored, "whose one round unit serves every key"),
         ] {
             if set && !self.pipeline.round_registers.is_pipelined() {
                 return Err(invalid(
@@ -545,6 +580,13 @@ impl EngineConfig {
                     ),
                 ));
             }
+        }
+        if self.stores_round_keys() && self.pipeline.tweak_pipeline == TweakPipeline::Shared {
+            return Err(invalid(
+                "pipeline.round_keys",
+                "\"stored\"",
+                "only with pipeline.tweak_pipeline = \"dedicated\" (a shared encryption pipeline would need the round keys of both keys), not \"shared\"",
+            ));
         }
         for (key, value) in [
             ("pipeline.read_queue_depth", self.pipeline.read_queue_depth),
@@ -568,6 +610,11 @@ impl EngineConfig {
             return Err(invalid("soc.dram_latency", self.soc.dram_latency, "1 to 1000"));
         }
         Ok(())
+    }
+
+    /// `round_keys = "stored"`: the AES pipelines keep round keys per ASID.
+    pub fn stores_round_keys(&self) -> bool {
+        self.pipeline.round_keys == RoundKeys::Stored
     }
 
     /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for

@@ -1,7 +1,7 @@
 //! `EngineConfig::from_toml_str`: the documented defaults, a full valid file, and refusals whose
 //! message names the key and the value.
 
-use mee_reference::{BusKind, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundRegisters, SboxStyle, TweakPipeline};
+use mee_reference::{BusKind, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundKeys, RoundRegisters, SboxStyle, TweakPipeline};
 
 /// Parses `text`, expecting a refusal; returns the error's Display text.
 fn refused(text: &str) -> String {
@@ -38,6 +38,7 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert!(!config.pipeline.read_request_queue);
     assert!(!config.pipeline.registered_ports);
+    assert_eq!(config.pipeline.round_keys, RoundKeys::OnTheFly);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
         (128, 64, 128)
@@ -99,6 +100,7 @@ memory_path = "direct"
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
+            round_keys: RoundKeys::OnTheFly,
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
         soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64, memory_path: SocMemoryPath::Direct },
@@ -272,6 +274,24 @@ fn pipeline_values_are_checked() {
         refused_naming(&format!("[pipeline]\npartial_write_depth = {bad}"), &["partial_write_depth", &bad.to_string(), "1 to 64"]);
     }
     EngineConfig::from_toml_str("[pipeline]\npartial_write_depth = 1").unwrap();
+}
+
+#[test]
+fn stored_round_keys_need_a_pipelined_engine_with_its_own_tweak_pipeline() {
+    for placement in ["per_third_round", "per_half_round", "per_round", "per_two_rounds"] {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\nround_keys = \"stored\"\nround_registers = \"{placement}\"")).unwrap();
+        assert!(config.stores_round_keys(), "{placement}");
+    }
+    let config = EngineConfig::from_toml_str("[pipeline]\nround_keys = \"on_the_fly\"").unwrap();
+    assert!(!config.stores_round_keys());
+    for placement in ["iterative", "shared", "shared_column"] {
+        refused_naming(
+            &format!("[pipeline]\nround_keys = \"stored\"\nround_registers = \"{placement}\""),
+            &["pipeline.round_keys", "\"stored\"", placement],
+        );
+    }
+    refused_naming("[pipeline]\nround_keys = \"stored\"\ntweak_pipeline = \"shared\"", &["pipeline.round_keys", "dedicated"]);
+    refused_naming("[pipeline]\nround_keys = \"cached\"", &["round_keys", "cached"]);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! `MEE_ENGINE_REQUESTS`; half that for the iterative engine), stalls on every channel, key commands and resets in the middle of
 //! traffic.
 
-use mee_reference::{EngineConfig, KeyTableStorage, RoundRegisters, TweakPipeline};
+use mee_reference::{EngineConfig, KeyTableStorage, RoundKeys, RoundRegisters, SboxStyle, TweakPipeline};
 use mee_testbench::engine_bench::{run_engine, BenchSettings};
 use mee_testbench::seed::test_seed;
 use mee_testbench::stimulus::{random_traffic, TrafficShape};
@@ -212,4 +212,24 @@ fn random_traffic_registered_ports_iterative_with_queues_of_two() {
     config.pipeline.write_queue_depth = 2;
     config.pipeline.response_queue_depth = 2;
     run_random_requests("random_traffic_registered_ports_iterative_with_queues_of_two", config, true, requests() / 20);
+}
+
+#[test]
+fn random_traffic_stored_round_keys() {
+    // Round keys in per-ASID memories beside the rounds, written by set_key and zeroed by
+    // clear_key while the command runs: key commands every 300 requests and resets, so slots
+    // are rewritten, cleared and reused.
+    let mut config = EngineConfig::default();
+    config.pipeline.round_keys = RoundKeys::Stored;
+    run_random_requests("random_traffic_stored_round_keys", config, false, requests() / 4);
+}
+
+#[test]
+fn random_traffic_stored_round_keys_aes256_block_ram_sboxes() {
+    // AES-256 (the key table writes two round keys a cycle) at three stages per round.
+    let mut config = EngineConfig { key_bits: 256, ..Default::default() };
+    config.pipeline.round_keys = RoundKeys::Stored;
+    config.pipeline.round_registers = RoundRegisters::PerThirdRound;
+    config.pipeline.sbox = SboxStyle::BlockRam;
+    run_random_requests("random_traffic_stored_round_keys_aes256_block_ram_sboxes", config, false, requests() / 10);
 }

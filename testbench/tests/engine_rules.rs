@@ -323,3 +323,46 @@ fn partial_writes_merge_in_request_order_and_refused_ones_touch_nothing() {
         assert_eq!((report.dram_reads, report.dram_writes), (4 + 3, 1 + 3), "{name}");
     }
 }
+
+#[test]
+fn stored_round_keys_are_written_by_set_key_and_zeroed_by_clear_key() {
+    // Each pipeline's round-key memories against the reference key schedule: set_key writes
+    // the slot's expanded keys (tweak key in the tweak pipeline, data key in the other two),
+    // clear_key zeroes them, and other slots keep theirs. The answers keep their latencies.
+    for key_bits in [128, 256] {
+        let mut config = EngineConfig { key_bits, ..Default::default() };
+        config.pipeline.round_keys = mee_reference::RoundKeys::Stored;
+        let n = config.key_bytes();
+        let ops = vec![
+            Op::SetKey { asid: 3, key1: key(1, n), key2: key(2, n) },
+            Op::SetKey { asid: 4, key1: key(5, n), key2: key(6, n) },
+            Op::SetKey { asid: 16, key1: key(7, n), key2: key(8, n) },
+            Op::Write { asid: 3, addr: 0x40, data: [1; 16], encrypted: true, strobes: 0xffff },
+            Op::ClearKey { asid: 3 },
+            Op::SetKey { asid: 5, key1: key(9, n), key2: key(9, n) },
+        ];
+        let mut dut = mee_testbench::engine_dut::EngineDut::new(&config);
+        let report = mee_testbench::engine_bench::run_engine_on(&mut dut, &config, &ops, &Default::default(), &mut ())
+            .unwrap_or_else(|e| panic!("AES-{key_bits}: {e}"));
+        let statuses: Vec<u8> = report.key_responses.iter().map(|k| k.status).collect();
+        assert_eq!(statuses, vec![0, 0, status::KEY_BAD_ASID, 0, status::KEY_WEAK], "AES-{key_bits}");
+        for k in &report.key_responses {
+            let want = if k.status == 0 && matches!(ops[k.op_index], Op::SetKey { .. }) { mee_reference::engine_model::key_expansion_latency(&config) as u64 } else { 1 };
+            assert_eq!(k.response_cycle - k.issue_cycle, want, "AES-{key_bits}: op {}: key response latency", k.op_index);
+        }
+        let schedule = |k: &[u8]| -> Vec<[u8; 16]> {
+            let words = mee_reference::key_schedule::expand_key_words(k);
+            (0..words.len() / 4).map(|r| mee_reference::key_schedule::round_key(&words, r)).collect()
+        };
+        let core = &dut.engine().core;
+        let slot = |s: usize| core.stored_round_keys(s).unwrap_or_else(|| panic!("AES-{key_bits}: slot {s} has no round keys"));
+        let [tweak, encrypt, decrypt] = slot(4);
+        assert_eq!(tweak, schedule(&key(6, n)), "AES-{key_bits}: slot 4, tweak pipeline");
+        assert_eq!(encrypt, schedule(&key(5, n)), "AES-{key_bits}: slot 4, encryption pipeline");
+        assert_eq!(decrypt, schedule(&key(5, n)), "AES-{key_bits}: slot 4, decryption pipeline");
+        let rounds = config.aes_rounds() + 1;
+        for s in [3, 5] {
+            assert_eq!(slot(s), [vec![[0; 16]; rounds], vec![[0; 16]; rounds], vec![[0; 16]; rounds]], "AES-{key_bits}: slot {s} (cleared, or refused set_key)");
+        }
+    }
+}

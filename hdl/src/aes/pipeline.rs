@@ -35,6 +35,7 @@
 
 use crate::aes::decrypt_round::DecryptRound;
 use crate::aes::encrypt_round::{EncryptRound, RoundRegisterSet, RoundSchedule};
+use crate::aes::stored_key_pipeline::StoredKeyPipeline;
 use crate::primitives::model_state::ModelState;
 use crate::primitives::modelled_children::ModelledChildren;
 use mee_reference::key_schedule::cipher_key_from_decryption_form;
@@ -76,6 +77,21 @@ pub struct AesPipeline {
     pub ready: Signal<Out, Bit>,
     /// A block may enter next cycle if none enters this cycle.
     pub ready_next: Signal<Out, Bit>,
+    /// The entering block's key slot, for a pipeline with stored round keys (see
+    /// [`AesPipeline::with_stored_round_keys`]); ignored by the others.
+    pub slot_in: Signal<In, Bits<16>>,
+    /// Round-key write port of a pipeline with stored round keys (see [`StoredKeyPipeline`]);
+    /// ignored by the others.
+    pub key_write_enable: Signal<In, Bit>,
+    /// Zero every round key of `key_write_slot` instead of writing.
+    pub key_write_clear: Signal<In, Bit>,
+    /// The slot written.
+    pub key_write_slot: Signal<In, Bits<16>>,
+    /// The index of the first round key written.
+    pub key_write_index: Signal<In, Bits<8>>,
+    /// The key schedule's window from round key `key_write_index` on (16 or 32 bytes).
+    pub key_write_data: Vec<Signal<In, Bits<8>>>,
+    stored: ModelledChildren<Vec<StoredKeyPipeline>>,
     encrypt_rounds: ModelledChildren<Vec<EncryptRound>>,
     decrypt_rounds: ModelledChildren<Vec<DecryptRound>>,
     iteration: ModelState<IterationModel>,
@@ -223,6 +239,13 @@ impl AesPipeline {
             data_out: Default::default(),
             ready: Default::default(),
             ready_next: Default::default(),
+            slot_in: Default::default(),
+            key_write_enable: Default::default(),
+            key_write_clear: Default::default(),
+            key_write_slot: Default::default(),
+            key_write_index: Default::default(),
+            key_write_data: defaults(key_bytes),
+            stored: ModelledChildren::new(Vec::new(), true),
             // The pipelines simulate as one leaf (their `BlockModel`); the iterative unit
             // simulates its round.
             encrypt_rounds: ModelledChildren::new(encrypt_rounds, !placement.is_pipelined()),
@@ -235,6 +258,19 @@ impl AesPipeline {
         }
     }
 
+    /// A pipeline whose round keys are stored for `slots` slots: a [`StoredKeyPipeline`] inside
+    /// (pipelined `placement` only, others are built `per_round`), fed `slot_in` and the
+    /// `key_write_*` port; `key_in` is ignored. Same latency as [`AesPipeline::new`].
+    pub fn with_stored_round_keys(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
+        let inner = StoredKeyPipeline::new(direction, key_bytes, placement, style, slots);
+        let mut pipeline = Self::new(direction, key_bytes, RoundRegisters::PerRound, style);
+        pipeline.encrypt_rounds.clear();
+        pipeline.decrypt_rounds.clear();
+        pipeline.blocks.0.stages.clear();
+        pipeline.stored.push(inner);
+        pipeline
+    }
+
     /// The same pipeline, simulated round by round in Rust (every round's registers, S-boxes
     /// and key step, as its Verilog is written) instead of as one leaf that computes each block
     /// whole as it enters and delays it by the latency. The two behave the same on the ports
@@ -243,7 +279,59 @@ impl AesPipeline {
     pub fn with_round_simulation(mut self) -> Self {
         self.encrypt_rounds.simulate = true;
         self.decrypt_rounds.simulate = true;
+        let stored = std::mem::take(&mut self.stored.inner);
+        self.stored.inner = stored.into_iter().map(StoredKeyPipeline::with_round_simulation).collect();
         self
+    }
+
+    /// With stored round keys, slot `slot`'s round keys in FIPS-197 order (see
+    /// [`StoredKeyPipeline::round_keys`]); `None` otherwise or beyond the table. For tests.
+    pub fn stored_round_keys(&self, slot: usize) -> Option<Vec<[u8; 16]>> {
+        self.stored.first().and_then(|inner| inner.round_keys(slot))
+    }
+
+    /// Round keys are stored per slot (see [`AesPipeline::with_stored_round_keys`]).
+    pub fn stores_round_keys(&self) -> bool {
+        !self.stored.is_empty()
+    }
+
+    /// Drives the stored-key pipeline inside from the ports (Rust model).
+    fn update_stored(&mut self) {
+        let inner = &mut self.stored.inner[0];
+        inner.clock.next = self.clock.val();
+        inner.reset.next = self.reset.val();
+        inner.valid_in.next = self.valid_in.val();
+        inner.slot_in.next = self.slot_in.val();
+        for (dst, src) in inner.data_in.iter_mut().zip(&self.data_in) {
+            dst.next = src.val();
+        }
+        inner.key_write_enable.next = self.key_write_enable.val();
+        inner.key_write_clear.next = self.key_write_clear.val();
+        inner.key_write_slot.next = self.key_write_slot.val();
+        inner.key_write_index.next = self.key_write_index.val();
+        for (dst, src) in inner.key_write_data.iter_mut().zip(&self.key_write_data) {
+            dst.next = src.val();
+        }
+        self.valid_out.next = inner.valid_out.val();
+        for (dst, src) in self.data_out.iter_mut().zip(&inner.data_out) {
+            dst.next = src.val();
+        }
+    }
+
+    /// The Verilog of a pipeline with stored round keys: ports wired to the one inside.
+    fn stored_verilog_text(&self) -> String {
+        let mut v = String::from("always @(*) begin\n    ready = 1'b1;\n    ready_next = 1'b1;\n");
+        for port in ["clock", "reset", "valid_in", "slot_in", "key_write_enable", "key_write_clear", "key_write_slot", "key_write_index"] {
+            let _ = writeln!(v, "    stored$0${port} = {port};");
+        }
+        for k in 0..16 {
+            let _ = writeln!(v, "    stored$0$data_in${k} = data_in${k};\n    data_out${k} = stored$0$data_out${k};");
+        }
+        for k in 0..self.key_write_data.len() {
+            let _ = writeln!(v, "    stored$0$key_write_data${k} = key_write_data${k};");
+        }
+        v.push_str("    valid_out = stored$0$valid_out;\nend\n");
+        v
     }
 
     /// The leaf model of a pipeline: on a clock edge every block moves one stage on, and the
@@ -315,6 +403,9 @@ impl AesPipeline {
 
     /// The body of the pipeline's Verilog module: the same wiring as the Rust model.
     pub fn verilog_text(&self) -> String {
+        if self.stores_round_keys() {
+            return self.stored_verilog_text();
+        }
         if self.is_iterative() {
             return self.iterative_verilog_text();
         }
@@ -519,6 +610,12 @@ impl AesPipeline {
 
 impl Logic for AesPipeline {
     fn update(&mut self) {
+        if self.stores_round_keys() {
+            self.ready.next = true;
+            self.ready_next.next = true;
+            self.update_stored();
+            return;
+        }
         if self.is_iterative() {
             self.update_iterative();
             return;
@@ -552,6 +649,18 @@ impl Logic for AesPipeline {
         }
         for r in self.decrypt_rounds.iter_mut() {
             r.connect_inputs();
+        }
+        for inner in self.stored.iter_mut() {
+            inner.clock.connect();
+            inner.reset.connect();
+            inner.valid_in.connect();
+            inner.slot_in.connect();
+            inner.data_in.iter_mut().for_each(|s| s.connect());
+            inner.key_write_enable.connect();
+            inner.key_write_clear.connect();
+            inner.key_write_slot.connect();
+            inner.key_write_index.connect();
+            inner.key_write_data.iter_mut().for_each(|s| s.connect());
         }
     }
 

@@ -171,6 +171,14 @@ impl StoredKeyPipeline {
         self.blocks.0.len()
     }
 
+    /// Slot `slot`'s round keys 0 to `Nr` in FIPS-197 order as the memories hold them (the
+    /// model's words), or `None` for a slot beyond the table. For tests: the hardware has no
+    /// read port but the rounds'.
+    pub fn round_keys(&self, slot: usize) -> Option<Vec<[u8; 16]>> {
+        let m = &self.memory.0;
+        (slot < m.slots).then(|| (0..m.words.len()).map(|index| m.words[m.place_of(index)][slot]).collect())
+    }
+
     /// Applies a write from the write port at a clock edge (both models).
     fn write_on_edge(&mut self) {
         if !(self.clock.pos_edge() && self.key_write_enable.val()) {
@@ -240,13 +248,13 @@ impl StoredKeyPipeline {
             } else {
                 round.valid_in.next = self.valid_in.val();
                 round.slot_in.next = self.slot_in.val();
-                for k in 0..16 {
-                    round.state_in[k].next = self.data_in[k].val() ^ byte(initial[k]);
+                for (k, dst) in round.state_in.iter_mut().enumerate() {
+                    dst.next = self.data_in[k].val() ^ byte(initial[k]);
                 }
             }
             let key = m.read(r + 1, round.key_slot.val().index() as u64);
-            for k in 0..16 {
-                round.round_key[k].next = byte(key[k]);
+            for (dst, b) in round.round_key.iter_mut().zip(key) {
+                dst.next = byte(b);
             }
         }
         if let Some(last) = self.rounds.last() {

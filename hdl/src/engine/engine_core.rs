@@ -271,6 +271,8 @@ pub struct EngineCore {
     decrypt_accept_slot: Constant<Bits<8>>,
     decrypt_slot: Constant<Bits<8>>,
     decrypt_done_slot: Constant<Bits<8>>,
+    side_asid_low: Signal<Local, Bits<8>>,
+    side_asid_high: Signal<Local, Bits<8>>,
 }
 
 fn constant16(v: u32) -> Constant<Bits<16>> {
@@ -282,6 +284,14 @@ fn constant8(v: usize) -> Constant<Bits<8>> {
 }
 
 impl EngineCore {
+    /// With stored round keys, slot `slot`'s round keys in FIPS-197 order as each pipeline
+    /// holds them: the tweak pipeline's (tweak key), the encryption and the decryption
+    /// pipeline's (data key). `None` without stored round keys or beyond the table. For tests:
+    /// the hardware can only use them, never read them out.
+    pub fn stored_round_keys(&self, slot: usize) -> Option<[Vec<[u8; 16]>; 3]> {
+        Some([self.tweak.stored_round_keys(slot)?, self.encrypt.stored_round_keys(slot)?, self.decrypt.stored_round_keys(slot)?])
+    }
+
     /// The engine for a validated config.
     pub fn new(config: &EngineConfig) -> Self {
         let kb = config.key_bytes();
@@ -293,6 +303,15 @@ impl EngineCore {
         // side lines and the shared unit's slots.
         let aes_latency = config.aes_latency();
         let read_depth = p.read_queue_depth as usize;
+        // With stored round keys the pipelines keep them per ASID (`set_key` writes them).
+        let (stored, slots) = (config.stores_round_keys(), config.num_asids as usize);
+        let aes = |direction| {
+            if stored {
+                AesPipeline::with_stored_round_keys(direction, kb, placement, style, slots)
+            } else {
+                AesPipeline::new(direction, kb, placement, style)
+            }
+        };
         // Beside an iterative AES unit at most one item is in flight: one data register.
         let side_line = |width: usize, depth: usize| {
             if placement.is_pipelined() {
@@ -332,17 +351,20 @@ impl EngineCore {
             key_cmd_key2: defaults(kb),
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
-            keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox()),
+            keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox(), config.stores_round_keys()),
             tracker: AddressTracker::new(p.write_queue_depth as usize),
             // `block_ram` S-boxes are for the data pipelines; the tweak pipeline's stay in logic.
-            tweak: XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline),
+            tweak: {
+                let unit = XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline);
+                if stored { unit.with_stored_round_keys(kb, placement, style.logic_style(), slots) } else { unit }
+            },
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
-            encrypt: AesPipeline::new(Direction::Encrypt, kb, placement, style),
+            encrypt: aes(Direction::Encrypt),
             encrypt_side: side_line(17, config.encrypt_latency()),
             write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false).pushed_only_with_room(),
             read_context: ByteFifo::new(19, read_depth, true),
-            read_register: ByteDelayLine::new(33, 1),
-            decrypt: AesPipeline::new(Direction::Decrypt, kb, placement, style),
+            read_register: ByteDelayLine::new(35, 1),
+            decrypt: aes(Direction::Decrypt),
             decrypt_side: side_line(17, aes_latency),
             shared_aes: ModelledChildren::new(IterativeAesUnit::new(kb, style), placement.is_shared()),
             column_aes: ModelledChildren::new(ColumnAesUnit::new(kb, style), placement == RoundRegisters::SharedColumn),
@@ -432,6 +454,8 @@ impl EngineCore {
             decrypt_accept_slot: constant8(2 * aes_latency + 1),
             decrypt_slot: constant8(2 * aes_latency + 2),
             decrypt_done_slot: constant8(3 * aes_latency + 2),
+            side_asid_low: Default::default(),
+            side_asid_high: Default::default(),
             unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
         }
     }
@@ -520,6 +544,24 @@ impl Logic for EngineCore {
             self.keys.key_cmd_key2[k].next = self.key_cmd_key2[k].val();
         }
         self.key_cmd_ready.next = self.keys.key_cmd_ready.val();
+        // Stored round keys: the key table programs all three pipelines (idle otherwise).
+        self.encrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
+        self.encrypt.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.encrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
+        self.encrypt.key_write_index.next = self.keys.round_key_write_index.val();
+        self.decrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
+        self.decrypt.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.decrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
+        self.decrypt.key_write_index.next = self.keys.round_key_write_index.val();
+        self.tweak.key_write_enable.next = self.keys.round_key_write_enable.val();
+        self.tweak.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.tweak.key_write_slot.next = self.keys.round_key_write_slot.val();
+        self.tweak.key_write_index.next = self.keys.round_key_write_index.val();
+        for k in 0..self.key_cmd_key1.len() {
+            self.encrypt.key_write_data[k].next = self.keys.round_key_write_key1[k].val();
+            self.decrypt.key_write_data[k].next = self.keys.round_key_write_key1[k].val();
+            self.tweak.key_write_data[k].next = self.keys.round_key_write_key2[k].val();
+        }
         self.key_rsp_valid.next = self.keys.key_rsp_valid.val() & !self.reset.val();
         self.key_rsp_status.next = bits::<2>(0);
         if self.keys.key_rsp_valid.val() & !self.reset.val() {
@@ -699,6 +741,7 @@ impl Logic for EngineCore {
         for k in 0..self.key_cmd_key2.len() {
             self.tweak.key2[k].next = self.keys.lookup_key2[k].val();
         }
+        self.tweak.slot.next = self.a_asid.q.val();
         self.side_flags.next = bits::<8>(0);
         if self.a_write.q.val() & !self.a_encrypted.q.val() {
             self.side_flags.next = bits::<8>(1);
@@ -803,6 +846,12 @@ impl Logic for EngineCore {
                 self.enc_key[k].d.next = self.pass_key[k].q.val();
             }
         }
+        // The ASID beside the block (stored round keys; the shared tweak pipeline has none).
+        for n in (17 + self.key_cmd_key1.len())..(18 + self.key_cmd_key1.len()) {
+            self.side_asid_low.next = self.tweak_side.data_out[n].val();
+            self.side_asid_high.next = self.tweak_side.data_out[n + 1].val();
+        }
+        self.encrypt.slot_in.next = bit_cast::<16, 8>(self.side_asid_low.val()) | (bit_cast::<16, 8>(self.side_asid_high.val()) << 8);
         if self.tweak_shared.val() {
             self.encrypt.valid_in.next = self.enc_valid.q.val();
             for k in 0..16 {
@@ -894,6 +943,8 @@ impl Logic for EngineCore {
             self.read_register.data_in[16 + k].next = self.read_context.data_out[k].val();
         }
         self.read_register.data_in[32].next = self.read_context.data_out[18].val();
+        self.read_register.data_in[33].next = self.read_context.data_out[16].val();
+        self.read_register.data_in[34].next = self.read_context.data_out[17].val();
 
         // Decryption pipeline, final XOR, read data queue.
         self.read_encrypted.next = self.read_register.data_out[32].val().get_bit(1);
@@ -904,6 +955,8 @@ impl Logic for EngineCore {
         for k in 0..self.key_cmd_key1.len() {
             self.decrypt.key_in[k].next = self.keys.decrypt_key[k].val();
         }
+        self.decrypt.slot_in.next =
+            bit_cast::<16, 8>(self.read_register.data_out[33].val()) | (bit_cast::<16, 8>(self.read_register.data_out[34].val()) << 8);
         self.decrypt_side.valid_in.next = self.read_register.valid_out.val();
         self.decrypt_side.data_in[0].next = self.read_register.data_out[32].val();
         for k in 0..16 {

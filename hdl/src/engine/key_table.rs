@@ -25,6 +25,16 @@
 //! before that edge, and a `clear_key` or refused command ignores it).
 //!
 //! The lookup and decrypt read ports are those of [`KeyStore`] (one cycle, synchronous).
+//!
+//! With stored round keys (`[pipeline] round_keys = "stored"`), the table also programs the
+//! AES pipelines' round-key memories through `round_key_write_*`, in the cycles the command
+//! is in progress, so `set_key` and `clear_key` take no longer: a `set_key` writes, in each
+//! cycle `c` = 1 to [`DecryptionKeyExpander::latency`] after its acceptance, the key
+//! schedule's window from round key `c - 1` on (`round_key_write_key1` from the data key's
+//! expander, `round_key_write_key2` from a second expander on the tweak key); a `clear_key`
+//! zeroes the slot's round keys in the cycle after its acceptance
+//! (`round_key_write_clear`). Refused commands write nothing. Without stored round keys the
+//! write port stays idle and the second expander is not built.
 
 use crate::aes::key_expansion::DecryptionKeyExpander;
 use crate::engine::key_store::KeyStore;
@@ -74,9 +84,26 @@ pub struct KeyTable {
     pub decrypt_slot: Signal<In, Bits<16>>,
     /// Decrypt: decryption key form.
     pub decrypt_key: Vec<Signal<Out, Bits<8>>>,
+    /// Round-key write port (stored round keys): write this cycle.
+    pub round_key_write_enable: Signal<Out, Bit>,
+    /// Round-key write port: zero the slot's round keys instead.
+    pub round_key_write_clear: Signal<Out, Bit>,
+    /// Round-key write port: the slot.
+    pub round_key_write_slot: Signal<Out, Bits<16>>,
+    /// Round-key write port: the first round key's index in the window.
+    pub round_key_write_index: Signal<Out, Bits<8>>,
+    /// Round-key write port: the data key's schedule window (16 or 32 bytes).
+    pub round_key_write_key1: Vec<Signal<Out, Bits<8>>>,
+    /// Round-key write port: the tweak key's schedule window.
+    pub round_key_write_key2: Vec<Signal<Out, Bits<8>>>,
     /// The storage (public for tests that inspect a slot).
     pub store: KeyStore,
     expander: DecryptionKeyExpander,
+    /// The tweak key's expander (stored round keys only).
+    key2_expander: Vec<DecryptionKeyExpander>,
+    /// Cycles since the command's acceptance, less one: the window's round-key index.
+    write_index: DFF<Bits<8>>,
+    stored_round_keys: Constant<Bit>,
     /// The command's data key, then its tweak key: follow the port while `pending` is low.
     held_keys: Vec<DFF<Bits<8>>>,
     /// `pending` low and no reset: the held keys load and the expander restarts.
@@ -93,8 +120,9 @@ pub struct KeyTable {
 }
 
 impl KeyTable {
-    /// A table of `slots` slots for `key_bytes`-byte keys.
-    pub fn new(slots: usize, key_bytes: usize, storage: KeyTableStorage, style: SboxStyle) -> Self {
+    /// A table of `slots` slots for `key_bytes`-byte keys; with `stored_round_keys` it also
+    /// programs the pipelines' round keys (see the module documentation).
+    pub fn new(slots: usize, key_bytes: usize, storage: KeyTableStorage, style: SboxStyle, stored_round_keys: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -115,8 +143,17 @@ impl KeyTable {
             lookup_key2: defaults(key_bytes),
             decrypt_slot: Default::default(),
             decrypt_key: defaults(key_bytes),
+            round_key_write_enable: Default::default(),
+            round_key_write_clear: Default::default(),
+            round_key_write_slot: Default::default(),
+            round_key_write_index: Default::default(),
+            round_key_write_key1: defaults(key_bytes),
+            round_key_write_key2: defaults(key_bytes),
             store: KeyStore::new(slots, key_bytes, storage),
             expander: DecryptionKeyExpander::new(key_bytes, style),
+            key2_expander: (0..usize::from(stored_round_keys)).map(|_| DecryptionKeyExpander::new(key_bytes, style)).collect(),
+            write_index: Default::default(),
+            stored_round_keys: Constant::new(stored_round_keys),
             held_keys: (0..2 * key_bytes).map(|_| Default::default()).collect(),
             idle_load: Default::default(),
             pending: Default::default(),
@@ -231,6 +268,31 @@ impl Logic for KeyTable {
             self.key_rsp_status.next = self.pending_status.q.val();
         }
         self.busy.next = self.pending.q.val();
+        // Round keys: the expanders' windows while a set_key is in progress, a clear in the
+        // cycle after a clear_key's acceptance.
+        self.write_index.clock.next = self.clock.val();
+        self.write_index.d.next = bits::<8>(0);
+        if self.pending.q.val() & !self.reset.val() {
+            self.write_index.d.next = self.write_index.q.val() + 1;
+        }
+        self.round_key_write_enable.next =
+            self.stored_round_keys.val() & self.pending.q.val() & (self.pending_status.q.val() == 0) & !self.reset.val();
+        self.round_key_write_clear.next = self.pending_op.q.val();
+        self.round_key_write_slot.next = self.pending_slot.q.val();
+        self.round_key_write_index.next = self.write_index.q.val();
+        for k in 0..self.round_key_write_key1.len() {
+            self.round_key_write_key1[k].next = self.expander.key_out[k].val();
+            self.round_key_write_key2[k].next = bits::<8>(0);
+        }
+        for e in 0..self.key2_expander.len() {
+            self.key2_expander[e].clock.next = self.clock.val();
+            self.key2_expander[e].reset.next = self.reset.val();
+            self.key2_expander[e].start.next = self.idle_load.val();
+            for k in 0..self.key_cmd_key2.len() {
+                self.key2_expander[e].key_in[k].next = self.key_cmd_key2[k].val();
+                self.round_key_write_key2[k].next = self.key2_expander[e].key_out[k].val();
+            }
+        }
         // Read ports, straight to the store.
         self.store.lookup_slot.next = self.lookup_slot.val();
         self.store.lookup_enable.next = self.lookup_enable.val();

@@ -115,6 +115,21 @@ impl Logic for XtsCipher {
         for k in 0..self.key1.len() {
             self.aes.key_in[k].next = self.wait_for_tweak.data_out[16 + k].val();
         }
+        // Keys travel with the data here: the stored-round-key ports stay idle.
+        self.aes.slot_in.next = bits::<16>(0);
+        self.aes.key_write_enable.next = false;
+        self.aes.key_write_clear.next = false;
+        self.aes.key_write_slot.next = bits::<16>(0);
+        self.aes.key_write_index.next = bits::<8>(0);
+        self.tweak_unit.slot.next = bits::<16>(0);
+        self.tweak_unit.key_write_enable.next = false;
+        self.tweak_unit.key_write_clear.next = false;
+        self.tweak_unit.key_write_slot.next = bits::<16>(0);
+        self.tweak_unit.key_write_index.next = bits::<8>(0);
+        for k in 0..self.key1.len() {
+            self.aes.key_write_data[k].next = bits::<8>(0);
+            self.tweak_unit.key_write_data[k].next = bits::<8>(0);
+        }
         self.tweak_beside_data.clock.next = self.clock.val();
         self.tweak_beside_data.reset.next = self.reset.val();
         self.tweak_beside_data.valid_in.next = self.tweak_unit.valid_out.val();

@@ -53,8 +53,22 @@ pub struct XtsTweakUnit {
     pub dusn: [Signal<In, Bits<8>>; 16],
     /// Block index j inside the data unit.
     pub block_index: Signal<In, Bits<8>>,
-    /// The tweak key.
+    /// The tweak key (ignored with stored round keys).
     pub key2: Vec<Signal<In, Bits<8>>>,
+    /// The request's ASID, the slot of its round keys (stored round keys only: see
+    /// [`XtsTweakUnit::with_stored_round_keys`]).
+    pub slot: Signal<In, Bits<16>>,
+    /// The AES pipeline's round-key write port (stored round keys only; see
+    /// [`crate::aes::stored_key_pipeline`]).
+    pub key_write_enable: Signal<In, Bit>,
+    /// Zero the slot's round keys instead.
+    pub key_write_clear: Signal<In, Bit>,
+    /// The slot written.
+    pub key_write_slot: Signal<In, Bits<16>>,
+    /// The first round key's index.
+    pub key_write_index: Signal<In, Bits<8>>,
+    /// The tweak key's schedule window from that round key on.
+    pub key_write_data: Vec<Signal<In, Bits<8>>>,
     /// A tweak leaves this cycle.
     pub valid_out: Signal<Out, Bit>,
     /// The tweak T.
@@ -99,6 +113,12 @@ impl XtsTweakUnit {
             dusn: Default::default(),
             block_index: Default::default(),
             key2: defaults(key_bytes),
+            slot: Default::default(),
+            key_write_enable: Default::default(),
+            key_write_clear: Default::default(),
+            key_write_slot: Default::default(),
+            key_write_index: Default::default(),
+            key_write_data: defaults(key_bytes),
             valid_out: Default::default(),
             tweak: Default::default(),
             ready: Default::default(),
@@ -123,6 +143,20 @@ impl XtsTweakUnit {
             out_valid: Default::default(),
             out_tweak: Default::default(),
         }
+    }
+
+    /// The same unit with its AES pipeline's round keys stored for `slots` slots (a pipelined
+    /// `placement` and a dedicated tweak pipeline): each request's `slot` selects them, and
+    /// `key_write_*` programs them. Same latency.
+    pub fn with_stored_round_keys(mut self, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
+        self.aes = AesPipeline::with_stored_round_keys(Direction::Encrypt, key_bytes, placement, style, slots);
+        self
+    }
+
+    /// With stored round keys, slot `slot`'s tweak-key round keys (see
+    /// [`AesPipeline::stored_round_keys`]). For tests.
+    pub fn stored_round_keys(&self, slot: usize) -> Option<Vec<[u8; 16]>> {
+        self.aes.stored_round_keys(slot)
     }
 
     /// Cycles from `valid_in` to `valid_out`.
@@ -153,6 +187,14 @@ impl Logic for XtsTweakUnit {
         }
         for k in 0..self.key2.len() {
             self.aes.key_in[k].next = self.key2[k].val();
+        }
+        self.aes.slot_in.next = self.slot.val();
+        self.aes.key_write_enable.next = self.key_write_enable.val();
+        self.aes.key_write_clear.next = self.key_write_clear.val();
+        self.aes.key_write_slot.next = self.key_write_slot.val();
+        self.aes.key_write_index.next = self.key_write_index.val();
+        for k in 0..self.key_write_data.len() {
+            self.aes.key_write_data[k].next = self.key_write_data[k].val();
         }
         if self.shared.val() {
             self.ready.next = true;
