@@ -10,7 +10,7 @@
 //! missing tool fails the test with how to install it. With `registered_ports`, Yosys finds no
 //! path from an input port to an output port (and finds the documented one without).
 
-use mee_reference::{BusKind, EngineConfig, KeyTableStorage, RoundRegisters, SboxStyle};
+use mee_reference::{BusKind, EngineConfig, KeyTableStorage, RoundKeys, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -39,7 +39,12 @@ fn configs() -> Vec<EngineConfig> {
     axi_small.top_name = "mee_axi_small".into();
     axi_small.interface.bus = BusKind::Axi4;
     axi_small.interface.id_bits = 6;
-    vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true)]
+    // Round keys stored per ASID (5 slots), composite S-boxes at two rounds a stage.
+    let mut stored = EngineConfig { top_name: "mee_stored_keys".into(), num_asids: 5, asid_bits: 3, addr_bits: 24, ..Default::default() };
+    stored.pipeline.round_keys = RoundKeys::Stored;
+    stored.pipeline.round_registers = RoundRegisters::PerTwoRounds;
+    stored.pipeline.sbox = SboxStyle::Composite;
+    vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true), stored]
 }
 
 /// A small iterative engine, with or without registered ports.
@@ -231,6 +236,32 @@ fn block_ram_sbox_bank_maps_to_one_block_ram_per_two_lanes_and_nothing_else() {
             assert_eq!(cells, (0, 0, lanes as u64 / 2), "{top} {}: (LUTs, flip-flops, block RAMs)", target.name());
         }
     }
+}
+
+/// Stored round keys keep their promise to synthesis on ECP5: each of the 11 round-key
+/// memories of an AES-128 pipeline (16 slots of 128 bits, asynchronous read) maps to 32
+/// distributed-RAM cells, and no key travels beside the data: the only flip-flops are the
+/// state's 20 registers outside the S-boxes' block RAMs, and a valid bit and the slot's 4 used
+/// bits in each of the 30 stages.
+#[test]
+fn stored_round_keys_map_to_distributed_ram_on_ecp5() {
+    use mee_fpga::synth::{cell_counts, synthesize, Target};
+    use mee_hdl::aes::pipeline::Direction;
+    use mee_hdl::aes::stored_key_pipeline::StoredKeyPipeline;
+    let yosys = yosys();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stored_round_keys");
+    std::fs::create_dir_all(&dir).unwrap();
+    let top = "stored_key_pipeline";
+    let pipeline = StoredKeyPipeline::new(Direction::Decrypt, 16, RoundRegisters::PerThirdRound, SboxStyle::BlockRam, 16);
+    std::fs::write(dir.join(format!("{top}.v")), mee_fpga::export::named_verilog(pipeline, top)).unwrap();
+    let synthesis = synthesize(&yosys, &dir, top, Target::Ecp5, false, None).expect("run Yosys");
+    let (luts, ffs, brams) = synthesis.result().unwrap_or_else(|why| panic!("{top}: {why}"));
+    let cells = cell_counts(&synthesis.run.log);
+    let lut_rams = cells.get("TRELLIS_DPR16X4").copied().unwrap_or(0);
+    println!("{top}: {luts} LUT4, {ffs} flip-flops, {brams} DP16KD, {lut_rams} TRELLIS_DPR16X4");
+    assert_eq!(lut_rams, 11 * 128 / 4, "{top}: distributed-RAM cells");
+    assert_eq!(brams, 10 * 16 / 2, "{top}: S-box block RAMs");
+    assert!(ffs <= 20 * 128 + 30 * (1 + 4), "{top}: {ffs} flip-flops: more than the state, valid bits and slots");
 }
 
 /// The block-RAM key table keeps its promise to synthesis: its three memories map to block

@@ -34,10 +34,11 @@
 //! expander, `round_key_write_key2` from a second expander on the tweak key); a `clear_key`
 //! zeroes the slot's round keys in the cycle after its acceptance
 //! (`round_key_write_clear`). Refused commands write nothing. Without stored round keys the
-//! write port stays idle and the second expander is not built.
+//! write port stays idle and nothing reads the second expander (synthesis removes it).
 
 use crate::aes::key_expansion::DecryptionKeyExpander;
 use crate::engine::key_store::KeyStore;
+use crate::primitives::modelled_children::ModelledChildren;
 use crate::aes::sbox::SboxStyle;
 use mee_reference::KeyTableStorage;
 use crate::defaults;
@@ -99,8 +100,9 @@ pub struct KeyTable {
     /// The storage (public for tests that inspect a slot).
     pub store: KeyStore,
     expander: DecryptionKeyExpander,
-    /// The tweak key's expander (stored round keys only).
-    key2_expander: Vec<DecryptionKeyExpander>,
+    /// The tweak key's expander: used and simulated with stored round keys only (otherwise
+    /// nothing reads it and synthesis removes it).
+    key2_expander: ModelledChildren<DecryptionKeyExpander>,
     /// Cycles since the command's acceptance, less one: the window's round-key index.
     write_index: DFF<Bits<8>>,
     stored_round_keys: Constant<Bit>,
@@ -151,7 +153,7 @@ impl KeyTable {
             round_key_write_key2: defaults(key_bytes),
             store: KeyStore::new(slots, key_bytes, storage),
             expander: DecryptionKeyExpander::new(key_bytes, style),
-            key2_expander: (0..usize::from(stored_round_keys)).map(|_| DecryptionKeyExpander::new(key_bytes, style)).collect(),
+            key2_expander: ModelledChildren::new(DecryptionKeyExpander::new(key_bytes, style), stored_round_keys),
             write_index: Default::default(),
             stored_round_keys: Constant::new(stored_round_keys),
             held_keys: (0..2 * key_bytes).map(|_| Default::default()).collect(),
@@ -284,13 +286,13 @@ impl Logic for KeyTable {
             self.round_key_write_key1[k].next = self.expander.key_out[k].val();
             self.round_key_write_key2[k].next = bits::<8>(0);
         }
-        for e in 0..self.key2_expander.len() {
-            self.key2_expander[e].clock.next = self.clock.val();
-            self.key2_expander[e].reset.next = self.reset.val();
-            self.key2_expander[e].start.next = self.idle_load.val();
-            for k in 0..self.key_cmd_key2.len() {
-                self.key2_expander[e].key_in[k].next = self.key_cmd_key2[k].val();
-                self.round_key_write_key2[k].next = self.key2_expander[e].key_out[k].val();
+        self.key2_expander.clock.next = self.clock.val();
+        self.key2_expander.reset.next = self.reset.val();
+        self.key2_expander.start.next = self.idle_load.val();
+        for k in 0..self.key_cmd_key2.len() {
+            self.key2_expander.key_in[k].next = self.key_cmd_key2[k].val();
+            if self.stored_round_keys.val() {
+                self.round_key_write_key2[k].next = self.key2_expander.key_out[k].val();
             }
         }
         // Read ports, straight to the store.
