@@ -141,11 +141,12 @@ fn exported_registered_ports_engine_matches_rust_hdl_under_icarus() {
 #[test]
 fn exported_stored_round_key_engine_matches_rust_hdl_under_icarus() {
     // Round-key memories (5 slots: not a power of two) written by set_key and zeroed by
-    // clear_key, read by ASID in every round; composite S-boxes at two rounds a stage.
+    // clear_key, read by ASID a cycle ahead in every round; composite S-boxes, two stages a
+    // round.
     let mut config = EngineConfig { top_name: "mee_stored_keys".into(), data_unit_bytes: 32, num_asids: 5, asid_bits: 3, addr_bits: 24, ..Default::default() };
     config.pipeline.round_keys = mee_reference::RoundKeys::Stored;
     config.pipeline.sbox = mee_reference::SboxStyle::Composite;
-    config.pipeline.round_registers = mee_reference::RoundRegisters::PerTwoRounds;
+    config.pipeline.round_registers = mee_reference::RoundRegisters::PerHalfRound;
     config.validate().expect("test config");
     cosim("exported_stored_round_key_engine_matches_rust_hdl_under_icarus", config);
 }

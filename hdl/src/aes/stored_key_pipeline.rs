@@ -10,7 +10,9 @@
 //! round key `p` (encryption) or `Nr - p` (decryption) of every slot, so one write of the
 //! expanded key in FIPS-197 order programs either direction. Each memory has `slots` words of
 //! 128 bits (rounded up to a power of two), one write port and one asynchronous read port,
-//! which Yosys maps to distributed RAM or flip-flops.
+//! which Yosys maps to distributed RAM or flip-flops. A round with a register before its
+//! AddRoundKey (`per_third_round`, `per_half_round`) reads a cycle ahead into a register of
+//! its own, so the read is off the data path ([`StoredKeyRound`]).
 //!
 //! Latency: as [`AesPipeline::latency`] for the same placement and key size (30 / 42 cycles at
 //! `per_third_round`, 10 / 14 at `per_round`); no backpressure, `ready` and `ready_next` are

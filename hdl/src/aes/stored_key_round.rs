@@ -11,10 +11,13 @@
 //! beside the state in each. Registers clear to zero on a synchronous `reset` (the S-boxes'
 //! inner register as [`PipelinedSboxBank`] says).
 //!
-//! Round-key timing: `key_slot` shows, combinationally from the round's registers (or its
-//! inputs when no register comes before AddRoundKey), the slot of the block that reaches
-//! AddRoundKey in this cycle; `round_key` must show that slot's round key in the same cycle
-//! (an asynchronous memory read, see [`crate::aes::stored_key_pipeline`]).
+//! Round-key timing: `round_key` must show, in the same cycle, the round key of the slot
+//! `key_slot` names (an asynchronous memory read, see [`crate::aes::stored_key_pipeline`]):
+//! - in a round with a register before AddRoundKey (inside or after the S-boxes), `key_slot`
+//!   is the slot of the block that reaches AddRoundKey in the *next* cycle, and the round
+//!   keeps the key in a 128-bit register for it, so the memory read is off the data path
+//!   ([`StoredKeyRound::reads_ahead`]);
+//! - otherwise it is the slot of the block at AddRoundKey in this cycle.
 
 use crate::aes::encrypt_round::RoundRegisterSet;
 use crate::aes::mix_columns::MixColumns;
@@ -47,6 +50,8 @@ pub struct StoredKeyRound {
     pub round_key: [Signal<In, Bits<8>>; 16],
     data_sbox: PipelinedSboxBank,
     mix: MixColumns,
+    key_held: Vec<DFF<Bits<8>>>,
+    key_now: [Signal<Local, Bits<8>>; 16],
     early_valid: Vec<DFF<Bit>>,
     early_slot: Vec<DFF<Bits<16>>>,
     mid_valid: Vec<DFF<Bit>>,
@@ -87,6 +92,8 @@ impl StoredKeyRound {
             round_key: Default::default(),
             data_sbox: PipelinedSboxBank::new(16, style, decrypt, registers.in_sbox),
             mix: MixColumns::new(decrypt),
+            key_held: defaults(16 * usize::from(registers.in_sbox || registers.after_sbox)),
+            key_now: Default::default(),
             early_valid: defaults(e),
             early_slot: defaults(e),
             mid_valid: defaults(m),
@@ -104,6 +111,14 @@ impl StoredKeyRound {
             decrypt: Constant::new(decrypt),
             final_round: Constant::new(final_round),
         }
+    }
+}
+
+impl StoredKeyRound {
+    /// `key_slot` names the block that reaches AddRoundKey next cycle (the round has a
+    /// register before it), for a registered read; else the block there now.
+    pub fn reads_ahead(&self) -> bool {
+        !self.key_held.is_empty()
     }
 }
 
@@ -160,8 +175,26 @@ impl Logic for StoredKeyRound {
             }
             self.sub_state[i].next = self.mid_state[i].q.val();
         }
-        // The round key is read for the block in this segment.
+        // The round key's slot: this segment's block, or, with a register in front of this
+        // segment, the block that reaches it next cycle (a registered read).
         self.key_slot.next = self.sub_slot.val();
+        for _i in 0..self.early_valid.len() {
+            self.key_slot.next = self.slot_in.val();
+        }
+        for _i in 0..self.mid_valid.len() {
+            self.key_slot.next = self.sboxed_slot.val();
+        }
+        for i in 0..16 {
+            self.key_now[i].next = self.round_key[i].val();
+        }
+        for i in 0..self.key_held.len() {
+            self.key_held[i].clock.next = self.clock.val();
+            self.key_held[i].d.next = self.round_key[i].val();
+            if self.reset.val() {
+                self.key_held[i].d.next = bits::<8>(0);
+            }
+            self.key_now[i].next = self.key_held[i].q.val();
+        }
         // Encryption: ShiftRows, MixColumns unless final, AddRoundKey.
         // Decryption: AddRoundKey, InvMixColumns unless round 1.
         for c in 0..4 {
@@ -169,14 +202,14 @@ impl Logic for StoredKeyRound {
                 self.mix.x[4 * c + r].next = self.sub_state[4 * ((c + r) % 4) + r].val();
                 if self.final_round.val() {
                     self.next_state[4 * c + r].next =
-                        self.sub_state[4 * ((c + r) % 4) + r].val() ^ self.round_key[4 * c + r].val();
+                        self.sub_state[4 * ((c + r) % 4) + r].val() ^ self.key_now[4 * c + r].val();
                 } else {
-                    self.next_state[4 * c + r].next = self.mix.y[4 * c + r].val() ^ self.round_key[4 * c + r].val();
+                    self.next_state[4 * c + r].next = self.mix.y[4 * c + r].val() ^ self.key_now[4 * c + r].val();
                 }
                 if self.decrypt.val() {
-                    self.mix.x[4 * c + r].next = self.sub_state[4 * c + r].val() ^ self.round_key[4 * c + r].val();
+                    self.mix.x[4 * c + r].next = self.sub_state[4 * c + r].val() ^ self.key_now[4 * c + r].val();
                     if self.final_round.val() {
-                        self.next_state[4 * c + r].next = self.sub_state[4 * c + r].val() ^ self.round_key[4 * c + r].val();
+                        self.next_state[4 * c + r].next = self.sub_state[4 * c + r].val() ^ self.key_now[4 * c + r].val();
                     } else {
                         self.next_state[4 * c + r].next = self.mix.y[4 * c + r].val();
                     }
