@@ -181,7 +181,7 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
             aes,
         ),
         ("tweak unit", config.tweak_latency()),
-        ("write: request accepted to DRAM write request", config.tweak_latency() + config.encrypt_latency() + 2 + 2 * config.port_register_cycles()),
+        ("write: request accepted to DRAM write request", config.write_request_latency()),
         ("read: request accepted to DRAM read request", config.read_request_latency()),
         ("read: DRAM data to core response", config.read_response_latency()),
         (
@@ -189,8 +189,8 @@ pub fn latencies(config: &EngineConfig) -> Vec<(&'static str, usize)> {
             // With one shared unit, the decryption waits for its slot: two slots in all.
             config.read_cost_cycles(),
         ),
-        ("set_key: command accepted to key response", mee_reference::engine_model::key_expansion_latency(config) + 2 * config.port_register_cycles()),
-        ("clear_key or refused command: accepted to key response", 1 + 2 * config.port_register_cycles()),
+        ("set_key: command accepted to key response", config.key_answer_latency(true)),
+        ("clear_key or refused command: accepted to key response", config.key_answer_latency(false)),
     ]
 }
 
@@ -251,6 +251,13 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
     s.push_str("\n## Latencies (cycles)\n\n| path | cycles |\n| --- | --- |\n");
     for (what, cycles) in latencies(config) {
         s.push_str(&format!("| {what} | {cycles} |\n"));
+    }
+    if config.stores_round_keys() {
+        s.push_str(
+            "\nRound keys are stored per ASID (`round_keys = \"stored\"`): each AES pipeline keeps every slot's round \
+             keys in one memory per AddRoundKey, which `set_key` writes and `clear_key` zeroes within the cycles above; \
+             a block carries only its ASID.\n",
+        );
     }
     if config.pipeline.registered_ports {
         s.push_str(

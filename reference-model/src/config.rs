@@ -689,6 +689,22 @@ impl EngineConfig {
         usize::from(self.pipeline.registered_ports)
     }
 
+    /// Cycles from accepting a whole-block write at the top to its DRAM write request at the
+    /// top: the tweak unit, the encryption, stage A and the final XOR's register, plus two with
+    /// `registered_ports`.
+    pub fn write_request_latency(&self) -> usize {
+        self.tweak_latency() + self.encrypt_latency() + 2 + 2 * self.port_register_cycles()
+    }
+
+    /// Cycles from accepting a key command at the top to its answer at the top: the expansion
+    /// ([`crate::engine_model::key_expansion_latency`]) for an accepted `set_key`, one for
+    /// `clear_key` and refused commands; plus two with `registered_ports`. Stored round keys
+    /// are written within these cycles.
+    pub fn key_answer_latency(&self, accepted_set_key: bool) -> usize {
+        let engine = if accepted_set_key { crate::engine_model::key_expansion_latency(self) } else { 1 };
+        engine + 2 * self.port_register_cycles()
+    }
+
     /// Cycles from accepting a read at the top to its DRAM request at the top: 1, or 2 through
     /// the read request queue (`read_request_queue`), plus two with `registered_ports`.
     pub fn read_request_latency(&self) -> usize {

@@ -31,7 +31,7 @@ pub struct KeyWrite {
     pub index: u8,
     /// `key_write_data`: 16 or 32 bytes.
     pub data: Vec<u8>,
-    /// `key_write_clear`.
+    /// `key_write_all` (with zero data: a clear).
     pub clear: bool,
 }
 
@@ -168,7 +168,8 @@ pub fn stored_key_script(direction: Direction, key_bytes: usize, latency: usize,
     let mut writes = key_writes(&new_key, 0, &mut rng);
     keys[0] = SlotKeys::Key(new_key);
     if slots > 1 {
-        writes.push(KeyWrite { slot: slots as u16 - 1, index: rng.gen(), data: junk(&mut rng), clear: true });
+        // A clear as the key table makes it: zeros into every round key.
+        writes.push(KeyWrite { slot: slots as u16 - 1, index: rng.gen(), data: vec![0; key_bytes], clear: true });
         keys[slots - 1] = SlotKeys::Cleared;
     }
     cycles.extend(writes.into_iter().map(|w| ScriptCycle { write: Some(w), ..Default::default() }));
@@ -201,7 +202,7 @@ pub fn run_script_in_rust_hdl(pipeline: StoredKeyPipeline, script: &[ScriptCycle
         drive(&mut u.data_in, &data);
         let write = step.write.clone().unwrap_or_else(|| KeyWrite { data: vec![0; u.key_write_data.len()], ..Default::default() });
         u.key_write_enable.next = step.write.is_some();
-        u.key_write_clear.next = write.clear;
+        u.key_write_all.next = write.clear;
         u.key_write_slot.next = Bits::<16>::from(write.slot as u64);
         u.key_write_index.next = Bits::<8>::from(write.index as u64);
         drive(&mut u.key_write_data, &write.data);
@@ -223,7 +224,7 @@ pub fn run_script_under_icarus(work: &Path, verilog: &str, key_bytes: usize, scr
     let byte_ports = |prefix: &'static str| (0..16).map(move |k| Port::new(format!("{prefix}${k}"), 8));
     let mut inputs = vec![Port::new("reset", 1), Port::new("valid_in", 1), Port::new("slot_in", 16)];
     inputs.extend(byte_ports("data_in"));
-    inputs.extend([Port::new("key_write_enable", 1), Port::new("key_write_clear", 1), Port::new("key_write_slot", 16), Port::new("key_write_index", 8)]);
+    inputs.extend([Port::new("key_write_enable", 1), Port::new("key_write_all", 1), Port::new("key_write_slot", 16), Port::new("key_write_index", 8)]);
     inputs.extend((0..key_bytes).map(|k| Port::new(format!("key_write_data${k}"), 8)));
     let mut outputs = vec![Port::new("valid_out", 1)];
     outputs.extend(byte_ports("data_out"));

@@ -83,8 +83,8 @@ pub struct AesPipeline {
     /// Round-key write port of a pipeline with stored round keys (see [`StoredKeyPipeline`]);
     /// ignored by the others.
     pub key_write_enable: Signal<In, Bit>,
-    /// Zero every round key of `key_write_slot` instead of writing.
-    pub key_write_clear: Signal<In, Bit>,
+    /// Write the first round key of `key_write_data` into every round key of the slot instead.
+    pub key_write_all: Signal<In, Bit>,
     /// The slot written.
     pub key_write_slot: Signal<In, Bits<16>>,
     /// The index of the first round key written.
@@ -241,7 +241,7 @@ impl AesPipeline {
             ready_next: Default::default(),
             slot_in: Default::default(),
             key_write_enable: Default::default(),
-            key_write_clear: Default::default(),
+            key_write_all: Default::default(),
             key_write_slot: Default::default(),
             key_write_index: Default::default(),
             key_write_data: defaults(key_bytes),
@@ -306,7 +306,7 @@ impl AesPipeline {
             dst.next = src.val();
         }
         inner.key_write_enable.next = self.key_write_enable.val();
-        inner.key_write_clear.next = self.key_write_clear.val();
+        inner.key_write_all.next = self.key_write_all.val();
         inner.key_write_slot.next = self.key_write_slot.val();
         inner.key_write_index.next = self.key_write_index.val();
         for (dst, src) in inner.key_write_data.iter_mut().zip(&self.key_write_data) {
@@ -321,7 +321,7 @@ impl AesPipeline {
     /// The Verilog of a pipeline with stored round keys: ports wired to the one inside.
     fn stored_verilog_text(&self) -> String {
         let mut v = String::from("always @(*) begin\n    ready = 1'b1;\n    ready_next = 1'b1;\n");
-        for port in ["clock", "reset", "valid_in", "slot_in", "key_write_enable", "key_write_clear", "key_write_slot", "key_write_index"] {
+        for port in ["clock", "reset", "valid_in", "slot_in", "key_write_enable", "key_write_all", "key_write_slot", "key_write_index"] {
             let _ = writeln!(v, "    stored$0${port} = {port};");
         }
         for k in 0..16 {
@@ -657,7 +657,7 @@ impl Logic for AesPipeline {
             inner.slot_in.connect();
             inner.data_in.iter_mut().for_each(|s| s.connect());
             inner.key_write_enable.connect();
-            inner.key_write_clear.connect();
+            inner.key_write_all.connect();
             inner.key_write_slot.connect();
             inner.key_write_index.connect();
             inner.key_write_data.iter_mut().for_each(|s| s.connect());

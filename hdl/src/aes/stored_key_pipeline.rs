@@ -27,8 +27,9 @@
 //!   edge where `key_write_enable` is 1, slot `key_write_slot` takes the expanded key's words
 //!   from round key `key_write_index` (FIPS-197 order) on: AES-128 one round key, AES-256 two
 //!   (`i` and `i + 1`, the window of the key schedule). Round keys beyond `Nr` and slots at or
-//!   above `slots` are ignored. `key_write_clear` instead zeroes every round key of the slot
-//!   (at an edge where it and `key_write_enable` are 1). Each round reads its memory in the
+//!   above `slots` are ignored. With `key_write_all` high, the first 16 bytes of
+//!   `key_write_data` go into every round key of the slot instead (the key table clears a slot
+//!   this way, with zeros: one data path into each memory, no second one for the clear). Each round reads its memory in the
 //!   cycle a block reaches its AddRoundKey, so a block sees a write made before that edge: the
 //!   owner writes a slot only while none of its blocks is inside (the key table does so
 //!   only while the engine is idle).
@@ -81,8 +82,8 @@ pub struct StoredKeyPipeline {
     pub key_write_index: Signal<In, Bits<8>>,
     /// Round key `key_write_index` (and, for AES-256, the next one).
     pub key_write_data: Vec<Signal<In, Bits<8>>>,
-    /// Zero every round key of `key_write_slot` instead.
-    pub key_write_clear: Signal<In, Bit>,
+    /// Write the first round key of `key_write_data` into every round key of the slot instead.
+    pub key_write_all: Signal<In, Bit>,
     rounds: ModelledChildren<Vec<StoredKeyRound>>,
     memory: ModelState<RoundKeyMemories>,
     blocks: ModelState<VecDeque<Option<[u8; 16]>>>,
@@ -153,7 +154,7 @@ impl StoredKeyPipeline {
             key_write_slot: Default::default(),
             key_write_index: Default::default(),
             key_write_data: crate::defaults(key_bytes),
-            key_write_clear: Default::default(),
+            key_write_all: Default::default(),
             rounds: ModelledChildren::new(round_units, false),
             memory: ModelState(memory),
             blocks: ModelState(VecDeque::from(vec![None; AesPipeline::latency(key_bytes, placement)])),
@@ -192,8 +193,9 @@ impl StoredKeyPipeline {
         if slot >= m.slots {
             return;
         }
-        if self.key_write_clear.val() {
-            m.words.iter_mut().for_each(|memory| memory[slot] = [0; 16]);
+        if self.key_write_all.val() {
+            let word: [u8; 16] = std::array::from_fn(|k| self.key_write_data[k].val().to_u8());
+            m.words.iter_mut().for_each(|memory| memory[slot] = word);
             return;
         }
         for (offset, chunk) in self.key_write_data.chunks(16).enumerate() {
@@ -286,9 +288,9 @@ impl StoredKeyPipeline {
         let word = |offset: usize| -> String { (0..16).rev().map(|k| format!("key_write_data${}", 16 * offset + k)).collect::<Vec<_>>().join(", ") };
         let address = format!("key_write_slot[{}:0]", bits - 1);
         let _ = writeln!(v, "always @(posedge clock) begin\n    if (key_write_enable & (key_write_slot < 16'd{})) begin", m.slots);
-        v.push_str("        if (key_write_clear) begin\n");
+        v.push_str("        if (key_write_all) begin\n");
         for p in 0..places {
-            let _ = writeln!(v, "            round_keys_{p}[{address}] <= 128'd0;");
+            let _ = writeln!(v, "            round_keys_{p}[{address}] <= {{{}}};", word(0));
         }
         v.push_str("        end else begin\n");
         for index in 0..places {

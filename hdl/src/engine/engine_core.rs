@@ -546,15 +546,15 @@ impl Logic for EngineCore {
         self.key_cmd_ready.next = self.keys.key_cmd_ready.val();
         // Stored round keys: the key table programs all three pipelines (idle otherwise).
         self.encrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
-        self.encrypt.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.encrypt.key_write_all.next = self.keys.round_key_write_all.val();
         self.encrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
         self.encrypt.key_write_index.next = self.keys.round_key_write_index.val();
         self.decrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
-        self.decrypt.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.decrypt.key_write_all.next = self.keys.round_key_write_all.val();
         self.decrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
         self.decrypt.key_write_index.next = self.keys.round_key_write_index.val();
         self.tweak.key_write_enable.next = self.keys.round_key_write_enable.val();
-        self.tweak.key_write_clear.next = self.keys.round_key_write_clear.val();
+        self.tweak.key_write_all.next = self.keys.round_key_write_all.val();
         self.tweak.key_write_slot.next = self.keys.round_key_write_slot.val();
         self.tweak.key_write_index.next = self.keys.round_key_write_index.val();
         for k in 0..self.key_cmd_key1.len() {

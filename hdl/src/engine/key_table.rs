@@ -33,7 +33,7 @@
 //! schedule's window from round key `c - 1` on (`round_key_write_key1` from the data key's
 //! expander, `round_key_write_key2` from a second expander on the tweak key); a `clear_key`
 //! zeroes the slot's round keys in the cycle after its acceptance
-//! (`round_key_write_clear`). Refused commands write nothing. Without stored round keys the
+//! (`round_key_write_all`). Refused commands write nothing. Without stored round keys the
 //! write port stays idle and nothing reads the second expander (synthesis removes it).
 
 use crate::aes::key_expansion::DecryptionKeyExpander;
@@ -87,8 +87,9 @@ pub struct KeyTable {
     pub decrypt_key: Vec<Signal<Out, Bits<8>>>,
     /// Round-key write port (stored round keys): write this cycle.
     pub round_key_write_enable: Signal<Out, Bit>,
-    /// Round-key write port: zero the slot's round keys instead.
-    pub round_key_write_clear: Signal<Out, Bit>,
+    /// Round-key write port: the first round key of the windows (zero) goes into every round
+    /// key of the slot (`clear_key`).
+    pub round_key_write_all: Signal<Out, Bit>,
     /// Round-key write port: the slot.
     pub round_key_write_slot: Signal<Out, Bits<16>>,
     /// Round-key write port: the first round key's index in the window.
@@ -146,7 +147,7 @@ impl KeyTable {
             decrypt_slot: Default::default(),
             decrypt_key: defaults(key_bytes),
             round_key_write_enable: Default::default(),
-            round_key_write_clear: Default::default(),
+            round_key_write_all: Default::default(),
             round_key_write_slot: Default::default(),
             round_key_write_index: Default::default(),
             round_key_write_key1: defaults(key_bytes),
@@ -279,19 +280,22 @@ impl Logic for KeyTable {
         }
         self.round_key_write_enable.next =
             self.stored_round_keys.val() & self.pending.q.val() & (self.pending_status.q.val() == 0) & !self.reset.val();
-        self.round_key_write_clear.next = self.pending_op.q.val();
+        self.round_key_write_all.next = self.pending_op.q.val();
         self.round_key_write_slot.next = self.pending_slot.q.val();
         self.round_key_write_index.next = self.write_index.q.val();
         for k in 0..self.round_key_write_key1.len() {
             self.round_key_write_key1[k].next = self.expander.key_out[k].val();
             self.round_key_write_key2[k].next = bits::<8>(0);
+            if self.pending_op.q.val() {
+                self.round_key_write_key1[k].next = bits::<8>(0);
+            }
         }
         self.key2_expander.clock.next = self.clock.val();
         self.key2_expander.reset.next = self.reset.val();
         self.key2_expander.start.next = self.idle_load.val();
         for k in 0..self.key_cmd_key2.len() {
             self.key2_expander.key_in[k].next = self.key_cmd_key2[k].val();
-            if self.stored_round_keys.val() {
+            if self.stored_round_keys.val() & !self.pending_op.q.val() {
                 self.round_key_write_key2[k].next = self.key2_expander.key_out[k].val();
             }
         }

@@ -118,12 +118,12 @@ impl Logic for XtsCipher {
         // Keys travel with the data here: the stored-round-key ports stay idle.
         self.aes.slot_in.next = bits::<16>(0);
         self.aes.key_write_enable.next = false;
-        self.aes.key_write_clear.next = false;
+        self.aes.key_write_all.next = false;
         self.aes.key_write_slot.next = bits::<16>(0);
         self.aes.key_write_index.next = bits::<8>(0);
         self.tweak_unit.slot.next = bits::<16>(0);
         self.tweak_unit.key_write_enable.next = false;
-        self.tweak_unit.key_write_clear.next = false;
+        self.tweak_unit.key_write_all.next = false;
         self.tweak_unit.key_write_slot.next = bits::<16>(0);
         self.tweak_unit.key_write_index.next = bits::<8>(0);
         for k in 0..self.key1.len() {

@@ -61,8 +61,8 @@ pub struct XtsTweakUnit {
     /// The AES pipeline's round-key write port (stored round keys only; see
     /// [`crate::aes::stored_key_pipeline`]).
     pub key_write_enable: Signal<In, Bit>,
-    /// Zero the slot's round keys instead.
-    pub key_write_clear: Signal<In, Bit>,
+    /// Write the first round key of `key_write_data` into every round key of the slot instead.
+    pub key_write_all: Signal<In, Bit>,
     /// The slot written.
     pub key_write_slot: Signal<In, Bits<16>>,
     /// The first round key's index.
@@ -115,7 +115,7 @@ impl XtsTweakUnit {
             key2: defaults(key_bytes),
             slot: Default::default(),
             key_write_enable: Default::default(),
-            key_write_clear: Default::default(),
+            key_write_all: Default::default(),
             key_write_slot: Default::default(),
             key_write_index: Default::default(),
             key_write_data: defaults(key_bytes),
@@ -190,7 +190,7 @@ impl Logic for XtsTweakUnit {
         }
         self.aes.slot_in.next = self.slot.val();
         self.aes.key_write_enable.next = self.key_write_enable.val();
-        self.aes.key_write_clear.next = self.key_write_clear.val();
+        self.aes.key_write_all.next = self.key_write_all.val();
         self.aes.key_write_slot.next = self.key_write_slot.val();
         self.aes.key_write_index.next = self.key_write_index.val();
         for k in 0..self.key_write_data.len() {
