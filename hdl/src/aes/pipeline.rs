@@ -29,6 +29,10 @@
 //!   enters in this one. Both are always 1 for the pipelines; a block offered while `ready` is
 //!   low is lost (the engine never does that).
 //!
+//! With [`AesPipeline::with_stored_round_keys`] the unit is a [`StoredKeyPipeline`] instead
+//! (round keys kept per slot, `slot_in` and the `key_write_*` port in use, `key_in` ignored),
+//! with the same latency; the other constructors leave `slot_in` and `key_write_*` unused.
+//!
 //! The pipeline itself is wiring (round to round, and the initial AddRoundKey); it is written
 //! as a custom-Verilog module because rust-hdl's `#[hdl_gen]` cannot export two-level indexing
 //! (`rounds[r].x[k]`). Its Rust model and its Verilog are generated from the same loops.
