@@ -73,7 +73,7 @@ pub fn export_xts(config: &EngineConfig, direction: Direction) -> ExportedDesign
         config.key_bytes(),
         config.block_index_bits(),
         config.pipeline.round_registers,
-        config.pipeline.sbox,
+        config.pipeline.sbox_style(),
     );
     let suffix = match direction {
         Direction::Encrypt => "xts_encrypt",

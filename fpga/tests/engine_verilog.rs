@@ -49,7 +49,7 @@ fn exported_default_engine_matches_rust_hdl_under_icarus() {
 fn exported_aes256_block_ram_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_wide_keys".into(), key_bits: 256, data_unit_bytes: 4096, num_asids: 40, asid_bits: 10, addr_bits: 40, ..Default::default() };
     config.pipeline.key_table = mee_reference::KeyTableStorage::BlockRam;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.round_registers = mee_reference::RoundRegisters::PerTwoRounds;
     config.validate().expect("test config");
     cosim("exported_aes256_block_ram_engine_matches_rust_hdl_under_icarus", config);
@@ -59,7 +59,7 @@ fn exported_aes256_block_ram_engine_matches_rust_hdl_under_icarus() {
 fn exported_block_ram_sbox_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_bram_sbox".into(), data_unit_bytes: 32, num_asids: 8, asid_bits: 3, addr_bits: 28, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::PerThirdRound;
-    config.pipeline.sbox = mee_reference::SboxStyle::BlockRam;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::BlockRam);
     config.pipeline.read_queue_depth = 64;
     config.validate().expect("test config");
     cosim("exported_block_ram_sbox_engine_matches_rust_hdl_under_icarus", config);
@@ -69,7 +69,7 @@ fn exported_block_ram_sbox_engine_matches_rust_hdl_under_icarus() {
 fn exported_iterative_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_iterative".into(), data_unit_bytes: 64, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.key_table = mee_reference::KeyTableStorage::BlockRam;
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;
@@ -82,7 +82,7 @@ fn exported_iterative_engine_matches_rust_hdl_under_icarus() {
 fn exported_shared_unit_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_shared".into(), key_bits: 256, data_unit_bytes: 32, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::Shared;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;
     config.pipeline.response_queue_depth = 4;
@@ -94,7 +94,7 @@ fn exported_shared_unit_engine_matches_rust_hdl_under_icarus() {
 fn exported_shared_column_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_shared_column".into(), data_unit_bytes: 32, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::SharedColumn;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.key_table = mee_reference::KeyTableStorage::BlockRam;
     config.pipeline.read_queue_depth = 2;
     config.pipeline.write_queue_depth = 2;
@@ -107,7 +107,7 @@ fn exported_shared_column_engine_matches_rust_hdl_under_icarus() {
 fn exported_shared_tweak_pipeline_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_tweak_shared".into(), data_unit_bytes: 64, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::PerHalfRound;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.tweak_pipeline = mee_reference::TweakPipeline::Shared;
     config.pipeline.read_queue_depth = 64;
     config.validate().expect("test config");
@@ -117,7 +117,7 @@ fn exported_shared_tweak_pipeline_engine_matches_rust_hdl_under_icarus() {
 #[test]
 fn exported_read_request_queue_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_read_queue".into(), num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.read_request_queue = true;
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 4;
@@ -129,7 +129,7 @@ fn exported_read_request_queue_engine_matches_rust_hdl_under_icarus() {
 fn exported_registered_ports_engine_matches_rust_hdl_under_icarus() {
     let mut config = EngineConfig { top_name: "mee_registered".into(), data_unit_bytes: 32, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.registered_ports = true;
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;
@@ -144,8 +144,8 @@ fn exported_stored_round_key_engine_matches_rust_hdl_under_icarus() {
     // clear_key, read by ASID a cycle ahead in every round; composite S-boxes, two stages a
     // round.
     let mut config = EngineConfig { top_name: "mee_stored_keys".into(), data_unit_bytes: 32, num_asids: 5, asid_bits: 3, addr_bits: 24, ..Default::default() };
-    config.pipeline.round_keys = mee_reference::RoundKeys::Stored;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.round_keys = Some(mee_reference::RoundKeys::Stored);
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.round_registers = mee_reference::RoundRegisters::PerHalfRound;
     config.validate().expect("test config");
     cosim("exported_stored_round_key_engine_matches_rust_hdl_under_icarus", config);

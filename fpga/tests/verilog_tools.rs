@@ -17,11 +17,13 @@ use std::process::Command;
 fn configs() -> Vec<EngineConfig> {
     let mut aes256 = EngineConfig { top_name: "mee_aes256".into(), key_bits: 256, num_asids: 1024, asid_bits: 10, addr_bits: 48, ..Default::default() };
     aes256.pipeline.key_table = KeyTableStorage::BlockRam;
+    // Table S-boxes at one stage per round; with 1,024 slots the keys are expanded beside the data.
+    aes256.pipeline.round_registers = RoundRegisters::PerRound;
     // The engine for small FPGAs: one AES unit shared by tweak, encryption and decryption,
     // block-RAM key table, short queues.
     let mut small = EngineConfig { top_name: "mee_small".into(), data_unit_bytes: 4096, num_asids: 16, asid_bits: 4, addr_bits: 24, ..Default::default() };
     small.pipeline.round_registers = RoundRegisters::Shared;
-    small.pipeline.sbox = SboxStyle::Composite;
+    small.pipeline.sbox = Some(SboxStyle::Composite);
     small.pipeline.key_table = KeyTableStorage::BlockRam;
     small.pipeline.read_queue_depth = 4;
     small.pipeline.write_queue_depth = 2;
@@ -29,7 +31,7 @@ fn configs() -> Vec<EngineConfig> {
     // The smallest engine: the column-per-cycle AES unit, queues of 2.
     let mut column = EngineConfig { top_name: "mee_column".into(), ..Default::default() };
     column.pipeline.round_registers = RoundRegisters::SharedColumn;
-    column.pipeline.sbox = SboxStyle::Composite;
+    column.pipeline.sbox = Some(SboxStyle::Composite);
     column.pipeline.key_table = KeyTableStorage::BlockRam;
     column.pipeline.read_queue_depth = 2;
     column.pipeline.write_queue_depth = 2;
@@ -41,9 +43,9 @@ fn configs() -> Vec<EngineConfig> {
     axi_small.interface.id_bits = 6;
     // Round keys stored per ASID (5 slots), composite S-boxes at two rounds a stage.
     let mut stored = EngineConfig { top_name: "mee_stored_keys".into(), num_asids: 5, asid_bits: 3, addr_bits: 24, ..Default::default() };
-    stored.pipeline.round_keys = RoundKeys::Stored;
+    stored.pipeline.round_keys = Some(RoundKeys::Stored);
     stored.pipeline.round_registers = RoundRegisters::PerTwoRounds;
-    stored.pipeline.sbox = SboxStyle::Composite;
+    stored.pipeline.sbox = Some(SboxStyle::Composite);
     vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true), stored]
 }
 
@@ -52,7 +54,7 @@ fn registered_iterative(registered: bool) -> EngineConfig {
     let name = if registered { "mee_registered" } else { "mee_unregistered" };
     let mut config = EngineConfig { top_name: name.into(), num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
     config.pipeline.round_registers = RoundRegisters::Iterative;
-    config.pipeline.sbox = SboxStyle::Composite;
+    config.pipeline.sbox = Some(SboxStyle::Composite);
     config.pipeline.registered_ports = registered;
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;

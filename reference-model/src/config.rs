@@ -219,13 +219,17 @@ impl RoundKeys {
 #[serde(deny_unknown_fields, default)]
 pub struct PipelineConfig {
     /// Register placement in every AES unit (tweak, encryption, decryption), or `iterative`
-    /// for one round unit each, or `shared` for one round unit in all. Default `per_round`.
+    /// for one round unit each, or `shared` for one round unit in all. Default
+    /// `per_third_round`.
     pub round_registers: RoundRegisters,
     /// S-box construction used in every AES pipeline (`block_ram`: see
     /// [`SboxStyle::BlockRam`]), and in the key table's expander of the iterative and shared
     /// engines (a pipelined engine's expander has table S-boxes: see
-    /// [`EngineConfig::key_expander_sbox`]). Default `table`.
-    pub sbox: SboxStyle,
+    /// [`EngineConfig::key_expander_sbox`]). Read it with [`PipelineConfig::sbox_style`].
+    /// Default: `block_ram` at `per_third_round` (the only placement it allows), `table` at
+    /// the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sbox: Option<SboxStyle>,
     /// Key-table storage. Default `registers`.
     pub key_table: KeyTableStorage,
     /// Tweak computed by a pipeline of its own, or by the encryption pipeline with the last
@@ -270,15 +274,31 @@ pub struct PipelineConfig {
     /// more, `set_key` answers two later). Any `round_registers`. Default `false`.
     pub registered_ports: bool,
     /// Round keys computed beside every block, or stored per ASID and written by `set_key`
-    /// (see [`RoundKeys`]). Default `on_the_fly`.
-    pub round_keys: RoundKeys,
+    /// (see [`RoundKeys`]). Read it with [`EngineConfig::round_key_mode`]. Default: `stored`
+    /// where it is allowed (a pipelined `round_registers` with a dedicated tweak pipeline) and
+    /// `num_asids` is at most [`STORED_ROUND_KEYS_DEFAULT_SLOTS`], `on_the_fly` elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_keys: Option<RoundKeys>,
 }
+
+impl PipelineConfig {
+    /// The S-box style: `sbox`, or its default for the register placement (`block_ram` at
+    /// `per_third_round`, `table` at the others).
+    pub fn sbox_style(&self) -> SboxStyle {
+        self.sbox.unwrap_or(if self.round_registers == RoundRegisters::PerThirdRound { SboxStyle::BlockRam } else { SboxStyle::Table })
+    }
+}
+
+/// The most key-table slots for which round keys are stored by default: each pipeline keeps
+/// `Nr + 1` memories of `num_asids` x 128 bits in distributed RAM (at 64 slots, 128
+/// TRELLIS_DPR16X4 each on ECP5).
+pub const STORED_ROUND_KEYS_DEFAULT_SLOTS: u32 = 64;
 
 impl Default for PipelineConfig {
     fn default() -> Self {
         Self {
-            round_registers: RoundRegisters::PerRound,
-            sbox: SboxStyle::Table,
+            round_registers: RoundRegisters::PerThirdRound,
+            sbox: None,
             key_table: KeyTableStorage::Registers,
             tweak_pipeline: TweakPipeline::Dedicated,
             read_request_queue: false,
@@ -287,7 +307,7 @@ impl Default for PipelineConfig {
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
-            round_keys: RoundKeys::OnTheFly,
+            round_keys: None,
         }
     }
 }
@@ -554,7 +574,7 @@ impl EngineConfig {
                 &format!("8 to 64, and more than log2(data_unit_bytes) = {du_bits}"),
             ));
         }
-        if self.pipeline.sbox == SboxStyle::BlockRam && self.pipeline.round_registers != RoundRegisters::PerThirdRound {
+        if self.pipeline.sbox_style() == SboxStyle::BlockRam && self.pipeline.round_registers != RoundRegisters::PerThirdRound {
             return Err(invalid(
                 "pipeline.sbox",
                 "\"block_ram\"",
@@ -568,7 +588,7 @@ impl EngineConfig {
         for (key, value, set, reason) in [
             ("pipeline.tweak_pipeline", "\"shared\"", self.pipeline.tweak_pipeline == TweakPipeline::Shared, "whose AES units already take turns"),
             ("pipeline.read_request_queue", "true", self.pipeline.read_request_queue, "whose clock its round unit limits"),
-            ("pipeline.round_keys", "\"stored\"", self.pipeline.round_keys == RoundKeys::Stored, "whose one round unit serves every key"),
+            ("pipeline.round_keys", "\"stored\"", self.stores_round_keys(), "whose one round unit serves every key"),
         ] {
             if set && !self.pipeline.round_registers.is_pipelined() {
                 return Err(invalid(
@@ -612,9 +632,19 @@ impl EngineConfig {
         Ok(())
     }
 
-    /// `round_keys = "stored"`: the AES pipelines keep round keys per ASID.
+    /// Where the round keys come from: `pipeline.round_keys`, or its default: `stored` with a
+    /// pipelined `round_registers`, a dedicated tweak pipeline and at most
+    /// [`STORED_ROUND_KEYS_DEFAULT_SLOTS`] slots, `on_the_fly` otherwise.
+    pub fn round_key_mode(&self) -> RoundKeys {
+        let p = &self.pipeline;
+        let storable = p.round_registers.is_pipelined() && p.tweak_pipeline == TweakPipeline::Dedicated && self.num_asids <= STORED_ROUND_KEYS_DEFAULT_SLOTS;
+        p.round_keys.unwrap_or(if storable { RoundKeys::Stored } else { RoundKeys::OnTheFly })
+    }
+
+    /// The AES pipelines keep round keys per ASID ([`EngineConfig::round_key_mode`] is
+    /// `stored`).
     pub fn stores_round_keys(&self) -> bool {
-        self.pipeline.round_keys == RoundKeys::Stored
+        self.round_key_mode() == RoundKeys::Stored
     }
 
     /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for
@@ -743,7 +773,7 @@ impl EngineConfig {
         if self.pipeline.round_registers.is_pipelined() {
             SboxStyle::Table
         } else {
-            self.pipeline.sbox.logic_style()
+            self.pipeline.sbox_style().logic_style()
         }
     }
 

@@ -22,5 +22,5 @@ pub mod port_registers;
 pub mod ports;
 pub mod xts;
 
-pub use config::{BusKind, ConfigError, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundKeys, RoundRegisters, SboxStyle, TweakPipeline};
+pub use config::{BusKind, ConfigError, EngineConfig, InterfaceConfig, SocConfig, SocMemoryPath, KeyTableStorage, PipelineConfig, RoundKeys, RoundRegisters, SboxStyle, TweakPipeline, STORED_ROUND_KEYS_DEFAULT_SLOTS};
 pub use xts::{KeyPair, XtsError};

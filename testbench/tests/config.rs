@@ -38,7 +38,11 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert!(!config.pipeline.read_request_queue);
     assert!(!config.pipeline.registered_ports);
-    assert_eq!(config.pipeline.round_keys, RoundKeys::OnTheFly);
+    // The default engine: block-RAM S-boxes at three stages per round, round keys stored.
+    assert_eq!(config.pipeline.round_registers, RoundRegisters::PerThirdRound);
+    assert_eq!((config.pipeline.sbox, config.pipeline.round_keys), (None, None));
+    assert_eq!(config.pipeline.sbox_style(), SboxStyle::BlockRam);
+    assert_eq!(config.round_key_mode(), RoundKeys::Stored);
     assert_eq!(
         (config.pipeline.read_queue_depth, config.pipeline.write_queue_depth, config.pipeline.response_queue_depth),
         (128, 64, 128)
@@ -48,6 +52,26 @@ fn empty_file_is_the_documented_default() {
         EngineConfig::from_toml_str("# nothing\n\n").unwrap(),
         EngineConfig::default()
     );
+}
+
+#[test]
+fn sbox_and_round_keys_default_by_placement() {
+    let parsed = |text: &str| EngineConfig::from_toml_str(text).unwrap();
+    for placement in RoundRegisters::ALL {
+        let config = parsed(&format!("[pipeline]\nround_registers = \"{}\"", placement.name()));
+        let block_ram = placement == RoundRegisters::PerThirdRound;
+        assert_eq!(config.pipeline.sbox_style(), if block_ram { SboxStyle::BlockRam } else { SboxStyle::Table }, "{}", placement.name());
+        let stored = !matches!(placement, RoundRegisters::Iterative | RoundRegisters::Shared | RoundRegisters::SharedColumn);
+        assert_eq!(config.round_key_mode(), if stored { RoundKeys::Stored } else { RoundKeys::OnTheFly }, "{}", placement.name());
+    }
+    // A shared tweak pipeline computes keys on the fly, and so do engines with more than 64
+    // slots (their round keys would fill distributed RAM); an explicit choice wins.
+    assert_eq!(parsed("[pipeline]\ntweak_pipeline = \"shared\"").round_key_mode(), RoundKeys::OnTheFly);
+    assert_eq!(parsed("num_asids = 64").round_key_mode(), RoundKeys::Stored);
+    assert_eq!(parsed("num_asids = 65").round_key_mode(), RoundKeys::OnTheFly);
+    assert_eq!(parsed("num_asids = 65\n[pipeline]\nround_keys = \"stored\"").round_key_mode(), RoundKeys::Stored);
+    assert_eq!(parsed("[pipeline]\nround_keys = \"on_the_fly\"").round_key_mode(), RoundKeys::OnTheFly);
+    assert_eq!(parsed("[pipeline]\nsbox = \"composite\"").pipeline.sbox_style(), SboxStyle::Composite);
 }
 
 #[test]
@@ -91,7 +115,7 @@ memory_path = "direct"
         addr_bits: 40,
         pipeline: PipelineConfig {
             round_registers: RoundRegisters::PerTwoRounds,
-            sbox: SboxStyle::Composite,
+            sbox: Some(SboxStyle::Composite),
             key_table: KeyTableStorage::BlockRam,
             tweak_pipeline: TweakPipeline::Shared,
             read_request_queue: true,
@@ -100,7 +124,7 @@ memory_path = "direct"
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
-            round_keys: RoundKeys::OnTheFly,
+            round_keys: None,
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
         soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64, memory_path: SocMemoryPath::Direct },
@@ -227,7 +251,7 @@ fn pipeline_values_are_checked() {
             style.name()
         ))
         .unwrap();
-        assert_eq!(config.pipeline.sbox, style);
+        assert_eq!(config.pipeline.sbox_style(), style);
     }
     // Block-RAM S-boxes need the register inside the S-box that only per_third_round has.
     for placement in RoundRegisters::ALL.into_iter().filter(|&p| p != RoundRegisters::PerThirdRound) {

@@ -85,8 +85,10 @@ fn random_traffic_two_registers_per_round() {
 fn random_traffic_three_registers_per_round() {
     let mut config = EngineConfig::default();
     config.pipeline.round_registers = RoundRegisters::PerThirdRound;
-    // Block-RAM data S-boxes; the tweak pipeline's and the key schedules' are composite.
-    config.pipeline.sbox = mee_reference::SboxStyle::BlockRam;
+    // Block-RAM data S-boxes; the tweak pipeline's and the key schedules' are composite. The
+    // keys expanded beside the data (the default engine stores round keys).
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::BlockRam);
+    config.pipeline.round_keys = Some(RoundKeys::OnTheFly);
     config.pipeline.read_queue_depth = 64;
     // The deepest pipelines simulate slowest: half the requests.
     run_random_requests("random_traffic_three_registers_per_round", config, false, requests() / 2);
@@ -106,8 +108,9 @@ fn random_traffic_full_rate_engine_with_two_entry_read_and_write_queues() {
 #[test]
 fn random_traffic_1024_slot_block_ram_key_table() {
     let mut config = EngineConfig { num_asids: 1024, asid_bits: 10, ..Default::default() };
+    config.pipeline.round_registers = RoundRegisters::PerRound;
     config.pipeline.key_table = KeyTableStorage::BlockRam;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     run_random("random_traffic_1024_slot_block_ram_key_table", config, false);
 }
 
@@ -115,7 +118,7 @@ fn random_traffic_1024_slot_block_ram_key_table() {
 fn random_traffic_iterative_units_and_small_queues() {
     let mut config = EngineConfig { key_bits: 256, data_unit_bytes: 32, ..Default::default() };
     config.pipeline.round_registers = RoundRegisters::Iterative;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;
     config.pipeline.response_queue_depth = 4;
@@ -128,7 +131,7 @@ fn random_traffic_iterative_units_and_small_queues() {
 fn random_traffic_shared_aes_unit_and_block_ram_key_table() {
     let mut config = EngineConfig::default();
     config.pipeline.round_registers = RoundRegisters::Shared;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.key_table = KeyTableStorage::BlockRam;
     config.pipeline.read_queue_depth = 4;
     config.pipeline.write_queue_depth = 2;
@@ -144,7 +147,7 @@ fn random_traffic_shared_column_unit_aes256_and_queues_of_two() {
     // queues; AES-256 so that its key step runs both schedules' odd and even steps.
     let mut config = EngineConfig { key_bits: 256, ..Default::default() };
     config.pipeline.round_registers = RoundRegisters::SharedColumn;
-    config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+    config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
     config.pipeline.key_table = KeyTableStorage::BlockRam;
     config.pipeline.read_queue_depth = 2;
     config.pipeline.write_queue_depth = 2;
@@ -215,21 +218,23 @@ fn random_traffic_registered_ports_iterative_with_queues_of_two() {
 }
 
 #[test]
-fn random_traffic_stored_round_keys() {
-    // Round keys in per-ASID memories beside the rounds, written by set_key and zeroed by
-    // clear_key while the command runs: key commands every 300 requests and resets, so slots
-    // are rewritten, cleared and reused.
+fn random_traffic_keys_on_the_fly_table_sboxes_one_stage_per_round() {
+    // Every block carries its key and each round expands the next round key beside the data;
+    // table S-boxes, one stage per round. (The default engine, in random_traffic_default_config,
+    // stores round keys per ASID: written by set_key and zeroed by clear_key, with key
+    // commands every 300 requests and resets, so slots are rewritten, cleared and reused.)
     let mut config = EngineConfig::default();
-    config.pipeline.round_keys = RoundKeys::Stored;
-    run_random_requests("random_traffic_stored_round_keys", config, false, requests() / 4);
+    config.pipeline.round_registers = RoundRegisters::PerRound;
+    config.pipeline.round_keys = Some(RoundKeys::OnTheFly);
+    run_random_requests("random_traffic_keys_on_the_fly_table_sboxes_one_stage_per_round", config, false, requests() / 4);
 }
 
 #[test]
 fn random_traffic_stored_round_keys_aes256_block_ram_sboxes() {
     // AES-256 (the key table writes two round keys a cycle) at three stages per round.
     let mut config = EngineConfig { key_bits: 256, ..Default::default() };
-    config.pipeline.round_keys = RoundKeys::Stored;
+    config.pipeline.round_keys = Some(RoundKeys::Stored);
     config.pipeline.round_registers = RoundRegisters::PerThirdRound;
-    config.pipeline.sbox = SboxStyle::BlockRam;
+    config.pipeline.sbox = Some(SboxStyle::BlockRam);
     run_random_requests("random_traffic_stored_round_keys_aes256_block_ram_sboxes", config, false, requests() / 10);
 }

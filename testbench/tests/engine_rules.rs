@@ -274,7 +274,7 @@ fn partial_writes_merge_in_request_order_and_refused_ones_touch_nothing() {
     for (name, mut config) in [("pipelined", EngineConfig::default()), ("iterative", EngineConfig::default())] {
         if name == "iterative" {
             config.pipeline.round_registers = mee_reference::RoundRegisters::Iterative;
-            config.pipeline.sbox = mee_reference::SboxStyle::Composite;
+            config.pipeline.sbox = Some(mee_reference::SboxStyle::Composite);
         }
         let keys = KeyPair::new(&key(1, 16), &key(2, 16)).unwrap();
         let (a, b, c) = (0x4000u64, 0x4010u64, 0x9000u64);
@@ -331,7 +331,7 @@ fn stored_round_keys_are_written_by_set_key_and_zeroed_by_clear_key() {
     // clear_key zeroes them, and other slots keep theirs. The answers keep their latencies.
     for key_bits in [128, 256] {
         let mut config = EngineConfig { key_bits, ..Default::default() };
-        config.pipeline.round_keys = mee_reference::RoundKeys::Stored;
+        config.pipeline.round_keys = Some(mee_reference::RoundKeys::Stored);
         let n = config.key_bytes();
         let ops = vec![
             Op::SetKey { asid: 3, key1: key(1, n), key2: key(2, n) },

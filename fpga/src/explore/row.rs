@@ -109,7 +109,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
     let mut row = Row {
         config: point.name.clone(),
         key_bits: config.key_bits,
-        sbox: pipeline.sbox.name().to_string(),
+        sbox: pipeline.sbox_style().name().to_string(),
         round_registers: pipeline.round_registers.name().to_string(),
         key_table: format!("{} x{}", pipeline.key_table.name(), config.num_asids),
         ..Default::default()

@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(sweep.points.len(), 2 * 2 * 3);
         let first = &sweep.points[0];
         assert_eq!(first.name, "small, round_registers=per_round, read_queue_depth=16");
-        assert_eq!((first.config.num_asids, first.config.pipeline.sbox), (4, SboxStyle::Composite));
+        assert_eq!((first.config.num_asids, first.config.pipeline.sbox_style()), (4, SboxStyle::Composite));
         let last = &sweep.points[11];
         assert_eq!(last.name, "config 2, round_registers=per_two_rounds, read_queue_depth=64");
         assert_eq!((last.config.key_bits, last.config.pipeline.round_registers, last.config.pipeline.read_queue_depth), (256, RoundRegisters::PerTwoRounds, 64));

@@ -20,7 +20,7 @@ pub fn report(config: &EngineConfig, guest: &Path, dram_latency: Option<u32>, wo
         bail!("guest {} not found (build the examples with `make -C examples/guests`)", guest.display());
     }
     let latency = dram_latency.unwrap_or(config.soc.dram_latency);
-    println!("SoC of `{}` ({} S-boxes, {}), guest {}, DRAM read latency {latency} cycles\n", soc_module(config), config.pipeline.sbox.name(), config.pipeline.round_registers.name(), guest.display());
+    println!("SoC of `{}` ({} S-boxes, {}), guest {}, DRAM read latency {latency} cycles\n", soc_module(config), config.pipeline.sbox_style().name(), config.pipeline.round_registers.name(), guest.display());
     println!("| memory path | launch cycles | guest cycles | instructions | cycles per instruction | cycles per read past the read buffer | Verilator cycles/s |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     let mut latencies = Vec::new();

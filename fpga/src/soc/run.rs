@@ -376,7 +376,7 @@ pub fn summary(config: &EngineConfig, run: &SocRun, latency: u32) -> String {
     let mut s = format!(
         "mee soc run: {} {path} ({} S-boxes, {}), DRAM {} bytes, read latency {latency} cycles\n",
         super::export::soc_module(config),
-        engine.pipeline.sbox.name(),
+        engine.pipeline.sbox_style().name(),
         engine.pipeline.round_registers.name(),
         config.soc.dram_bytes,
     );

@@ -297,7 +297,7 @@ impl EngineCore {
         let kb = config.key_bytes();
         let p = &config.pipeline;
         let placement = p.round_registers;
-        let style = p.sbox;
+        let style = p.sbox_style();
         let tweak_latency = config.tweak_latency();
         // The AES units' latency (with `shared_column`, the column unit's), which times the
         // side lines and the shared unit's slots.
