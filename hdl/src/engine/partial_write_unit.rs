@@ -362,17 +362,27 @@ impl PartialWriteUnit {
     /// enables; only what the hazard compare and the control read from every entry (address,
     /// ASID, C-bit, strobes, state) is in registers.
     ///
-    /// A partial write is written into its entry one edge after its acceptance, from the
-    /// *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
+    /// With more than one entry, a partial write is written into its entry one edge after its
+    /// acceptance, from the *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
     /// registers, not from the acceptance, which depends on the core's ready. The counts, the
     /// youngest entry's tags and the order queue change at the acceptance itself. So the
     /// outputs are the Rust model's, cycle for cycle: the hazard compare also looks at the
     /// write stage's new entry, the merge of an answered read takes the stage's bytes if they
     /// are still on their way to its entry, and an entry's state is cleared when it leaves
-    /// (and at reset), so a reused entry waits from the cycle it is accepted.
+    /// (and at reset), so a reused entry waits from the cycle it is accepted. A unit of one
+    /// entry (the iterative and shared engines') writes it at the acceptance: its enables
+    /// reach one entry, and the stage's 232 flip-flops would not fit the smallest engine into
+    /// an iCE40 HX8K.
     pub fn verilog_text(&self) -> String {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
+        // The write stage pays for itself where many entries share the write enables' fan-out.
+        let stage = depth > 1;
+        let ws_initial = if stage {
+            "    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
+        } else {
+            ""
+        };
         let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
         let (eb, ob) = (bits(depth), bits(order_depth));
         let d = depth - 1;
@@ -390,8 +400,10 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;\nreg [7:0] waiting_count;", eb - 1, eb - 1, eb - 1);
         v.push_str("// The youngest entry's request, and whether the last request accepted was a partial write.\n");
         v.push_str("reg [63:0] young_addr;\nreg [15:0] young_asid;\nreg young_encrypted;\nreg [{}:0] young;\nreg coalescible;\nreg [1:0] last_status;\n".replace("{}", &(eb - 1).to_string()).as_str());
-        v.push_str("// The write stage: a partial write accepted at an edge is written into its entry at the next\n// one, from these registers (loaded at every edge), so that the entries' write enables come\n// from registers and not from the acceptance. `ws_grow`: a new entry, else merged into one.\n");
-        let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
+        if stage {
+            v.push_str("// The write stage: a partial write accepted at an edge is written into its entry at the next\n// one, from these registers (loaded at every edge), so that the entries' write enables come\n// from registers and not from the acceptance. `ws_grow`: a new entry, else merged into one.\n");
+            let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
+        }
         v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
         v.push_str("wire [1:0] head_state = entry_state[entry_head];\n");
         v.push_str("wire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
@@ -399,7 +411,11 @@ impl PartialWriteUnit {
         v.push_str("wire issue = head_merged & order_room & run;\n");
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
         v.push_str("reg hazard;\ninteger i;\nalways @(*) begin\n    hazard = 1'b0;\n");
-        let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));\n    hazard = hazard | (ws_valid & ws_grow & (ws_addr[63:4] == req_addr[63:4]));\nend");
+        let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));");
+        if stage {
+            v.push_str("    hazard = hazard | (ws_valid & ws_grow & (ws_addr[63:4] == req_addr[63:4]));\n");
+        }
+        v.push_str("end\n");
         let _ = writeln!(v, "wire room = order_room & (~partial | (entry_count < 8'd{depth}));");
         v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
@@ -422,27 +438,40 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
         v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
         let _ = writeln!(v, "wire [{}:0] write_index = coalesce ? young : entry_tail;", eb - 1);
-        v.push_str("// The entry being answered, with the write stage's bytes if they are still on their way to it.\n");
-        v.push_str("wire ws_at_fill = ws_valid & (ws_index == entry_fill);\n");
-        let _ = writeln!(v, "wire [127:0] ws_mask = {{{}}};", lanes("ws_strobes"));
-        v.push_str("wire [127:0] fill_bytes = ws_at_fill ? ((entry_bytes[entry_fill] & ~ws_mask) | (ws_data & ws_mask)) : entry_bytes[entry_fill];\n");
-        v.push_str("wire [15:0] fill_strobes = ws_at_fill ? (ws_grow ? ws_strobes : (entry_strobes[entry_fill] | ws_strobes)) : entry_strobes[entry_fill];\n");
+        if stage {
+            v.push_str("// The entry being answered, with the write stage's bytes if they are still on their way to it.\n");
+            v.push_str("wire ws_at_fill = ws_valid & (ws_index == entry_fill);\n");
+            let _ = writeln!(v, "wire [127:0] ws_mask = {{{}}};", lanes("ws_strobes"));
+            v.push_str("wire [127:0] fill_bytes = ws_at_fill ? ((entry_bytes[entry_fill] & ~ws_mask) | (ws_data & ws_mask)) : entry_bytes[entry_fill];\n");
+            v.push_str("wire [15:0] fill_strobes = ws_at_fill ? (ws_grow ? ws_strobes : (entry_strobes[entry_fill] | ws_strobes)) : entry_strobes[entry_fill];\n");
+        } else {
+            v.push_str("// One entry: the accepted partial write is written into it at the acceptance's edge.\n");
+            let _ = writeln!(v, "wire ws_valid = accept & partial;\nwire ws_grow = grow;\nwire [{}:0] ws_index = write_index;\nwire [63:0] ws_addr = req_addr;\nwire [15:0] ws_asid = req_asid;\nwire ws_encrypted = req_encrypted;\nwire [15:0] ws_strobes = req_wstrb;\nwire [127:0] ws_data = req_wdata;", eb - 1);
+            v.push_str("wire [127:0] fill_bytes = entry_bytes[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
+        }
         let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
         v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
         // The memories: one write port and one read port each, no reset.
         v.push_str("integer b;\nalways @(posedge clock) begin\n");
         v.push_str("    if (ws_valid)\n        for (b = 0; b < 16; b = b + 1)\n            if (ws_strobes[b]) entry_bytes[ws_index][8 * b +: 8] <= ws_data[8 * b +: 8];\n");
-        v.push_str("    ws_grow <= grow;\n    ws_index <= write_index;\n    ws_addr <= req_addr;\n    ws_asid <= req_asid;\n    ws_encrypted <= req_encrypted;\n    ws_strobes <= req_wstrb;\n    ws_data <= req_wdata;\n");
+        if stage {
+            v.push_str("    ws_grow <= grow;\n    ws_index <= write_index;\n    ws_addr <= req_addr;\n    ws_asid <= req_asid;\n    ws_encrypted <= req_encrypted;\n    ws_strobes <= req_wstrb;\n    ws_data <= req_wdata;\n");
+        }
         v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
         v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_asid[j] = 16'd0;\n        entry_encrypted[j] = 1'b0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_asid[j] = 16'd0;\n        entry_encrypted[j] = 1'b0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n        ws_valid <= 1'b0;\n");
+        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n");
+        if stage {
+            v.push_str("        ws_valid <= 1'b0;\n");
+        }
         let _ = writeln!(v, "        for (j = 0; j < {depth}; j = j + 1)\n            entry_state[j] <= 2'd0;");
         v.push_str("    end else begin\n");
-        v.push_str("        ws_valid <= accept & partial;\n");
+        if stage {
+            v.push_str("        ws_valid <= accept & partial;\n");
+        }
         let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
         let _ = writeln!(v, "        if (push_item) order_tail <= {};", next("order_tail", order_depth));
         v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
