@@ -185,13 +185,12 @@ impl TweakPipeline {
 }
 
 /// Where the AES pipelines get their round keys.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundKeys {
     /// Every block carries its key (the data key, its decryption form or the tweak key), and
     /// each round computes the next round key beside the data: four more S-boxes and a chain of
     /// XORs per round.
-    #[default]
     OnTheFly,
     /// `set_key` writes the expanded keys into per-round memories indexed by ASID, one in each
     /// pipeline beside each AddRoundKey (distributed RAM or flip-flops), while the command is in
