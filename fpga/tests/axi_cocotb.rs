@@ -68,11 +68,12 @@ fn axi4_tops_match_an_independent_xts_under_cocotbext_axi() {
     let mut fast = EngineConfig { top_name: "mee_axi_fast".into(), num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
     fast.pipeline.round_registers = RoundRegisters::PerTwoRounds;
     fast.pipeline.sbox = Some(SboxStyle::Composite);
-    // AES-256 with 4 KiB data units, a block-RAM key table and 8-bit IDs.
+    // AES-256 with 4 KiB data units, a block-RAM key table, 8-bit IDs and registered ports.
     let mut wide = EngineConfig { top_name: "mee_axi_wide".into(), key_bits: 256, data_unit_bytes: 4096, num_asids: 12, asid_bits: 4, addr_bits: 32, ..Default::default() };
     wide.pipeline.round_registers = RoundRegisters::PerTwoRounds;
     wide.pipeline.sbox = Some(SboxStyle::Composite);
     wide.pipeline.key_table = KeyTableStorage::BlockRam;
+    wide.pipeline.registered_ports = true;
     // The small engine: one round unit per AES unit, 512-byte data units, short queues.
     let mut small = EngineConfig { top_name: "mee_axi_small".into(), data_unit_bytes: 512, num_asids: 6, asid_bits: 3, addr_bits: 20, ..Default::default() };
     small.pipeline.round_registers = RoundRegisters::Iterative;

@@ -8,7 +8,8 @@
 //! runner spreads them over the cores. The smallest engine (one column-per-cycle AES unit) is
 //! linted and compiled too, and packed by nextpnr-ice40 for an HX8K inside its pin harness. A
 //! missing tool fails the test with how to install it. With `registered_ports`, Yosys finds no
-//! path from an input port to an output port (and finds the documented one without).
+//! path from an input port to an output port, on the native top and on the AXI4 top (and
+//! finds the documented ones without).
 
 use mee_reference::{BusKind, EngineConfig, KeyTableStorage, RoundKeys, RoundRegisters, SboxStyle};
 use std::path::{Path, PathBuf};
@@ -46,7 +47,16 @@ fn configs() -> Vec<EngineConfig> {
     stored.pipeline.round_keys = Some(RoundKeys::Stored);
     stored.pipeline.round_registers = RoundRegisters::PerTwoRounds;
     stored.pipeline.sbox = Some(SboxStyle::Composite);
-    vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true), stored]
+    vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true), registered_axi(true), stored]
+}
+
+/// The small iterative engine behind the AXI4 top, with or without registered ports.
+fn registered_axi(registered: bool) -> EngineConfig {
+    let mut config = registered_iterative(registered);
+    config.top_name = format!("{}_axi", config.top_name);
+    config.interface.bus = BusKind::Axi4;
+    config.interface.id_bits = 4;
+    config
 }
 
 /// A small iterative engine, with or without registered ports.
@@ -129,8 +139,9 @@ fn icarus_compiles_and_yosys_finds_no_latch_loop_or_multiple_driver() {
     }
 }
 
-/// The output ports that an input port other than `clock` and `reset` reaches without passing
-/// a flip-flop, by Yosys on the flattened design with its memories mapped to flip-flops.
+/// The output ports that an input port other than the clock and the reset (`clock` and `reset`,
+/// or the AXI4 top's `aclk` and `aresetn`) reaches without passing a flip-flop, by Yosys on the
+/// flattened design with its memories mapped to flip-flops.
 fn outputs_reached_from_inputs(config: &EngineConfig) -> Vec<String> {
     let file = export(config, "port_paths");
     let folder = file.parent().expect("export folder");
@@ -138,7 +149,7 @@ fn outputs_reached_from_inputs(config: &EngineConfig) -> Vec<String> {
     let flip_flops = "$dff,$dffe,$sdff,$sdffe,$sdffce,$adff,$adffe,$aldff,$aldffe,$dffsr,$dffsre";
     let script = format!(
         "read_verilog {top}.v; hierarchy -check -top {top}; proc; flatten; memory_map; opt -fast; \
-         tee -q -o {list} select -list i:* i:clock %d i:reset %d %co*:-{flip_flops} o:* %i",
+         tee -q -o {list} select -list i:* i:clock %d i:reset %d i:aclk %d i:aresetn %d %co*:-{flip_flops} o:* %i",
         top = config.top_name
     );
     let out = Command::new(yosys()).args(["-q", "-p", &script]).current_dir(folder).output().expect("run yosys");
@@ -153,6 +164,16 @@ fn registered_ports_leave_no_path_from_an_input_port_to_an_output_port() {
     // same-cycle paths); with them, no output does.
     assert_eq!(outputs_reached_from_inputs(&registered_iterative(false)), vec!["core_req_ready".to_string()]);
     assert_eq!(outputs_reached_from_inputs(&registered_iterative(true)), Vec::<String>::new());
+}
+
+#[test]
+fn registered_ports_leave_the_axi4_top_no_path_from_an_input_port_to_an_output_port() {
+    // Without them, the readies of the request channels depend on this cycle's inputs (the
+    // README's list for the AXI4 top); with them, no output does.
+    let mut unregistered = outputs_reached_from_inputs(&registered_axi(false));
+    unregistered.sort();
+    assert_eq!(unregistered, ["s_axi_arready", "s_axi_awready", "s_axi_wready", "s_axil_arready", "s_axil_awready", "s_axil_wready"]);
+    assert_eq!(outputs_reached_from_inputs(&registered_axi(true)), Vec::<String>::new());
 }
 
 /// Maps one config for the given targets, one Yosys run after the other, in a folder of its

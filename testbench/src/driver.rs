@@ -90,4 +90,5 @@ clocked_by_field!(
     mee_hdl::selftest::self_test::SelfTest,
     mee_hdl::soc::guest_loader::GuestLoader,
     mee_hdl::primitives::reset_synchronizer::ResetSynchronizer,
+    mee_hdl::primitives::skid_buffer::SkidBuffer<20>,
 );

@@ -1,10 +1,10 @@
 //! Guest ELF files for `mee soc run`: what the loader places in DRAM (DESIGN.md, "The SoC").
 //!
 //! A guest is a statically linked RV32 little-endian executable. Each `PT_LOAD` segment lies in
-//! one view of the cpu's map by its physical address: `0x4000_0000 + x` private, `0x0000_0000
-//! + x` shared; it goes to DRAM byte x with its whole memory size (zero past its file size).
-//! The entry point must be in the private view. Anything else is refused with a message that
-//! names the file and the segment.
+//! one view of the cpu's map by its physical address: `0x4000_0000 + x` private,
+//! `0x0000_0000 + x` shared; it goes to DRAM byte x with its whole memory size (zero past its
+//! file size). The entry point must be in the private view. Anything else is refused with a
+//! message that names the file and the segment.
 
 use anyhow::{bail, Context, Result};
 use goblin::elf::program_header::PT_LOAD;
@@ -62,7 +62,7 @@ impl GuestImage {
                 _ => bail!("segment {index} at 0x{start:08x} is in neither DRAM view (shared 0x00000000, private 0x40000000)"),
             };
             let x = start - base;
-            if x.checked_add(header.p_memsz).map_or(true, |end| end > dram_bytes) {
+            if x.checked_add(header.p_memsz).is_none_or(|end| end > dram_bytes) {
                 bail!(
                     "segment {index} (0x{start:08x}, {} bytes) lies outside DRAM ({dram_bytes} bytes from 0x{base:08x})",
                     header.p_memsz

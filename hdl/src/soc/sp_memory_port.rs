@@ -146,12 +146,8 @@ impl Logic for SpMemoryPort {
 
         // Register reads.
         self.register_word.next = bits::<32>(0);
-        if self.region.val() == 2 {
-            if self.mem_addr.val().get_bits::<28>(0) == 0x100 {
-                if self.host_start.val() {
-                    self.register_word.next = bits::<32>(1);
-                }
-            }
+        if (self.region.val() == 2) & (self.mem_addr.val().get_bits::<28>(0) == 0x100) & self.host_start.val() {
+            self.register_word.next = bits::<32>(1);
         }
         if (self.region.val() == 3) & (self.mem_addr.val().get_bits::<16>(12) == 0) {
             if self.offset.val() == 0x040 {
@@ -169,10 +165,8 @@ impl Logic for SpMemoryPort {
             if self.offset.val() == 0x104 {
                 self.register_word.next = bit_cast::<32, 16>(self.window_asid.q.val());
             }
-            if self.offset.val() == 0x108 {
-                if self.window_cbit.q.val() {
-                    self.register_word.next = bits::<32>(1);
-                }
+            if (self.offset.val() == 0x108) & self.window_cbit.q.val() {
+                self.register_word.next = bits::<32>(1);
             }
             if self.offset.val() == 0x110 {
                 self.register_word.next = self.window_data[0].q.val();
@@ -198,10 +192,8 @@ impl Logic for SpMemoryPort {
             if self.offset.val() == 0x204 {
                 self.register_word.next = self.cpu_entry_reg.q.val();
             }
-            if self.offset.val() == 0x208 {
-                if self.cpu_run_reg.q.val() {
-                    self.register_word.next = bits::<32>(1);
-                }
+            if (self.offset.val() == 0x208) & self.cpu_run_reg.q.val() {
+                self.register_word.next = bits::<32>(1);
             }
         }
 

@@ -1,0 +1,92 @@
+//! `SkidBuffer<N>`: a two-entry buffer on one valid/ready channel of `N` payload bits, whose
+//! outputs all come from registers and `reset`: no path runs from its sender's side to its
+//! receiver's side or back. The AXI4 top puts one on each of its request channels with
+//! `[pipeline] registered_ports` (see [`crate::bus::axi_engine`]).
+//!
+//! Two registers, `main` (offered to the receiver) and `skid` (an entry taken while the
+//! receiver held `main`):
+//! - `in_ready` is high while `skid` is empty; the sender's entry is taken at an edge where
+//!   `in_valid` and `in_ready` are high. It goes to `main` when `main` is empty or leaving,
+//!   else to `skid`.
+//! - `out_valid` is high while `main` holds an entry, and `out_data` is its payload (zero
+//!   while `out_valid` is low). The entry leaves at an edge where `out_ready` is high; `skid`
+//!   then moves into `main`.
+//!
+//! Latency: an entry taken at an edge is offered from the next cycle. Throughput: one entry per
+//! cycle while the receiver takes one per cycle. Order: first in, first out. `reset`
+//! (synchronous) empties both registers and holds both valid and ready low while high.
+//!
+//! A `#[hdl_gen]` block; its Verilog is checked against a queue model under Icarus Verilog in
+//! the leaf-primitive tests.
+
+use rust_hdl::prelude::*;
+
+/// See the module documentation.
+#[derive(LogicBlock, Default)]
+pub struct SkidBuffer<const N: usize> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous active-high reset.
+    pub reset: Signal<In, Bit>,
+    /// The sender's valid.
+    pub in_valid: Signal<In, Bit>,
+    /// Room for the sender's entry (a register).
+    pub in_ready: Signal<Out, Bit>,
+    /// The sender's payload.
+    pub in_data: Signal<In, Bits<N>>,
+    /// An entry is offered to the receiver (a register).
+    pub out_valid: Signal<Out, Bit>,
+    /// The receiver takes the offered entry.
+    pub out_ready: Signal<In, Bit>,
+    /// The offered entry's payload (zero while `out_valid` is low).
+    pub out_data: Signal<Out, Bits<N>>,
+    main_valid: DFF<Bit>,
+    main_data: DFF<Bits<N>>,
+    skid_valid: DFF<Bit>,
+    skid_data: DFF<Bits<N>>,
+    take: Signal<Local, Bit>,
+    main_free: Signal<Local, Bit>,
+}
+
+impl<const N: usize> Logic for SkidBuffer<N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.main_valid.clock.next = self.clock.val();
+        self.main_data.clock.next = self.clock.val();
+        self.skid_valid.clock.next = self.clock.val();
+        self.skid_data.clock.next = self.clock.val();
+        self.in_ready.next = !self.skid_valid.q.val() & !self.reset.val();
+        self.out_valid.next = self.main_valid.q.val() & !self.reset.val();
+        self.out_data.next = bits::<N>(0);
+        if self.main_valid.q.val() & !self.reset.val() {
+            self.out_data.next = self.main_data.q.val();
+        }
+        self.take.next = self.in_valid.val() & !self.skid_valid.q.val();
+        self.main_free.next = !self.main_valid.q.val() | self.out_ready.val();
+        self.main_valid.d.next = self.main_valid.q.val();
+        self.main_data.d.next = self.main_data.q.val();
+        self.skid_valid.d.next = self.skid_valid.q.val();
+        self.skid_data.d.next = self.skid_data.q.val();
+        if self.main_free.val() {
+            if self.skid_valid.q.val() {
+                self.main_valid.d.next = true;
+                self.main_data.d.next = self.skid_data.q.val();
+                self.skid_valid.d.next = false;
+            } else {
+                self.main_valid.d.next = self.take.val();
+                if self.take.val() {
+                    self.main_data.d.next = self.in_data.val();
+                }
+            }
+        } else if self.take.val() {
+            self.skid_valid.d.next = true;
+            self.skid_data.d.next = self.in_data.val();
+        }
+        if self.reset.val() {
+            self.main_valid.d.next = false;
+            self.main_data.d.next = bits::<N>(0);
+            self.skid_valid.d.next = false;
+            self.skid_data.d.next = bits::<N>(0);
+        }
+    }
+}
