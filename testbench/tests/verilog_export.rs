@@ -311,3 +311,54 @@ fn check_exported_both_ways_unit(rng: &mut impl Rng, seed: u64, label: &str, key
         }
     }
 }
+
+/// The module paths of an engine's Verilog (`top$core$encrypt`, ...), and which of them are
+/// stubs of units the config does not use.
+fn engine_modules(config: &mee_reference::EngineConfig) -> (Vec<String>, Vec<String>) {
+    let verilog = verilog_of(mee_hdl::engine::engine_top::Engine::new(config));
+    let mut modules = Vec::new();
+    let mut stubs = Vec::new();
+    for part in verilog.split("\nmodule ").skip(1) {
+        let name = part.split('(').next().unwrap_or_default().trim().to_string();
+        if part.split("endmodule").next().unwrap_or_default().contains("Not used by this config") {
+            stubs.push(name.clone());
+        }
+        modules.push(name);
+    }
+    (modules, stubs)
+}
+
+/// Each engine kind exports only the AES units it uses: the others are stubs, and nothing
+/// inside them (no round, no S-box) reaches the Verilog.
+#[test]
+fn each_engine_exports_only_the_aes_units_of_its_kind() {
+    use mee_reference::EngineConfig;
+    let inside = |modules: &[String], unit: &str| modules.iter().filter(|m| m.starts_with(&format!("{unit}$"))).count();
+    // The default (pipelined) engine: the one-way pipelines, no shared datapath.
+    let (modules, stubs) = engine_modules(&EngineConfig::default());
+    assert_eq!(stubs, ["top$core$shared_unit"], "the default engine's stubs");
+    assert_eq!(inside(&modules, "top$core$shared_unit"), 0);
+    assert!(inside(&modules, "top$core$encrypt") > 10 && inside(&modules, "top$core$decrypt") > 10);
+    // The shared engine: its iterative unit only, and a stub of every other AES unit.
+    for (placement, used, unused) in [(RoundRegisters::Shared, "iterative", "column"), (RoundRegisters::SharedColumn, "column", "iterative")] {
+        let mut config = EngineConfig::default();
+        config.pipeline.round_registers = placement;
+        config.pipeline.sbox = Some(SboxStyle::Composite);
+        let (modules, mut stubs) = engine_modules(&config);
+        stubs.sort();
+        let mut expected = vec![
+            "top$core$decrypt".to_string(),
+            "top$core$encrypt".to_string(),
+            // Keys on the fly: no tweak-key round keys to expand.
+            "top$core$keys$key2_expander".to_string(),
+            format!("top$core$shared_unit${unused}"),
+            "top$core$tweak$aes".to_string(),
+        ];
+        expected.sort();
+        assert_eq!(stubs, expected, "{placement:?}: stubs");
+        assert!(inside(&modules, &format!("top$core$shared_unit${used}")) > 0, "{placement:?}: the {used} unit is built");
+        for stub in &expected {
+            assert_eq!(inside(&modules, stub), 0, "{placement:?}: nothing inside {stub}");
+        }
+    }
+}

@@ -123,6 +123,7 @@ pub struct AxiEngine {
     l_aw: Vec<SkidBuffer<8>>,
     l_w: Vec<SkidBuffer<36>>,
     l_ar: Vec<SkidBuffer<8>>,
+    registered: Constant<Bit>,
     reset: Signal<Local, Bit>,
 }
 
@@ -229,6 +230,7 @@ impl AxiEngine {
             l_aw: boundary(config),
             l_w: boundary(config),
             l_ar: boundary(config),
+            registered: Constant::new(config.pipeline.registered_ports),
             reset: Default::default(),
         }
     }
@@ -246,31 +248,10 @@ impl Logic for AxiEngine {
         self.engine.reset.next = self.reset.val();
         self.dram.reset.next = self.reset.val();
         self.keys.reset.next = self.reset.val();
-        self.slave.s_axi_awid.next = self.s_axi_awid.val();
-        self.slave.s_axi_awaddr.next = self.s_axi_awaddr.val();
-        self.slave.s_axi_awlen.next = self.s_axi_awlen.val();
-        self.slave.s_axi_awsize.next = self.s_axi_awsize.val();
-        self.slave.s_axi_awburst.next = self.s_axi_awburst.val();
-        self.slave.s_axi_awuser.next = self.s_axi_awuser.val();
-        self.slave.s_axi_awvalid.next = self.s_axi_awvalid.val();
-        self.s_axi_awready.next = self.slave.s_axi_awready.val();
-        self.slave.s_axi_wdata.next = self.s_axi_wdata.val();
-        self.slave.s_axi_wstrb.next = self.s_axi_wstrb.val();
-        self.slave.s_axi_wlast.next = self.s_axi_wlast.val();
-        self.slave.s_axi_wvalid.next = self.s_axi_wvalid.val();
-        self.s_axi_wready.next = self.slave.s_axi_wready.val();
         self.s_axi_bid.next = self.slave.s_axi_bid.val();
         self.s_axi_bresp.next = self.slave.s_axi_bresp.val();
         self.s_axi_bvalid.next = self.slave.s_axi_bvalid.val();
         self.slave.s_axi_bready.next = self.s_axi_bready.val();
-        self.slave.s_axi_arid.next = self.s_axi_arid.val();
-        self.slave.s_axi_araddr.next = self.s_axi_araddr.val();
-        self.slave.s_axi_arlen.next = self.s_axi_arlen.val();
-        self.slave.s_axi_arsize.next = self.s_axi_arsize.val();
-        self.slave.s_axi_arburst.next = self.s_axi_arburst.val();
-        self.slave.s_axi_aruser.next = self.s_axi_aruser.val();
-        self.slave.s_axi_arvalid.next = self.s_axi_arvalid.val();
-        self.s_axi_arready.next = self.slave.s_axi_arready.val();
         self.s_axi_rid.next = self.slave.s_axi_rid.val();
         self.s_axi_rdata.next = self.slave.s_axi_rdata.val();
         self.s_axi_rresp.next = self.slave.s_axi_rresp.val();
@@ -306,19 +287,9 @@ impl Logic for AxiEngine {
         self.dram.m_axi_rlast.next = self.m_axi_rlast.val();
         self.dram.m_axi_rvalid.next = self.m_axi_rvalid.val();
         self.m_axi_rready.next = self.dram.m_axi_rready.val();
-        self.keys.s_axil_awaddr.next = self.s_axil_awaddr.val();
-        self.keys.s_axil_awvalid.next = self.s_axil_awvalid.val();
-        self.s_axil_awready.next = self.keys.s_axil_awready.val();
-        self.keys.s_axil_wdata.next = self.s_axil_wdata.val();
-        self.keys.s_axil_wstrb.next = self.s_axil_wstrb.val();
-        self.keys.s_axil_wvalid.next = self.s_axil_wvalid.val();
-        self.s_axil_wready.next = self.keys.s_axil_wready.val();
         self.s_axil_bresp.next = self.keys.s_axil_bresp.val();
         self.s_axil_bvalid.next = self.keys.s_axil_bvalid.val();
         self.keys.s_axil_bready.next = self.s_axil_bready.val();
-        self.keys.s_axil_araddr.next = self.s_axil_araddr.val();
-        self.keys.s_axil_arvalid.next = self.s_axil_arvalid.val();
-        self.s_axil_arready.next = self.keys.s_axil_arready.val();
         self.s_axil_rdata.next = self.keys.s_axil_rdata.val();
         self.s_axil_rresp.next = self.keys.s_axil_rresp.val();
         self.s_axil_rvalid.next = self.keys.s_axil_rvalid.val();
@@ -361,90 +332,125 @@ impl Logic for AxiEngine {
         self.keys.key_rsp_status.next = self.engine.key_rsp_status.val();
         self.keys.dram_errors.next = self.dram.dram_errors.val();
 
-        // The registered boundary: the six request channels of `s_axi` and `s_axil` pass their
-        // skid buffers instead. Payloads are packed low field first (address: ID, address,
-        // len, size, burst, user; data: data, strobes, last).
-        for u in 0..self.s_aw.len() {
-            self.s_aw[u].clock.next = self.aclk.val();
-            self.s_w[u].clock.next = self.aclk.val();
-            self.s_ar[u].clock.next = self.aclk.val();
-            self.l_aw[u].clock.next = self.aclk.val();
-            self.l_w[u].clock.next = self.aclk.val();
-            self.l_ar[u].clock.next = self.aclk.val();
-            self.s_aw[u].reset.next = self.reset.val();
-            self.s_w[u].reset.next = self.reset.val();
-            self.s_ar[u].reset.next = self.reset.val();
-            self.l_aw[u].reset.next = self.reset.val();
-            self.l_w[u].reset.next = self.reset.val();
-            self.l_ar[u].reset.next = self.reset.val();
-            // s_axi write address.
-            self.s_aw[u].in_valid.next = self.s_axi_awvalid.val();
-            self.s_axi_awready.next = self.s_aw[u].in_ready.val();
-            self.s_aw[u].in_data.next = bit_cast::<110, 16>(self.s_axi_awid.val())
-                | (bit_cast::<110, 64>(self.s_axi_awaddr.val()) << 16)
-                | (bit_cast::<110, 8>(self.s_axi_awlen.val()) << 80)
-                | (bit_cast::<110, 3>(self.s_axi_awsize.val()) << 88)
-                | (bit_cast::<110, 2>(self.s_axi_awburst.val()) << 91)
-                | (bit_cast::<110, 17>(self.s_axi_awuser.val()) << 93);
-            self.slave.s_axi_awvalid.next = self.s_aw[u].out_valid.val();
-            self.s_aw[u].out_ready.next = self.slave.s_axi_awready.val();
-            self.slave.s_axi_awid.next = self.s_aw[u].out_data.val().get_bits::<16>(0);
-            self.slave.s_axi_awaddr.next = self.s_aw[u].out_data.val().get_bits::<64>(16);
-            self.slave.s_axi_awlen.next = self.s_aw[u].out_data.val().get_bits::<8>(80);
-            self.slave.s_axi_awsize.next = self.s_aw[u].out_data.val().get_bits::<3>(88);
-            self.slave.s_axi_awburst.next = self.s_aw[u].out_data.val().get_bits::<2>(91);
-            self.slave.s_axi_awuser.next = self.s_aw[u].out_data.val().get_bits::<17>(93);
-            // s_axi write data.
-            self.s_w[u].in_valid.next = self.s_axi_wvalid.val();
-            self.s_axi_wready.next = self.s_w[u].in_ready.val();
-            self.s_w[u].in_data.next = bit_cast::<145, 128>(self.s_axi_wdata.val()) | (bit_cast::<145, 16>(self.s_axi_wstrb.val()) << 128);
-            if self.s_axi_wlast.val() {
-                self.s_w[u].in_data.next = bit_cast::<145, 128>(self.s_axi_wdata.val())
-                    | (bit_cast::<145, 16>(self.s_axi_wstrb.val()) << 128)
-                    | (bits::<145>(1) << 144);
+        // The six request channels of `s_axi` and `s_axil`: through their skid buffers with
+        // registered ports, else straight (each signal assigned on one path only). Payloads
+        // are packed low field first (address: ID, address, len, size, burst, user; data:
+        // data, strobes, last).
+        if self.registered.val() {
+            for u in 0..self.s_aw.len() {
+                self.s_aw[u].clock.next = self.aclk.val();
+                self.s_w[u].clock.next = self.aclk.val();
+                self.s_ar[u].clock.next = self.aclk.val();
+                self.l_aw[u].clock.next = self.aclk.val();
+                self.l_w[u].clock.next = self.aclk.val();
+                self.l_ar[u].clock.next = self.aclk.val();
+                self.s_aw[u].reset.next = self.reset.val();
+                self.s_w[u].reset.next = self.reset.val();
+                self.s_ar[u].reset.next = self.reset.val();
+                self.l_aw[u].reset.next = self.reset.val();
+                self.l_w[u].reset.next = self.reset.val();
+                self.l_ar[u].reset.next = self.reset.val();
+                // s_axi write address.
+                self.s_aw[u].in_valid.next = self.s_axi_awvalid.val();
+                self.s_axi_awready.next = self.s_aw[u].in_ready.val();
+                self.s_aw[u].in_data.next = bit_cast::<110, 16>(self.s_axi_awid.val())
+                    | (bit_cast::<110, 64>(self.s_axi_awaddr.val()) << 16)
+                    | (bit_cast::<110, 8>(self.s_axi_awlen.val()) << 80)
+                    | (bit_cast::<110, 3>(self.s_axi_awsize.val()) << 88)
+                    | (bit_cast::<110, 2>(self.s_axi_awburst.val()) << 91)
+                    | (bit_cast::<110, 17>(self.s_axi_awuser.val()) << 93);
+                self.slave.s_axi_awvalid.next = self.s_aw[u].out_valid.val();
+                self.s_aw[u].out_ready.next = self.slave.s_axi_awready.val();
+                self.slave.s_axi_awid.next = self.s_aw[u].out_data.val().get_bits::<16>(0);
+                self.slave.s_axi_awaddr.next = self.s_aw[u].out_data.val().get_bits::<64>(16);
+                self.slave.s_axi_awlen.next = self.s_aw[u].out_data.val().get_bits::<8>(80);
+                self.slave.s_axi_awsize.next = self.s_aw[u].out_data.val().get_bits::<3>(88);
+                self.slave.s_axi_awburst.next = self.s_aw[u].out_data.val().get_bits::<2>(91);
+                self.slave.s_axi_awuser.next = self.s_aw[u].out_data.val().get_bits::<17>(93);
+                // s_axi write data.
+                self.s_w[u].in_valid.next = self.s_axi_wvalid.val();
+                self.s_axi_wready.next = self.s_w[u].in_ready.val();
+                self.s_w[u].in_data.next = bit_cast::<145, 128>(self.s_axi_wdata.val()) | (bit_cast::<145, 16>(self.s_axi_wstrb.val()) << 128);
+                if self.s_axi_wlast.val() {
+                    self.s_w[u].in_data.next = bit_cast::<145, 128>(self.s_axi_wdata.val())
+                        | (bit_cast::<145, 16>(self.s_axi_wstrb.val()) << 128)
+                        | (bits::<145>(1) << 144);
+                }
+                self.slave.s_axi_wvalid.next = self.s_w[u].out_valid.val();
+                self.s_w[u].out_ready.next = self.slave.s_axi_wready.val();
+                self.slave.s_axi_wdata.next = self.s_w[u].out_data.val().get_bits::<128>(0);
+                self.slave.s_axi_wstrb.next = self.s_w[u].out_data.val().get_bits::<16>(128);
+                self.slave.s_axi_wlast.next = self.s_w[u].out_data.val().get_bit(144);
+                // s_axi read address.
+                self.s_ar[u].in_valid.next = self.s_axi_arvalid.val();
+                self.s_axi_arready.next = self.s_ar[u].in_ready.val();
+                self.s_ar[u].in_data.next = bit_cast::<110, 16>(self.s_axi_arid.val())
+                    | (bit_cast::<110, 64>(self.s_axi_araddr.val()) << 16)
+                    | (bit_cast::<110, 8>(self.s_axi_arlen.val()) << 80)
+                    | (bit_cast::<110, 3>(self.s_axi_arsize.val()) << 88)
+                    | (bit_cast::<110, 2>(self.s_axi_arburst.val()) << 91)
+                    | (bit_cast::<110, 17>(self.s_axi_aruser.val()) << 93);
+                self.slave.s_axi_arvalid.next = self.s_ar[u].out_valid.val();
+                self.s_ar[u].out_ready.next = self.slave.s_axi_arready.val();
+                self.slave.s_axi_arid.next = self.s_ar[u].out_data.val().get_bits::<16>(0);
+                self.slave.s_axi_araddr.next = self.s_ar[u].out_data.val().get_bits::<64>(16);
+                self.slave.s_axi_arlen.next = self.s_ar[u].out_data.val().get_bits::<8>(80);
+                self.slave.s_axi_arsize.next = self.s_ar[u].out_data.val().get_bits::<3>(88);
+                self.slave.s_axi_arburst.next = self.s_ar[u].out_data.val().get_bits::<2>(91);
+                self.slave.s_axi_aruser.next = self.s_ar[u].out_data.val().get_bits::<17>(93);
+                // s_axil write address, write data and read address.
+                self.l_aw[u].in_valid.next = self.s_axil_awvalid.val();
+                self.s_axil_awready.next = self.l_aw[u].in_ready.val();
+                self.l_aw[u].in_data.next = self.s_axil_awaddr.val();
+                self.keys.s_axil_awvalid.next = self.l_aw[u].out_valid.val();
+                self.l_aw[u].out_ready.next = self.keys.s_axil_awready.val();
+                self.keys.s_axil_awaddr.next = self.l_aw[u].out_data.val();
+                self.l_w[u].in_valid.next = self.s_axil_wvalid.val();
+                self.s_axil_wready.next = self.l_w[u].in_ready.val();
+                self.l_w[u].in_data.next = bit_cast::<36, 32>(self.s_axil_wdata.val()) | (bit_cast::<36, 4>(self.s_axil_wstrb.val()) << 32);
+                self.keys.s_axil_wvalid.next = self.l_w[u].out_valid.val();
+                self.l_w[u].out_ready.next = self.keys.s_axil_wready.val();
+                self.keys.s_axil_wdata.next = self.l_w[u].out_data.val().get_bits::<32>(0);
+                self.keys.s_axil_wstrb.next = self.l_w[u].out_data.val().get_bits::<4>(32);
+                self.l_ar[u].in_valid.next = self.s_axil_arvalid.val();
+                self.s_axil_arready.next = self.l_ar[u].in_ready.val();
+                self.l_ar[u].in_data.next = self.s_axil_araddr.val();
+                self.keys.s_axil_arvalid.next = self.l_ar[u].out_valid.val();
+                self.l_ar[u].out_ready.next = self.keys.s_axil_arready.val();
+                self.keys.s_axil_araddr.next = self.l_ar[u].out_data.val();
             }
-            self.slave.s_axi_wvalid.next = self.s_w[u].out_valid.val();
-            self.s_w[u].out_ready.next = self.slave.s_axi_wready.val();
-            self.slave.s_axi_wdata.next = self.s_w[u].out_data.val().get_bits::<128>(0);
-            self.slave.s_axi_wstrb.next = self.s_w[u].out_data.val().get_bits::<16>(128);
-            self.slave.s_axi_wlast.next = self.s_w[u].out_data.val().get_bit(144);
-            // s_axi read address.
-            self.s_ar[u].in_valid.next = self.s_axi_arvalid.val();
-            self.s_axi_arready.next = self.s_ar[u].in_ready.val();
-            self.s_ar[u].in_data.next = bit_cast::<110, 16>(self.s_axi_arid.val())
-                | (bit_cast::<110, 64>(self.s_axi_araddr.val()) << 16)
-                | (bit_cast::<110, 8>(self.s_axi_arlen.val()) << 80)
-                | (bit_cast::<110, 3>(self.s_axi_arsize.val()) << 88)
-                | (bit_cast::<110, 2>(self.s_axi_arburst.val()) << 91)
-                | (bit_cast::<110, 17>(self.s_axi_aruser.val()) << 93);
-            self.slave.s_axi_arvalid.next = self.s_ar[u].out_valid.val();
-            self.s_ar[u].out_ready.next = self.slave.s_axi_arready.val();
-            self.slave.s_axi_arid.next = self.s_ar[u].out_data.val().get_bits::<16>(0);
-            self.slave.s_axi_araddr.next = self.s_ar[u].out_data.val().get_bits::<64>(16);
-            self.slave.s_axi_arlen.next = self.s_ar[u].out_data.val().get_bits::<8>(80);
-            self.slave.s_axi_arsize.next = self.s_ar[u].out_data.val().get_bits::<3>(88);
-            self.slave.s_axi_arburst.next = self.s_ar[u].out_data.val().get_bits::<2>(91);
-            self.slave.s_axi_aruser.next = self.s_ar[u].out_data.val().get_bits::<17>(93);
-            // s_axil write address, write data and read address.
-            self.l_aw[u].in_valid.next = self.s_axil_awvalid.val();
-            self.s_axil_awready.next = self.l_aw[u].in_ready.val();
-            self.l_aw[u].in_data.next = self.s_axil_awaddr.val();
-            self.keys.s_axil_awvalid.next = self.l_aw[u].out_valid.val();
-            self.l_aw[u].out_ready.next = self.keys.s_axil_awready.val();
-            self.keys.s_axil_awaddr.next = self.l_aw[u].out_data.val();
-            self.l_w[u].in_valid.next = self.s_axil_wvalid.val();
-            self.s_axil_wready.next = self.l_w[u].in_ready.val();
-            self.l_w[u].in_data.next = bit_cast::<36, 32>(self.s_axil_wdata.val()) | (bit_cast::<36, 4>(self.s_axil_wstrb.val()) << 32);
-            self.keys.s_axil_wvalid.next = self.l_w[u].out_valid.val();
-            self.l_w[u].out_ready.next = self.keys.s_axil_wready.val();
-            self.keys.s_axil_wdata.next = self.l_w[u].out_data.val().get_bits::<32>(0);
-            self.keys.s_axil_wstrb.next = self.l_w[u].out_data.val().get_bits::<4>(32);
-            self.l_ar[u].in_valid.next = self.s_axil_arvalid.val();
-            self.s_axil_arready.next = self.l_ar[u].in_ready.val();
-            self.l_ar[u].in_data.next = self.s_axil_araddr.val();
-            self.keys.s_axil_arvalid.next = self.l_ar[u].out_valid.val();
-            self.l_ar[u].out_ready.next = self.keys.s_axil_arready.val();
-            self.keys.s_axil_araddr.next = self.l_ar[u].out_data.val();
+        } else {
+            self.slave.s_axi_awid.next = self.s_axi_awid.val();
+            self.slave.s_axi_awaddr.next = self.s_axi_awaddr.val();
+            self.slave.s_axi_awlen.next = self.s_axi_awlen.val();
+            self.slave.s_axi_awsize.next = self.s_axi_awsize.val();
+            self.slave.s_axi_awburst.next = self.s_axi_awburst.val();
+            self.slave.s_axi_awuser.next = self.s_axi_awuser.val();
+            self.slave.s_axi_awvalid.next = self.s_axi_awvalid.val();
+            self.s_axi_awready.next = self.slave.s_axi_awready.val();
+            self.slave.s_axi_wdata.next = self.s_axi_wdata.val();
+            self.slave.s_axi_wstrb.next = self.s_axi_wstrb.val();
+            self.slave.s_axi_wlast.next = self.s_axi_wlast.val();
+            self.slave.s_axi_wvalid.next = self.s_axi_wvalid.val();
+            self.s_axi_wready.next = self.slave.s_axi_wready.val();
+            self.slave.s_axi_arid.next = self.s_axi_arid.val();
+            self.slave.s_axi_araddr.next = self.s_axi_araddr.val();
+            self.slave.s_axi_arlen.next = self.s_axi_arlen.val();
+            self.slave.s_axi_arsize.next = self.s_axi_arsize.val();
+            self.slave.s_axi_arburst.next = self.s_axi_arburst.val();
+            self.slave.s_axi_aruser.next = self.s_axi_aruser.val();
+            self.slave.s_axi_arvalid.next = self.s_axi_arvalid.val();
+            self.s_axi_arready.next = self.slave.s_axi_arready.val();
+            self.keys.s_axil_awaddr.next = self.s_axil_awaddr.val();
+            self.keys.s_axil_awvalid.next = self.s_axil_awvalid.val();
+            self.s_axil_awready.next = self.keys.s_axil_awready.val();
+            self.keys.s_axil_wdata.next = self.s_axil_wdata.val();
+            self.keys.s_axil_wstrb.next = self.s_axil_wstrb.val();
+            self.keys.s_axil_wvalid.next = self.s_axil_wvalid.val();
+            self.s_axil_wready.next = self.keys.s_axil_wready.val();
+            self.keys.s_axil_araddr.next = self.s_axil_araddr.val();
+            self.keys.s_axil_arvalid.next = self.s_axil_arvalid.val();
+            self.s_axil_arready.next = self.keys.s_axil_arready.val();
         }
     }
 }

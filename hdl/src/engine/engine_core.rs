@@ -29,12 +29,16 @@
 //!   oldest entry of the pending-write [`AddressTracker`]. A read's tweak goes to the **read
 //!   context queue** and waits for the DRAM data (the queue's bypass lets a tweak that is
 //!   just ready meet data arriving in the same cycle).
+//! - The DRAM request channel is the [`DramScheduler`]'s: it holds the write queue and, with
+//!   `read_request_queue`, the read request queue, and chooses a read before a write.
 //! - A DRAM response is accepted when its read's context is there. It is registered together
 //!   with its tweak while the key table's decrypt port reads the decryption key form, then goes
 //!   through the decryption pipeline and the final XOR into the **read data queue** (with
 //!   bypass, so the plaintext can reach the core in the same cycle).
 //! - **Tickets** keep the responses in request order: one per request, with its status and
 //!   whether it waits for read data. Write responses do not wait for DRAM (writes are posted).
+//!   The tickets, the read data queue and the count of outstanding reads are the
+//!   [`ResponsePath`]'s.
 //! - With `read_request_queue` stage A hands a read that passed its checks to the two-entry
 //!   **read request queue** (`read_requests`, the address only) instead of the DRAM request
 //!   channel: it needs room there (the queue's `full`, a register) in place of the DRAM
@@ -51,22 +55,16 @@
 //! is `ready`, and a DRAM response is accepted only when the decryption unit will be free in
 //! the next cycle with nothing in the read register. The side delay lines then hold one item.
 //!
-//! With `round_registers = "shared"` one [`IterativeAesUnit`] does the work of all three (the
-//! one-way units stay idle, and synthesis removes them). A slot counter runs through a frame
-//! of `3 (Nr + 1)` cycles from reset:
-//! - slot 0: stage A hands on a checked request, whose tweak enters the unit;
-//! - slot `Nr + 1`: a write's block enters, exactly as its tweak leaves the tweak unit's
-//!   output register;
-//! - slot `2 (Nr + 1)`: a read's block enters from the read register. DRAM data is accepted
-//!   only in the cycle before.
+//! With `round_registers = "shared"` or `"shared_column"` one AES unit does the work of all
+//! three, in the slots of a frame: the [`SharedDatapath`]. Stage A hands on a checked request
+//! in the tweak's slot, a write's block enters the unit as its tweak leaves the tweak unit's
+//! output register, and DRAM data is accepted only in the cycle before the read's slot. The
+//! unit's result goes to the tweak unit (`external_*`), the write path or the read path by the
+//! slot in which it leaves. One request per frame.
 //!
-//! The unit's result goes to the tweak unit (`external_*`), the write path or the read path
-//! by the slot in which it leaves. One request per frame.
-//!
-//! With `round_registers = "shared_column"` a [`ColumnAesUnit`] (four S-boxes, a column per
-//! cycle, latency `5 Nr + 1`) takes the shared unit's place with the same inputs and the same
-//! frame, whose slots are then `5 Nr + 2` cycles long. Both units are in every engine; the
-//! one not chosen stays idle, and synthesis removes it.
+//! Each engine builds only the AES units of its kind: the one-way pipelines, or the shared
+//! datapath with its iterative or column unit. The others are [`ModelledChildren::chosen`] as
+//! unused, so they neither simulate nor reach the Verilog beyond a stub whose outputs are zero.
 //!
 //! With `tweak_pipeline = "shared"` (pipelined placements) the tweak unit has no AES pipeline:
 //! the encryption pipeline computes `AES-Enc(key2, i)` too, and the tweak unit keeps the last
@@ -97,13 +95,14 @@
 //! during reset.
 
 use crate::engine::address_tracker::AddressTracker;
-use crate::aes::column_unit::ColumnAesUnit;
-use crate::aes::iterative_unit::IterativeAesUnit;
 use crate::aes::pipeline::{AesPipeline, Direction};
 use crate::primitives::delay_line::ByteDelayLine;
 use crate::primitives::fifo::ByteFifo;
 use crate::primitives::modelled_children::ModelledChildren;
+use crate::engine::dram_scheduler::DramScheduler;
 use crate::engine::key_table::KeyTable;
+use crate::engine::response_path::ResponsePath;
+use crate::engine::shared_datapath::SharedDatapath;
 use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::{EngineConfig, RoundRegisters};
 use crate::defaults;
@@ -177,19 +176,14 @@ pub struct EngineCore {
     tracker: AddressTracker,
     tweak: XtsTweakUnit,
     tweak_side: ByteDelayLine,
-    encrypt: AesPipeline,
+    encrypt: ModelledChildren<AesPipeline>,
     encrypt_side: ByteDelayLine,
-    write_queue: ByteFifo,
+    dram: DramScheduler,
     read_context: ByteFifo,
     read_register: ByteDelayLine,
-    decrypt: AesPipeline,
+    decrypt: ModelledChildren<AesPipeline>,
     decrypt_side: ByteDelayLine,
-    // The shared units simulate only in the engines that use them (the column engine feeds
-    // its unit from the shared unit's inputs); elsewhere they are idle, as in their Verilog.
-    shared_aes: ModelledChildren<IterativeAesUnit>,
-    column_aes: ModelledChildren<ColumnAesUnit>,
-    column: Constant<Bit>,
-    slot: DFF<Bits<8>>,
+    shared_unit: ModelledChildren<SharedDatapath>,
     tweak_shared: Constant<Bit>,
     a_same_unit: DFF<Bit>,
     tag_valid: DFF<Bit>,
@@ -210,8 +204,7 @@ pub struct EngineCore {
     enc_valid: DFF<Bit>,
     enc_block: [DFF<Bits<8>>; 16],
     enc_key: Vec<DFF<Bits<8>>>,
-    read_data: ByteFifo,
-    tickets: ByteFifo,
+    responses: ResponsePath,
     a_valid: DFF<Bit>,
     a_write: DFF<Bit>,
     a_addr: DFF<Bits<64>>,
@@ -220,23 +213,14 @@ pub struct EngineCore {
     a_asid_bad: DFF<Bit>,
     a_misaligned: DFF<Bit>,
     a_wdata: [DFF<Bits<8>>; 16],
-    reads_outstanding: DFF<Bits<16>>,
-    read_room: DFF<Bit>,
     write_room: DFF<Bit>,
-    dram_write_waiting: DFF<Bit>,
     accept: Signal<Local, Bit>,
     a_free: Signal<Local, Bit>,
     write_pushed: Signal<Local, Bit>,
     a_status: Signal<Local, Bits<2>>,
     a_ok: Signal<Local, Bit>,
     read_issue: Signal<Local, Bit>,
-    read_sent: Signal<Local, Bit>,
-    read_path_free: Signal<Local, Bit>,
-    read_to_dram: Signal<Local, Bit>,
     read_leaves: Signal<Local, Bit>,
-    read_requests: ByteFifo,
-    read_queued: Constant<Bit>,
-    write_chosen: Signal<Local, Bit>,
     write_sent: Signal<Local, Bit>,
     a_fire: Signal<Local, Bit>,
     passes_checks: Signal<Local, Bit>,
@@ -249,11 +233,7 @@ pub struct EngineCore {
     read_encrypted: Signal<Local, Bit>,
     decrypted_encrypted: Signal<Local, Bit>,
     rsp_fire: Signal<Local, Bit>,
-    response_valid: Signal<Local, Bit>,
-    response_has_data: Signal<Local, Bit>,
-    response_done: Signal<Local, Bit>,
     slot_count: Constant<Bits<16>>,
-    read_limit_less_one: Constant<Bits<16>>,
     write_limit_less_one: Constant<Bits<16>>,
     unit_shift: Constant<Bits<8>>,
     pipelined: Constant<Bit>,
@@ -264,23 +244,16 @@ pub struct EngineCore {
     encrypt_result: [Signal<Local, Bits<8>>; 16],
     decrypt_done: Signal<Local, Bit>,
     decrypt_result: [Signal<Local, Bits<8>>; 16],
+    // The blocks handed to the DRAM scheduler and the response path, each assigned once.
+    written: [Signal<Local, Bits<8>>; 16],
+    plaintext: [Signal<Local, Bits<8>>; 16],
     shared: Constant<Bit>,
-    frame_last: Constant<Bits<8>>,
-    tweak_done_slot: Constant<Bits<8>>,
-    encrypt_done_slot: Constant<Bits<8>>,
-    decrypt_accept_slot: Constant<Bits<8>>,
-    decrypt_slot: Constant<Bits<8>>,
-    decrypt_done_slot: Constant<Bits<8>>,
     side_asid_low: Signal<Local, Bits<8>>,
     side_asid_high: Signal<Local, Bits<8>>,
 }
 
 fn constant16(v: u32) -> Constant<Bits<16>> {
     Constant::new(Bits::<16>::from(LiteralType::from(u64::from(v))))
-}
-
-fn constant8(v: usize) -> Constant<Bits<8>> {
-    Constant::new(Bits::<8>::from(LiteralType::from(v as u64)))
 }
 
 impl EngineCore {
@@ -305,12 +278,14 @@ impl EngineCore {
         let read_depth = p.read_queue_depth as usize;
         // With stored round keys the pipelines keep them per ASID (`set_key` writes them).
         let (stored, slots) = (config.stores_round_keys(), config.num_asids as usize);
+        // The engines with one shared AES unit use neither one-way pipeline.
         let aes = |direction| {
-            if stored {
+            let pipeline = if stored {
                 AesPipeline::with_stored_round_keys(direction, kb, placement, style, slots)
             } else {
                 AesPipeline::new(direction, kb, placement, style)
-            }
+            };
+            ModelledChildren::chosen(pipeline, !placement.is_shared())
         };
         // Beside an iterative AES unit at most one item is in flight: one data register.
         let side_line = |width: usize, depth: usize| {
@@ -361,15 +336,15 @@ impl EngineCore {
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             encrypt: aes(Direction::Encrypt),
             encrypt_side: side_line(17, config.encrypt_latency()),
-            write_queue: ByteFifo::new(16, p.write_queue_depth as usize, false).pushed_only_with_room(),
+            dram: DramScheduler::new(p.write_queue_depth as usize, p.read_request_queue),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(35, 1),
             decrypt: aes(Direction::Decrypt),
             decrypt_side: side_line(17, aes_latency),
-            shared_aes: ModelledChildren::new(IterativeAesUnit::new(kb, style), placement.is_shared()),
-            column_aes: ModelledChildren::new(ColumnAesUnit::new(kb, style), placement == RoundRegisters::SharedColumn),
-            column: Constant::new(placement == RoundRegisters::SharedColumn),
-            slot: Default::default(),
+            shared_unit: ModelledChildren::chosen(
+                SharedDatapath::new(kb, style, placement == RoundRegisters::SharedColumn, aes_latency),
+                placement.is_shared(),
+            ),
             tweak_shared: Constant::new(config.shares_tweak_pipeline()),
             a_same_unit: Default::default(),
             tag_valid: Default::default(),
@@ -391,8 +366,7 @@ impl EngineCore {
             enc_valid: Default::default(),
             enc_block: Default::default(),
             enc_key: (0..kb).map(|_| Default::default()).collect(),
-            read_data: ByteFifo::new(16, read_depth, true),
-            tickets: ByteFifo::with_registered_push(1, p.response_queue_depth as usize, false).pushed_only_with_room(),
+            responses: ResponsePath::new(p.response_queue_depth as usize, p.read_queue_depth),
             a_valid: Default::default(),
             a_write: Default::default(),
             a_addr: Default::default(),
@@ -401,24 +375,14 @@ impl EngineCore {
             a_asid_bad: Default::default(),
             a_misaligned: Default::default(),
             a_wdata: Default::default(),
-            reads_outstanding: Default::default(),
-            read_room: Default::default(),
             write_room: Default::default(),
-            dram_write_waiting: Default::default(),
             accept: Default::default(),
             a_free: Default::default(),
             write_pushed: Default::default(),
             a_status: Default::default(),
             a_ok: Default::default(),
             read_issue: Default::default(),
-            read_sent: Default::default(),
-            read_path_free: Default::default(),
-            read_to_dram: Default::default(),
             read_leaves: Default::default(),
-            // The address of each read on its way to the DRAM request channel.
-            read_requests: ByteFifo::new(8, EngineConfig::READ_REQUEST_QUEUE_DEPTH, false).pushed_only_with_room(),
-            read_queued: Constant::new(p.read_request_queue),
-            write_chosen: Default::default(),
             write_sent: Default::default(),
             a_fire: Default::default(),
             passes_checks: Default::default(),
@@ -431,11 +395,7 @@ impl EngineCore {
             read_encrypted: Default::default(),
             decrypted_encrypted: Default::default(),
             rsp_fire: Default::default(),
-            response_valid: Default::default(),
-            response_has_data: Default::default(),
-            response_done: Default::default(),
             slot_count: constant16(config.num_asids),
-            read_limit_less_one: constant16(p.read_queue_depth - 1),
             write_limit_less_one: constant16(p.write_queue_depth - 1),
             pipelined: Constant::new(placement.is_pipelined()),
             decrypt_free: Default::default(),
@@ -445,15 +405,9 @@ impl EngineCore {
             encrypt_result: Default::default(),
             decrypt_done: Default::default(),
             decrypt_result: Default::default(),
+            written: Default::default(),
+            plaintext: Default::default(),
             shared: Constant::new(placement.is_shared()),
-            // The shared unit's frame: tweak in slot 0, encryption from Nr + 1, decryption
-            // from 2 (Nr + 1); each result leaves Nr cycles after its block entered.
-            frame_last: constant8(config.shared_frame_cycles() - 1),
-            tweak_done_slot: constant8(aes_latency),
-            encrypt_done_slot: constant8(2 * aes_latency + 1),
-            decrypt_accept_slot: constant8(2 * aes_latency + 1),
-            decrypt_slot: constant8(2 * aes_latency + 2),
-            decrypt_done_slot: constant8(3 * aes_latency + 2),
             side_asid_low: Default::default(),
             side_asid_high: Default::default(),
             unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
@@ -477,10 +431,8 @@ impl Logic for EngineCore {
         self.encrypt.reset.next = self.reset.val();
         self.encrypt_side.clock.next = self.clock.val();
         self.encrypt_side.reset.next = self.reset.val();
-        self.write_queue.clock.next = self.clock.val();
-        self.write_queue.reset.next = self.reset.val();
-        self.read_requests.clock.next = self.clock.val();
-        self.read_requests.reset.next = self.reset.val();
+        self.dram.clock.next = self.clock.val();
+        self.dram.reset.next = self.reset.val();
         self.read_context.clock.next = self.clock.val();
         self.read_context.reset.next = self.reset.val();
         self.read_register.clock.next = self.clock.val();
@@ -489,11 +441,8 @@ impl Logic for EngineCore {
         self.decrypt.reset.next = self.reset.val();
         self.decrypt_side.clock.next = self.clock.val();
         self.decrypt_side.reset.next = self.reset.val();
-        self.shared_aes.clock.next = self.clock.val();
-        self.shared_aes.reset.next = self.reset.val();
-        self.column_aes.clock.next = self.clock.val();
-        self.column_aes.reset.next = self.reset.val();
-        self.slot.clock.next = self.clock.val();
+        self.shared_unit.clock.next = self.clock.val();
+        self.shared_unit.reset.next = self.reset.val();
         self.a_same_unit.clock.next = self.clock.val();
         self.tag_valid.clock.next = self.clock.val();
         self.tag_unit.clock.next = self.clock.val();
@@ -516,10 +465,8 @@ impl Logic for EngineCore {
         for k in 0..self.enc_key.len() {
             self.enc_key[k].clock.next = self.clock.val();
         }
-        self.read_data.clock.next = self.clock.val();
-        self.read_data.reset.next = self.reset.val();
-        self.tickets.clock.next = self.clock.val();
-        self.tickets.reset.next = self.reset.val();
+        self.responses.clock.next = self.clock.val();
+        self.responses.reset.next = self.reset.val();
         self.a_valid.clock.next = self.clock.val();
         self.a_write.clock.next = self.clock.val();
         self.a_addr.clock.next = self.clock.val();
@@ -530,10 +477,7 @@ impl Logic for EngineCore {
         for k in 0..16 {
             self.a_wdata[k].clock.next = self.clock.val();
         }
-        self.reads_outstanding.clock.next = self.clock.val();
-        self.read_room.clock.next = self.clock.val();
         self.write_room.clock.next = self.clock.val();
-        self.dram_write_waiting.clock.next = self.clock.val();
 
         // Key-management port.
         self.keys.key_cmd_valid.next = self.key_cmd_valid.val();
@@ -567,7 +511,7 @@ impl Logic for EngineCore {
         if self.keys.key_rsp_valid.val() & !self.reset.val() {
             self.key_rsp_status.next = self.keys.key_rsp_status.val();
         }
-        self.keys.engine_idle.next = !self.a_valid.q.val() & (self.tickets.count.val() == 0) & (self.tracker.count.val() == 0);
+        self.keys.engine_idle.next = !self.a_valid.q.val() & self.responses.answered_all.val() & (self.tracker.count.val() == 0);
 
         // Stage A: status of the held request.
         self.a_status.next = bits::<2>(0);
@@ -594,80 +538,40 @@ impl Logic for EngineCore {
         // shared AES unit the frame is at the tweak's slot, or with a shared tweak pipeline
         // the slip queue has room for the writes the tweak may hold up.
         if self.shared.val() {
-            self.tweak_go.next = self.slot.q.val() == 0;
+            self.tweak_go.next = self.shared_unit.tweak_go.val();
         } else if self.tweak_shared.val() {
             self.tweak_go.next = !self.starts_tweak.val() | self.slip_room.q.val();
         } else {
             self.tweak_go.next = self.tweak.ready.val();
         }
 
-        // DRAM request channel: a read first (from stage A, or with the read request queue
-        // its oldest entry), else the oldest pending write. A write offered and not taken
-        // stays offered.
-        // The way to DRAM is free: room in the read request queue, or without it no write
-        // being offered.
-        self.read_path_free.next = !self.dram_write_waiting.q.val();
-        if self.read_queued.val() {
-            self.read_path_free.next = !self.read_requests.full.val();
-        }
+        // DRAM request channel (see [`DramScheduler`]): a checked read may leave while the
+        // way to DRAM is free.
         self.read_issue.next = self.passes_checks.val()
             & !self.a_write.q.val()
             & !self.tracker.hit.val()
             & self.tweak_go.val()
-            & self.read_room.q.val()
-            & self.read_path_free.val()
-            & !self.tickets.full.val()
+            & self.responses.read_room.val()
+            & self.dram.read_path_free.val()
+            & !self.responses.tickets_full.val()
             & !self.reset.val();
-        self.read_to_dram.next = self.read_issue.val();
-        if self.read_queued.val() {
-            self.read_to_dram.next = self.read_requests.valid_out.val() & !self.dram_write_waiting.q.val() & !self.reset.val();
-        }
-        self.read_requests.push.next = self.read_queued.val() & self.read_issue.val();
-        for k in 0..8 {
-            self.read_requests.data_in[k].next = self.a_addr.q.val().get_bits::<8>(8 * k);
-        }
-        self.write_chosen.next = !self.read_to_dram.val() & self.write_queue.valid_out.val() & !self.reset.val();
-        self.dram_req_valid.next = self.read_to_dram.val() | self.write_chosen.val();
-        self.dram_req_write.next = self.write_chosen.val();
-        self.dram_req_addr.next = bits::<64>(0);
-        if self.read_to_dram.val() {
-            if self.read_queued.val() {
-                self.dram_req_addr.next = bit_cast::<64, 8>(self.read_requests.data_out[0].val())
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[1].val()) << 8)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[2].val()) << 16)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[3].val()) << 24)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[4].val()) << 32)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[5].val()) << 40)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[6].val()) << 48)
-                    | (bit_cast::<64, 8>(self.read_requests.data_out[7].val()) << 56);
-            } else {
-                self.dram_req_addr.next = self.a_addr.q.val();
-            }
-        }
-        if self.write_chosen.val() {
-            self.dram_req_addr.next = self.tracker.oldest.val();
-        }
+        self.dram.read_issue.next = self.read_issue.val();
+        self.dram.read_addr.next = self.a_addr.q.val();
+        self.dram.write_addr.next = self.tracker.oldest.val();
+        self.dram.dram_req_ready.next = self.dram_req_ready.val();
+        self.dram_req_valid.next = self.dram.dram_req_valid.val();
+        self.dram_req_write.next = self.dram.dram_req_write.val();
+        self.dram_req_addr.next = self.dram.dram_req_addr.val();
         for k in 0..16 {
-            self.dram_req_wdata[k].next = bits::<8>(0);
-            if self.write_chosen.val() {
-                self.dram_req_wdata[k].next = self.write_queue.data_out[k].val();
-            }
+            self.dram_req_wdata[k].next = self.dram.dram_req_wdata[k].val();
         }
-        self.read_sent.next = self.read_to_dram.val() & self.dram_req_ready.val();
-        self.read_requests.pop.next = self.read_sent.val();
-        // Stage A hands a read on as it goes to DRAM, or into the read request queue.
-        self.read_leaves.next = self.read_sent.val();
-        if self.read_queued.val() {
-            self.read_leaves.next = self.read_issue.val();
-        }
-        self.write_sent.next = self.write_chosen.val() & self.dram_req_ready.val();
-        self.write_queue.pop.next = self.write_sent.val();
+        self.read_leaves.next = self.dram.read_leaves.val();
+        self.write_sent.next = self.dram.write_sent.val();
         self.tracker.pop.next = self.write_sent.val();
-        self.dram_write_waiting.d.next = self.write_chosen.val() & !self.dram_req_ready.val() & !self.reset.val();
 
         // Stage A hands its request on.
         self.a_fire.next = self.a_valid.q.val()
-            & !self.tickets.full.val()
+            & !self.responses.tickets_full.val()
             & !self.reset.val()
             & (!self.a_ok.val()
                 | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val() & !self.owe_bubble.q.val())
@@ -727,8 +631,8 @@ impl Logic for EngineCore {
         if !self.a_write.q.val() & self.a_ok.val() {
             self.ticket.next = bits::<8>(8);
         }
-        self.tickets.push.next = self.a_fire.val();
-        self.tickets.data_in[0].next = self.ticket.val();
+        self.responses.ticket_push.next = self.a_fire.val();
+        self.responses.ticket.next = self.ticket.val();
 
         // Tweak unit with its sideband: flags, plaintext, data key, ASID.
         self.unit_number.next = self.a_addr.q.val() >> self.unit_shift.val();
@@ -883,16 +787,9 @@ impl Logic for EngineCore {
             }
         }
         if self.shared.val() {
-            if self.column.val() {
-                self.encrypt_done.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
-                for k in 0..16 {
-                    self.encrypt_result[k].next = self.column_aes.data_out[k].val();
-                }
-            } else {
-                self.encrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.encrypt_done_slot.val());
-                for k in 0..16 {
-                    self.encrypt_result[k].next = self.shared_aes.data_out[k].val();
-                }
+            self.encrypt_done.next = self.shared_unit.encrypt_done.val();
+            for k in 0..16 {
+                self.encrypt_result[k].next = self.shared_unit.result[k].val();
             }
         } else if self.tweak_shared.val() {
             // Tweaks leave the pipeline too; the writes are those with their sideband.
@@ -907,12 +804,13 @@ impl Logic for EngineCore {
             }
         }
         self.written_encrypted.next = self.encrypt_side.data_out[0].val().get_bit(1);
-        self.write_queue.push.next = self.encrypt_done.val();
+        self.dram.write_push.next = self.encrypt_done.val();
         for k in 0..16 {
-            self.write_queue.data_in[k].next = self.encrypt_side.data_out[1 + k].val();
+            self.written[k].next = self.encrypt_side.data_out[1 + k].val();
             if self.written_encrypted.val() {
-                self.write_queue.data_in[k].next = self.encrypt_result[k].val() ^ self.encrypt_side.data_out[1 + k].val();
+                self.written[k].next = self.encrypt_result[k].val() ^ self.encrypt_side.data_out[1 + k].val();
             }
+            self.dram.write_data[k].next = self.written[k].val();
         }
 
         // Reads: the tweak waits in the read context queue for the DRAM data.
@@ -928,7 +826,7 @@ impl Logic for EngineCore {
         // An iterative decryption unit must be free when the read register hands it the block.
         // With a shared AES unit: only in the cycle before the decryption's slot.
         if self.shared.val() {
-            self.decrypt_free.next = self.slot.q.val() == self.decrypt_accept_slot.val();
+            self.decrypt_free.next = self.shared_unit.decrypt_free.val();
         } else {
             self.decrypt_free.next = self.decrypt.ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
         }
@@ -966,16 +864,9 @@ impl Logic for EngineCore {
             }
         }
         if self.shared.val() {
-            if self.column.val() {
-                self.decrypt_done.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
-                for k in 0..16 {
-                    self.decrypt_result[k].next = self.column_aes.data_out[k].val();
-                }
-            } else {
-                self.decrypt_done.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.decrypt_done_slot.val());
-                for k in 0..16 {
-                    self.decrypt_result[k].next = self.shared_aes.data_out[k].val();
-                }
+            self.decrypt_done.next = self.shared_unit.decrypt_done.val();
+            for k in 0..16 {
+                self.decrypt_result[k].next = self.shared_unit.result[k].val();
             }
         } else {
             self.decrypt_done.next = self.decrypt.valid_out.val();
@@ -984,107 +875,45 @@ impl Logic for EngineCore {
             }
         }
         self.decrypted_encrypted.next = self.decrypt_side.data_out[0].val().get_bit(1);
-        self.read_data.push.next = self.decrypt_done.val();
+        self.responses.data_push.next = self.decrypt_done.val();
         for k in 0..16 {
-            self.read_data.data_in[k].next = self.decrypt_side.data_out[1 + k].val();
+            self.plaintext[k].next = self.decrypt_side.data_out[1 + k].val();
             if self.decrypted_encrypted.val() {
-                self.read_data.data_in[k].next = self.decrypt_result[k].val() ^ self.decrypt_side.data_out[1 + k].val();
+                self.plaintext[k].next = self.decrypt_result[k].val() ^ self.decrypt_side.data_out[1 + k].val();
             }
+            self.responses.data_in[k].next = self.plaintext[k].val();
         }
 
-        // The shared AES unit (idle unless `shared`): a tweak in slot 0, a write's block in the
-        // encryption slot (as its tweak arrives), a read's block from the read register in the
-        // decryption slot. At most one enters. The inputs are chosen by the slot counter, a
-        // register, so that the hand-over decisions only enable the unit's registers.
-        // With `shared_column` the column unit takes these blocks instead, with the same
-        // inputs (one of the two units stays idle, and synthesis removes it).
-        self.shared_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.shared.val() & !self.column.val();
-        self.column_aes.valid_in.next = (self.tweak.valid_in.val() | self.encrypt_entry.val() | self.read_register.valid_out.val()) & self.column.val();
-        self.column_aes.decrypt_in.next = self.shared_aes.decrypt_in.val();
+        // The shared AES unit's datapath (a stub unless `shared` or `shared_column`).
+        self.shared_unit.tweak_valid.next = self.tweak.valid_in.val();
+        self.shared_unit.write_valid.next = self.encrypt_entry.val();
+        self.shared_unit.read_valid.next = self.read_register.valid_out.val();
         for k in 0..16 {
-            self.column_aes.data_in[k].next = self.shared_aes.data_in[k].val();
+            self.shared_unit.tweak_block[k].next = self.tweak.dusn[k].val();
+            self.shared_unit.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            self.shared_unit.read_block[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
         }
         for k in 0..self.key_cmd_key1.len() {
-            self.column_aes.key_in[k].next = self.shared_aes.key_in[k].val();
+            self.shared_unit.tweak_key[k].next = self.keys.lookup_key2[k].val();
+            self.shared_unit.write_key[k].next = self.tweak_side.data_out[17 + k].val();
+            self.shared_unit.read_key[k].next = self.keys.decrypt_key[k].val();
         }
-        if self.slot.q.val() == 0 {
-            self.shared_aes.decrypt_in.next = false;
-            for k in 0..16 {
-                self.shared_aes.data_in[k].next = self.tweak.dusn[k].val();
-            }
-            for k in 0..self.key_cmd_key1.len() {
-                self.shared_aes.key_in[k].next = self.keys.lookup_key2[k].val();
-            }
-        } else if self.slot.q.val() == self.decrypt_slot.val() {
-            self.shared_aes.decrypt_in.next = true;
-            for k in 0..16 {
-                self.shared_aes.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
-            }
-            for k in 0..self.key_cmd_key1.len() {
-                self.shared_aes.key_in[k].next = self.keys.decrypt_key[k].val();
-            }
-        } else {
-            self.shared_aes.decrypt_in.next = false;
-            for k in 0..16 {
-                self.shared_aes.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
-            }
-            for k in 0..self.key_cmd_key1.len() {
-                self.shared_aes.key_in[k].next = self.tweak_side.data_out[17 + k].val();
-            }
-        }
-        if self.column.val() {
-            self.tweak.external_valid.next = self.column_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
-        } else {
-            self.tweak.external_valid.next = self.shared_aes.valid_out.val() & (self.slot.q.val() == self.tweak_done_slot.val());
-        }
+        self.tweak.external_valid.next = self.shared_unit.tweak_done.val();
         for k in 0..16 {
+            self.tweak.external_block[k].next = self.shared_unit.result[k].val();
             if self.tweak_shared.val() {
                 self.tweak.external_block[k].next = self.encrypt.data_out[k].val();
-            } else if self.column.val() {
-                self.tweak.external_block[k].next = self.column_aes.data_out[k].val();
-            } else {
-                self.tweak.external_block[k].next = self.shared_aes.data_out[k].val();
             }
-        }
-        self.slot.d.next = self.slot.q.val() + 1;
-        if self.slot.q.val() == self.frame_last.val() {
-            self.slot.d.next = bits::<8>(0);
         }
 
         // Core responses, in ticket order.
-        self.response_has_data.next = self.tickets.data_out[0].val().get_bit(3);
-        self.response_valid.next =
-            self.tickets.valid_out.val() & (!self.response_has_data.val() | self.read_data.valid_out.val()) & !self.reset.val();
-        self.core_rsp_valid.next = self.response_valid.val();
-        self.core_rsp_write.next = self.response_valid.val() & self.tickets.data_out[0].val().get_bit(0);
-        self.core_rsp_status.next = bits::<2>(0);
-        if self.response_valid.val() {
-            self.core_rsp_status.next = self.tickets.data_out[0].val().get_bits::<2>(1);
-        }
+        self.responses.read_leaves.next = self.read_leaves.val();
+        self.responses.core_rsp_ready.next = self.core_rsp_ready.val();
+        self.core_rsp_valid.next = self.responses.core_rsp_valid.val();
+        self.core_rsp_write.next = self.responses.core_rsp_write.val();
+        self.core_rsp_status.next = self.responses.core_rsp_status.val();
         for k in 0..16 {
-            self.core_rsp_rdata[k].next = bits::<8>(0);
-            if self.response_valid.val() & self.response_has_data.val() {
-                self.core_rsp_rdata[k].next = self.read_data.data_out[k].val();
-            }
-        }
-        self.response_done.next = self.response_valid.val() & self.core_rsp_ready.val();
-        self.tickets.pop.next = self.response_done.val();
-        self.read_data.pop.next = self.response_done.val() & self.response_has_data.val();
-        self.reads_outstanding.d.next = self.reads_outstanding.q.val();
-        if self.read_leaves.val() & !(self.response_done.val() & self.response_has_data.val()) {
-            self.reads_outstanding.d.next = self.reads_outstanding.q.val() + 1;
-        }
-        if !self.read_leaves.val() & self.response_done.val() & self.response_has_data.val() {
-            self.reads_outstanding.d.next = self.reads_outstanding.q.val() - 1;
-        }
-        // Room for one more outstanding read after this edge, kept in a register (as for
-        // the pending writes).
-        self.read_room.d.next = self.read_room.q.val();
-        if self.read_leaves.val() & !(self.response_done.val() & self.response_has_data.val()) {
-            self.read_room.d.next = self.reads_outstanding.q.val() < self.read_limit_less_one.val();
-        }
-        if !self.read_leaves.val() & self.response_done.val() & self.response_has_data.val() {
-            self.read_room.d.next = true;
+            self.core_rsp_rdata[k].next = self.responses.core_rsp_rdata[k].val();
         }
 
         // Reset.
@@ -1099,10 +928,7 @@ impl Logic for EngineCore {
             for k in 0..16 {
                 self.a_wdata[k].d.next = bits::<8>(0);
             }
-            self.reads_outstanding.d.next = bits::<16>(0);
-            self.read_room.d.next = true;
             self.write_room.d.next = true;
-            self.slot.d.next = bits::<8>(0);
             self.slip_room.d.next = true;
             self.a_same_unit.d.next = false;
             self.tag_valid.d.next = false;

@@ -101,8 +101,8 @@ pub struct KeyTable {
     /// The storage (public for tests that inspect a slot).
     pub store: KeyStore,
     expander: DecryptionKeyExpander,
-    /// The tweak key's expander: used and simulated with stored round keys only (otherwise
-    /// nothing reads it and synthesis removes it).
+    /// The tweak key's expander: used with stored round keys only (otherwise exported as a
+    /// stub).
     key2_expander: ModelledChildren<DecryptionKeyExpander>,
     /// Cycles since the command's acceptance, less one: the window's round-key index.
     write_index: DFF<Bits<8>>,
@@ -154,7 +154,7 @@ impl KeyTable {
             round_key_write_key2: defaults(key_bytes),
             store: KeyStore::new(slots, key_bytes, storage),
             expander: DecryptionKeyExpander::new(key_bytes, style),
-            key2_expander: ModelledChildren::new(DecryptionKeyExpander::new(key_bytes, style), stored_round_keys),
+            key2_expander: ModelledChildren::chosen(DecryptionKeyExpander::new(key_bytes, style), stored_round_keys),
             write_index: Default::default(),
             stored_round_keys: Constant::new(stored_round_keys),
             held_keys: (0..2 * key_bytes).map(|_| Default::default()).collect(),

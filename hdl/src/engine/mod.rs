@@ -1,13 +1,17 @@
 //! The engine: the flat-port top ([`engine_top::Engine`]), the partial-write unit in front of
-//! it ([`partial_write_unit`]), the engine core with its request front end, DRAM scheduling,
-//! datapaths and response path ([`engine_core`]), the ASID key table ([`key_table`], storage in
-//! [`key_store`]) the tracker of pending write addresses ([`address_tracker`]) and the registered top
-//! boundary ([`port_registers`]).
+//! it ([`partial_write_unit`]), the engine core with its request front end and datapaths
+//! ([`engine_core`]; the shared AES unit's in [`shared_datapath`]), its DRAM request channel ([`dram_scheduler`]) and response path
+//! ([`response_path`]), the ASID key table ([`key_table`], storage in [`key_store`]), the
+//! tracker of pending write addresses ([`address_tracker`]) and the registered top boundary
+//! ([`port_registers`]).
 
 pub mod address_tracker;
+pub mod dram_scheduler;
 pub mod engine_core;
 pub mod engine_top;
 pub mod key_store;
 pub mod key_table;
 pub mod partial_write_unit;
 pub mod port_registers;
+pub mod response_path;
+pub mod shared_datapath;

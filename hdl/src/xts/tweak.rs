@@ -36,6 +36,7 @@ use crate::aes::pipeline::{AesPipeline, Direction, RoundRegisters};
 use mee_reference::TweakPipeline;
 use crate::xts::alpha_power::AlphaPowerMultiplier;
 use crate::primitives::delay_line::ByteDelayLine;
+use crate::primitives::modelled_children::ModelledChildren;
 use crate::aes::sbox::SboxStyle;
 use crate::defaults;
 use rust_hdl::prelude::*;
@@ -83,7 +84,8 @@ pub struct XtsTweakUnit {
     /// Shared tweak pipeline only: this request's `AES-Enc(key2, i)` enters the encryption
     /// pipeline in this cycle; when low it reuses the last one computed.
     pub compute: Signal<In, Bit>,
-    aes: AesPipeline,
+    /// Unused, and exported as a stub, with a shared AES unit or a shared tweak pipeline.
+    aes: ModelledChildren<AesPipeline>,
     shared: Constant<Bit>,
     reuse: Constant<Bit>,
     computed: Signal<Local, Bit>,
@@ -103,8 +105,8 @@ impl XtsTweakUnit {
     pub fn new(key_bytes: usize, index_bits: usize, placement: RoundRegisters, style: SboxStyle, tweak_pipeline: TweakPipeline) -> Self {
         let aes_latency = Self::aes_latency(key_bytes, placement);
         let reuse = tweak_pipeline == TweakPipeline::Shared && placement.is_pipelined();
-        // With a shared tweak pipeline the unit's own AES stays unconnected; build the
-        // smallest one (synthesis removes it either way, this keeps simulation fast).
+        // With a shared tweak pipeline the unit's own AES is unused and exported as a stub;
+        // the smallest one is built.
         let own_placement = if reuse { RoundRegisters::Iterative } else { placement };
         Self {
             clock: Default::default(),
@@ -125,7 +127,7 @@ impl XtsTweakUnit {
             external_valid: Default::default(),
             external_block: Default::default(),
             compute: Default::default(),
-            aes: AesPipeline::new(Direction::Encrypt, key_bytes, own_placement, style),
+            aes: ModelledChildren::chosen(AesPipeline::new(Direction::Encrypt, key_bytes, own_placement, style), !reuse && !placement.is_shared()),
             shared: Constant::new(placement.is_shared()),
             reuse: Constant::new(reuse),
             computed: Default::default(),
@@ -149,7 +151,7 @@ impl XtsTweakUnit {
     /// `placement` and a dedicated tweak pipeline): each request's `slot` selects them, and
     /// `key_write_*` programs them. Same latency.
     pub fn with_stored_round_keys(mut self, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
-        self.aes = AesPipeline::with_stored_round_keys(Direction::Encrypt, key_bytes, placement, style, slots);
+        self.aes = ModelledChildren::chosen(AesPipeline::with_stored_round_keys(Direction::Encrypt, key_bytes, placement, style, slots), true);
         self
     }
 
