@@ -17,8 +17,8 @@
 //!   stage A's own decisions: the key table's lookup port (valid bit and keys), the ASID range
 //!   and alignment checks, and the pending-write tracker's compare of the address (see
 //!   [`AddressTracker`]). Whether another read or write may be outstanding is kept in
-//!   registers too (`read_room`, `write_room`). Stage A decides the status: misaligned (3) before ASID out of range
-//!   (2) before no key for an encrypted access (1).
+//!   registers too (`read_room`, `write_room`). Stage A decides the status: misaligned (3)
+//!   before ASID out of range (2) before no key for an encrypted access (1).
 //!   Stage A hands the request on when a ticket is free and: error → nothing more; read → the
 //!   DRAM read is sent this cycle (reads have priority on the DRAM request channel, a read never
 //!   passes a pending write to the same address, and at most `read_queue_depth` reads are

@@ -4,6 +4,11 @@
 //! ([`response_path`]), the ASID key table ([`key_table`], storage in [`key_store`]), the
 //! tracker of pending write addresses ([`address_tracker`]) and the registered top boundary
 //! ([`port_registers`]).
+//!
+//! A signal that crosses between two of these blocks in the same cycle is assigned once per
+//! evaluation of the block that drives it (computed in a local first where it has a default
+//! and overrides): in an event-driven simulator such as Icarus, an intermediate value on each
+//! side of a boundary wakes the other side's `always` block, and the two never settle.
 
 pub mod address_tracker;
 pub mod dram_scheduler;
