@@ -104,7 +104,7 @@ use crate::engine::key_table::KeyTable;
 use crate::engine::response_path::ResponsePath;
 use crate::engine::shared_datapath::SharedDatapath;
 use crate::xts::tweak::XtsTweakUnit;
-use mee_reference::{EngineConfig, RoundRegisters};
+use mee_reference::EngineConfig;
 use crate::defaults;
 use rust_hdl::prelude::*;
 
@@ -341,10 +341,7 @@ impl EngineCore {
             read_register: ByteDelayLine::new(35, 1),
             decrypt: aes(Direction::Decrypt),
             decrypt_side: side_line(17, aes_latency),
-            shared_unit: ModelledChildren::chosen(
-                SharedDatapath::new(kb, style, placement == RoundRegisters::SharedColumn, aes_latency),
-                placement.is_shared(),
-            ),
+            shared_unit: ModelledChildren::chosen(SharedDatapath::new(config), placement.is_shared()),
             tweak_shared: Constant::new(config.shares_tweak_pipeline()),
             a_same_unit: Default::default(),
             tag_valid: Default::default(),

@@ -19,9 +19,9 @@
 
 use crate::aes::column_unit::ColumnAesUnit;
 use crate::aes::iterative_unit::IterativeAesUnit;
-use crate::aes::sbox::SboxStyle;
 use crate::defaults;
 use crate::primitives::modelled_children::ModelledChildren;
+use mee_reference::{EngineConfig, RoundRegisters};
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -82,9 +82,13 @@ fn constant8(v: usize) -> Constant<Bits<8>> {
 }
 
 impl SharedDatapath {
-    /// The datapath for `key_bytes` keys with the column unit (`column`) or the iterative one,
-    /// whose latency is `aes_latency`.
-    pub fn new(key_bytes: usize, style: SboxStyle, column: bool, aes_latency: usize) -> Self {
+    /// The datapath of a validated `shared` or `shared_column` config: its unit, and the frame's
+    /// slots from the config's AES latency and frame length (the cycle model's).
+    pub fn new(config: &EngineConfig) -> Self {
+        let key_bytes = config.key_bytes();
+        let style = config.pipeline.sbox_style();
+        let column = config.pipeline.round_registers == RoundRegisters::SharedColumn;
+        let aes_latency = config.aes_latency();
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -107,7 +111,7 @@ impl SharedDatapath {
             column: ModelledChildren::chosen(ColumnAesUnit::new(key_bytes, style), column),
             column_chosen: Constant::new(column),
             slot: Default::default(),
-            frame_last: constant8(3 * (aes_latency + 1) - 1),
+            frame_last: constant8(config.shared_frame_cycles() - 1),
             tweak_done_slot: constant8(aes_latency),
             encrypt_done_slot: constant8(2 * aes_latency + 1),
             decrypt_accept_slot: constant8(2 * aes_latency + 1),
