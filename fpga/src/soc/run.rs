@@ -169,7 +169,7 @@ pub fn mailbox_words(asid: u32, entry: u32, key1: &[u8], key2: &[u8], sealed: &[
 
 /// A Verilator build of the exported SoC, cached in `work` while its sources are unchanged.
 pub fn build_simulator(config: &EngineConfig, work: &Path) -> Result<PathBuf> {
-    mee_testbench::verilated::require_verilator()?;
+    let tool = mee_testbench::verilated::VerilatorTool::find()?;
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let work = std::path::absolute(work).with_context(|| format!("cannot resolve {}", work.display()))?;
     let picorv32 = picorv32_source()?;
@@ -181,7 +181,7 @@ pub fn build_simulator(config: &EngineConfig, work: &Path) -> Result<PathBuf> {
     let binary = work.join("obj").join("soc_sim");
     let harness = include_str!("harness.cpp").replace("@TOP@", top);
     let flags_path = work.join("build_flags");
-    let flags = format!("picorv32={}", picorv32.display());
+    let flags = format!("picorv32={}\n{}", picorv32.display(), tool.version);
     let same = |path: &Path, text: &str| std::fs::read_to_string(path).map(|t| t == text).unwrap_or(false);
     if binary.exists() && same(&verilog_path, &design.verilog) && same(&harness_path, &harness) && same(&flags_path, &flags) {
         return Ok(binary);
@@ -190,7 +190,8 @@ pub fn build_simulator(config: &EngineConfig, work: &Path) -> Result<PathBuf> {
     std::fs::write(&verilog_path, &design.verilog)?;
     std::fs::write(&harness_path, &harness)?;
     eprintln!("building the SoC simulator in {} (Verilator; cached while the Verilog is unchanged)", work.display());
-    let out = Command::new("verilator")
+    let out = tool
+        .command()
         .args(["--cc", "--exe", "--build", "-j", "2", "--trace", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", top, "-o", "soc_sim"])
         .arg("--Mdir")
         .arg(work.join("obj"))
