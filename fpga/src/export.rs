@@ -2,7 +2,7 @@
 //! throughput, config).
 //!
 //! rust-hdl names the top module `top` and every submodule after its instance path
-//! (`top$core$encrypt$encrypt_rounds$0$...`); the export renames `top` to `<top_name>_wide`,
+//! (`top$core$pipelines$encrypt$stored$0$rounds$0$...`); the export renames `top` to `<top_name>_wide`,
 //! so every module carries the config's `top_name` as a prefix and two configs can live in one
 //! design, and adds the top module `<top_name>` with the exact port widths of the config.
 

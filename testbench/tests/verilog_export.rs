@@ -312,7 +312,7 @@ fn check_exported_both_ways_unit(rng: &mut impl Rng, seed: u64, label: &str, key
     }
 }
 
-/// The module paths of an engine's Verilog (`top$core$encrypt`, ...), and which of them are
+/// The module paths of an engine's Verilog (`top$core$pipelines$encrypt`, ...), and which of them are
 /// stubs of units the config does not use.
 fn engine_modules(config: &mee_reference::EngineConfig) -> (Vec<String>, Vec<String>) {
     let verilog = verilog_of(mee_hdl::engine::engine_top::Engine::new(config));
@@ -329,16 +329,26 @@ fn engine_modules(config: &mee_reference::EngineConfig) -> (Vec<String>, Vec<Str
 }
 
 /// Each engine kind exports only the AES units it uses: the others are stubs, and nothing
-/// inside them (no round, no S-box) reaches the Verilog.
+/// inside them (no round, no S-box) reaches the Verilog. The feed of a shared tweak pipeline
+/// is built only where the tweak pipeline is shared.
 #[test]
 fn each_engine_exports_only_the_aes_units_of_its_kind() {
     use mee_reference::EngineConfig;
     let inside = |modules: &[String], unit: &str| modules.iter().filter(|m| m.starts_with(&format!("{unit}$"))).count();
     // The default (pipelined) engine: the one-way pipelines, no shared datapath.
     let (modules, stubs) = engine_modules(&EngineConfig::default());
-    assert_eq!(stubs, ["top$core$shared_unit"], "the default engine's stubs");
+    // (and no shared tweak pipeline: the feed of tweaks and writes into it is a stub too).
+    assert_eq!(stubs, ["top$core$feed", "top$core$shared_unit"], "the default engine's stubs");
     assert_eq!(inside(&modules, "top$core$shared_unit"), 0);
-    assert!(inside(&modules, "top$core$encrypt") > 10 && inside(&modules, "top$core$decrypt") > 10);
+    assert!(inside(&modules, "top$core$pipelines$encrypt") > 10 && inside(&modules, "top$core$pipelines$decrypt") > 10);
+    // A shared tweak pipeline: the feed with its slip queue, and no AES unit in the tweak unit.
+    let mut config = EngineConfig::default();
+    config.pipeline.tweak_pipeline = mee_reference::TweakPipeline::Shared;
+    config.pipeline.round_keys = Some(mee_reference::RoundKeys::OnTheFly);
+    let (modules, mut stubs) = engine_modules(&config);
+    stubs.sort();
+    assert_eq!(stubs, ["top$core$keys$key2_expander", "top$core$shared_unit", "top$core$tweak$aes"], "shared tweak pipeline: stubs");
+    assert!(inside(&modules, "top$core$feed") > 0, "shared tweak pipeline: the feed is built");
     // The shared engine: its iterative unit only, and a stub of every other AES unit.
     for (placement, used, unused) in [(RoundRegisters::Shared, "iterative", "column"), (RoundRegisters::SharedColumn, "column", "iterative")] {
         let mut config = EngineConfig::default();
@@ -347,8 +357,9 @@ fn each_engine_exports_only_the_aes_units_of_its_kind() {
         let (modules, mut stubs) = engine_modules(&config);
         stubs.sort();
         let mut expected = vec![
-            "top$core$decrypt".to_string(),
-            "top$core$encrypt".to_string(),
+            // The pipelined datapath with both one-way units, and the shared tweak's feed.
+            "top$core$pipelines".to_string(),
+            "top$core$feed".to_string(),
             // Keys on the fly: no tweak-key round keys to expand.
             "top$core$keys$key2_expander".to_string(),
             format!("top$core$shared_unit${unused}"),

@@ -62,28 +62,28 @@
 //! unit's result goes to the tweak unit (`external_*`), the write path or the read path by the
 //! slot in which it leaves. One request per frame.
 //!
-//! Each engine builds only the AES units of its kind: the one-way pipelines, or the shared
-//! datapath with its iterative or column unit. The others are [`ModelledChildren::chosen`] as
-//! unused, so they neither simulate nor reach the Verilog beyond a stub whose outputs are zero.
+//! Each engine builds only the datapath of its kind: the [`PipelinedDatapath`] (an encryption
+//! and a decryption unit, pipelined or iterative), or the [`SharedDatapath`] with its
+//! iterative or column unit. The other is [`ModelledChildren::chosen`] as unused, so it
+//! neither simulates nor reaches the Verilog beyond a stub whose outputs are zero.
 //!
 //! With `tweak_pipeline = "shared"` (pipelined placements) the tweak unit has no AES pipeline:
 //! the encryption pipeline computes `AES-Enc(key2, i)` too, and the tweak unit keeps the last
-//! result for reuse (see [`XtsTweakUnit`]). Stage A remembers the ASID and data unit of the
-//! last tweak started (`tag_*`, forgotten at reset and when a key command is accepted); an
-//! encrypted read or write of another data unit or ASID *starts a tweak*. Whether stage A's
-//! request matches the tag is decided a cycle ahead from the request port (`a_same_unit`),
-//! like its other checks.
-//! - The tweak (data-unit number and tweak key) is loaded into the `pass_*` registers as the
-//!   request leaves stage A, and takes the encryption path's input in the next cycle.
-//! - Writes leaving the tweak unit go through the `slip` queue (with bypass) and take that
-//!   input in the cycles without a tweak. The choice comes from registers, and the input is
-//!   registered (`enc_*`) in front of the AES pipeline, whose first round starts from it. So
-//!   the tweak unit takes two cycles more than with a dedicated pipeline, and the encryption
-//!   one more.
+//! result for reuse (see [`XtsTweakUnit`]). An encrypted read or write of another data unit or
+//! ASID than the last tweak started *starts a tweak*; the [`SharedTweakFeed`] keeps that tag
+//! and decides the match a cycle ahead from the request port, like stage A's other checks.
+//! - The tweak (data-unit number and tweak key) waits a cycle in the feed's pass registers
+//!   and takes the encryption pipeline's input in the next cycle.
+//! - Writes leaving the tweak unit go through the feed's slip queue (with bypass) and take
+//!   that input in the cycles without a tweak. The choice comes from registers, and the input
+//!   is registered in front of the AES pipeline, whose first round starts from it. So the
+//!   tweak unit takes two cycles more than with a dedicated pipeline, and the encryption one
+//!   more.
 //! - A request that starts a tweak leaves stage A only while the slip queue holds at most
 //!   `tweak_slip_depth - 2` writes (room for this cycle's and the next cycle's). When a tweak
 //!   keeps a waiting write out of the pipeline, stage A holds back writes in the next cycle
-//!   (`owe_bubble`): the gap reaches the slip queue a tweak latency later and drains it.
+//!   (the feed's `owe_bubble`): the gap reaches the slip queue a tweak latency later and
+//!   drains it.
 //!
 //! Latencies (cycles): a write's DRAM request appears `tweak + encrypt + 2` cycles after the
 //! cycle it was accepted; a read's DRAM request 1 cycle after (2 with `read_request_queue`);
@@ -95,14 +95,15 @@
 //! during reset.
 
 use crate::engine::address_tracker::AddressTracker;
-use crate::aes::pipeline::{AesPipeline, Direction};
 use crate::primitives::delay_line::ByteDelayLine;
 use crate::primitives::fifo::ByteFifo;
 use crate::primitives::modelled_children::ModelledChildren;
 use crate::engine::dram_scheduler::DramScheduler;
 use crate::engine::key_table::KeyTable;
 use crate::engine::response_path::ResponsePath;
+use crate::engine::pipelined_datapath::PipelinedDatapath;
 use crate::engine::shared_datapath::SharedDatapath;
+use crate::engine::shared_tweak::SharedTweakFeed;
 use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::EngineConfig;
 use crate::defaults;
@@ -176,34 +177,19 @@ pub struct EngineCore {
     tracker: AddressTracker,
     tweak: XtsTweakUnit,
     tweak_side: ByteDelayLine,
-    encrypt: ModelledChildren<AesPipeline>,
+    pipelines: ModelledChildren<PipelinedDatapath>,
     encrypt_side: ByteDelayLine,
     dram: DramScheduler,
     read_context: ByteFifo,
     read_register: ByteDelayLine,
-    decrypt: ModelledChildren<AesPipeline>,
     decrypt_side: ByteDelayLine,
     shared_unit: ModelledChildren<SharedDatapath>,
     tweak_shared: Constant<Bit>,
-    a_same_unit: DFF<Bit>,
-    tag_valid: DFF<Bit>,
-    tag_unit: DFF<Bits<64>>,
-    tag_asid: DFF<Bits<16>>,
+    feed: ModelledChildren<SharedTweakFeed>,
     port_unit: Signal<Local, Bits<64>>,
     starts_tweak: Signal<Local, Bit>,
     tweak_started: Signal<Local, Bit>,
-    pass_valid: DFF<Bit>,
-    pass_block: [DFF<Bits<8>>; 16],
-    pass_key: Vec<DFF<Bits<8>>>,
-    slip: ByteFifo,
-    slip_limit: Constant<Bits<16>>,
-    slip_limit_plus_one: Constant<Bits<16>>,
-    slip_room: DFF<Bit>,
-    owe_bubble: DFF<Bit>,
-    data_pass: Signal<Local, Bit>,
-    enc_valid: DFF<Bit>,
-    enc_block: [DFF<Bits<8>>; 16],
-    enc_key: Vec<DFF<Bits<8>>>,
+    operand: [Signal<Local, Bits<8>>; 16],
     responses: ResponsePath,
     a_valid: DFF<Bit>,
     a_write: DFF<Bit>,
@@ -262,7 +248,8 @@ impl EngineCore {
     /// pipeline's (data key). `None` without stored round keys or beyond the table. For tests:
     /// the hardware can only use them, never read them out.
     pub fn stored_round_keys(&self, slot: usize) -> Option<[Vec<[u8; 16]>; 3]> {
-        Some([self.tweak.stored_round_keys(slot)?, self.encrypt.stored_round_keys(slot)?, self.decrypt.stored_round_keys(slot)?])
+        let [encrypt, decrypt] = self.pipelines.stored_round_keys(slot)?;
+        Some([self.tweak.stored_round_keys(slot)?, encrypt, decrypt])
     }
 
     /// The engine for a validated config.
@@ -278,15 +265,6 @@ impl EngineCore {
         let read_depth = p.read_queue_depth as usize;
         // With stored round keys the pipelines keep them per ASID (`set_key` writes them).
         let (stored, slots) = (config.stores_round_keys(), config.num_asids as usize);
-        // The engines with one shared AES unit use neither one-way pipeline.
-        let aes = |direction| {
-            let pipeline = if stored {
-                AesPipeline::with_stored_round_keys(direction, kb, placement, style, slots)
-            } else {
-                AesPipeline::new(direction, kb, placement, style)
-            };
-            ModelledChildren::chosen(pipeline, !placement.is_shared())
-        };
         // Beside an iterative AES unit at most one item is in flight: one data register.
         let side_line = |width: usize, depth: usize| {
             if placement.is_pipelined() {
@@ -334,35 +312,19 @@ impl EngineCore {
                 if stored { unit.with_stored_round_keys(kb, placement, style.logic_style(), slots) } else { unit }
             },
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
-            encrypt: aes(Direction::Encrypt),
+            pipelines: ModelledChildren::chosen(PipelinedDatapath::new(config), !placement.is_shared()),
             encrypt_side: side_line(17, config.encrypt_latency()),
             dram: DramScheduler::new(p.write_queue_depth as usize, p.read_request_queue),
             read_context: ByteFifo::new(19, read_depth, true),
             read_register: ByteDelayLine::new(35, 1),
-            decrypt: aes(Direction::Decrypt),
             decrypt_side: side_line(17, aes_latency),
             shared_unit: ModelledChildren::chosen(SharedDatapath::new(config), placement.is_shared()),
             tweak_shared: Constant::new(config.shares_tweak_pipeline()),
-            a_same_unit: Default::default(),
-            tag_valid: Default::default(),
-            tag_unit: Default::default(),
-            tag_asid: Default::default(),
+            feed: ModelledChildren::chosen(SharedTweakFeed::new(config), config.shares_tweak_pipeline()),
             port_unit: Default::default(),
             starts_tweak: Default::default(),
             tweak_started: Default::default(),
-            pass_valid: Default::default(),
-            pass_block: Default::default(),
-            pass_key: (0..kb).map(|_| Default::default()).collect(),
-            // Flags, the block XOR the tweak, the final XOR's operand, the data key.
-            slip: ByteFifo::new(1 + 16 + 16 + kb, config.tweak_slip_depth(), true),
-            slip_limit: constant16(config.tweak_slip_depth() as u32 - 2),
-            slip_limit_plus_one: constant16(config.tweak_slip_depth() as u32 - 1),
-            slip_room: Default::default(),
-            owe_bubble: Default::default(),
-            data_pass: Default::default(),
-            enc_valid: Default::default(),
-            enc_block: Default::default(),
-            enc_key: (0..kb).map(|_| Default::default()).collect(),
+            operand: Default::default(),
             responses: ResponsePath::new(p.response_queue_depth as usize, p.read_queue_depth),
             a_valid: Default::default(),
             a_write: Default::default(),
@@ -424,8 +386,8 @@ impl Logic for EngineCore {
         self.tweak.reset.next = self.reset.val();
         self.tweak_side.clock.next = self.clock.val();
         self.tweak_side.reset.next = self.reset.val();
-        self.encrypt.clock.next = self.clock.val();
-        self.encrypt.reset.next = self.reset.val();
+        self.pipelines.clock.next = self.clock.val();
+        self.pipelines.reset.next = self.reset.val();
         self.encrypt_side.clock.next = self.clock.val();
         self.encrypt_side.reset.next = self.reset.val();
         self.dram.clock.next = self.clock.val();
@@ -434,34 +396,12 @@ impl Logic for EngineCore {
         self.read_context.reset.next = self.reset.val();
         self.read_register.clock.next = self.clock.val();
         self.read_register.reset.next = self.reset.val();
-        self.decrypt.clock.next = self.clock.val();
-        self.decrypt.reset.next = self.reset.val();
         self.decrypt_side.clock.next = self.clock.val();
         self.decrypt_side.reset.next = self.reset.val();
         self.shared_unit.clock.next = self.clock.val();
         self.shared_unit.reset.next = self.reset.val();
-        self.a_same_unit.clock.next = self.clock.val();
-        self.tag_valid.clock.next = self.clock.val();
-        self.tag_unit.clock.next = self.clock.val();
-        self.tag_asid.clock.next = self.clock.val();
-        self.pass_valid.clock.next = self.clock.val();
-        for k in 0..16 {
-            self.pass_block[k].clock.next = self.clock.val();
-        }
-        for k in 0..self.pass_key.len() {
-            self.pass_key[k].clock.next = self.clock.val();
-        }
-        self.slip.clock.next = self.clock.val();
-        self.slip.reset.next = self.reset.val();
-        self.owe_bubble.clock.next = self.clock.val();
-        self.slip_room.clock.next = self.clock.val();
-        self.enc_valid.clock.next = self.clock.val();
-        for k in 0..16 {
-            self.enc_block[k].clock.next = self.clock.val();
-        }
-        for k in 0..self.enc_key.len() {
-            self.enc_key[k].clock.next = self.clock.val();
-        }
+        self.feed.clock.next = self.clock.val();
+        self.feed.reset.next = self.reset.val();
         self.responses.clock.next = self.clock.val();
         self.responses.reset.next = self.reset.val();
         self.a_valid.clock.next = self.clock.val();
@@ -486,21 +426,16 @@ impl Logic for EngineCore {
         }
         self.key_cmd_ready.next = self.keys.key_cmd_ready.val();
         // Stored round keys: the key table programs all three pipelines (idle otherwise).
-        self.encrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
-        self.encrypt.key_write_all.next = self.keys.round_key_write_all.val();
-        self.encrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
-        self.encrypt.key_write_index.next = self.keys.round_key_write_index.val();
-        self.decrypt.key_write_enable.next = self.keys.round_key_write_enable.val();
-        self.decrypt.key_write_all.next = self.keys.round_key_write_all.val();
-        self.decrypt.key_write_slot.next = self.keys.round_key_write_slot.val();
-        self.decrypt.key_write_index.next = self.keys.round_key_write_index.val();
+        self.pipelines.key_write_enable.next = self.keys.round_key_write_enable.val();
+        self.pipelines.key_write_all.next = self.keys.round_key_write_all.val();
+        self.pipelines.key_write_slot.next = self.keys.round_key_write_slot.val();
+        self.pipelines.key_write_index.next = self.keys.round_key_write_index.val();
         self.tweak.key_write_enable.next = self.keys.round_key_write_enable.val();
         self.tweak.key_write_all.next = self.keys.round_key_write_all.val();
         self.tweak.key_write_slot.next = self.keys.round_key_write_slot.val();
         self.tweak.key_write_index.next = self.keys.round_key_write_index.val();
         for k in 0..self.key_cmd_key1.len() {
-            self.encrypt.key_write_data[k].next = self.keys.round_key_write_key1[k].val();
-            self.decrypt.key_write_data[k].next = self.keys.round_key_write_key1[k].val();
+            self.pipelines.key_write_data[k].next = self.keys.round_key_write_key1[k].val();
             self.tweak.key_write_data[k].next = self.keys.round_key_write_key2[k].val();
         }
         self.key_rsp_valid.next = self.keys.key_rsp_valid.val() & !self.reset.val();
@@ -529,7 +464,7 @@ impl Logic for EngineCore {
         self.tweak_is_encrypted.next = self.tweak_side.data_out[0].val().get_bit(1);
         self.encrypt_entry.next = self.tweak.valid_out.val() & self.tweak_is_write.val();
         // With a shared tweak pipeline: stage A's request needs a tweak of its own.
-        self.starts_tweak.next = self.tweak_shared.val() & self.a_encrypted.q.val() & !self.a_same_unit.q.val();
+        self.starts_tweak.next = self.tweak_shared.val() & self.a_encrypted.q.val() & !self.feed.same_unit.val();
 
         // A checked read or write may start its tweak: the tweak unit is ready, or with a
         // shared AES unit the frame is at the tweak's slot, or with a shared tweak pipeline
@@ -537,7 +472,7 @@ impl Logic for EngineCore {
         if self.shared.val() {
             self.tweak_go.next = self.shared_unit.tweak_go.val();
         } else if self.tweak_shared.val() {
-            self.tweak_go.next = !self.starts_tweak.val() | self.slip_room.q.val();
+            self.tweak_go.next = !self.starts_tweak.val() | self.feed.slip_room.val();
         } else {
             self.tweak_go.next = self.tweak.ready.val();
         }
@@ -571,7 +506,7 @@ impl Logic for EngineCore {
             & !self.responses.tickets_full.val()
             & !self.reset.val()
             & (!self.a_ok.val()
-                | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val() & !self.owe_bubble.q.val())
+                | (self.a_write.q.val() & self.write_room.q.val() & self.tweak_go.val() & !self.feed.owe_bubble.val())
                 | self.read_leaves.val());
         // Stage A is free when empty or handing on. Its payload registers, the key lookup
         // and the pending-write compare load from the request port whenever it is free
@@ -667,120 +602,75 @@ impl Logic for EngineCore {
             self.tweak_side.data_in[n + 1].next = self.a_asid.q.val().get_bits::<8>(8);
         }
 
-        // The last tweak started (shared tweak pipeline): a request of the same data unit and
-        // ASID reuses it. The match is decided from the request port whenever stage A is
-        // free, against the tag as it will be after this edge.
+        // With a shared tweak pipeline (see [`SharedTweakFeed`]): the tag of the last tweak
+        // started, decided for the request at the port whenever stage A is free; the tweak
+        // waits a cycle in the pass registers, writes wait in the slip queue, and both reach
+        // the encryption pipeline through its input register.
         self.tweak_started.next = self.tweak.valid_in.val() & self.starts_tweak.val();
-        self.tag_valid.d.next = self.tag_valid.q.val() | self.tweak_started.val();
-        self.tag_unit.d.next = self.tag_unit.q.val();
-        self.tag_asid.d.next = self.tag_asid.q.val();
-        if self.tweak_started.val() {
-            self.tag_unit.d.next = self.unit_number.val();
-            self.tag_asid.d.next = self.a_asid.q.val();
-        }
-        // Keys change: the tag is dropped while the key table is busy. That is the cycle after
-        // the key command's accept; no request has been accepted since, none is accepted until
-        // the table is free again, and no tweak starts meanwhile (the engine was idle), so this
-        // is the same as dropping it at the accept, from a register instead of the handshake.
-        if self.keys.busy.val() {
-            self.tag_valid.d.next = false;
-        }
         self.port_unit.next = self.core_req_addr.val() >> self.unit_shift.val();
-        self.a_same_unit.d.next = self.a_same_unit.q.val();
-        if self.a_free.val() {
-            if self.tweak_started.val() {
-                self.a_same_unit.d.next = (self.port_unit.val() == self.unit_number.val()) & (self.core_req_asid.val() == self.a_asid.q.val());
-            } else {
-                self.a_same_unit.d.next =
-                    self.tag_valid.q.val() & (self.port_unit.val() == self.tag_unit.q.val()) & (self.core_req_asid.val() == self.tag_asid.q.val());
-            }
-        }
+        self.feed.stage_free.next = self.a_free.val();
+        self.feed.port_unit.next = self.port_unit.val();
+        self.feed.port_asid.next = self.core_req_asid.val();
+        self.feed.stage_unit.next = self.unit_number.val();
+        self.feed.stage_asid.next = self.a_asid.q.val();
+        self.feed.tweak_started.next = self.tweak_started.val();
+        self.feed.keys_busy.next = self.keys.busy.val();
         self.tweak.compute.next = self.starts_tweak.val();
-
-        // With a shared tweak pipeline: the started tweak waits one cycle in the pass
-        // registers (loaded every cycle; `pass_valid` says whether they hold a tweak), writes
-        // wait in the slip queue for a cycle without one, and a tweak that kept a waiting
-        // write out makes stage A hold back writes for a cycle.
-        self.pass_valid.d.next = self.tweak_started.val() & !self.reset.val();
         for k in 0..16 {
-            self.pass_block[k].d.next = self.tweak.dusn[k].val();
+            self.feed.tweak_block[k].next = self.tweak.dusn[k].val();
         }
-        for k in 0..self.pass_key.len() {
-            self.pass_key[k].d.next = self.keys.lookup_key2[k].val();
+        for k in 0..self.key_cmd_key2.len() {
+            self.feed.tweak_key[k].next = self.keys.lookup_key2[k].val();
         }
-        self.slip.push.next = self.encrypt_entry.val() & self.tweak_shared.val();
-        self.slip.data_in[0].next = self.tweak_side.data_out[0].val();
+        // A write's final XOR operand: its tweak, or its plaintext when it is not encrypted.
         for k in 0..16 {
-            self.slip.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
-            self.slip.data_in[17 + k].next = self.tweak_side.data_out[1 + k].val();
+            self.operand[k].next = self.tweak_side.data_out[1 + k].val();
             if self.tweak_is_encrypted.val() {
-                self.slip.data_in[17 + k].next = self.tweak.tweak[k].val();
+                self.operand[k].next = self.tweak.tweak[k].val();
             }
+        }
+        self.feed.write_push.next = self.encrypt_entry.val() & self.tweak_shared.val();
+        self.feed.write_flags_in.next = self.tweak_side.data_out[0].val();
+        for k in 0..16 {
+            self.feed.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            self.feed.write_operand_in[k].next = self.operand[k].val();
         }
         for k in 0..self.key_cmd_key1.len() {
-            self.slip.data_in[33 + k].next = self.tweak_side.data_out[17 + k].val();
+            self.feed.write_key[k].next = self.tweak_side.data_out[17 + k].val();
         }
-        self.data_pass.next = self.slip.valid_out.val() & !self.pass_valid.q.val();
-        self.slip.pop.next = self.data_pass.val();
-        // At most `tweak_slip_depth - 2` writes waiting after this edge, kept in a register
-        // (push and pop come from registers, so this is decided early in the cycle).
-        self.slip_room.d.next = self.slip.count.val() <= self.slip_limit.val();
-        if self.slip.push.val() & !self.data_pass.val() {
-            self.slip_room.d.next = self.slip.count.val() < self.slip_limit.val();
-        }
-        if !self.slip.push.val() & self.data_pass.val() {
-            self.slip_room.d.next = self.slip.count.val() <= self.slip_limit_plus_one.val();
-        }
-        self.owe_bubble.d.next = self.pass_valid.q.val() & self.slip.valid_out.val() & !self.reset.val();
 
         // Writes: encryption pipeline, final XOR, write queue.
-        self.enc_valid.d.next = (self.data_pass.val() | self.pass_valid.q.val()) & !self.reset.val();
-        for k in 0..16 {
-            self.enc_block[k].d.next = self.slip.data_out[1 + k].val();
-            if self.pass_valid.q.val() {
-                self.enc_block[k].d.next = self.pass_block[k].q.val();
-            }
-        }
-        for k in 0..self.enc_key.len() {
-            self.enc_key[k].d.next = self.slip.data_out[33 + k].val();
-            if self.pass_valid.q.val() {
-                self.enc_key[k].d.next = self.pass_key[k].q.val();
-            }
-        }
         // The ASID beside the block (stored round keys; the shared tweak pipeline has none).
         for n in (17 + self.key_cmd_key1.len())..(18 + self.key_cmd_key1.len()) {
             self.side_asid_low.next = self.tweak_side.data_out[n].val();
             self.side_asid_high.next = self.tweak_side.data_out[n + 1].val();
         }
-        self.encrypt.slot_in.next = bit_cast::<16, 8>(self.side_asid_low.val()) | (bit_cast::<16, 8>(self.side_asid_high.val()) << 8);
+        self.pipelines.write_slot.next = bit_cast::<16, 8>(self.side_asid_low.val()) | (bit_cast::<16, 8>(self.side_asid_high.val()) << 8);
         if self.tweak_shared.val() {
-            self.encrypt.valid_in.next = self.enc_valid.q.val();
+            self.pipelines.write_valid.next = self.feed.enc_valid.val();
             for k in 0..16 {
-                self.encrypt.data_in[k].next = self.enc_block[k].q.val();
+                self.pipelines.write_block[k].next = self.feed.enc_block[k].val();
             }
             for k in 0..self.key_cmd_key1.len() {
-                self.encrypt.key_in[k].next = self.enc_key[k].q.val();
+                self.pipelines.write_key[k].next = self.feed.enc_key[k].val();
             }
-            self.encrypt_side.valid_in.next = self.data_pass.val();
-            self.encrypt_side.data_in[0].next = self.slip.data_out[0].val();
+            self.encrypt_side.valid_in.next = self.feed.write_leaves.val();
+            self.encrypt_side.data_in[0].next = self.feed.write_flags.val();
             for k in 0..16 {
-                self.encrypt_side.data_in[1 + k].next = self.slip.data_out[17 + k].val();
+                self.encrypt_side.data_in[1 + k].next = self.feed.write_operand[k].val();
             }
         } else {
-            self.encrypt.valid_in.next = self.encrypt_entry.val() & !self.shared.val();
+            self.pipelines.write_valid.next = self.encrypt_entry.val() & !self.shared.val();
             for k in 0..16 {
-                self.encrypt.data_in[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+                self.pipelines.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
             }
             for k in 0..self.key_cmd_key1.len() {
-                self.encrypt.key_in[k].next = self.tweak_side.data_out[17 + k].val();
+                self.pipelines.write_key[k].next = self.tweak_side.data_out[17 + k].val();
             }
             self.encrypt_side.valid_in.next = self.encrypt_entry.val();
             self.encrypt_side.data_in[0].next = self.tweak_side.data_out[0].val();
             for k in 0..16 {
-                self.encrypt_side.data_in[1 + k].next = self.tweak_side.data_out[1 + k].val();
-                if self.tweak_is_encrypted.val() {
-                    self.encrypt_side.data_in[1 + k].next = self.tweak.tweak[k].val();
-                }
+                self.encrypt_side.data_in[1 + k].next = self.operand[k].val();
             }
         }
         if self.shared.val() {
@@ -792,12 +682,12 @@ impl Logic for EngineCore {
             // Tweaks leave the pipeline too; the writes are those with their sideband.
             self.encrypt_done.next = self.encrypt_side.valid_out.val();
             for k in 0..16 {
-                self.encrypt_result[k].next = self.encrypt.data_out[k].val();
+                self.encrypt_result[k].next = self.pipelines.encrypt_result[k].val();
             }
         } else {
-            self.encrypt_done.next = self.encrypt.valid_out.val();
+            self.encrypt_done.next = self.pipelines.encrypt_valid.val();
             for k in 0..16 {
-                self.encrypt_result[k].next = self.encrypt.data_out[k].val();
+                self.encrypt_result[k].next = self.pipelines.encrypt_result[k].val();
             }
         }
         self.written_encrypted.next = self.encrypt_side.data_out[0].val().get_bit(1);
@@ -825,7 +715,7 @@ impl Logic for EngineCore {
         if self.shared.val() {
             self.decrypt_free.next = self.shared_unit.decrypt_free.val();
         } else {
-            self.decrypt_free.next = self.decrypt.ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
+            self.decrypt_free.next = self.pipelines.decrypt_ready_next.val() & (self.pipelined.val() | !self.read_register.valid_out.val());
         }
         self.dram_rsp_ready.next = self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
         self.rsp_fire.next = self.dram_rsp_valid.val() & self.read_context.valid_out.val() & self.decrypt_free.val() & !self.reset.val();
@@ -843,14 +733,14 @@ impl Logic for EngineCore {
 
         // Decryption pipeline, final XOR, read data queue.
         self.read_encrypted.next = self.read_register.data_out[32].val().get_bit(1);
-        self.decrypt.valid_in.next = self.read_register.valid_out.val() & !self.shared.val();
+        self.pipelines.read_valid.next = self.read_register.valid_out.val() & !self.shared.val();
         for k in 0..16 {
-            self.decrypt.data_in[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
+            self.pipelines.read_block[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
         }
         for k in 0..self.key_cmd_key1.len() {
-            self.decrypt.key_in[k].next = self.keys.decrypt_key[k].val();
+            self.pipelines.read_key[k].next = self.keys.decrypt_key[k].val();
         }
-        self.decrypt.slot_in.next =
+        self.pipelines.read_slot.next =
             bit_cast::<16, 8>(self.read_register.data_out[33].val()) | (bit_cast::<16, 8>(self.read_register.data_out[34].val()) << 8);
         self.decrypt_side.valid_in.next = self.read_register.valid_out.val();
         self.decrypt_side.data_in[0].next = self.read_register.data_out[32].val();
@@ -866,9 +756,9 @@ impl Logic for EngineCore {
                 self.decrypt_result[k].next = self.shared_unit.result[k].val();
             }
         } else {
-            self.decrypt_done.next = self.decrypt.valid_out.val();
+            self.decrypt_done.next = self.pipelines.decrypt_valid.val();
             for k in 0..16 {
-                self.decrypt_result[k].next = self.decrypt.data_out[k].val();
+                self.decrypt_result[k].next = self.pipelines.decrypt_result[k].val();
             }
         }
         self.decrypted_encrypted.next = self.decrypt_side.data_out[0].val().get_bit(1);
@@ -899,7 +789,7 @@ impl Logic for EngineCore {
         for k in 0..16 {
             self.tweak.external_block[k].next = self.shared_unit.result[k].val();
             if self.tweak_shared.val() {
-                self.tweak.external_block[k].next = self.encrypt.data_out[k].val();
+                self.tweak.external_block[k].next = self.pipelines.encrypt_result[k].val();
             }
         }
 
@@ -926,23 +816,6 @@ impl Logic for EngineCore {
                 self.a_wdata[k].d.next = bits::<8>(0);
             }
             self.write_room.d.next = true;
-            self.slip_room.d.next = true;
-            self.a_same_unit.d.next = false;
-            self.tag_valid.d.next = false;
-            self.tag_unit.d.next = bits::<64>(0);
-            self.tag_asid.d.next = bits::<16>(0);
-            for k in 0..16 {
-                self.pass_block[k].d.next = bits::<8>(0);
-            }
-            for k in 0..self.pass_key.len() {
-                self.pass_key[k].d.next = bits::<8>(0);
-            }
-            for k in 0..16 {
-                self.enc_block[k].d.next = bits::<8>(0);
-            }
-            for k in 0..self.enc_key.len() {
-                self.enc_key[k].d.next = bits::<8>(0);
-            }
         }
     }
 }

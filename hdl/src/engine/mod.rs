@@ -1,6 +1,7 @@
 //! The engine: the flat-port top ([`engine_top::Engine`]), the partial-write unit in front of
-//! it ([`partial_write_unit`]), the engine core with its request front end and datapaths
-//! ([`engine_core`]; the shared AES unit's in [`shared_datapath`]), its DRAM request channel ([`dram_scheduler`]) and response path
+//! it ([`partial_write_unit`]), the engine core with its request front end ([`engine_core`]),
+//! its datapaths (an AES unit per direction in [`pipelined_datapath`], one shared AES unit in
+//! [`shared_datapath`]), its DRAM request channel ([`dram_scheduler`]) and response path
 //! ([`response_path`]), the ASID key table ([`key_table`], storage in [`key_store`]), the
 //! tracker of pending write addresses ([`address_tracker`]) and the registered top boundary
 //! ([`port_registers`]).
@@ -17,6 +18,8 @@ pub mod engine_top;
 pub mod key_store;
 pub mod key_table;
 pub mod partial_write_unit;
+pub mod pipelined_datapath;
 pub mod port_registers;
 pub mod response_path;
 pub mod shared_datapath;
+pub mod shared_tweak;
