@@ -33,3 +33,9 @@ pub mod xts;
 pub(crate) fn defaults<T: Default>(n: usize) -> Vec<T> {
     (0..n).map(|_| T::default()).collect()
 }
+
+/// An `N`-bit constant holding `value`: the limits, counts and slot numbers a block derives
+/// from its config at construction time and compares against.
+pub(crate) fn constant<const N: usize>(value: u64) -> rust_hdl::prelude::Constant<rust_hdl::prelude::Bits<N>> {
+    rust_hdl::prelude::Constant::new(rust_hdl::prelude::Bits::<N>::from(value))
+}

@@ -97,11 +97,6 @@ impl VerilatorTool {
     }
 }
 
-/// Fails with installation advice when no Verilator is installed.
-pub fn require_verilator() -> Result<()> {
-    VerilatorTool::find().map(|_| ())
-}
-
 fn cpp_type_words(width: usize) -> usize {
     width.div_ceil(32)
 }

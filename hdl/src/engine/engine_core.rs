@@ -106,7 +106,7 @@ use crate::engine::shared_datapath::SharedDatapath;
 use crate::engine::shared_tweak::SharedTweakFeed;
 use crate::xts::tweak::XtsTweakUnit;
 use mee_reference::EngineConfig;
-use crate::defaults;
+use crate::{constant, defaults};
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
@@ -190,6 +190,7 @@ pub struct EngineCore {
     starts_tweak: Signal<Local, Bit>,
     tweak_started: Signal<Local, Bit>,
     operand: [Signal<Local, Bits<8>>; 16],
+    tweaked: [Signal<Local, Bits<8>>; 16],
     responses: ResponsePath,
     a_valid: DFF<Bit>,
     a_write: DFF<Bit>,
@@ -236,10 +237,6 @@ pub struct EngineCore {
     shared: Constant<Bit>,
     side_asid_low: Signal<Local, Bits<8>>,
     side_asid_high: Signal<Local, Bits<8>>,
-}
-
-fn constant16(v: u32) -> Constant<Bits<16>> {
-    Constant::new(Bits::<16>::from(LiteralType::from(u64::from(v))))
 }
 
 impl EngineCore {
@@ -325,6 +322,7 @@ impl EngineCore {
             starts_tweak: Default::default(),
             tweak_started: Default::default(),
             operand: Default::default(),
+            tweaked: Default::default(),
             responses: ResponsePath::new(p.response_queue_depth as usize, p.read_queue_depth),
             a_valid: Default::default(),
             a_write: Default::default(),
@@ -354,8 +352,8 @@ impl EngineCore {
             read_encrypted: Default::default(),
             decrypted_encrypted: Default::default(),
             rsp_fire: Default::default(),
-            slot_count: constant16(config.num_asids),
-            write_limit_less_one: constant16(p.write_queue_depth - 1),
+            slot_count: constant(u64::from(config.num_asids)),
+            write_limit_less_one: constant(u64::from(p.write_queue_depth - 1)),
             pipelined: Constant::new(placement.is_pipelined()),
             decrypt_free: Default::default(),
             tweak_go: Default::default(),
@@ -369,7 +367,7 @@ impl EngineCore {
             shared: Constant::new(placement.is_shared()),
             side_asid_low: Default::default(),
             side_asid_high: Default::default(),
-            unit_shift: Constant::new(Bits::<8>::from(LiteralType::from(u64::from(config.data_unit_bytes.trailing_zeros())))),
+            unit_shift: constant(u64::from(config.data_unit_bytes.trailing_zeros())),
         }
     }
 }
@@ -622,8 +620,10 @@ impl Logic for EngineCore {
         for k in 0..self.key_cmd_key2.len() {
             self.feed.tweak_key[k].next = self.keys.lookup_key2[k].val();
         }
-        // A write's final XOR operand: its tweak, or its plaintext when it is not encrypted.
+        // A write's block XOR its tweak (the encryption's input, whichever unit takes it), and
+        // its final XOR operand: its tweak, or its plaintext when it is not encrypted.
         for k in 0..16 {
+            self.tweaked[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
             self.operand[k].next = self.tweak_side.data_out[1 + k].val();
             if self.tweak_is_encrypted.val() {
                 self.operand[k].next = self.tweak.tweak[k].val();
@@ -632,7 +632,7 @@ impl Logic for EngineCore {
         self.feed.write_push.next = self.encrypt_entry.val() & self.tweak_shared.val();
         self.feed.write_flags_in.next = self.tweak_side.data_out[0].val();
         for k in 0..16 {
-            self.feed.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            self.feed.write_block[k].next = self.tweaked[k].val();
             self.feed.write_operand_in[k].next = self.operand[k].val();
         }
         for k in 0..self.key_cmd_key1.len() {
@@ -662,7 +662,7 @@ impl Logic for EngineCore {
         } else {
             self.pipelines.write_valid.next = self.encrypt_entry.val() & !self.shared.val();
             for k in 0..16 {
-                self.pipelines.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+                self.pipelines.write_block[k].next = self.tweaked[k].val();
             }
             for k in 0..self.key_cmd_key1.len() {
                 self.pipelines.write_key[k].next = self.tweak_side.data_out[17 + k].val();
@@ -777,7 +777,7 @@ impl Logic for EngineCore {
         self.shared_unit.read_valid.next = self.read_register.valid_out.val();
         for k in 0..16 {
             self.shared_unit.tweak_block[k].next = self.tweak.dusn[k].val();
-            self.shared_unit.write_block[k].next = self.tweak_side.data_out[1 + k].val() ^ self.tweak.tweak[k].val();
+            self.shared_unit.write_block[k].next = self.tweaked[k].val();
             self.shared_unit.read_block[k].next = self.read_register.data_out[k].val() ^ self.read_register.data_out[16 + k].val();
         }
         for k in 0..self.key_cmd_key1.len() {

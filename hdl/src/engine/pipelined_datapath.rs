@@ -8,9 +8,9 @@
 //! Timing: a block entering with `write_valid` (`write_block`, `write_key`, `write_slot`)
 //! leaves on `encrypt_result` with `encrypt_valid`, and a block entering with `read_valid`
 //! leaves on `decrypt_result` with `decrypt_valid`, [`EngineConfig::aes_latency`] cycles
-//! later; the outputs come straight from the units, no register is added. Pipelined units take a block every cycle; an
-//! iterative unit one every `Nr + 1` cycles, and `decrypt_ready_next` says that the decryption
-//! unit will take one in the next cycle.
+//! later; the outputs come straight from the units, no register is added. Pipelined units
+//! take a block every cycle; an iterative unit one every `Nr + 1` cycles, and
+//! `decrypt_ready_next` says that the decryption unit will take one in the next cycle.
 //!
 //! With stored round keys (`round_keys = "stored"`) both units keep every ASID's round keys of
 //! the data key, written through `key_write_*` by the key table (see

@@ -19,7 +19,7 @@
 
 use crate::aes::column_unit::ColumnAesUnit;
 use crate::aes::iterative_unit::IterativeAesUnit;
-use crate::defaults;
+use crate::{constant, defaults};
 use crate::primitives::modelled_children::ModelledChildren;
 use mee_reference::{EngineConfig, RoundRegisters};
 use rust_hdl::prelude::*;
@@ -77,10 +77,6 @@ pub struct SharedDatapath {
     unit_key: Vec<Signal<Local, Bits<8>>>,
 }
 
-fn constant8(v: usize) -> Constant<Bits<8>> {
-    Constant::new(Bits::<8>::from(LiteralType::from(v as u64)))
-}
-
 impl SharedDatapath {
     /// The datapath of a validated `shared` or `shared_column` config: its unit, and the frame's
     /// slots from the config's AES latency and frame length (the cycle model's).
@@ -88,7 +84,7 @@ impl SharedDatapath {
         let key_bytes = config.key_bytes();
         let style = config.pipeline.sbox_style();
         let column = config.pipeline.round_registers == RoundRegisters::SharedColumn;
-        let aes_latency = config.aes_latency();
+        let aes_latency = config.aes_latency() as u64;
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -111,12 +107,12 @@ impl SharedDatapath {
             column: ModelledChildren::chosen(ColumnAesUnit::new(key_bytes, style), column),
             column_chosen: Constant::new(column),
             slot: Default::default(),
-            frame_last: constant8(config.shared_frame_cycles() - 1),
-            tweak_done_slot: constant8(aes_latency),
-            encrypt_done_slot: constant8(2 * aes_latency + 1),
-            decrypt_accept_slot: constant8(2 * aes_latency + 1),
-            decrypt_slot: constant8(2 * aes_latency + 2),
-            decrypt_done_slot: constant8(3 * aes_latency + 2),
+            frame_last: constant(config.shared_frame_cycles() as u64 - 1),
+            tweak_done_slot: constant(aes_latency),
+            encrypt_done_slot: constant(2 * aes_latency + 1),
+            decrypt_accept_slot: constant(2 * aes_latency + 1),
+            decrypt_slot: constant(2 * aes_latency + 2),
+            decrypt_done_slot: constant(3 * aes_latency + 2),
             unit_valid: Default::default(),
             unit_decrypt: Default::default(),
             unit_block: Default::default(),

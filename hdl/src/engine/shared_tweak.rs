@@ -26,7 +26,7 @@
 //! one cycle after it leaves the slip queue, which it leaves in the cycle it arrives when no
 //! tweak takes the input.
 
-use crate::defaults;
+use crate::{constant, defaults};
 use crate::primitives::fifo::ByteFifo;
 use mee_reference::EngineConfig;
 use rust_hdl::prelude::*;
@@ -102,10 +102,6 @@ pub struct SharedTweakFeed {
     input_key: Vec<DFF<Bits<8>>>,
 }
 
-fn constant16(v: usize) -> Constant<Bits<16>> {
-    Constant::new(Bits::<16>::from(LiteralType::from(v as u64)))
-}
-
 impl SharedTweakFeed {
     /// The feed of a validated config (its key size and `tweak_slip_depth`).
     pub fn new(config: &EngineConfig) -> Self {
@@ -146,8 +142,8 @@ impl SharedTweakFeed {
             pass_key: (0..kb).map(|_| Default::default()).collect(),
             // Flags, the block XOR the tweak, the final XOR's operand, the data key.
             slip: ByteFifo::new(1 + 16 + 16 + kb, depth, true),
-            slip_limit: constant16(depth - 2),
-            slip_limit_plus_one: constant16(depth - 1),
+            slip_limit: constant(depth as u64 - 2),
+            slip_limit_plus_one: constant(depth as u64 - 1),
             room: Default::default(),
             bubble: Default::default(),
             data_pass: Default::default(),
