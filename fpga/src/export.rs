@@ -268,12 +268,6 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              engine is idle, so its answer then comes later than shown.\n",
         );
     }
-    if config.pipeline.front_buffer {
-        s.push_str(
-            "\nThe partial-write unit hands requests to the core through a two-entry buffer (`front_buffer`): the \
-             figures above include its cycle. A key command reaches the core only once that buffer is empty.\n",
-        );
-    }
     if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(
             "\nWith one shared AES unit these are the figures when the slot is due: a request waits up to {} more \

@@ -272,12 +272,6 @@ pub struct PipelineConfig {
     /// for [`EngineConfig::port_register_cycles`] cycles more each way (a read costs four
     /// more, `set_key` answers two later). Any `round_registers`. Default `false`.
     pub registered_ports: bool,
-    /// A two-entry buffer between the partial-write unit and the engine's core, so that the
-    /// core's request inputs and the unit's view of the core's ready come from registers: no
-    /// path runs from the unit's entries through the core's request decisions and back. Every
-    /// request to the core takes [`EngineConfig::front_buffer_cycles`] cycle more, and a key
-    /// command waits until the buffer is empty. Default `false`.
-    pub front_buffer: bool,
     /// Round keys computed beside every block, or stored per ASID and written by `set_key`
     /// (see [`RoundKeys`]). Read it with [`EngineConfig::round_key_mode`]. Default: `stored`
     /// where it is allowed (a pipelined `round_registers` with a dedicated tweak pipeline) and
@@ -312,7 +306,6 @@ impl Default for PipelineConfig {
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
-            front_buffer: false,
             round_keys: None,
         }
     }
@@ -725,17 +718,11 @@ impl EngineConfig {
         usize::from(self.pipeline.registered_ports)
     }
 
-    /// Cycles the buffer between the partial-write unit and the core adds to every request
-    /// (`front_buffer`): 1, or 0 without it.
-    pub fn front_buffer_cycles(&self) -> usize {
-        usize::from(self.pipeline.front_buffer)
-    }
-
     /// Cycles from accepting a whole-block write at the top to its DRAM write request at the
     /// top: the tweak unit, the encryption, stage A and the final XOR's register, plus two with
-    /// `registered_ports` and one with `front_buffer`.
+    /// `registered_ports`.
     pub fn write_request_latency(&self) -> usize {
-        self.tweak_latency() + self.encrypt_latency() + 2 + 2 * self.port_register_cycles() + self.front_buffer_cycles()
+        self.tweak_latency() + self.encrypt_latency() + 2 + 2 * self.port_register_cycles()
     }
 
     /// Cycles from accepting a key command at the top to its answer at the top: the expansion
@@ -748,10 +735,9 @@ impl EngineConfig {
     }
 
     /// Cycles from accepting a read at the top to its DRAM request at the top: 1, or 2 through
-    /// the read request queue (`read_request_queue`), plus two with `registered_ports` and one
-    /// with `front_buffer`.
+    /// the read request queue (`read_request_queue`), plus two with `registered_ports`.
     pub fn read_request_latency(&self) -> usize {
-        1 + usize::from(self.pipeline.read_request_queue) + 2 * self.port_register_cycles() + self.front_buffer_cycles()
+        1 + usize::from(self.pipeline.read_request_queue) + 2 * self.port_register_cycles()
     }
 
     /// Cycles from DRAM data at the top to the core response at the top: the read register and
@@ -766,7 +752,7 @@ impl EngineConfig {
     /// read arrives just in time for the tweak slot.
     pub fn read_cost_cycles(&self) -> usize {
         if self.pipeline.round_registers.is_shared() {
-            2 * (self.aes_latency() + 1) + 4 * self.port_register_cycles() + self.front_buffer_cycles()
+            2 * (self.aes_latency() + 1) + 4 * self.port_register_cycles()
         } else {
             self.read_response_latency() + self.read_request_latency()
         }

@@ -699,40 +699,22 @@ impl CoreModel {
     }
 }
 
-/// A request held in the front buffer: write, address, ASID, C-bit, data.
-type BufferedRequest = (bool, u64, u32, bool, [u8; 16]);
-
 /// The cycle-level model of the whole engine: the partial-write unit
-/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`], with
-/// `front_buffer` a two-entry buffer between them, and with `registered_ports` the top's
-/// buffers ([`crate::port_registers::PortRegisters`]) around all of it. Without partial writes
-/// the unit is transparent, cycle for cycle.
-///
-/// The front buffer takes the unit's request at an edge where it holds fewer than two and no
-/// key command is in the core (the ready the unit sees, low during reset), and offers its
-/// oldest to the core, valid while it holds one (the payload zero otherwise). A key command
-/// reaches the core only while the buffer is empty, and is in the core from the edge that
-/// accepts it to the edge that ends its answer cycle.
+/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`], and with
+/// `registered_ports` the top's buffers ([`crate::port_registers::PortRegisters`]) around
+/// both. Without partial writes the unit is transparent, cycle for cycle.
 #[derive(Clone, Debug)]
 pub struct EngineModel {
     front: PartialWriteUnit,
     core: CoreModel,
     ports: Option<PortRegisters>,
-    /// With `front_buffer`: the requests between the unit and the core, oldest first.
-    buffer: Option<VecDeque<BufferedRequest>>,
-    /// With `front_buffer`: a key command is in the core and not yet answered.
-    key_busy: bool,
 }
-
-/// Entries of the front buffer.
-pub const FRONT_BUFFER_ENTRIES: usize = 2;
 
 impl EngineModel {
     /// A model in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
         let ports = config.pipeline.registered_ports.then(|| PortRegisters::new(config.key_bytes()));
-        let buffer = config.pipeline.front_buffer.then(VecDeque::new);
-        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config), ports, buffer, key_busy: false }
+        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config), ports }
     }
 
     /// The key-table slot `asid`, as the hardware holds it.
@@ -745,9 +727,9 @@ impl EngineModel {
         match &self.ports {
             Some(ports) => ports.outer_outputs(inputs.reset),
             None => {
-                let wires = self.wires(inputs);
-                let core_outputs = self.core.outputs(&wires.core_inputs);
-                self.front.outputs(inputs, &wires.plan, &self.seen_by_unit(&wires, &core_outputs))
+                let plan = self.front.plan(inputs);
+                let core_outputs = self.core.outputs(&plan.core_inputs);
+                self.front.outputs(inputs, &plan, &core_outputs)
             }
         }
     }
@@ -767,77 +749,12 @@ impl EngineModel {
         }
     }
 
-    /// The unit's decisions and the core's inputs in a cycle.
-    fn wires(&self, inputs: &EngineInputs) -> Wires {
-        let plan = self.front.plan(inputs);
-        let mut core_inputs = plan.core_inputs.clone();
-        let Some(buffer) = &self.buffer else {
-            return Wires { plan, core_inputs, offered: false, room: true, empty: true };
-        };
-        let run = !inputs.reset;
-        let offered = buffer.front().copied().filter(|_| run);
-        let (write, addr, asid, encrypted, wdata) = offered.unwrap_or_default();
-        core_inputs.core_req_valid = offered.is_some();
-        core_inputs.core_req_write = write;
-        core_inputs.core_req_addr = addr;
-        core_inputs.core_req_asid = asid;
-        core_inputs.core_req_encrypted = encrypted;
-        core_inputs.core_req_wdata = wdata;
-        let empty = !run || buffer.is_empty();
-        core_inputs.key_cmd_valid &= empty;
-        Wires { plan, core_inputs, offered: offered.is_some(), room: run && buffer.len() < FRONT_BUFFER_ENTRIES && !self.key_busy, empty }
-    }
-
-    /// The core as the unit sees it: through the front buffer, its ready is the buffer's
-    /// room, and its key command ready holds only behind an empty buffer.
-    fn seen_by_unit(&self, wires: &Wires, core_outputs: &EngineOutputs) -> EngineOutputs {
-        let mut seen = core_outputs.clone();
-        if self.buffer.is_some() {
-            seen.core_req_ready = wires.room;
-            seen.key_cmd_ready &= wires.empty;
-        }
-        seen
-    }
-
-    /// The partial-write unit, the front buffer and the core: this cycle's outputs, then the
-    /// edge.
+    /// The partial-write unit and the core: this cycle's outputs, then the edge.
     fn step_engine(&mut self, inputs: &EngineInputs) -> EngineOutputs {
-        let wires = self.wires(inputs);
-        let core_outputs = self.core.step(&wires.core_inputs);
-        let seen = self.seen_by_unit(&wires, &core_outputs);
-        let outputs = self.front.outputs(inputs, &wires.plan, &seen);
-        self.front.edge(inputs, &wires.plan, &seen, &outputs);
-        if let Some(buffer) = self.buffer.as_mut() {
-            if inputs.reset {
-                buffer.clear();
-                self.key_busy = false;
-            } else {
-                if wires.core_inputs.key_cmd_valid && core_outputs.key_cmd_ready {
-                    self.key_busy = true;
-                } else if core_outputs.key_rsp_valid {
-                    self.key_busy = false;
-                }
-                if wires.offered && core_outputs.core_req_ready {
-                    buffer.pop_front();
-                }
-                let sent = &wires.plan.core_inputs;
-                if sent.core_req_valid && wires.room {
-                    buffer.push_back((sent.core_req_write, sent.core_req_addr, sent.core_req_asid, sent.core_req_encrypted, sent.core_req_wdata));
-                }
-            }
-        }
+        let plan = self.front.plan(inputs);
+        let core_outputs = self.core.step(&plan.core_inputs);
+        let outputs = self.front.outputs(inputs, &plan, &core_outputs);
+        self.front.edge(inputs, &plan, &core_outputs, &outputs);
         outputs
     }
-}
-
-/// The wiring of one cycle between the unit, the front buffer and the core.
-struct Wires {
-    plan: crate::partial_writes::Plan,
-    core_inputs: EngineInputs,
-    /// The buffer offers a request to the core.
-    offered: bool,
-    /// The buffer takes the unit's request at the edge (always, without a buffer).
-    room: bool,
-    /// Nothing is held between the unit and the core.
-    empty: bool,
 }

@@ -38,7 +38,6 @@ fn empty_file_is_the_documented_default() {
     assert_eq!(config.pipeline.tweak_pipeline, TweakPipeline::Dedicated);
     assert!(!config.pipeline.read_request_queue);
     assert!(!config.pipeline.registered_ports);
-    assert!(!config.pipeline.front_buffer);
     // The default engine: block-RAM S-boxes at three stages per round, round keys stored.
     assert_eq!(config.pipeline.round_registers, RoundRegisters::PerThirdRound);
     assert_eq!((config.pipeline.sbox, config.pipeline.round_keys), (None, None));
@@ -96,7 +95,6 @@ write_queue_depth = 100
 response_queue_depth = 2
 partial_write_depth = 5
 registered_ports = true
-front_buffer = true
 
 [interface]
 bus = "axi4"
@@ -126,7 +124,6 @@ memory_path = "direct"
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
-            front_buffer: true,
             round_keys: None,
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
@@ -224,7 +221,6 @@ fn unknown_keys_are_refused() {
 fn pipeline_values_are_checked() {
     refused_naming("[pipeline]\nsbox = \"bram\"", &["sbox", "bram"]);
     refused_naming("[pipeline]\nregistered_ports = \"yes\"", &["registered_ports"]);
-    refused_naming("[pipeline]\nfront_buffer = 1", &["front_buffer"]);
     for placement in ["iterative", "shared", "per_third_round"] {
         let registered = EngineConfig::from_toml_str(&format!("[pipeline]\nregistered_ports = true\nround_registers = \"{placement}\"")).unwrap();
         assert!(registered.pipeline.registered_ports);

@@ -207,16 +207,6 @@ fn random_traffic_registered_ports() {
 }
 
 #[test]
-fn random_traffic_front_buffer() {
-    // The partial-write unit's requests reach the core through the two-entry front buffer:
-    // partial writes, merged writes and key commands (which wait for the buffer to drain)
-    // among stalls on every channel and resets.
-    let mut config = EngineConfig::default();
-    config.pipeline.front_buffer = true;
-    run_random_requests("random_traffic_front_buffer", config, false, requests() / 4);
-}
-
-#[test]
 fn random_traffic_registered_ports_iterative_with_queues_of_two() {
     let mut config = EngineConfig::default();
     config.pipeline.registered_ports = true;

@@ -7,14 +7,11 @@
 //!
 //! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring; with
 //! `[pipeline] registered_ports` the ports pass through [`PortRegisters`] (one cycle each way,
-//! every output from registers). With `[pipeline] front_buffer` the partial-write unit's
-//! requests reach the core through a [`FrontBuffer`] (one cycle more per request; the core's
-//! request inputs and the ready the unit sees come from registers).
+//! every output from registers).
 
 use crate::engine::engine_core::EngineCore;
 use crate::engine::partial_write_unit::PartialWriteUnit;
 use crate::engine::port_registers::PortRegisters;
-use crate::engine::front_buffer::{FrontBuffer, FRONT_BITS};
 use crate::primitives::model_state::ModelState;
 use mee_reference::EngineConfig;
 use num_bigint::BigUint;
@@ -53,16 +50,6 @@ struct TopInputs {
     key_cmd_asid: Bits<16>,
     key_cmd_key1: Bits<256>,
     key_cmd_key2: Bits<256>,
-}
-
-/// The request the core sees (from the partial-write unit, or from the front buffer).
-struct CoreRequest {
-    valid: bool,
-    write: bool,
-    addr: Bits<64>,
-    asid: Bits<16>,
-    encrypted: bool,
-    wdata: Bits<128>,
 }
 
 /// The engine's outputs to the top (to the ports, or into the port registers).
@@ -131,9 +118,6 @@ pub struct Engine {
     pub core: EngineCore,
     /// With `registered_ports`: the buffers between the ports and the engine (else empty).
     pub ports: Vec<PortRegisters>,
-    /// With `front_buffer`: the hand-over between the partial-write unit and the core (else
-    /// empty).
-    pub front: Vec<FrontBuffer>,
     cache: ModelState<BusCache>,
 }
 
@@ -189,7 +173,6 @@ impl Engine {
             writes: PartialWriteUnit::new(config.partial_write_depth(), config.partial_write_order_depth(), u64::from(config.num_asids)),
             core: EngineCore::new(config),
             ports: if config.pipeline.registered_ports { vec![PortRegisters::new()] } else { Vec::new() },
-            front: (0..usize::from(config.pipeline.front_buffer)).map(|_| FrontBuffer::default()).collect(),
             cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
         }
     }
@@ -198,7 +181,6 @@ impl Engine {
     pub fn verilog_text(&self) -> String {
         let kb = self.core.key_cmd_key1.len();
         let registered = !self.ports.is_empty();
-        let buffered = !self.front.is_empty();
         // A top port as the engine sees it: itself, or its end inside the port registers.
         let inner = |name: &str| -> String {
             if registered && !name.contains('$') && name != "clock" && name != "reset" {
@@ -230,22 +212,22 @@ impl Engine {
             ("writes$req_wstrb", "core_req_wstrb"),
             ("writes$rsp_ready", "core_rsp_ready"),
             ("writes$key_cmd_valid", "key_cmd_valid"),
-            ("writes$c_req_ready", if buffered { "front$0$u_req_ready" } else { "core$core_req_ready" }),
+            ("writes$c_req_ready", "core$core_req_ready"),
             ("writes$c_rsp_valid", "core$core_rsp_valid"),
             ("writes$c_rsp_write", "core$core_rsp_write"),
             ("writes$c_rsp_status", "core$core_rsp_status"),
-            ("writes$c_key_cmd_ready", if buffered { "front$0$u_key_cmd_ready" } else { "core$key_cmd_ready" }),
+            ("writes$c_key_cmd_ready", "core$key_cmd_ready"),
             ("core$clock", "clock"),
             ("core$reset", "reset"),
-            ("core$core_req_valid", if buffered { "front$0$c_req_valid" } else { "writes$c_req_valid" }),
-            ("core$core_req_write", if buffered { "front$0$c_req_data[209]" } else { "writes$c_req_write" }),
-            ("core$core_req_addr", if buffered { "front$0$c_req_data[208:145]" } else { "writes$c_req_addr" }),
-            ("core$core_req_asid", if buffered { "front$0$c_req_data[144:129]" } else { "writes$c_req_asid" }),
-            ("core$core_req_encrypted", if buffered { "front$0$c_req_data[128]" } else { "writes$c_req_encrypted" }),
+            ("core$core_req_valid", "writes$c_req_valid"),
+            ("core$core_req_write", "writes$c_req_write"),
+            ("core$core_req_addr", "writes$c_req_addr"),
+            ("core$core_req_asid", "writes$c_req_asid"),
+            ("core$core_req_encrypted", "writes$c_req_encrypted"),
             ("core$core_rsp_ready", "writes$c_rsp_ready"),
             ("core$dram_req_ready", "dram_req_ready"),
             ("core$dram_rsp_valid", "dram_rsp_valid"),
-            ("core$key_cmd_valid", if buffered { "front$0$c_key_cmd_valid" } else { "writes$c_key_cmd_valid" }),
+            ("core$key_cmd_valid", "writes$c_key_cmd_valid"),
             ("core$key_cmd_op", "key_cmd_op"),
             ("core$key_cmd_asid", "key_cmd_asid"),
             ("core_req_ready", "writes$req_ready"),
@@ -265,13 +247,7 @@ impl Engine {
         ] {
             let _ = writeln!(v, "    {} = {};", inner(to), inner(from));
         }
-        if buffered {
-            v.push_str("    front$0$clock = clock;\n    front$0$reset = reset;\n    front$0$u_req_valid = writes$c_req_valid;\n    front$0$c_req_ready = core$core_req_ready;\n");
-            v.push_str("    front$0$u_req_data = {writes$c_req_write, writes$c_req_addr, writes$c_req_asid, writes$c_req_encrypted, writes$c_req_wdata};\n");
-            v.push_str("    front$0$u_key_cmd_valid = writes$c_key_cmd_valid;\n    front$0$c_key_cmd_ready = core$key_cmd_ready;\n    front$0$c_key_rsp_valid = core$key_rsp_valid;\n");
-        }
-        let wdata_from = if buffered { "front$0$c_req_data" } else { "writes$c_req_wdata" };
-        for (port, from, n) in [("core_req_wdata", wdata_from, 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
+        for (port, from, n) in [("core_req_wdata", "writes$c_req_wdata", 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
             let from = inner(from);
             for k in 0..n {
                 let _ = writeln!(v, "    core${port}${k} = {from}[{}:{}];", 8 * k + 7, 8 * k);
@@ -368,51 +344,12 @@ impl Logic for Engine {
         w.req_wstrb.next = top.core_req_wstrb;
         w.rsp_ready.next = top.core_rsp_ready;
         w.key_cmd_valid.next = top.key_cmd_valid;
-        // The unit and the core, directly or through the front buffer.
-        let request = match self.front.first_mut() {
-            Some(f) => {
-                f.clock.next = self.clock.val();
-                f.reset.next = self.reset.val();
-                f.u_req_valid.next = w.c_req_valid.val();
-                f.u_req_data.next = bit_cast::<FRONT_BITS, 128>(w.c_req_wdata.val())
-                    | (bit_cast::<FRONT_BITS, 1>(w.c_req_encrypted.val().into()) << 128)
-                    | (bit_cast::<FRONT_BITS, 16>(w.c_req_asid.val()) << 129)
-                    | (bit_cast::<FRONT_BITS, 64>(w.c_req_addr.val()) << 145)
-                    | (bit_cast::<FRONT_BITS, 1>(w.c_req_write.val().into()) << 209);
-                f.c_req_ready.next = c.core_req_ready.val();
-                f.u_key_cmd_valid.next = w.c_key_cmd_valid.val();
-                f.c_key_cmd_ready.next = c.key_cmd_ready.val();
-                f.c_key_rsp_valid.next = c.key_rsp_valid.val();
-                w.c_req_ready.next = f.u_req_ready.val();
-                w.c_key_cmd_ready.next = f.u_key_cmd_ready.val();
-                c.key_cmd_valid.next = f.c_key_cmd_valid.val();
-                let out = f.c_req_data.val();
-                CoreRequest {
-                    valid: f.c_req_valid.val(),
-                    write: out.get_bit(209),
-                    addr: out.get_bits::<64>(145),
-                    asid: out.get_bits::<16>(129),
-                    encrypted: out.get_bit(128),
-                    wdata: out.get_bits::<128>(0),
-                }
-            }
-            None => {
-                w.c_req_ready.next = c.core_req_ready.val();
-                w.c_key_cmd_ready.next = c.key_cmd_ready.val();
-                c.key_cmd_valid.next = w.c_key_cmd_valid.val();
-                CoreRequest {
-                    valid: w.c_req_valid.val(),
-                    write: w.c_req_write.val(),
-                    addr: w.c_req_addr.val(),
-                    asid: w.c_req_asid.val(),
-                    encrypted: w.c_req_encrypted.val(),
-                    wdata: w.c_req_wdata.val(),
-                }
-            }
-        };
+        // The unit and the core.
+        w.c_req_ready.next = c.core_req_ready.val();
         w.c_rsp_valid.next = c.core_rsp_valid.val();
         w.c_rsp_write.next = c.core_rsp_write.val();
         w.c_rsp_status.next = c.core_rsp_status.val();
+        w.c_key_cmd_ready.next = c.key_cmd_ready.val();
         let rsp: Vec<u8> = c.core_rsp_rdata.iter().map(|b| b.val().to_u8()).collect();
         if rsp != cache.rsp_rdata {
             w.c_rsp_rdata.next = from_bytes(&rsp);
@@ -420,18 +357,19 @@ impl Logic for Engine {
         }
         c.clock.next = self.clock.val();
         c.reset.next = self.reset.val();
-        c.core_req_valid.next = request.valid;
-        c.core_req_write.next = request.write;
-        c.core_req_addr.next = request.addr;
-        c.core_req_asid.next = request.asid;
-        c.core_req_encrypted.next = request.encrypted;
+        c.core_req_valid.next = w.c_req_valid.val();
+        c.core_req_write.next = w.c_req_write.val();
+        c.core_req_addr.next = w.c_req_addr.val();
+        c.core_req_asid.next = w.c_req_asid.val();
+        c.core_req_encrypted.next = w.c_req_encrypted.val();
         c.core_rsp_ready.next = w.c_rsp_ready.val();
         c.dram_req_ready.next = top.dram_req_ready;
         c.dram_rsp_valid.next = top.dram_rsp_valid;
+        c.key_cmd_valid.next = w.c_key_cmd_valid.val();
         c.key_cmd_op.next = top.key_cmd_op;
         c.key_cmd_asid.next = top.key_cmd_asid;
         let kb = c.key_cmd_key1.len();
-        let wdata = request.wdata;
+        let wdata = w.c_req_wdata.val();
         if cache.wdata != Some(wdata) {
             set_bytes(&mut c.core_req_wdata, &wdata.to_u128().to_le_bytes());
             cache.wdata = Some(wdata);
@@ -561,13 +499,6 @@ impl Logic for Engine {
         c.key_cmd_asid.connect();
         for s in c.core_req_wdata.iter_mut().chain(c.dram_rsp_rdata.iter_mut()).chain(c.key_cmd_key1.iter_mut()).chain(c.key_cmd_key2.iter_mut()) {
             s.connect();
-        }
-        for f in &mut self.front {
-            for s in [&mut f.reset, &mut f.u_req_valid, &mut f.c_req_ready, &mut f.u_key_cmd_valid, &mut f.c_key_cmd_ready, &mut f.c_key_rsp_valid] {
-                s.connect();
-            }
-            f.clock.connect();
-            f.u_req_data.connect();
         }
         for p in &mut self.ports {
             p.clock.connect();

@@ -1,6 +1,5 @@
 //! The engine: the flat-port top ([`engine_top::Engine`]), the partial-write unit in front of
-//! it ([`partial_write_unit`]) and its optional registered hand-over to the core
-//! ([`front_buffer`]), the engine core with its request front end ([`engine_core`]),
+//! it ([`partial_write_unit`]), the engine core with its request front end ([`engine_core`]),
 //! its datapaths (an AES unit per direction in [`pipelined_datapath`], one shared AES unit in
 //! [`shared_datapath`]), its DRAM request channel ([`dram_scheduler`]) and response path
 //! ([`response_path`]), the ASID key table ([`key_table`], storage in [`key_store`]), the
@@ -16,7 +15,6 @@ pub mod address_tracker;
 pub mod dram_scheduler;
 pub mod engine_core;
 pub mod engine_top;
-pub mod front_buffer;
 pub mod key_store;
 pub mod key_table;
 pub mod partial_write_unit;

@@ -12,11 +12,6 @@
 //!   while `out_valid` is low). The entry leaves at an edge where `out_ready` is high; `skid`
 //!   then moves into `main`.
 //!
-//! The payload registers do not wait for `in_valid`: `skid` loads `in_data` at every edge where
-//! it is empty, and `main` loads `in_data` (or `skid`) at every edge where it is empty or
-//! leaving; the valid bits say whether an entry arrived. So the sender's valid drives two
-//! flip-flops, not the `2 N` payload enables.
-//!
 //! Latency: an entry taken at an edge is offered from the next cycle. Throughput: one entry per
 //! cycle while the receiver takes one per cycle. Order: first in, first out. `reset`
 //! (synchronous) empties both registers and holds both valid and ready low while high.
@@ -72,9 +67,6 @@ impl<const N: usize> Logic for SkidBuffer<N> {
         self.main_data.d.next = self.main_data.q.val();
         self.skid_valid.d.next = self.skid_valid.q.val();
         self.skid_data.d.next = self.skid_data.q.val();
-        if !self.skid_valid.q.val() {
-            self.skid_data.d.next = self.in_data.val();
-        }
         if self.main_free.val() {
             if self.skid_valid.q.val() {
                 self.main_valid.d.next = true;
@@ -82,10 +74,13 @@ impl<const N: usize> Logic for SkidBuffer<N> {
                 self.skid_valid.d.next = false;
             } else {
                 self.main_valid.d.next = self.take.val();
-                self.main_data.d.next = self.in_data.val();
+                if self.take.val() {
+                    self.main_data.d.next = self.in_data.val();
+                }
             }
         } else if self.take.val() {
             self.skid_valid.d.next = true;
+            self.skid_data.d.next = self.in_data.val();
         }
         if self.reset.val() {
             self.main_valid.d.next = false;
