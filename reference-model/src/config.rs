@@ -278,6 +278,13 @@ pub struct PipelineConfig {
     /// `num_asids` is at most [`STORED_ROUND_KEYS_DEFAULT_SLOTS`], `on_the_fly` elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round_keys: Option<RoundKeys>,
+    /// With `sbox = "block_ram"` and stored round keys: how many of the tweak pipeline's
+    /// rounds, from the first, look their S-boxes up in block RAM (eight memories a round);
+    /// the others keep logic S-boxes. Same latency either way. Read it with
+    /// [`EngineConfig::tweak_block_ram_rounds`]. Default: as many as an LFE5U-85F's 208
+    /// DP16KD hold beside the data pipelines' (six with AES-128, none with AES-256).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tweak_block_ram_rounds: Option<u32>,
 }
 
 impl PipelineConfig {
@@ -287,6 +294,9 @@ impl PipelineConfig {
         self.sbox.unwrap_or(if self.round_registers == RoundRegisters::PerThirdRound { SboxStyle::BlockRam } else { SboxStyle::Table })
     }
 }
+
+/// Block RAMs of the LFE5U-85F (DP16KD), the device the default engine is sized for.
+pub const DEFAULT_DEVICE_BLOCK_RAMS: usize = 208;
 
 /// The most key-table slots for which round keys are stored by default: each pipeline keeps
 /// `Nr + 1` memories of `num_asids` x 128 bits in distributed RAM (at 64 slots, 128
@@ -307,6 +317,7 @@ impl Default for PipelineConfig {
             partial_write_depth: None,
             registered_ports: false,
             round_keys: None,
+            tweak_block_ram_rounds: None,
         }
     }
 }
@@ -616,6 +627,18 @@ impl EngineConfig {
                 return Err(invalid(key, value, "2 to 256"));
             }
         }
+        if let Some(rounds) = self.pipeline.tweak_block_ram_rounds.filter(|&r| r > 0) {
+            if self.pipeline.sbox_style() != SboxStyle::BlockRam || !self.stores_round_keys() {
+                return Err(invalid(
+                    "pipeline.tweak_block_ram_rounds",
+                    rounds,
+                    "0 unless pipeline.sbox is \"block_ram\" and round keys are stored (pipeline.round_keys = \"stored\")",
+                ));
+            }
+            if rounds as usize > self.aes_rounds() {
+                return Err(invalid("pipeline.tweak_block_ram_rounds", rounds, &format!("0 to {} (the rounds of AES-{})", self.aes_rounds(), self.key_bits)));
+            }
+        }
         if let Some(depth) = self.pipeline.partial_write_depth.filter(|d| !(1..=64).contains(d)) {
             return Err(invalid("pipeline.partial_write_depth", depth, "1 to 64"));
         }
@@ -644,6 +667,18 @@ impl EngineConfig {
     /// `stored`).
     pub fn stores_round_keys(&self) -> bool {
         self.round_key_mode() == RoundKeys::Stored
+    }
+
+    /// The tweak pipeline's rounds (from the first) whose S-boxes are block RAMs:
+    /// `pipeline.tweak_block_ram_rounds`, or its default: with `sbox = "block_ram"` and stored
+    /// round keys, as many rounds of eight memories as [`DEFAULT_DEVICE_BLOCK_RAMS`] holds
+    /// beside the encryption and decryption pipelines' (six with AES-128, none with AES-256);
+    /// none otherwise.
+    pub fn tweak_block_ram_rounds(&self) -> usize {
+        let rounds = self.aes_rounds();
+        let usable = self.pipeline.sbox_style() == SboxStyle::BlockRam && self.stores_round_keys();
+        let default = if usable { DEFAULT_DEVICE_BLOCK_RAMS.saturating_sub(2 * 8 * rounds) / 8 } else { 0 };
+        self.pipeline.tweak_block_ram_rounds.map_or(default, |r| r as usize).min(rounds)
     }
 
     /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for

@@ -125,6 +125,7 @@ memory_path = "direct"
             partial_write_depth: Some(5),
             registered_ports: true,
             round_keys: None,
+            tweak_block_ram_rounds: None,
         },
         interface: InterfaceConfig { bus: BusKind::Axi4, id_bits: 6 },
         soc: SocConfig { dram_bytes: 4 << 20, dram_latency: 64, memory_path: SocMemoryPath::Direct },
@@ -316,6 +317,28 @@ fn stored_round_keys_need_a_pipelined_engine_with_its_own_tweak_pipeline() {
     }
     refused_naming("[pipeline]\nround_keys = \"stored\"\ntweak_pipeline = \"shared\"", &["pipeline.round_keys", "dedicated"]);
     refused_naming("[pipeline]\nround_keys = \"cached\"", &["round_keys", "cached"]);
+}
+
+/// The LFE5U-85F has 208 DP16KD; the data pipelines take 8 a round each (160 with AES-128),
+/// so the tweak pipeline has six rounds of eight left with AES-128 and none with AES-256.
+#[test]
+fn the_tweak_pipeline_takes_the_block_rams_the_data_pipelines_leave() {
+    let default = EngineConfig::default();
+    assert_eq!(default.tweak_block_ram_rounds(), 6);
+    assert_eq!((2 * 10 + 6) * 8, 208, "the default engine fills the device's block RAM");
+    let aes256 = EngineConfig::from_toml_str("key_bits = 256").unwrap();
+    assert_eq!(aes256.tweak_block_ram_rounds(), 0, "AES-256's data pipelines alone need 224");
+    for text in ["[pipeline]\nsbox = \"composite\"", "[pipeline]\nround_keys = \"on_the_fly\"", "[pipeline]\nround_registers = \"per_round\""] {
+        assert_eq!(EngineConfig::from_toml_str(text).unwrap().tweak_block_ram_rounds(), 0, "{text}");
+    }
+    for rounds in [0, 4, 10] {
+        let config = EngineConfig::from_toml_str(&format!("[pipeline]\ntweak_block_ram_rounds = {rounds}")).unwrap();
+        assert_eq!(config.tweak_block_ram_rounds(), rounds);
+    }
+    assert_eq!(EngineConfig::from_toml_str("key_bits = 256\n[pipeline]\ntweak_block_ram_rounds = 14").unwrap().tweak_block_ram_rounds(), 14);
+    refused_naming("[pipeline]\ntweak_block_ram_rounds = 11", &["pipeline.tweak_block_ram_rounds", "11", "0 to 10"]);
+    refused_naming("[pipeline]\ntweak_block_ram_rounds = 2\nsbox = \"composite\"", &["pipeline.tweak_block_ram_rounds", "block_ram"]);
+    refused_naming("[pipeline]\ntweak_block_ram_rounds = 2\nround_keys = \"on_the_fly\"", &["pipeline.tweak_block_ram_rounds", "stored"]);
 }
 
 #[test]

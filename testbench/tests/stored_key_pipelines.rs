@@ -75,3 +75,37 @@ fn stored_key_pipeline_verilog_matches_the_aes_crate_under_icarus() {
     }
     assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
 }
+
+/// The tweak pipeline's shape with `tweak_block_ram_rounds`: block-RAM S-boxes in the first
+/// rounds and logic S-boxes after them, in rust-hdl (leaf and round by round) and as exported
+/// Verilog under Icarus, against the `aes` crate.
+#[test]
+fn pipeline_with_block_ram_s_boxes_in_its_first_rounds_only_matches_the_aes_crate() {
+    let seed = test_seed("pipeline_with_block_ram_s_boxes_in_its_first_rounds_only_matches_the_aes_crate");
+    let mut failures = Vec::new();
+    for (i, (key_bytes, style_rounds, slots)) in [(16, 6, 4), (32, 3, 2)].into_iter().enumerate() {
+        let (direction, placement) = (Direction::Encrypt, RoundRegisters::PerThirdRound);
+        let build = || StoredKeyPipeline::with_style_rounds(direction, key_bytes, placement, SboxStyle::BlockRam, slots, style_rounds);
+        let label = format!("{}-block-ram-rounds-{style_rounds}", name(direction, key_bytes, placement, SboxStyle::BlockRam, slots));
+        let script = stored_key_script(direction, key_bytes, AesPipeline::latency(key_bytes, placement), slots, 120, seed.wrapping_add(i as u64));
+        for (kind, pipeline) in [("leaf", build()), ("rounds", build().with_round_simulation())] {
+            if let Err(e) = run_script_in_rust_hdl(pipeline, &script) {
+                failures.push(format!("{label} ({kind}): {e:#}"));
+            }
+        }
+        let mut pipeline = build();
+        pipeline.connect_all();
+        let verilog = generate_verilog(&pipeline);
+        // The first rounds' banks read block-RAM tables, the later ones do not.
+        let memories = verilog.matches("rom_style = \"block\"").count();
+        if memories == 0 || !verilog.contains("gf16_mul") {
+            failures.push(format!("{label}: expected both block-RAM and logic S-box banks in the Verilog ({memories} block-RAM declarations)"));
+        }
+        let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("stored_key_icarus").join(&label);
+        match run_script_under_icarus(&work, &verilog, key_bytes, &script) {
+            Ok(cycles) => println!("{label}: {cycles} cycles under Icarus"),
+            Err(e) => failures.push(format!("{label}: {e:#}")),
+        }
+    }
+    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+}

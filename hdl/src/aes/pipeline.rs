@@ -264,9 +264,11 @@ impl AesPipeline {
 
     /// A pipeline whose round keys are stored for `slots` slots: a [`StoredKeyPipeline`] inside
     /// (pipelined `placement` only, others are built `per_round`), fed `slot_in` and the
-    /// `key_write_*` port; `key_in` is ignored. Same latency as [`AesPipeline::new`].
-    pub fn with_stored_round_keys(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
-        let inner = StoredKeyPipeline::new(direction, key_bytes, placement, style, slots);
+    /// `key_write_*` port; `key_in` is ignored. Same latency as [`AesPipeline::new`]. The
+    /// first `style_rounds` rounds have S-boxes of `style`, the others of `style.logic_style()`
+    /// (see [`StoredKeyPipeline::with_style_rounds`]).
+    pub fn with_stored_round_keys(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize, style_rounds: usize) -> Self {
+        let inner = StoredKeyPipeline::with_style_rounds(direction, key_bytes, placement, style, slots, style_rounds);
         let mut pipeline = Self::new(direction, key_bytes, RoundRegisters::PerRound, style);
         pipeline.encrypt_rounds.clear();
         pipeline.decrypt_rounds.clear();

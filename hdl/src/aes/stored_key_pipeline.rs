@@ -129,12 +129,20 @@ impl StoredKeyPipeline {
     /// slots; `placement` must be pipelined (see [`RoundRegisters::is_pipelined`]), others are
     /// built as `per_round`.
     pub fn new(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
+        Self::with_style_rounds(direction, key_bytes, placement, style, slots, usize::MAX)
+    }
+
+    /// As [`StoredKeyPipeline::new`], with S-boxes of `style` in the first `style_rounds`
+    /// rounds (in the order blocks pass them) and of `style.logic_style()` in the others: the
+    /// tweak pipeline's block-RAM S-boxes where the device has block RAM left. Same latency.
+    pub fn with_style_rounds(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize, style_rounds: usize) -> Self {
         let rounds = key_bytes / 4 + 6;
         let placement = if placement.is_pipelined() { placement } else { RoundRegisters::PerRound };
         let decrypt = direction == Direction::Decrypt;
         let round_units = (0..rounds)
             .map(|index| {
                 let round = if decrypt { rounds - index } else { index + 1 };
+                let style = if index < style_rounds { style } else { style.logic_style() };
                 StoredKeyRound::new(decrypt, round, rounds, style, round_registers(placement, index))
             })
             .collect();

@@ -303,10 +303,11 @@ impl EngineCore {
             key_rsp_status: Default::default(),
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox(), config.stores_round_keys()),
             tracker: AddressTracker::new(p.write_queue_depth as usize),
-            // `block_ram` S-boxes are for the data pipelines; the tweak pipeline's stay in logic.
+            // `block_ram` S-boxes are for the data pipelines first; the tweak pipeline has them in
+            // its first `tweak_block_ram_rounds` rounds, logic S-boxes elsewhere.
             tweak: {
                 let unit = XtsTweakUnit::new(kb, config.block_index_bits(), placement, style.logic_style(), p.tweak_pipeline);
-                if stored { unit.with_stored_round_keys(kb, placement, style.logic_style(), slots) } else { unit }
+                if stored { unit.with_stored_round_keys(kb, placement, style, slots, config.tweak_block_ram_rounds()) } else { unit }
             },
             tweak_side: side_line(1 + 16 + kb + 2, tweak_latency),
             pipelines: ModelledChildren::chosen(PipelinedDatapath::new(config), !placement.is_shared()),

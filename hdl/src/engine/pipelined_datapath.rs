@@ -77,7 +77,7 @@ impl PipelinedDatapath {
         let p = &config.pipeline;
         let unit = |direction| {
             if config.stores_round_keys() {
-                AesPipeline::with_stored_round_keys(direction, key_bytes, p.round_registers, p.sbox_style(), config.num_asids as usize)
+                AesPipeline::with_stored_round_keys(direction, key_bytes, p.round_registers, p.sbox_style(), config.num_asids as usize, usize::MAX)
             } else {
                 AesPipeline::new(direction, key_bytes, p.round_registers, p.sbox_style())
             }

@@ -149,9 +149,10 @@ impl XtsTweakUnit {
 
     /// The same unit with its AES pipeline's round keys stored for `slots` slots (a pipelined
     /// `placement` and a dedicated tweak pipeline): each request's `slot` selects them, and
-    /// `key_write_*` programs them. Same latency.
-    pub fn with_stored_round_keys(mut self, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize) -> Self {
-        self.aes = ModelledChildren::chosen(AesPipeline::with_stored_round_keys(Direction::Encrypt, key_bytes, placement, style, slots), true);
+    /// `key_write_*` programs them. The first `style_rounds` rounds have S-boxes of `style`,
+    /// the others logic S-boxes (see [`AesPipeline::with_stored_round_keys`]). Same latency.
+    pub fn with_stored_round_keys(mut self, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize, style_rounds: usize) -> Self {
+        self.aes = ModelledChildren::chosen(AesPipeline::with_stored_round_keys(Direction::Encrypt, key_bytes, placement, style, slots, style_rounds), true);
         self
     }
 
