@@ -98,8 +98,9 @@ pub enum SboxStyle {
     Composite,
     /// The 320 (AES-128) or 448 (AES-256) data S-boxes of the encryption and decryption
     /// pipelines are synchronous-read tables that synthesis maps to block RAM, two lookups per
-    /// memory (ECP5 DP16KD, Xilinx RAMB18); every other S-box (the tweak pipeline, the key
-    /// schedules) is `composite`. Needs `round_registers =
+    /// memory (ECP5 DP16KD, Xilinx RAMB18), and so are those of the tweak pipeline's first
+    /// [`EngineConfig::tweak_block_ram_rounds`] rounds; every other S-box (the tweak
+    /// pipeline's other rounds, the key schedules) is `composite`. Needs `round_registers =
     /// "per_third_round"`: the memory's read register is the register inside the S-box, so
     /// the latency is that of the other styles.
     BlockRam,
