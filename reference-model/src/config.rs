@@ -299,6 +299,10 @@ impl PipelineConfig {
 /// Block RAMs of the LFE5U-85F (DP16KD), the device the default engine is sized for.
 pub const DEFAULT_DEVICE_BLOCK_RAMS: usize = 208;
 
+/// Block RAMs one round of block-RAM S-boxes takes: sixteen S-boxes, two to a dual-port
+/// memory.
+pub const BLOCK_RAMS_PER_ROUND: usize = 8;
+
 /// The most key-table slots for which round keys are stored by default: each pipeline keeps
 /// `Nr + 1` memories of `num_asids` x 128 bits in distributed RAM (at 64 slots, 128
 /// TRELLIS_DPR16X4 each on ECP5).
@@ -629,7 +633,7 @@ impl EngineConfig {
             }
         }
         if let Some(rounds) = self.pipeline.tweak_block_ram_rounds.filter(|&r| r > 0) {
-            if self.pipeline.sbox_style() != SboxStyle::BlockRam || !self.stores_round_keys() {
+            if !self.tweak_can_use_block_ram() {
                 return Err(invalid(
                     "pipeline.tweak_block_ram_rounds",
                     rounds,
@@ -677,9 +681,18 @@ impl EngineConfig {
     /// none otherwise.
     pub fn tweak_block_ram_rounds(&self) -> usize {
         let rounds = self.aes_rounds();
-        let usable = self.pipeline.sbox_style() == SboxStyle::BlockRam && self.stores_round_keys();
-        let default = if usable { DEFAULT_DEVICE_BLOCK_RAMS.saturating_sub(2 * 8 * rounds) / 8 } else { 0 };
+        let default = if self.tweak_can_use_block_ram() {
+            DEFAULT_DEVICE_BLOCK_RAMS.saturating_sub(2 * BLOCK_RAMS_PER_ROUND * rounds) / BLOCK_RAMS_PER_ROUND
+        } else {
+            0
+        };
         self.pipeline.tweak_block_ram_rounds.map_or(default, |r| r as usize).min(rounds)
+    }
+
+    /// Whether the tweak pipeline may take block-RAM S-boxes: only with `sbox = "block_ram"`
+    /// and stored round keys (the stored-key pipeline is the one built round by round).
+    fn tweak_can_use_block_ram(&self) -> bool {
+        self.pipeline.sbox_style() == SboxStyle::BlockRam && self.stores_round_keys()
     }
 
     /// Entries of the partial-write unit: `pipeline.partial_write_depth`, or its default for
