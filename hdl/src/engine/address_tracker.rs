@@ -4,8 +4,9 @@
 //!
 //! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
 //! Verilog (a ring of address registers with one occupied bit, two registered match bits and
-//! one comparator per entry, and in front of it a register for the entry pushed at the last edge),
-//! checked against each other under Icarus Verilog.
+//! one comparator per entry, and in front of it a register for the entry pushed at the last edge;
+//! `oldest` is read from a copy of the ring in distributed RAM), checked against each other
+//! under Icarus Verilog.
 //!
 //! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
 //! `query_load` is high every entry held after that edge (the ones kept and the one pushed)
@@ -43,6 +44,8 @@ use std::fmt::Write;
 #[derive(Clone, Debug, Default)]
 pub struct TrackerModel {
     depth: usize,
+    /// Address bits kept in the copy `oldest` is read from.
+    address_bits: usize,
     /// Held addresses in the ring, oldest first, each with its match flag.
     entries: VecDeque<(u64, bool)>,
     /// The entry pushed at the last edge, with its match flag.
@@ -76,8 +79,10 @@ pub struct AddressTracker {
 }
 
 impl AddressTracker {
-    /// A tracker of `depth` entries (1 to 65535).
-    pub fn new(depth: usize) -> Self {
+    /// A tracker of `depth` entries (1 to 65535) of addresses below 2^`address_bits` (1 to
+    /// 64): the copy `oldest` is read from keeps only those bits (the exported top ties the
+    /// address port's upper bits to zero).
+    pub fn new(depth: usize, address_bits: usize) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -89,7 +94,7 @@ impl AddressTracker {
             hit: Default::default(),
             count: Default::default(),
             oldest: Default::default(),
-            model: ModelState(TrackerModel { depth: depth.max(1), entries: VecDeque::new(), young: None }),
+            model: ModelState(TrackerModel { depth: depth.max(1), address_bits: address_bits.clamp(1, 64), entries: VecDeque::new(), young: None }),
         }
     }
 
@@ -100,6 +105,12 @@ impl AddressTracker {
         let last = depth - 1;
         let mut v = String::new();
         let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
+        // A copy of the addresses in a memory with one write and one read port (distributed
+        // RAM), for `oldest`: the registers above feed the compares, and reading the oldest
+        // one from them would take a `depth`-way multiplexer of 64-bit registers.
+        let ab = self.model.0.address_bits;
+        let pad = if ab < 64 { format!("{}'d0, ", 64 - ab) } else { String::new() };
+        let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
         let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
         // What the last edge's late inputs were, and what the entries compared to before it.
@@ -133,7 +144,7 @@ impl AddressTracker {
             "always @(*) begin\n\
              \x20   hit = loaded ? ((popped ? hit_query_popped : hit_query_kept) | (young_valid & young_equal_before))\n\
              \x20                : (popped ? hit_flags_popped : hit_flags_kept);\n\
-             \x20   count = stored;\n    oldest = occupied[head] ? addresses[head] : 64'd0;\nend"
+             \x20   count = stored;\n    oldest = occupied[head] ? {{{pad}address_copy[head]}} : 64'd0;\nend"
         );
         let registers = [
             ("head", "0", "head"),
@@ -152,6 +163,7 @@ impl AddressTracker {
             ("hit_flags_popped", "1'b0", "|(occupied & ~at_head & matched) | (young_valid & young_matched)"),
             ("occupied", "0", "occupied"),
         ];
+        let _ = writeln!(v, "always @(posedge clock)\n    if (young_valid & ~reset)\n        address_copy[tail] <= young_address[{}:0];", ab - 1);
         v.push_str("initial begin\n");
         for (name, zero, _) in &registers {
             let _ = writeln!(v, "    {name} = {zero};");

@@ -302,7 +302,7 @@ impl EngineCore {
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox(), config.stores_round_keys()),
-            tracker: AddressTracker::new(p.write_queue_depth as usize),
+            tracker: AddressTracker::new(p.write_queue_depth as usize, config.addr_bits as usize),
             // `block_ram` S-boxes are for the data pipelines first; the tweak pipeline has them in
             // its first `tweak_block_ram_rounds` rounds, logic S-boxes elsewhere.
             tweak: {

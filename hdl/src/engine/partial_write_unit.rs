@@ -60,6 +60,9 @@ struct Entry {
 #[derive(Clone, Debug, Default)]
 pub struct UnitModel {
     depth: usize,
+    /// Address and ASID bits kept in the entries' request memory.
+    address_bits: usize,
+    asid_bits: usize,
     order_depth: usize,
     num_asids: u64,
     order: VecDeque<u8>,
@@ -317,8 +320,10 @@ pub struct PartialWriteUnit {
 
 impl PartialWriteUnit {
     /// A unit of `depth` entries (1 to 64) and an order queue of `order_depth` items, for an
-    /// engine of `num_asids` slots.
-    pub fn new(depth: usize, order_depth: usize, num_asids: u64) -> Self {
+    /// engine of `num_asids` slots whose requests' addresses and ASIDs fit `address_bits` (1 to
+    /// 64) and `asid_bits` (1 to 16) bits: the entries' request memory keeps only those (the
+    /// exported top ties the ports' upper bits to zero).
+    pub fn new(depth: usize, order_depth: usize, num_asids: u64, address_bits: usize, asid_bits: usize) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -353,14 +358,22 @@ impl PartialWriteUnit {
             c_rsp_status: Default::default(),
             c_key_cmd_valid: Default::default(),
             c_key_cmd_ready: Default::default(),
-            model: ModelState(UnitModel { depth: depth.max(1), order_depth: order_depth.max(1), num_asids, ..Default::default() }),
+            model: ModelState(UnitModel {
+                depth: depth.max(1),
+                order_depth: order_depth.max(1),
+                num_asids,
+                address_bits: address_bits.clamp(1, 64),
+                asid_bits: asid_bits.clamp(1, 16),
+                ..Default::default()
+            }),
         }
     }
 
     /// The body of the unit's Verilog module. The entries' write bytes and merged blocks are
     /// memories with one write and one read port each (distributed RAM), written with byte
-    /// enables; only what the hazard compare and the control read from every entry (address,
-    /// ASID, C-bit, strobes, state) is in registers.
+    /// enables, and so is each entry's request (C-bit, ASID, address), which only the merged
+    /// write reads; only what the hazard compare and the control read from every entry
+    /// (address, strobes, state) is in registers.
     ///
     /// With more than one entry, a partial write is written into its entry one edge after its
     /// acceptance, from the *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
@@ -376,6 +389,8 @@ impl PartialWriteUnit {
     pub fn verilog_text(&self) -> String {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
+        let (ab, sb) = (m.address_bits, m.asid_bits);
+        let request_bits = 1 + sb + ab;
         // The write stage pays for itself where many entries share the write enables' fan-out.
         let stage = depth > 1;
         let ws_initial = if stage {
@@ -394,9 +409,15 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "// Entries: {depth} partial writes, oldest at entry_head; states 0 waiting, 1 merged, 2 refused.");
         let _ = writeln!(
             v,
-            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_asid [0:{d}];\nreg entry_encrypted [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;"
+            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;"
         );
         let _ = writeln!(v, "// The write's enabled bytes, and the merged blocks, one word per entry.\nreg [127:0] entry_bytes [0:{d}];\nreg [127:0] merged_block [0:{d}];");
+        let _ = writeln!(
+            v,
+            "// Each entry's request {{C-bit, ASID, address}}, read only at entry_head for the merged write (a\n// copy of entry_addr, whose registers feed the hazard compare).\nreg [{}:0] entry_request [0:{d}];\nwire [{}:0] head_request = entry_request[entry_head];",
+            request_bits - 1,
+            request_bits - 1
+        );
         let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;\nreg [7:0] waiting_count;", eb - 1, eb - 1, eb - 1);
         v.push_str("// The youngest entry's request, and whether the last request accepted was a partial write.\n");
         v.push_str("reg [63:0] young_addr;\nreg [15:0] young_asid;\nreg young_encrypted;\nreg [{}:0] young;\nreg coalescible;\nreg [1:0] last_status;\n".replace("{}", &(eb - 1).to_string()).as_str());
@@ -405,8 +426,10 @@ impl PartialWriteUnit {
             let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
         }
         v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
-        v.push_str("wire [1:0] head_state = entry_state[entry_head];\n");
-        v.push_str("wire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
+        // The head entry's state, registered: what entry_state[entry_head] and the count will
+        // be after each edge, so that the choice between the merged write and the request
+        // port starts at flip-flops.
+        v.push_str("reg head_merged;\nreg head_refused;\nwire drop_refused = head_refused & run;\n");
         let _ = writeln!(v, "wire order_room = order_count < 16'd{order_depth};");
         v.push_str("wire issue = head_merged & order_room & run;\n");
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
@@ -451,19 +474,25 @@ impl PartialWriteUnit {
         }
         let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
         v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
+        let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
+        let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
+        v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
+        v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
+        v.push_str("wire [7:0] count_after = entry_count + {7'd0, grow} - {7'd0, leave};\n");
         // The memories: one write port and one read port each, no reset.
         v.push_str("integer b;\nalways @(posedge clock) begin\n");
         v.push_str("    if (ws_valid)\n        for (b = 0; b < 16; b = b + 1)\n            if (ws_strobes[b]) entry_bytes[ws_index][8 * b +: 8] <= ws_data[8 * b +: 8];\n");
         if stage {
             v.push_str("    ws_grow <= grow;\n    ws_index <= write_index;\n    ws_addr <= req_addr;\n    ws_asid <= req_asid;\n    ws_encrypted <= req_encrypted;\n    ws_strobes <= req_wstrb;\n    ws_data <= req_wdata;\n");
         }
+        let _ = writeln!(v, "    if (ws_valid & ws_grow)\n        entry_request[ws_index] <= {{ws_encrypted, ws_asid[{}:0], ws_addr[{}:0]}};", sb - 1, ab - 1);
         v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
         v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_asid[j] = 16'd0;\n        entry_encrypted[j] = 1'b0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    head_merged = 1'b0;\n    head_refused = 1'b0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n");
+        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        head_merged <= 1'b0;\n        head_refused <= 1'b0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n");
         if stage {
             v.push_str("        ws_valid <= 1'b0;\n");
         }
@@ -478,15 +507,16 @@ impl PartialWriteUnit {
         v.push_str("        if (answer_fire) last_status <= c_rsp_status;\n");
         v.push_str("        if (accept) coalescible <= partial;\n");
         v.push_str("        if (ws_valid & ~ws_grow) entry_strobes[ws_index] <= entry_strobes[ws_index] | ws_strobes;\n");
-        v.push_str("        if (ws_valid & ws_grow) begin\n            entry_addr[ws_index] <= ws_addr;\n            entry_asid[ws_index] <= ws_asid;\n            entry_encrypted[ws_index] <= ws_encrypted;\n            entry_strobes[ws_index] <= ws_strobes;\n            entry_used[ws_index] <= 1'b1;\n        end\n");
+        v.push_str("        if (ws_valid & ws_grow) begin\n            entry_addr[ws_index] <= ws_addr;\n            entry_strobes[ws_index] <= ws_strobes;\n            entry_used[ws_index] <= 1'b1;\n        end\n");
         let _ = writeln!(v, "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            entry_fill <= {};\n        end", next("entry_fill", depth));
-        let _ = writeln!(v, "        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_state[entry_head] <= 2'd0;\n            entry_head <= {};\n        end", next("entry_head", depth));
+        v.push_str("        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_state[entry_head] <= 2'd0;\n            entry_head <= head_next;\n        end\n");
         let _ = writeln!(
             v,
             "        if (grow) begin\n            young <= entry_tail;\n            young_addr <= req_addr;\n            young_asid <= req_asid;\n            young_encrypted <= req_encrypted;\n            entry_tail <= {};\n        end",
             next("entry_tail", depth)
         );
-        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
+        v.push_str("        entry_count <= count_after;\n");
+        v.push_str("        head_merged <= (count_after != 8'd0) & (head_state_after == 2'd1);\n        head_refused <= (count_after != 8'd0) & (head_state_after == 2'd2);\n");
         v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
@@ -499,9 +529,10 @@ impl PartialWriteUnit {
         v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
-        v.push_str("    c_req_addr = head_merged ? entry_addr[entry_head] : req_addr;\n");
-        v.push_str("    c_req_asid = head_merged ? entry_asid[entry_head] : req_asid;\n");
-        v.push_str("    c_req_encrypted = head_merged ? entry_encrypted[entry_head] : req_encrypted;\n");
+        let zeros = |n: usize| if n > 0 { format!("{n}'d0, ") } else { String::new() };
+        let _ = writeln!(v, "    c_req_addr = head_merged ? {{{}head_request[{}:0]}} : req_addr;", zeros(64 - ab), ab - 1);
+        let _ = writeln!(v, "    c_req_asid = head_merged ? {{{}head_request[{}:{ab}]}} : req_asid;", zeros(16 - sb), ab + sb - 1);
+        let _ = writeln!(v, "    c_req_encrypted = head_merged ? head_request[{}] : req_encrypted;", ab + sb);
         v.push_str("    c_req_wdata = head_merged ? merged_block[entry_head] : req_wdata;\n");
         v.push_str("    c_rsp_ready = core_ready_for_response;\n");
         v.push_str("    c_key_cmd_valid = key_cmd_valid & ~have_entry;\n");
