@@ -61,6 +61,18 @@ impl Target {
         format!("{top}.{}.json", self.name())
     }
 
+    /// Distributed-RAM cells from the cell counts: LUTs used as memory, which the LUT figure of
+    /// [`Target::summarize`] leaves out (ECP5 `TRELLIS_DPR16X4`, 16 words of 4 bits in two
+    /// slices; 7-series `RAM32M`, `RAM64M` and the other LUT memories; none on iCE40).
+    pub fn distributed_ram(self, cells: &BTreeMap<String, u64>) -> u64 {
+        let is_lut_ram = |c: &str| match self {
+            Target::Ecp5 => c == "TRELLIS_DPR16X4",
+            Target::Xilinx => c.starts_with("RAM") && !c.starts_with("RAMB"),
+            Target::Ice40 => false,
+        };
+        cells.iter().filter(|(c, _)| is_lut_ram(c)).map(|(_, n)| n).sum()
+    }
+
     /// (LUTs, flip-flops, block RAMs) from the cell counts.
     pub fn summarize(self, cells: &BTreeMap<String, u64>) -> (u64, u64, u64) {
         let sum = |f: &dyn Fn(&str) -> bool| cells.iter().filter(|(c, _)| f(c)).map(|(_, n)| n).sum::<u64>();
@@ -131,12 +143,15 @@ pub fn report(config: &EngineConfig, targets: &[Target], work: &Path) -> Result<
     let yosys = find_yosys()?;
     let top = &config.top_name;
     std::fs::write(work.join(format!("{top}.v")), crate::export::export_engine(config).verilog)?;
-    println!("| target | LUTs | flip-flops | block RAMs | Yosys seconds |\n| --- | --- | --- | --- | --- |");
+    println!("| target | LUTs | distributed RAM cells | flip-flops | block RAMs | Yosys seconds |\n| --- | --- | --- | --- | --- | --- |");
     for &target in targets {
         let synthesis = synthesize(&yosys, work, top, target, false, None)?;
         match synthesis.result() {
-            Ok((luts, ffs, brams)) => println!("| {} | {luts} | {ffs} | {brams} | {:.0} |", target.name(), synthesis.run.seconds),
-            Err(why) => println!("| {} | failed: {why} | | | {:.0} |", target.name(), synthesis.run.seconds),
+            Ok((luts, ffs, brams)) => {
+                let lut_rams = target.distributed_ram(&cell_counts(&synthesis.run.log));
+                println!("| {} | {luts} | {lut_rams} | {ffs} | {brams} | {:.0} |", target.name(), synthesis.run.seconds)
+            }
+            Err(why) => println!("| {} | failed: {why} | | | | {:.0} |", target.name(), synthesis.run.seconds),
         }
     }
     Ok(())
@@ -151,8 +166,12 @@ mod tests {
         let log = "2.1 Printing statistics.\n=== top ===\n   500 cells\n   120 LUT6\n    30 LUT2\n    64 FDRE\n     8 FDSE\n     2 RAMB36E1\n    10 $scopeinfo\n=== design hierarchy ===\n   999 LUT6\n";
         let cells = cell_counts(log);
         assert_eq!(Target::Xilinx.summarize(&cells), (150, 72, 2));
-        let ecp5 = cell_counts("Printing statistics\n 7 LUT4\n 3 TRELLIS_FF\n 1 DP16KD\n");
+        assert_eq!(Target::Xilinx.distributed_ram(&cells), 0);
+        let ecp5 = cell_counts("Printing statistics\n 7 LUT4\n 3 TRELLIS_FF\n 1 DP16KD\n 5 TRELLIS_DPR16X4\n");
         assert_eq!(Target::Ecp5.summarize(&ecp5), (7, 3, 1));
+        assert_eq!(Target::Ecp5.distributed_ram(&ecp5), 5);
+        let xilinx = cell_counts("Printing statistics\n 9 LUT6\n 4 RAM32M\n 2 RAM64X1D\n 1 RAMB18E1\n");
+        assert_eq!(Target::Xilinx.distributed_ram(&xilinx), 6, "LUT memories, not block RAMs");
         assert!(cell_counts("no statistics here").is_empty());
     }
 }

@@ -207,6 +207,13 @@ pub(crate) fn round_registers(placement: RoundRegisters, index: usize) -> RoundR
 impl AesPipeline {
     /// A pipeline for `key_bytes` (16 or 32) keys.
     pub fn new(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle) -> Self {
+        Self::assemble(direction, key_bytes, placement, style, true)
+    }
+
+    /// The pipeline's ports and models, with its own rounds (`with_rounds`) or, for
+    /// [`AesPipeline::with_stored_round_keys`], none: a pipeline of stored round keys holds
+    /// them in its [`StoredKeyPipeline`] instead.
+    fn assemble(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, with_rounds: bool) -> Self {
         let rounds = key_bytes / 4 + 6;
         let mut encrypt_rounds = Vec::new();
         let mut decrypt_rounds = Vec::new();
@@ -224,7 +231,7 @@ impl AesPipeline {
                 })
                 .collect();
         }
-        for index in (0..rounds).filter(|_| placement.is_pipelined()) {
+        for index in (0..rounds).filter(|_| placement.is_pipelined() && with_rounds) {
             let registers = round_registers(placement, index);
             match direction {
                 Direction::Encrypt => encrypt_rounds.push(EncryptRound::new(key_bytes, index + 1, style, registers)),
@@ -256,7 +263,7 @@ impl AesPipeline {
             decrypt_rounds: ModelledChildren::new(decrypt_rounds, !placement.is_pipelined()),
             iteration: ModelState(iteration),
             blocks: ModelState(BlockModel {
-                stages: VecDeque::from(vec![None; if placement.is_pipelined() { Self::latency(key_bytes, placement) } else { 0 }]),
+                stages: VecDeque::from(vec![None; if placement.is_pipelined() && with_rounds { Self::latency(key_bytes, placement) } else { 0 }]),
                 form_and_key: None,
             }),
         }
@@ -269,10 +276,7 @@ impl AesPipeline {
     /// (see [`StoredKeyPipeline::with_style_rounds`]).
     pub fn with_stored_round_keys(direction: Direction, key_bytes: usize, placement: RoundRegisters, style: SboxStyle, slots: usize, style_rounds: usize) -> Self {
         let inner = StoredKeyPipeline::with_style_rounds(direction, key_bytes, placement, style, slots, style_rounds);
-        let mut pipeline = Self::new(direction, key_bytes, RoundRegisters::PerRound, style);
-        pipeline.encrypt_rounds.clear();
-        pipeline.decrypt_rounds.clear();
-        pipeline.blocks.0.stages.clear();
+        let mut pipeline = Self::assemble(direction, key_bytes, RoundRegisters::PerRound, style, false);
         pipeline.stored.push(inner);
         pipeline
     }
