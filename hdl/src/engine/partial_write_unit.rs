@@ -426,9 +426,9 @@ impl PartialWriteUnit {
             let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
         }
         v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
-        // The head entry's state, registered: what entry_state[entry_head] and the count will
-        // be after each edge, so that the choice between the merged write and the request
-        // port starts at flip-flops.
+        // The head entry's state, registered: what entry_state[entry_head] will be after each
+        // edge (a slot not held is 0, waiting), so that the choice between the merged write
+        // and the request port starts at flip-flops.
         v.push_str("reg head_merged;\nreg head_refused;\nwire drop_refused = head_refused & run;\n");
         let _ = writeln!(v, "wire order_room = order_count < 16'd{order_depth};");
         v.push_str("wire issue = head_merged & order_room & run;\n");
@@ -478,7 +478,7 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
         v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
         v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
-        v.push_str("wire [7:0] count_after = entry_count + {7'd0, grow} - {7'd0, leave};\n");
+
         // The memories: one write port and one read port each, no reset.
         v.push_str("integer b;\nalways @(posedge clock) begin\n");
         v.push_str("    if (ws_valid)\n        for (b = 0; b < 16; b = b + 1)\n            if (ws_strobes[b]) entry_bytes[ws_index][8 * b +: 8] <= ws_data[8 * b +: 8];\n");
@@ -515,8 +515,9 @@ impl PartialWriteUnit {
             "        if (grow) begin\n            young <= entry_tail;\n            young_addr <= req_addr;\n            young_asid <= req_asid;\n            young_encrypted <= req_encrypted;\n            entry_tail <= {};\n        end",
             next("entry_tail", depth)
         );
-        v.push_str("        entry_count <= count_after;\n");
-        v.push_str("        head_merged <= (count_after != 8'd0) & (head_state_after == 2'd1);\n        head_refused <= (count_after != 8'd0) & (head_state_after == 2'd2);\n");
+        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
+        // An entry not held is waiting (0): states are cleared as entries leave and at reset.
+        v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
         v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
