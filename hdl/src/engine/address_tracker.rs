@@ -5,7 +5,7 @@
 //! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
 //! Verilog (a ring of address registers with one occupied bit, two registered match bits and
 //! one comparator per entry, and in front of it a register for the entry pushed at the last edge;
-//! `oldest` is read from a copy of the ring in distributed RAM), checked against each other
+//! `oldest` is read from a copy of the ring in distributed RAM from 16 entries up), checked against each other
 //! under Icarus Verilog.
 //!
 //! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
@@ -51,6 +51,10 @@ pub struct TrackerModel {
     /// The entry pushed at the last edge, with its match flag.
     young: Option<(u64, bool)>,
 }
+
+/// The fewest entries for which `oldest` is read from a distributed-RAM copy of the ring (one
+/// ECP5 DPR16X4 holds 16 words); shallower trackers read it from the ring's registers.
+pub const MIN_COPIED_DEPTH: usize = 16;
 
 /// See the module documentation.
 #[derive(LogicBlock)]
@@ -110,7 +114,12 @@ impl AddressTracker {
         // one from them would take a `depth`-way multiplexer of 64-bit registers.
         let ab = self.model.0.address_bits;
         let pad = if ab < 64 { format!("{}'d0, ", 64 - ab) } else { String::new() };
-        let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
+        // Below a distributed RAM's 16 words the copy would be registers: read the ring.
+        let copied = depth >= MIN_COPIED_DEPTH;
+        let oldest = if copied { format!("{{{pad}address_copy[head]}}") } else { "addresses[head]".to_string() };
+        if copied {
+            let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
+        }
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
         let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
         // What the last edge's late inputs were, and what the entries compared to before it.
@@ -144,7 +153,7 @@ impl AddressTracker {
             "always @(*) begin\n\
              \x20   hit = loaded ? ((popped ? hit_query_popped : hit_query_kept) | (young_valid & young_equal_before))\n\
              \x20                : (popped ? hit_flags_popped : hit_flags_kept);\n\
-             \x20   count = stored;\n    oldest = occupied[head] ? {{{pad}address_copy[head]}} : 64'd0;\nend"
+             \x20   count = stored;\n    oldest = occupied[head] ? {oldest} : 64'd0;\nend"
         );
         let registers = [
             ("head", "0", "head"),
@@ -163,7 +172,9 @@ impl AddressTracker {
             ("hit_flags_popped", "1'b0", "|(occupied & ~at_head & matched) | (young_valid & young_matched)"),
             ("occupied", "0", "occupied"),
         ];
-        let _ = writeln!(v, "always @(posedge clock)\n    if (young_valid & ~reset)\n        address_copy[tail] <= young_address[{}:0];", ab - 1);
+        if copied {
+            let _ = writeln!(v, "always @(posedge clock)\n    if (young_valid & ~reset)\n        address_copy[tail] <= young_address[{}:0];", ab - 1);
+        }
         v.push_str("initial begin\n");
         for (name, zero, _) in &registers {
             let _ = writeln!(v, "    {name} = {zero};");

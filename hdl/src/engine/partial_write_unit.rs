@@ -390,9 +390,18 @@ impl PartialWriteUnit {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
         let (ab, sb) = (m.address_bits, m.asid_bits);
-        let request_bits = 1 + sb + ab;
+        // From 16 entries (a distributed RAM's words) up, the merged write's address is read
+        // from a copy in the request memory; below, from the entries' address registers.
+        let copied = depth >= crate::engine::address_tracker::MIN_COPIED_DEPTH;
+        let kept = if copied { ab } else { 0 };
+        let request_bits = 1 + sb + kept;
         // The write stage pays for itself where many entries share the write enables' fan-out.
         let stage = depth > 1;
+        let (head_initial, head_reset) = if stage {
+            ("    head_merged = 1'b0;\n    head_refused = 1'b0;\n", "        head_merged <= 1'b0;\n        head_refused <= 1'b0;\n")
+        } else {
+            ("", "")
+        };
         let ws_initial = if stage {
             "    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
         } else {
@@ -414,7 +423,7 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "// The write's enabled bytes, and the merged blocks, one word per entry.\nreg [127:0] entry_bytes [0:{d}];\nreg [127:0] merged_block [0:{d}];");
         let _ = writeln!(
             v,
-            "// Each entry's request {{C-bit, ASID, address}}, read only at entry_head for the merged write (a\n// copy of entry_addr, whose registers feed the hazard compare).\nreg [{}:0] entry_request [0:{d}];\nwire [{}:0] head_request = entry_request[entry_head];",
+            "// Each entry's request {{C-bit, ASID[, address]}}, read only at entry_head for the merged write (the\n// address a copy of entry_addr, whose registers feed the hazard compare).\nreg [{}:0] entry_request [0:{d}];\nwire [{}:0] head_request = entry_request[entry_head];",
             request_bits - 1,
             request_bits - 1
         );
@@ -429,7 +438,13 @@ impl PartialWriteUnit {
         // The head entry's state, registered: what entry_state[entry_head] will be after each
         // edge (a slot not held is 0, waiting), so that the choice between the merged write
         // and the request port starts at flip-flops.
-        v.push_str("reg head_merged;\nreg head_refused;\nwire drop_refused = head_refused & run;\n");
+        // (One entry, without the write stage, reads its state: fewer cells for the smallest
+        // engines.)
+        if stage {
+            v.push_str("reg head_merged;\nreg head_refused;\nwire drop_refused = head_refused & run;\n");
+        } else {
+            v.push_str("wire [1:0] head_state = entry_state[entry_head];\nwire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
+        }
         let _ = writeln!(v, "wire order_room = order_count < 16'd{order_depth};");
         v.push_str("wire issue = head_merged & order_room & run;\n");
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
@@ -475,9 +490,13 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
         v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
         let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
-        let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
-        v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
-        v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
+        if stage {
+            let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
+        }
+        if stage {
+            v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
+            v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
+        }
 
         // The memories: one write port and one read port each, no reset.
         v.push_str("integer b;\nalways @(posedge clock) begin\n");
@@ -485,14 +504,15 @@ impl PartialWriteUnit {
         if stage {
             v.push_str("    ws_grow <= grow;\n    ws_index <= write_index;\n    ws_addr <= req_addr;\n    ws_asid <= req_asid;\n    ws_encrypted <= req_encrypted;\n    ws_strobes <= req_wstrb;\n    ws_data <= req_wdata;\n");
         }
-        let _ = writeln!(v, "    if (ws_valid & ws_grow)\n        entry_request[ws_index] <= {{ws_encrypted, ws_asid[{}:0], ws_addr[{}:0]}};", sb - 1, ab - 1);
+        let stored_addr = if copied { format!(", ws_addr[{}:0]", ab - 1) } else { String::new() };
+        let _ = writeln!(v, "    if (ws_valid & ws_grow)\n        entry_request[ws_index] <= {{ws_encrypted, ws_asid[{}:0]{stored_addr}}};", sb - 1);
         v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
         v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n    head_merged = 1'b0;\n    head_refused = 1'b0;\n    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n{head_initial}    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n        head_merged <= 1'b0;\n        head_refused <= 1'b0;\n        coalescible <= 1'b0;\n        last_status <= 2'd0;\n");
+        v.push_str(&format!("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n{head_reset}        coalescible <= 1'b0;\n        last_status <= 2'd0;\n"));
         if stage {
             v.push_str("        ws_valid <= 1'b0;\n");
         }
@@ -517,7 +537,9 @@ impl PartialWriteUnit {
         );
         v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
         // An entry not held is waiting (0): states are cleared as entries leave and at reset.
-        v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
+        if stage {
+            v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
+        }
         v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
@@ -531,9 +553,10 @@ impl PartialWriteUnit {
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
         let zeros = |n: usize| if n > 0 { format!("{n}'d0, ") } else { String::new() };
-        let _ = writeln!(v, "    c_req_addr = head_merged ? {{{}head_request[{}:0]}} : req_addr;", zeros(64 - ab), ab - 1);
-        let _ = writeln!(v, "    c_req_asid = head_merged ? {{{}head_request[{}:{ab}]}} : req_asid;", zeros(16 - sb), ab + sb - 1);
-        let _ = writeln!(v, "    c_req_encrypted = head_merged ? head_request[{}] : req_encrypted;", ab + sb);
+        let head_addr = if copied { format!("{{{}head_request[{}:0]}}", zeros(64 - ab), ab - 1) } else { "entry_addr[entry_head]".to_string() };
+        let _ = writeln!(v, "    c_req_addr = head_merged ? {head_addr} : req_addr;");
+        let _ = writeln!(v, "    c_req_asid = head_merged ? {{{}head_request[{}:{kept}]}} : req_asid;", zeros(16 - sb), kept + sb - 1);
+        let _ = writeln!(v, "    c_req_encrypted = head_merged ? head_request[{}] : req_encrypted;", kept + sb);
         v.push_str("    c_req_wdata = head_merged ? merged_block[entry_head] : req_wdata;\n");
         v.push_str("    c_rsp_ready = core_ready_for_response;\n");
         v.push_str("    c_key_cmd_valid = key_cmd_valid & ~have_entry;\n");
