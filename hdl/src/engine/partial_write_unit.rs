@@ -371,9 +371,9 @@ impl PartialWriteUnit {
 
     /// The body of the unit's Verilog module. The entries' write bytes and merged blocks are
     /// memories with one write and one read port each (distributed RAM), written with byte
-    /// enables, and so is each entry's request (C-bit, ASID, address), which only the merged
-    /// write reads; only what the hazard compare and the control read from every entry
-    /// (address, strobes, state) is in registers.
+    /// enables, and so is each entry's request (C-bit, ASID and, from 16 entries up, a copy of
+    /// the address), which only the merged write reads; only what the hazard compare and the
+    /// control read from every entry (address, strobes, state) is in registers.
     ///
     /// With more than one entry, a partial write is written into its entry one edge after its
     /// acceptance, from the *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
