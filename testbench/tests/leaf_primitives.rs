@@ -3,6 +3,7 @@
 //! stimulus, plus checks of the Rust models against plain Rust collections.
 
 use mee_hdl::engine::address_tracker::AddressTracker;
+use mee_hdl::primitives::distributed_ram::MIN_COPIED_DEPTH;
 use mee_hdl::primitives::fifo::ByteFifo;
 use mee_hdl::primitives::skid_buffer::SkidBuffer;
 use mee_hdl::engine::key_store::KeyStore;
@@ -147,7 +148,16 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
 fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let seed = test_seed("address_tracker_verilog_matches_its_model_and_finds_held_addresses");
     let mut rng = StdRng::seed_from_u64(seed);
-    let depth = 6;
+    // Six entries read `oldest` from the ring's registers; sixteen (MIN_COPIED_DEPTH) from its
+    // distributed-RAM copy. The deeper one pushes more often, so that it fills.
+    for (depth, push_chance) in [(6usize, 0.5), (MIN_COPIED_DEPTH, 0.6)] {
+        check_tracker(seed, &mut rng, depth, push_chance);
+    }
+}
+
+/// One random run of an `AddressTracker` of `depth` entries (48-bit addresses): its Verilog
+/// against its model, and the outputs against a plain `VecDeque` of the held addresses.
+fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64) {
     let inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("push_address", 64), Port::new("pop", 1), Port::new("query", 64), Port::new("query_load", 1)];
     let outputs = vec![Port::new("hit", 1), Port::new("count", 16), Port::new("oldest", 64)];
     // Few distinct addresses (some above 2^32) so that hits are common, below 2^48: the
@@ -159,7 +169,7 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
         .map(|n| {
             vec![
                 u64::from(n < 2 || rng.gen_ratio(1, 200)),
-                u64::from(rng.gen_bool(0.5)),
+                u64::from(rng.gen_bool(push_chance)),
                 pool[rng.gen_range(0..pool.len())],
                 u64::from(rng.gen_bool(0.45)),
                 pool[rng.gen_range(0..pool.len())],
@@ -168,7 +178,7 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
         })
         .collect();
     let rows = rust_and_verilog_agree(
-        "tracker",
+        &format!("tracker_{depth}"),
         || AddressTracker::new(depth, 48),
         &inputs,
         &outputs,
@@ -193,13 +203,15 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let mut pushed = 0u64;
     let mut hits = 0;
     let mut pops_of_young = 0;
+    let mut full_cycles = 0;
     for (cycle, (s, row)) in steps.iter().zip(&rows).enumerate() {
         let expected_hit = loaded.as_ref().is_some_and(|(query, ids)| held.iter().any(|(id, a)| a == query && ids.contains(id)));
         let leavable = held.front().filter(|e| Some(e.0) != just_pushed);
-        assert_eq!(row[0] == 1, expected_hit, "seed {seed}: hit in cycle {cycle}");
-        assert_eq!(row[1] as usize, held.len(), "seed {seed}: count in cycle {cycle}");
-        assert_eq!(row[2], leavable.map_or(0, |e| e.1), "seed {seed}: oldest in cycle {cycle}");
+        assert_eq!(row[0] == 1, expected_hit, "seed {seed}, depth {depth}: hit in cycle {cycle}");
+        assert_eq!(row[1] as usize, held.len(), "seed {seed}, depth {depth}: count in cycle {cycle}");
+        assert_eq!(row[2], leavable.map_or(0, |e| e.1), "seed {seed}, depth {depth}: oldest in cycle {cycle}");
         hits += row[0];
+        full_cycles += usize::from(held.len() == depth);
         if s[0] == 1 {
             held.clear();
             loaded = None;
@@ -225,8 +237,9 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
             loaded = Some((s[4], held.iter().map(|e| e.0).collect()));
         }
     }
-    assert!(pops_of_young > 5, "seed {seed}: the stimulus popped only {pops_of_young} times with only a just-pushed entry held");
-    assert!(hits > 50, "seed {seed}: the stimulus produced only {hits} hits");
+    assert!(pops_of_young > 5, "seed {seed}, depth {depth}: the stimulus popped only {pops_of_young} times with only a just-pushed entry held");
+    assert!(hits > 50, "seed {seed}, depth {depth}: the stimulus produced only {hits} hits");
+    assert!(full_cycles > 20, "seed {seed}: the tracker of {depth} was full in only {full_cycles} cycles");
 }
 
 #[test]

@@ -35,6 +35,7 @@
 //! at it: the engine pushes only with room, and so no path runs from `pop` to the entries). A
 //! synchronous `reset` empties it.
 
+use crate::primitives::distributed_ram::{zero_extended, MIN_COPIED_DEPTH};
 use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -51,10 +52,6 @@ pub struct TrackerModel {
     /// The entry pushed at the last edge, with its match flag.
     young: Option<(u64, bool)>,
 }
-
-/// The fewest entries for which `oldest` is read from a distributed-RAM copy of the ring (one
-/// ECP5 DPR16X4 holds 16 words); shallower trackers read it from the ring's registers.
-pub const MIN_COPIED_DEPTH: usize = 16;
 
 /// See the module documentation.
 #[derive(LogicBlock)]
@@ -113,10 +110,9 @@ impl AddressTracker {
         // RAM), for `oldest`: the registers above feed the compares, and reading the oldest
         // one from them would take a `depth`-way multiplexer of 64-bit registers.
         let ab = self.model.0.address_bits;
-        let pad = if ab < 64 { format!("{}'d0, ", 64 - ab) } else { String::new() };
         // Below a distributed RAM's 16 words the copy would be registers: read the ring.
         let copied = depth >= MIN_COPIED_DEPTH;
-        let oldest = if copied { format!("{{{pad}address_copy[head]}}") } else { "addresses[head]".to_string() };
+        let oldest = if copied { zero_extended("address_copy[head]", ab, 64) } else { "addresses[head]".to_string() };
         if copied {
             let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
         }

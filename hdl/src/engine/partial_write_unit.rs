@@ -31,6 +31,7 @@
 //! are checked against each other by the exported engine's co-simulation.
 
 use crate::primitives::model_state::ModelState;
+use crate::primitives::distributed_ram::{zero_extended, MIN_COPIED_DEPTH};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -392,7 +393,7 @@ impl PartialWriteUnit {
         let (ab, sb) = (m.address_bits, m.asid_bits);
         // From 16 entries (a distributed RAM's words) up, the merged write's address is read
         // from a copy in the request memory; below, from the entries' address registers.
-        let copied = depth >= crate::engine::address_tracker::MIN_COPIED_DEPTH;
+        let copied = depth >= MIN_COPIED_DEPTH;
         let kept = if copied { ab } else { 0 };
         let request_bits = 1 + sb + kept;
         // The write stage pays for itself where many entries share the write enables' fan-out.
@@ -492,8 +493,6 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
         if stage {
             let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
-        }
-        if stage {
             v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
             v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
         }
@@ -552,10 +551,10 @@ impl PartialWriteUnit {
         v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
-        let zeros = |n: usize| if n > 0 { format!("{n}'d0, ") } else { String::new() };
-        let head_addr = if copied { format!("{{{}head_request[{}:0]}}", zeros(64 - ab), ab - 1) } else { "entry_addr[entry_head]".to_string() };
+        let head_addr = if copied { zero_extended(&format!("head_request[{}:0]", ab - 1), ab, 64) } else { "entry_addr[entry_head]".to_string() };
+        let head_asid = zero_extended(&format!("head_request[{}:{kept}]", kept + sb - 1), sb, 16);
         let _ = writeln!(v, "    c_req_addr = head_merged ? {head_addr} : req_addr;");
-        let _ = writeln!(v, "    c_req_asid = head_merged ? {{{}head_request[{}:{kept}]}} : req_asid;", zeros(16 - sb), kept + sb - 1);
+        let _ = writeln!(v, "    c_req_asid = head_merged ? {head_asid} : req_asid;");
         let _ = writeln!(v, "    c_req_encrypted = head_merged ? head_request[{}] : req_encrypted;", kept + sb);
         v.push_str("    c_req_wdata = head_merged ? merged_block[entry_head] : req_wdata;\n");
         v.push_str("    c_rsp_ready = core_ready_for_response;\n");
