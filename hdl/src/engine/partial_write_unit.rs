@@ -492,9 +492,11 @@ impl PartialWriteUnit {
         v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
         let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
         if stage {
+            // The head entry after the edge: a new one when the head leaves (never the same
+            // slot, as there are two or more), its state the answer arriving for it, else kept.
             let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
             v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
-            v.push_str("wire [1:0] head_state_after = (leave & (head_after == entry_head)) ? 2'd0 : ((answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after);\n");
+            v.push_str("wire [1:0] head_state_after = (answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after;\n");
         }
 
         // The memories: one write port and one read port each, no reset.
