@@ -262,8 +262,9 @@ pub struct PipelineConfig {
     /// acceptance until its merged write enters the engine. Partial writes to distinct blocks
     /// run at up to one per two cycles while this covers half a read's round trip (DRAM
     /// latency plus the read cost, `read_cost_cycles`, plus about 4). Default: 32 for the
-    /// pipelined `round_registers` (enough up to a DRAM latency of about 40), 1 for the others,
-    /// which take a request every 11 or more cycles anyway
+    /// pipelined `round_registers` (at three stages per round about 0.34 per cycle behind a
+    /// DRAM latency of 31; 64 reach 0.5), 1 for the others, which take a request every 11 or
+    /// more cycles anyway
     /// ([`EngineConfig::partial_write_depth`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_write_depth: Option<u32>,

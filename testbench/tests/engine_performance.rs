@@ -210,14 +210,14 @@ fn registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads() {
 
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
 /// DRAM write on one request channel, so 0.5 is the ceiling) while `partial_write_depth`
-/// covers the round trip; whole-block writes keep one per cycle; word stores filling one block
+/// covers half the round trip; whole-block writes keep one per cycle; word stores filling one block
 /// after another, merged four to a read-modify-write, at 0.75 per cycle or more.
 #[test]
 fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075() {
     let name = "partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075";
     let seed = test_seed(name);
-    // At one stage per round the default 32 entries cover the round trip behind the tweak
-    // latency; at the default three stages per round (a read costs 32 cycles, not 12) 64 do,
+    // At one stage per round the default 32 entries cover half the round trip behind the
+    // tweak latency; at the default three stages per round (a read costs 32 cycles, not 12) 64 do,
     // there and behind a DRAM latency of 30. The default engine's 32 entries then bound partial
     // writes to distinct blocks to 32 per round trip of about 90 cycles.
     let mut per_round = EngineConfig::default();

@@ -23,7 +23,8 @@
 //! accepted while one is offered.
 //!
 //! Timing (ports in the same cycle): `req_ready` from `c_req_ready`, `key_cmd_valid`, the
-//! request's write bit, strobes and address (not from `req_valid`); `rsp_*` from `c_rsp_*`;
+//! request's write bit, strobes, address, ASID and C-bit (the last two for joining the partial
+//! write before it; not from `req_valid`); `rsp_*` from `c_rsp_*`;
 //! `c_rsp_ready` from `rsp_ready`; `key_cmd_ready` from `c_key_cmd_ready`; `c_req_*` from the
 //! request port and `key_cmd_valid`. The cycle model is `mee_reference::partial_writes`.
 //!
