@@ -11,6 +11,7 @@ use mee_hdl::aes::pipeline::Direction;
 use mee_hdl::engine::engine_top::Engine;
 use mee_hdl::xts::cipher::XtsCipher;
 use mee_hdl::bus::axi_engine::AxiEngine;
+use mee_hdl::primitives::verilog_text::zero_extended;
 use mee_reference::ports::{axi_top_ports, exported_ports, top_ports, PortDirection, TopPort};
 use mee_reference::{BusKind, EngineConfig};
 use rust_hdl::prelude::*;
@@ -121,7 +122,7 @@ pub fn top_wrapper(config: &EngineConfig, inner: &str) -> String {
             v.push_str(&format!("wire [{}:0] wide_{name};\nassign {name} = wide_{name}[{}:0];\n", wide - 1, width - 1));
             connections.push(format!("    .{name}(wide_{name})"));
         } else if p.direction == PortDirection::Input && wide > width {
-            connections.push(format!("    .{name}({{{}'d0, {name}}})", wide - width));
+            connections.push(format!("    .{name}({})", zero_extended(name, width, wide)));
         } else {
             connections.push(format!("    .{name}({name})"));
         }

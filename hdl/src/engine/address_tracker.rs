@@ -35,7 +35,8 @@
 //! at it: the engine pushes only with room, and so no path runs from `pop` to the entries). A
 //! synchronous `reset` empties it.
 
-use crate::primitives::distributed_ram::{zero_extended, MIN_COPIED_DEPTH};
+use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
+use crate::primitives::verilog_text::zero_extended;
 use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;

@@ -32,7 +32,8 @@
 //! are checked against each other by the exported engine's co-simulation.
 
 use crate::primitives::model_state::ModelState;
-use crate::primitives::distributed_ram::{zero_extended, MIN_COPIED_DEPTH};
+use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
+use crate::primitives::verilog_text::zero_extended;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;

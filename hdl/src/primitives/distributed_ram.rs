@@ -1,6 +1,7 @@
 //! Memories read at one index at a time, kept in distributed RAM (LUTs used as memory) rather
-//! than in registers: when a copy there is worth its cells, and how a copy narrowed to the
-//! bits a config uses is read back at a port's full width.
+//! than in registers: when a copy there is worth its cells. A copy narrowed to the bits a
+//! config uses is read back at a port's full width with
+//! [`verilog_text::zero_extended`](super::verilog_text::zero_extended).
 //!
 //! The pending-write tracker and the partial-write unit each keep such a copy beside registers
 //! that feed their compares, so that reading one entry does not take a multiplexer over every
@@ -11,24 +12,3 @@
 /// 16 words. Below that the copy would cost more than it saves, and on iCE40, which has no
 /// distributed RAM, it would become registers.
 pub const MIN_COPIED_DEPTH: usize = 16;
-
-/// Verilog text for `expr`, `bits` bits wide, zero-extended to `width` bits (`expr` itself when
-/// it is already that wide).
-pub fn zero_extended(expr: &str, bits: usize, width: usize) -> String {
-    if bits >= width {
-        expr.to_string()
-    } else {
-        format!("{{{}'d0, {expr}}}", width - bits)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::zero_extended;
-
-    #[test]
-    fn zero_extension_pads_only_narrower_expressions() {
-        assert_eq!(zero_extended("a[47:0]", 48, 64), "{16'd0, a[47:0]}");
-        assert_eq!(zero_extended("a", 64, 64), "a");
-    }
-}
