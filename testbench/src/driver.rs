@@ -82,6 +82,7 @@ clocked_by_field!(
     mee_hdl::aes::key_expansion::DecryptionKeyExpander,
     mee_hdl::primitives::fifo::ByteFifo,
     mee_hdl::engine::address_tracker::AddressTracker,
+    mee_hdl::engine::partial_write_unit::PartialWriteUnit,
     mee_hdl::engine::key_store::KeyStore,
     mee_hdl::primitives::delay_line::ByteDelayLine,
     mee_hdl::engine::key_table::KeyTable,

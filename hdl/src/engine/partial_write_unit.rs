@@ -406,7 +406,7 @@ impl PartialWriteUnit {
             ("", "")
         };
         let ws_initial = if stage {
-            "    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
+            "    ws_new = 1'b0;\n    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
         } else {
             ""
         };
@@ -435,9 +435,12 @@ impl PartialWriteUnit {
         v.push_str("reg [63:0] young_addr;\nreg [15:0] young_asid;\nreg young_encrypted;\nreg [{}:0] young;\nreg coalescible;\nreg [1:0] last_status;\n".replace("{}", &(eb - 1).to_string()).as_str());
         if stage {
             v.push_str("// The write stage: a partial write accepted at an edge is written into its entry at the next\n// one, from these registers (loaded at every edge), so that the entries' write enables come\n// from registers and not from the acceptance. `ws_grow`: a new entry, else merged into one.\n");
-            let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
+            v.push_str("// `ws_new`: ws_valid & ws_grow in a register of its own, for the hazard compare alone.\n");
+            let _ = writeln!(v, "reg ws_new;\nreg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
         }
-        v.push_str("wire run = ~reset;\nwire have_entry = entry_count != 8'd0;\n");
+        v.push_str("// What the acceptance asks of the counts, kept in registers beside them (each decided\n// from the count before the edge and the edge's increment and decrement), so that no\n// compare of a count lies between its adder and the acceptance.\n");
+        v.push_str("reg have_entry;\nreg entry_space;\nreg have_item;\nreg order_room;\nreg some_waiting;\nreg one_waiting;\n");
+        v.push_str("wire run = ~reset;\n");
         // The head entry's state, registered: what entry_state[entry_head] will be after each
         // edge (a slot not held is 0, waiting), so that the choice between the merged write
         // and the request port starts at flip-flops.
@@ -448,23 +451,22 @@ impl PartialWriteUnit {
         } else {
             v.push_str("wire [1:0] head_state = entry_state[entry_head];\nwire head_merged = have_entry & (head_state == 2'd1);\nwire drop_refused = have_entry & (head_state == 2'd2) & run;\n");
         }
-        let _ = writeln!(v, "wire order_room = order_count < 16'd{order_depth};");
         v.push_str("wire issue = head_merged & order_room & run;\n");
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
         v.push_str("reg hazard;\ninteger i;\nalways @(*) begin\n    hazard = 1'b0;\n");
         let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));");
         if stage {
-            v.push_str("    hazard = hazard | (ws_valid & ws_grow & (ws_addr[63:4] == req_addr[63:4]));\n");
+            v.push_str("    hazard = hazard | (ws_new & (ws_addr[63:4] == req_addr[63:4]));\n");
         }
         v.push_str("end\n");
-        let _ = writeln!(v, "wire room = order_room & (~partial | (entry_count < 8'd{depth}));");
+        v.push_str("wire room = order_room & (~partial | entry_space);\n");
         v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
-        v.push_str("wire have_item = order_count != 16'd0;\nwire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
+        v.push_str("wire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
         v.push_str("wire head_pass = head_item[4:2] == 3'd0;\nwire head_answer = head_item[4:2] == 3'd1;\nwire head_drop = have_item & (head_item[4:2] == 3'd2);\nwire head_local = have_item & (head_item[4:2] == 3'd3);\nwire head_follow = have_item & (head_item[4:2] == 3'd4);\n");
         v.push_str("// The waiting entries are the youngest ones: the youngest waits while any does.\n");
-        v.push_str("wire answered_now = have_item & head_answer & c_rsp_valid & (waiting_count == 8'd1);\n");
-        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & (waiting_count != 8'd0) & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
+        v.push_str("wire answered_now = have_item & head_answer & c_rsp_valid & one_waiting;\n");
+        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & some_waiting & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
         v.push_str("wire core_ready_for_response = (have_item & (head_pass | head_answer)) ? rsp_ready : head_drop;\n");
         v.push_str("wire core_fire = c_rsp_valid & core_ready_for_response;\n");
         v.push_str("wire local_valid = (head_local | head_follow) & run;\n");
@@ -511,22 +513,26 @@ impl PartialWriteUnit {
         let _ = writeln!(v, "    if (ws_valid & ws_grow)\n        entry_request[ws_index] <= {{ws_encrypted, ws_asid[{}:0]{stored_addr}}};", sb - 1);
         v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
         v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
+        let flag_values = [("have_entry", 0), ("entry_space", 1), ("have_item", 0), ("order_room", 1), ("some_waiting", 0), ("one_waiting", 0)];
+        let flags_initial: String = flag_values.iter().map(|(f, b)| format!("    {f} = 1'b{b};\n")).collect();
+        let flags_reset: String = flag_values.iter().map(|(f, b)| format!("        {f} <= 1'b{b};\n")).collect();
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n{head_initial}    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n{flags_initial}    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n{head_initial}    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str(&format!("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n        entry_used <= 0;\n{head_reset}        coalescible <= 1'b0;\n        last_status <= 2'd0;\n"));
+        v.push_str(&format!("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n{flags_reset}        entry_used <= 0;\n{head_reset}        coalescible <= 1'b0;\n        last_status <= 2'd0;\n"));
         if stage {
-            v.push_str("        ws_valid <= 1'b0;\n");
+            v.push_str("        ws_valid <= 1'b0;\n        ws_new <= 1'b0;\n");
         }
         let _ = writeln!(v, "        for (j = 0; j < {depth}; j = j + 1)\n            entry_state[j] <= 2'd0;");
         v.push_str("    end else begin\n");
         if stage {
-            v.push_str("        ws_valid <= accept & partial;\n");
+            v.push_str("        ws_valid <= accept & partial;\n        ws_new <= grow;\n");
         }
         let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
         let _ = writeln!(v, "        if (push_item) order_tail <= {};", next("order_tail", order_depth));
         v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
+        v.push_str(&count_flag_updates("order_count", 16, "push_item", "pop_item", &[("have_item", CountFlag::NonZero), ("order_room", CountFlag::Below(order_depth))]));
         v.push_str("        if (answer_fire) last_status <= c_rsp_status;\n");
         v.push_str("        if (accept) coalescible <= partial;\n");
         v.push_str("        if (ws_valid & ~ws_grow) entry_strobes[ws_index] <= entry_strobes[ws_index] | ws_strobes;\n");
@@ -539,11 +545,14 @@ impl PartialWriteUnit {
             next("entry_tail", depth)
         );
         v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
+        v.push_str(&count_flag_updates("entry_count", 8, "grow", "leave", &[("have_entry", CountFlag::NonZero), ("entry_space", CountFlag::Below(depth))]));
         // An entry not held is waiting (0): states are cleared as entries leave and at reset.
         if stage {
             v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
         }
-        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n    end\nend\n");
+        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n");
+        v.push_str(&count_flag_updates("waiting_count", 8, "grow", "answer_fire", &[("some_waiting", CountFlag::NonZero), ("one_waiting", CountFlag::One)]));
+        v.push_str("    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
         v.push_str("    rsp_valid = have_item & ((head_pass & c_rsp_valid) | (head_answer & c_rsp_valid) | local_valid);\n");
@@ -587,6 +596,35 @@ impl PartialWriteUnit {
             c_key_cmd_ready: self.c_key_cmd_ready.val(),
         }
     }
+}
+
+/// What a registered flag says about a count (see [`count_flag_updates`]).
+#[derive(Clone, Copy)]
+enum CountFlag {
+    /// The count is not zero.
+    NonZero,
+    /// The count is one.
+    One,
+    /// The count is below this bound (which it never exceeds).
+    Below(usize),
+}
+
+/// Verilog statements (inside the clocked block's non-reset branch) that keep each flag of
+/// `flags` true of `count` (`width` bits) after the edge, from the count before it and the
+/// edge's increment `up` and decrement `down`: the compare runs on the registered count, and
+/// `up` and `down` only choose the result.
+fn count_flag_updates(count: &str, width: usize, up: &str, down: &str, flags: &[(&str, CountFlag)]) -> String {
+    let mut v = String::new();
+    for (flag, kind) in flags {
+        let (after_up, after_down) = match kind {
+            CountFlag::NonZero => ("1'b1".to_string(), format!("{count} != {width}'d1")),
+            CountFlag::One => (format!("{count} == {width}'d0"), format!("{count} == {width}'d2")),
+            CountFlag::Below(bound) if *bound <= 1 => ("1'b0".to_string(), "1'b1".to_string()),
+            CountFlag::Below(bound) => (format!("{count} < {width}'d{}", bound - 1), "1'b1".to_string()),
+        };
+        let _ = writeln!(v, "        if ({up} & ~{down}) {flag} <= {after_up};\n        else if (~{up} & {down}) {flag} <= {after_down};");
+    }
+    v
 }
 
 fn wide(value: u128) -> Bits<128> {
