@@ -8,23 +8,29 @@
 //! - **partial**: a write with some but not all strobes set goes to the core as a *read* of
 //!   its block (same address, ASID and C-bit) and takes an *entry* (address, ASID, C-bit, data,
 //!   strobes). That read's response answers the write: its status, `write` = 1, no data. With
-//!   status ok, the entry's enabled bytes are merged into the read's plaintext; the merged
-//!   block then goes to the core as a whole-block write, ahead of new requests, and its
-//!   response is dropped. A refused read leaves nothing to write: the entry is dropped;
+//!   status ok, the entry's enabled bytes are merged into the read's plaintext at the edge
+//!   after the answer's; the merged block then goes to the core as a whole-block write, ahead
+//!   of new requests, and its response is dropped. A refused read leaves nothing to write:
+//!   the entry is dropped (from the cycle after the one after its answer, as a merged write
+//!   is offered);
 //! - **local**: a write with no strobe set touches nothing. The unit answers it itself, in
 //!   order: misaligned (3) before ASID out of range (2), else ok (a write that writes nothing
 //!   needs no key).
 //!
 //! **Merging**: a partial write right after a partial write (nothing accepted between them) to
-//! the same address, ASID and C-bit whose read is still in the core joins that write's entry:
+//! the same address, ASID and C-bit whose read is still in the core (or is answered in that
+//! very cycle) joins that write's entry:
 //! its enabled bytes replace the entry's, its strobes are added, and it is answered, in order,
 //! with the first one's status (a *follow* item). So a 32-bit core's word stores filling a
 //! block cost one read-modify-write per block, not one per word.
 //!
-//! Ordering: a request whose block (address bits above 4) matches an entry's waits until that
-//! entry's merged write has gone to the core (the core keeps every later request to the block
-//! behind it), so every later request sees the merged block and partial writes to one block
-//! apply in request order. Responses keep request order through the *order queue*, one item
+//! Ordering: a request whose *hazard bucket* is an entry's waits until that entry's merged
+//! write has gone to the core (the core keeps every later request to the block behind it), so
+//! every later request sees the merged block and partial writes to one block apply in request
+//! order. A block's bucket is the low bits of its block number (address bits 4 and up), for
+//! [`hazard_buckets`] buckets: twice the entries, so blocks a few kilobytes apart rarely share
+//! one. Sharing a bucket only makes a request wait longer; and as a partial write to a held
+//! bucket waits, no two entries ever hold the same bucket. Responses keep request order through the *order queue*, one item
 //! per request in flight (pass, answer, drop, follow, or local with its status).
 //!
 //! A key command reaches the core only while no entry is held, so a read-modify-write uses one
@@ -33,8 +39,8 @@
 //! In a cycle, with "held" meaning the oldest entry is merged (or refused):
 //! - a merged head entry is offered to the core as a write (no new request this cycle); a
 //!   refused one is dropped at the edge (no new request this cycle either);
-//! - otherwise a request is accepted when no key command is offered, its block matches no
-//!   entry, the order queue has room, a partial write has a free entry, and (pass and partial)
+//! - otherwise a request is accepted when no key command is offered, its bucket is no
+//!   entry's, the order queue has room, a partial write has a free entry, and (pass and partial)
 //!   the core is ready. `core_req_ready` does not depend on `core_req_valid`.
 
 use crate::config::EngineConfig;
@@ -63,6 +69,9 @@ enum Item {
 enum State {
     /// Its read is in the core.
     Waiting,
+    /// Its read was answered at the last edge, with this status: merged (or refused) at the
+    /// next one.
+    Answered(u8),
     /// Merged: its write is the next to go to the core.
     Merged,
     /// Its read was refused: dropped when it is the oldest.
@@ -77,6 +86,8 @@ struct Entry {
     encrypted: bool,
     /// The write's bytes, then the merged block.
     data: [u8; 16],
+    /// The read's plaintext, while the entry is answered.
+    read: [u8; 16],
     strobes: u16,
     state: State,
 }
@@ -102,12 +113,8 @@ pub struct Plan {
     kind: Kind,
     /// The offered request may be accepted this cycle, but for the core's readiness.
     open: bool,
-    /// The offered request may merge into the youngest entry, unless that entry's read is
-    /// answered this cycle.
-    may_coalesce: bool,
-    /// Nothing but a merged head entry, a dropped one, a key command or a full order queue
-    /// stops a request this cycle.
-    base_open: bool,
+    /// The offered request merges into the youngest entry this cycle.
+    coalesce: bool,
     /// The head of the order queue.
     head: Option<Item>,
 }
@@ -122,6 +129,18 @@ pub struct PartialWriteUnit {
     coalescible: bool,
     /// The status of the last answered partial write, for the ones merged into it.
     last_status: u8,
+}
+
+/// How many hazard buckets a unit of `depth` entries sorts blocks into: twice its entries,
+/// rounded up to a power of two (at least 2).
+pub fn hazard_buckets(depth: usize) -> usize {
+    (2 * depth.max(1)).next_power_of_two()
+}
+
+/// The hazard bucket of the block at byte address `addr`: the low bits of its block number,
+/// for `buckets` (a power of two) buckets.
+pub fn hazard_bucket(addr: u64, buckets: usize) -> u64 {
+    (addr >> 4) & (buckets as u64 - 1)
 }
 
 /// `read` with the bytes whose strobe is set replaced by `data`'s.
@@ -143,9 +162,10 @@ impl PartialWriteUnit {
         }
     }
 
-    /// The request's block matches an entry's.
+    /// The request's hazard bucket is an entry's.
     fn hazard(&self, addr: u64) -> bool {
-        self.entries.iter().any(|e| e.addr >> 4 == addr >> 4)
+        let buckets = hazard_buckets(self.config.partial_write_depth());
+        self.entries.iter().any(|e| hazard_bucket(e.addr, buckets) == hazard_bucket(addr, buckets))
     }
 
     /// The decisions of a cycle that the core's inputs depend on.
@@ -160,8 +180,9 @@ impl PartialWriteUnit {
         let base_open = run && head_entry != Some(State::Merged) && !drop_refused && !inputs.key_cmd_valid && order_room;
         let open = base_open && !self.hazard(inputs.core_req_addr) && entry_room;
         // A partial write right after a partial write to the same block, ASID and C-bit whose
-        // read is still in the core joins its entry.
-        let may_coalesce = kind == Kind::Partial
+        // read is still in the core (or answered in this very cycle) joins its entry.
+        let coalesce = base_open
+            && kind == Kind::Partial
             && self.coalescible
             && self.entries.back().is_some_and(|e| {
                 e.state == State::Waiting && e.addr == inputs.core_req_addr && e.asid == inputs.core_req_asid && e.encrypted == inputs.core_req_encrypted
@@ -189,23 +210,14 @@ impl PartialWriteUnit {
             _ => false,
         };
         core.key_cmd_valid = inputs.key_cmd_valid && self.entries.is_empty();
-        Plan { core_inputs: core, issue, drop_refused, kind, open, may_coalesce, base_open, head }
-    }
-
-    /// The offered request merges into the youngest entry this cycle: it may, and that
-    /// entry's read is not answered in this cycle (the oldest waiting entry is the youngest
-    /// one and its answer is at the head of the order queue with the core's response valid).
-    fn coalesces(&self, plan: &Plan, core: &EngineOutputs) -> bool {
-        let waiting = self.entries.iter().filter(|e| e.state == State::Waiting).count();
-        let answered_now = plan.head == Some(Item::Answer) && core.core_rsp_valid && waiting == 1;
-        plan.base_open && plan.may_coalesce && !answered_now
+        Plan { core_inputs: core, issue, drop_refused, kind, open, coalesce, head }
     }
 
     /// The engine's outputs, from the plan and the core's outputs.
     pub fn outputs(&self, inputs: &EngineInputs, plan: &Plan, core: &EngineOutputs) -> EngineOutputs {
         let run = !inputs.reset;
         let mut o = core.clone();
-        o.core_req_ready = (plan.open && (plan.kind == Kind::Local || core.core_req_ready)) || self.coalesces(plan, core);
+        o.core_req_ready = (plan.open && (plan.kind == Kind::Local || core.core_req_ready)) || plan.coalesce;
         o.core_rsp_valid = false;
         o.core_rsp_write = false;
         o.core_rsp_rdata = [0; 16];
@@ -246,7 +258,19 @@ impl PartialWriteUnit {
             self.coalescible = false;
             return;
         }
-        let coalesce = self.coalesces(plan, core);
+        let coalesce = plan.coalesce;
+        // The entry answered at the last edge is merged, with the bytes of a write that joined
+        // it in the answer's cycle, or refused.
+        for e in self.entries.iter_mut() {
+            if let State::Answered(answer) = e.state {
+                if answer == status::OK {
+                    e.data = merge_bytes(e.read, e.data, e.strobes);
+                    e.state = State::Merged;
+                } else {
+                    e.state = State::Refused;
+                }
+            }
+        }
         // The response of the order queue's head.
         let core_fire = core.core_rsp_valid && plan.core_inputs.core_rsp_ready;
         match plan.head {
@@ -257,12 +281,8 @@ impl PartialWriteUnit {
                 self.order.pop_front();
                 self.last_status = core.core_rsp_status;
                 if let Some(e) = self.entries.iter_mut().find(|e| e.state == State::Waiting) {
-                    if core.core_rsp_status == status::OK {
-                        e.data = merge_bytes(core.core_rsp_rdata, e.data, e.strobes);
-                        e.state = State::Merged;
-                    } else {
-                        e.state = State::Refused;
-                    }
+                    e.read = core.core_rsp_rdata;
+                    e.state = State::Answered(core.core_rsp_status);
                 }
             }
             Some(Item::Local(_) | Item::Follow) if outputs.core_rsp_valid && inputs.core_rsp_ready => {
@@ -308,6 +328,7 @@ impl PartialWriteUnit {
                         asid: inputs.core_req_asid,
                         encrypted: inputs.core_req_encrypted,
                         data: inputs.core_req_wdata,
+                        read: [0; 16],
                         strobes: inputs.core_req_wstrb,
                         state: State::Waiting,
                     });

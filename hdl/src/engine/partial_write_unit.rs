@@ -6,25 +6,29 @@
 //!   cycle, and their responses come back as they are: latency 0, no cycle added.
 //! - **A partial write** goes to the core as a read of its block (same address, ASID and C-bit)
 //!   and takes one of `partial_write_depth` entries (address, ASID, C-bit, data, strobes). The
-//!   read's response answers the write (its status; `write` = 1; no data). With status ok the
-//!   entry's enabled bytes are merged into the read's plaintext, and the merged block goes to
-//!   the core as a whole-block write ahead of new requests (its response is dropped). A
-//!   refused read leaves the entry to be dropped.
+//!   read's response answers the write (its status; `write` = 1; no data). The answer stage
+//!   (`as_*`) holds the read for one edge; at the next, with status ok, the entry's enabled
+//!   bytes are merged into the read's plaintext, and the merged block goes to the core as a
+//!   whole-block write ahead of new requests (its response is dropped). A refused read leaves
+//!   the entry to be dropped.
 //! - **A write without strobes** touches nothing: the unit answers it in order, misaligned (3)
 //!   before ASID out of range (2), else ok.
 //! - **A partial write right after a partial write** (nothing accepted between them) to the
-//!   same address, ASID and C-bit whose read is still in the core joins its entry (its bytes
-//!   over the entry's, strobes added) and is answered in order with that write's status.
+//!   same address, ASID and C-bit whose read is still in the core, or answered in this very
+//!   cycle, joins its entry (its bytes over the entry's, strobes added) and is answered in
+//!   order with that write's status.
 //!
-//! A request whose block (address bits 63..4) matches an entry's waits until that entry has
-//! left, so every later request sees the merged block. Responses keep request order through
+//! A request whose hazard bucket (the low bits of its block number, for
+//! [`hazard_buckets`] buckets) is an entry's waits until that entry has left, so every later
+//! request sees the merged block. A register per bucket says whether an entry holds it (at
+//! most one does), so the hazard is one bit read at the request's bucket. Responses keep request order through
 //! the order queue (`partial_write_order_depth` items of 5 bits: pass, answer, drop, follow,
 //! or local with its status). A key command reaches the core only while no entry is held; no request is
 //! accepted while one is offered.
 //!
 //! Timing (ports in the same cycle): `req_ready` from `c_req_ready`, `key_cmd_valid`, the
 //! request's write bit, strobes, address, ASID and C-bit (the last two for joining the partial
-//! write before it; not from `req_valid`); `rsp_*` from `c_rsp_*`;
+//! write before it; not from `req_valid`, nor from the core's response); `rsp_*` from `c_rsp_*`;
 //! `c_rsp_ready` from `rsp_ready`; `key_cmd_ready` from `c_key_cmd_ready`; `c_req_*` from the
 //! request port and `key_cmd_valid`. The cycle model is `mee_reference::partial_writes`.
 //!
@@ -34,6 +38,7 @@
 use crate::primitives::model_state::ModelState;
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
 use crate::primitives::verilog_text::zero_extended;
+use mee_reference::partial_writes::{hazard_bucket, hazard_buckets};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -48,6 +53,8 @@ const FOLLOW: u8 = 4;
 const WAITING: u8 = 0;
 const MERGED: u8 = 1;
 const REFUSED: u8 = 2;
+/// Answered at the last edge: merged or refused at the next one.
+const ANSWERED: u8 = 3;
 
 #[derive(Clone, Debug)]
 struct Entry {
@@ -57,6 +64,9 @@ struct Entry {
     data: u128,
     strobes: u16,
     state: u8,
+    /// The read's plaintext and status, while answered.
+    read: u128,
+    answer_status: u8,
 }
 
 /// The unit's storage and shape, for the Rust model.
@@ -142,16 +152,14 @@ impl UnitModel {
             head: self.order.front().copied(),
             ..Default::default()
         };
-        let hazard = self.entries.iter().any(|e| e.addr >> 4 == i.req_addr >> 4);
+        let buckets = hazard_buckets(self.depth);
+        let hazard = self.entries.iter().any(|e| hazard_bucket(e.addr, buckets) == hazard_bucket(i.req_addr, buckets));
         let room = order_room && (!d.partial || self.entries.len() < self.depth);
         let base_open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && order_room;
         let open = base_open && !hazard && room;
-        let waiting = self.entries.iter().filter(|e| e.state == WAITING).count();
-        let answered_now = d.head.map(|item| item >> 2) == Some(ANSWER) && i.c_rsp_valid && waiting == 1;
         d.coalesce = base_open
             && d.partial
             && self.coalescible
-            && !answered_now
             && self.entries.back().is_some_and(|e| e.state == WAITING && e.addr == i.req_addr && e.asid == i.req_asid && e.encrypted == i.req_encrypted);
         d.req_ready = (open && (d.local || i.c_req_ready)) || d.coalesce;
         if head_merged {
@@ -192,6 +200,14 @@ impl UnitModel {
             self.coalescible = false;
             return;
         }
+        for e in self.entries.iter_mut().filter(|e| e.state == ANSWERED) {
+            if e.answer_status == 0 {
+                e.data = merge(e.read, e.data, e.strobes);
+                e.state = MERGED;
+            } else {
+                e.state = REFUSED;
+            }
+        }
         let core_fire = i.c_rsp_valid && d.c_rsp_ready;
         match d.head.map(|item| item >> 2) {
             Some(PASS | DROP) if core_fire => {
@@ -201,12 +217,7 @@ impl UnitModel {
                 self.order.pop_front();
                 self.last_status = i.c_rsp_status;
                 if let Some(e) = self.entries.iter_mut().find(|e| e.state == WAITING) {
-                    if i.c_rsp_status == 0 {
-                        e.data = merge(i.c_rsp_rdata, e.data, e.strobes);
-                        e.state = MERGED;
-                    } else {
-                        e.state = REFUSED;
-                    }
+                    (e.read, e.answer_status, e.state) = (i.c_rsp_rdata, i.c_rsp_status, ANSWERED);
                 }
             }
             Some(LOCAL | FOLLOW) if d.rsp_valid && i.rsp_ready => {
@@ -239,7 +250,7 @@ impl UnitModel {
                 self.order.push_back(LOCAL << 2 | status);
             } else if d.partial {
                 self.order.push_back(ANSWER << 2);
-                self.entries.push_back(Entry { addr: i.req_addr, asid: i.req_asid, encrypted: i.req_encrypted, data: i.req_wdata, strobes: i.req_wstrb, state: WAITING });
+                self.entries.push_back(Entry { addr: i.req_addr, asid: i.req_asid, encrypted: i.req_encrypted, data: i.req_wdata, strobes: i.req_wstrb, state: WAITING, read: 0, answer_status: 0 });
             } else {
                 self.order.push_back(PASS << 2);
             }
@@ -375,16 +386,17 @@ impl PartialWriteUnit {
     /// The body of the unit's Verilog module. The entries' write bytes and merged blocks are
     /// memories with one write and one read port each (distributed RAM), written with byte
     /// enables, and so is each entry's request (C-bit, ASID and, from 16 entries up, a copy of
-    /// the address), which only the merged write reads; only what the hazard compare and the
-    /// control read from every entry (address, strobes, state) is in registers.
+    /// the address), which only the merged write reads; only what the control reads from every
+    /// entry (strobes, state; the address with fewer than 16 entries) is in registers, and a
+    /// register per hazard bucket says whether an entry holds it.
     ///
     /// With more than one entry, a partial write is written into its entry one edge after its
     /// acceptance, from the *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
     /// registers, not from the acceptance, which depends on the core's ready. The counts, the
     /// youngest entry's tags and the order queue change at the acceptance itself. So the
-    /// outputs are the Rust model's, cycle for cycle: the hazard compare also looks at the
-    /// write stage's new entry, the merge of an answered read takes the stage's bytes if they
-    /// are still on their way to its entry, and an entry's state is cleared when it leaves
+    /// outputs are the Rust model's, cycle for cycle: a new entry's bucket is taken at the
+    /// acceptance, the merge of an answered read takes the stage's bytes if they are still on
+    /// their way to its entry, and an entry's state is cleared when it leaves
     /// (and at reset), so a reused entry waits from the cycle it is accepted. A unit of one
     /// entry (the iterative and shared engines') writes it at the acceptance: its enables
     /// reach one entry, and the stage's 232 flip-flops would not fit the smallest engine into
@@ -406,40 +418,58 @@ impl PartialWriteUnit {
             ("", "")
         };
         let ws_initial = if stage {
-            "    ws_new = 1'b0;\n    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
+            "    ws_valid = 1'b0;\n    ws_grow = 1'b0;\n    ws_index = 0;\n    ws_addr = 64'd0;\n    ws_asid = 16'd0;\n    ws_encrypted = 1'b0;\n    ws_strobes = 16'd0;\n    ws_data = 128'd0;\n"
         } else {
             ""
         };
         let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
         let (eb, ob) = (bits(depth), bits(order_depth));
+        // The counts hold 0 to depth: as wide as that needs.
+        let count_bits = |n: usize| usize::BITS as usize - n.leading_zeros() as usize;
+        let (entry_cw, order_cw) = (count_bits(depth), count_bits(order_depth));
+        let buckets = hazard_buckets(depth);
+        let bucket_bits = buckets.trailing_zeros() as usize;
         let d = depth - 1;
         let next = |p: &str, n: usize| format!("({p} == {}'d{}) ? {}'d0 : {p} + {}'d1", bits(n), n - 1, bits(n), bits(n));
         let lanes = |strobes: &str| -> String { (0..16).rev().map(|k| format!("{{8{{{strobes}[{k}]}}}}")).collect::<Vec<_>>().join(", ") };
         let mut v = String::new();
         let _ = writeln!(v, "// Order queue: {order_depth} items of {{kind[2:0], status[1:0]}}; kinds 0 pass, 1 answer, 2 drop, 3 local, 4 follow.");
-        let _ = writeln!(v, "reg [4:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [15:0] order_count;", order_depth - 1, ob - 1, ob - 1);
+        let _ = writeln!(v, "reg [4:0] order_item [0:{}];\nreg [{}:0] order_head;\nreg [{}:0] order_tail;\nreg [{}:0] order_count;", order_depth - 1, ob - 1, ob - 1, order_cw - 1);
         let _ = writeln!(v, "// Entries: {depth} partial writes, oldest at entry_head; states 0 waiting, 1 merged, 2 refused.");
         let _ = writeln!(
             v,
-            "reg [63:0] entry_addr [0:{d}];\nreg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];\nreg [{d}:0] entry_used;"
+            "reg [15:0] entry_strobes [0:{d}];\nreg [1:0] entry_state [0:{d}];"
+        );
+        if !copied {
+            let _ = writeln!(v, "// Each entry's address, read at entry_head for the merged write.\nreg [63:0] entry_addr [0:{d}];");
+        }
+        let _ = writeln!(
+            v,
+            "// Which of the {buckets} hazard buckets (block address bits {}..4) an entry holds; at most one\n// entry holds a bucket, as a request to a held bucket waits.\nreg [{}:0] occupied;",
+            bucket_bits + 3,
+            buckets - 1
         );
         let _ = writeln!(v, "// The write's enabled bytes, and the merged blocks, one word per entry.\nreg [127:0] entry_bytes [0:{d}];\nreg [127:0] merged_block [0:{d}];");
         let _ = writeln!(
             v,
-            "// Each entry's request {{C-bit, ASID[, address]}}, read only at entry_head for the merged write (the\n// address a copy of entry_addr, whose registers feed the hazard compare).\nreg [{}:0] entry_request [0:{d}];\nwire [{}:0] head_request = entry_request[entry_head];",
+            "// Each entry's request {{C-bit, ASID[, address]}}, read only at entry_head for the merged write.\nreg [{}:0] entry_request [0:{d}];\nwire [{}:0] head_request = entry_request[entry_head];",
             request_bits - 1,
             request_bits - 1
         );
-        let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [7:0] entry_count;\nreg [7:0] waiting_count;", eb - 1, eb - 1, eb - 1);
+        let _ = writeln!(v, "reg [{}:0] entry_head;\nreg [{}:0] entry_tail;\nreg [{}:0] entry_fill;\nreg [{}:0] entry_count;\nreg [{}:0] waiting_count;", eb - 1, eb - 1, eb - 1, entry_cw - 1, entry_cw - 1);
         v.push_str("// The youngest entry's request, and whether the last request accepted was a partial write.\n");
         v.push_str("reg [63:0] young_addr;\nreg [15:0] young_asid;\nreg young_encrypted;\nreg [{}:0] young;\nreg coalescible;\nreg [1:0] last_status;\n".replace("{}", &(eb - 1).to_string()).as_str());
         if stage {
             v.push_str("// The write stage: a partial write accepted at an edge is written into its entry at the next\n// one, from these registers (loaded at every edge), so that the entries' write enables come\n// from registers and not from the acceptance. `ws_grow`: a new entry, else merged into one.\n");
-            v.push_str("// `ws_new`: ws_valid & ws_grow in a register of its own, for the hazard compare alone.\n");
-            let _ = writeln!(v, "reg ws_new;\nreg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
+            let _ = writeln!(v, "reg ws_valid;\nreg ws_grow;\nreg [{}:0] ws_index;\nreg [63:0] ws_addr;\nreg [15:0] ws_asid;\nreg ws_encrypted;\nreg [15:0] ws_strobes;\nreg [127:0] ws_data;", eb - 1);
         }
         v.push_str("// What the acceptance asks of the counts, kept in registers beside them (each decided\n// from the count before the edge and the edge's increment and decrement), so that no\n// compare of a count lies between its adder and the acceptance.\n");
-        v.push_str("reg have_entry;\nreg entry_space;\nreg have_item;\nreg order_room;\nreg some_waiting;\nreg one_waiting;\n");
+        v.push_str("reg have_entry;\nreg entry_space;\nreg have_item;\nreg order_room;\nreg some_waiting;\n");
+        v.push_str("// The answer stage: the read answered at the last edge (its entry, status and plaintext),\n// merged into its entry's bytes at the next edge, so that the core's response reaches\n// registers only.\n");
+        let _ = writeln!(v, "reg as_valid;\nreg [{}:0] as_index;\nreg [1:0] as_status;", eb - 1);
+        if stage {
+            v.push_str("reg [127:0] as_rdata;\n");
+        }
         v.push_str("wire run = ~reset;\n");
         // The head entry's state, registered: what entry_state[entry_head] will be after each
         // edge (a slot not held is 0, waiting), so that the choice between the merged write
@@ -453,20 +483,16 @@ impl PartialWriteUnit {
         }
         v.push_str("wire issue = head_merged & order_room & run;\n");
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
-        v.push_str("reg hazard;\ninteger i;\nalways @(*) begin\n    hazard = 1'b0;\n");
-        let _ = writeln!(v, "    for (i = 0; i < {depth}; i = i + 1)\n        hazard = hazard | (entry_used[i] & (entry_addr[i][63:4] == req_addr[63:4]));");
-        if stage {
-            v.push_str("    hazard = hazard | (ws_new & (ws_addr[63:4] == req_addr[63:4]));\n");
-        }
-        v.push_str("end\n");
+        let head_addr = if copied { zero_extended(&format!("head_request[{}:0]", ab - 1), ab, 64) } else { "entry_addr[entry_head]".to_string() };
+        let _ = writeln!(v, "wire [63:0] head_address = {head_addr};\nwire [{}:0] head_bucket = head_address[{}:4];", bucket_bits - 1, bucket_bits + 3);
+        let _ = writeln!(v, "wire [{}:0] req_bucket = req_addr[{}:4];\nwire hazard = occupied[req_bucket];", bucket_bits - 1, bucket_bits + 3);
         v.push_str("wire room = order_room & (~partial | entry_space);\n");
         v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
         v.push_str("wire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
         v.push_str("wire head_pass = head_item[4:2] == 3'd0;\nwire head_answer = head_item[4:2] == 3'd1;\nwire head_drop = have_item & (head_item[4:2] == 3'd2);\nwire head_local = have_item & (head_item[4:2] == 3'd3);\nwire head_follow = have_item & (head_item[4:2] == 3'd4);\n");
         v.push_str("// The waiting entries are the youngest ones: the youngest waits while any does.\n");
-        v.push_str("wire answered_now = have_item & head_answer & c_rsp_valid & one_waiting;\n");
-        v.push_str("wire coalesce = base_open & partial & coalescible & ~answered_now & some_waiting & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
+        v.push_str("wire coalesce = base_open & partial & coalescible & some_waiting & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
         v.push_str("wire core_ready_for_response = (have_item & (head_pass | head_answer)) ? rsp_ready : head_drop;\n");
         v.push_str("wire core_fire = c_rsp_valid & core_ready_for_response;\n");
         v.push_str("wire local_valid = (head_local | head_follow) & run;\n");
@@ -482,25 +508,27 @@ impl PartialWriteUnit {
         v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
         let _ = writeln!(v, "wire [{}:0] write_index = coalesce ? young : entry_tail;", eb - 1);
         if stage {
-            v.push_str("// The entry being answered, with the write stage's bytes if they are still on their way to it.\n");
-            v.push_str("wire ws_at_fill = ws_valid & (ws_index == entry_fill);\n");
+            v.push_str("// The answered entry, with the write stage's bytes if they are still on their way to it.\n");
+            v.push_str("wire ws_at_answered = ws_valid & (ws_index == as_index);\n");
             let _ = writeln!(v, "wire [127:0] ws_mask = {{{}}};", lanes("ws_strobes"));
-            v.push_str("wire [127:0] fill_bytes = ws_at_fill ? ((entry_bytes[entry_fill] & ~ws_mask) | (ws_data & ws_mask)) : entry_bytes[entry_fill];\n");
-            v.push_str("wire [15:0] fill_strobes = ws_at_fill ? (ws_grow ? ws_strobes : (entry_strobes[entry_fill] | ws_strobes)) : entry_strobes[entry_fill];\n");
+            v.push_str("wire [127:0] fill_bytes = ws_at_answered ? ((entry_bytes[as_index] & ~ws_mask) | (ws_data & ws_mask)) : entry_bytes[as_index];\n");
+            v.push_str("wire [15:0] fill_strobes = ws_at_answered ? (ws_grow ? ws_strobes : (entry_strobes[as_index] | ws_strobes)) : entry_strobes[as_index];\n");
         } else {
             v.push_str("// One entry: the accepted partial write is written into it at the acceptance's edge.\n");
             let _ = writeln!(v, "wire ws_valid = accept & partial;\nwire ws_grow = grow;\nwire [{}:0] ws_index = write_index;\nwire [63:0] ws_addr = req_addr;\nwire [15:0] ws_asid = req_asid;\nwire ws_encrypted = req_encrypted;\nwire [15:0] ws_strobes = req_wstrb;\nwire [127:0] ws_data = req_wdata;", eb - 1);
-            v.push_str("wire [127:0] fill_bytes = entry_bytes[entry_fill];\nwire [15:0] fill_strobes = entry_strobes[entry_fill];\n");
+            v.push_str("wire [127:0] fill_bytes = entry_bytes[as_index];\nwire [15:0] fill_strobes = entry_strobes[as_index];\n");
         }
-        let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
-        v.push_str("wire [127:0] merged = (c_rsp_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
+        if stage {
+            let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
+            v.push_str("wire [127:0] merged = (as_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
+        }
         let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
         if stage {
             // The head entry after the edge: a new one when the head leaves (never the same
             // slot, as there are two or more), its state the answer arriving for it, else kept.
             let _ = writeln!(v, "wire [{}:0] head_after = leave ? head_next : entry_head;", eb - 1);
             v.push_str("wire [1:0] kept_state_after = leave ? entry_state[head_next] : entry_state[entry_head];\n");
-            v.push_str("wire [1:0] head_state_after = (answer_fire & (entry_fill == head_after)) ? ((c_rsp_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after;\n");
+            v.push_str("wire [1:0] head_state_after = (as_valid & (as_index == head_after)) ? ((as_status == 2'd0) ? 2'd1 : 2'd2) : kept_state_after;\n");
         }
 
         // The memories: one write port and one read port each, no reset.
@@ -511,47 +539,56 @@ impl PartialWriteUnit {
         }
         let stored_addr = if copied { format!(", ws_addr[{}:0]", ab - 1) } else { String::new() };
         let _ = writeln!(v, "    if (ws_valid & ws_grow)\n        entry_request[ws_index] <= {{ws_encrypted, ws_asid[{}:0]{stored_addr}}};", sb - 1);
-        v.push_str("    if (answer_fire & (c_rsp_status == 2'd0))\n        merged_block[entry_fill] <= merged;\n");
+        if stage {
+            // One write port: the merged block, a cycle after the answer, from the stage.
+            v.push_str("    if (as_valid & (as_status == 2'd0))\n        merged_block[as_index] <= merged;\n    as_rdata <= c_rsp_rdata;\n");
+        } else {
+            // One entry, which is answered and merged in different cycles: the read goes into
+            // its word at the answer, and its enabled bytes over it at the next edge.
+            v.push_str("    if (answer_fire)\n        merged_block[entry_fill] <= c_rsp_rdata;\n    else if (as_valid & (as_status == 2'd0))\n        for (b = 0; b < 16; b = b + 1)\n            if (fill_strobes[b]) merged_block[as_index][8 * b +: 8] <= fill_bytes[8 * b +: 8];\n");
+        }
+        v.push_str("    as_index <= entry_fill;\n    as_status <= c_rsp_status;\n");
         v.push_str("    if (push_item)\n        order_item[order_tail] <= new_item;\nend\n");
-        let flag_values = [("have_entry", 0), ("entry_space", 1), ("have_item", 0), ("order_room", 1), ("some_waiting", 0), ("one_waiting", 0)];
-        let flags_initial: String = flag_values.iter().map(|(f, b)| format!("    {f} = 1'b{b};\n")).collect();
-        let flags_reset: String = flag_values.iter().map(|(f, b)| format!("        {f} <= 1'b{b};\n")).collect();
+        let address_initial = if copied { "" } else { "        entry_addr[j] = 64'd0;\n" };
+        let as_rdata_initial = if stage { "    as_rdata = 128'd0;\n" } else { "" };
+        let reset_values = [("have_entry", 0), ("entry_space", 1), ("have_item", 0), ("order_room", 1), ("some_waiting", 0), ("as_valid", 0)];
+        let flags_initial: String = reset_values.iter().map(|(f, b)| format!("    {f} = 1'b{b};\n")).collect();
+        let flags_reset: String = reset_values.iter().map(|(f, b)| format!("        {f} <= 1'b{b};\n")).collect();
         let _ = writeln!(
             v,
-            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 16'd0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 8'd0;\n    waiting_count = 8'd0;\n{flags_initial}    entry_used = 0;\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n{head_initial}    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n        entry_addr[j] = 64'd0;\n        entry_strobes[j] = 16'd0;\n    end\nend"
+            "integer j;\ninitial begin\n    order_head = 0;\n    order_tail = 0;\n    order_count = 0;\n    entry_head = 0;\n    entry_tail = 0;\n    entry_fill = 0;\n    entry_count = 0;\n    waiting_count = 0;\n    occupied = 0;\n    as_index = 0;\n    as_status = 2'd0;\n{as_rdata_initial}{flags_initial}\n    young_addr = 64'd0;\n    young_asid = 16'd0;\n    young_encrypted = 1'b0;\n    young = 0;\n{head_initial}    coalescible = 1'b0;\n    last_status = 2'd0;\n{ws_initial}    for (j = 0; j < {depth}; j = j + 1) begin\n        entry_state[j] = 2'd0;\n{address_initial}        entry_strobes[j] = 16'd0;\n    end\nend"
         );
-        v.push_str(&format!("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 16'd0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 8'd0;\n        waiting_count <= 8'd0;\n{flags_reset}        entry_used <= 0;\n{head_reset}        coalescible <= 1'b0;\n        last_status <= 2'd0;\n"));
+        v.push_str(&format!("always @(posedge clock) begin\n    if (reset) begin\n        order_head <= 0;\n        order_tail <= 0;\n        order_count <= 0;\n        entry_head <= 0;\n        entry_tail <= 0;\n        entry_fill <= 0;\n        entry_count <= 0;\n        waiting_count <= 0;\n{flags_reset}        occupied <= 0;\n{head_reset}        coalescible <= 1'b0;\n        last_status <= 2'd0;\n"));
         if stage {
-            v.push_str("        ws_valid <= 1'b0;\n        ws_new <= 1'b0;\n");
+            v.push_str("        ws_valid <= 1'b0;\n");
         }
         let _ = writeln!(v, "        for (j = 0; j < {depth}; j = j + 1)\n            entry_state[j] <= 2'd0;");
         v.push_str("    end else begin\n");
         if stage {
-            v.push_str("        ws_valid <= accept & partial;\n        ws_new <= grow;\n");
+            v.push_str("        ws_valid <= accept & partial;\n");
         }
         let _ = writeln!(v, "        if (pop_item) order_head <= {};", next("order_head", order_depth));
         let _ = writeln!(v, "        if (push_item) order_tail <= {};", next("order_tail", order_depth));
-        v.push_str("        order_count <= order_count + {15'd0, push_item} - {15'd0, pop_item};\n");
-        v.push_str(&count_flag_updates("order_count", 16, "push_item", "pop_item", &[("have_item", CountFlag::NonZero), ("order_room", CountFlag::Below(order_depth))]));
+        v.push_str(&count_flag_updates("order_count", order_cw, "push_item", "pop_item", &[("have_item", CountFlag::NonZero), ("order_room", CountFlag::Below(order_depth))]));
         v.push_str("        if (answer_fire) last_status <= c_rsp_status;\n");
         v.push_str("        if (accept) coalescible <= partial;\n");
         v.push_str("        if (ws_valid & ~ws_grow) entry_strobes[ws_index] <= entry_strobes[ws_index] | ws_strobes;\n");
-        v.push_str("        if (ws_valid & ws_grow) begin\n            entry_addr[ws_index] <= ws_addr;\n            entry_strobes[ws_index] <= ws_strobes;\n            entry_used[ws_index] <= 1'b1;\n        end\n");
-        let _ = writeln!(v, "        if (answer_fire) begin\n            entry_state[entry_fill] <= (c_rsp_status == 2'd0) ? 2'd1 : 2'd2;\n            entry_fill <= {};\n        end", next("entry_fill", depth));
-        v.push_str("        if (leave) begin\n            entry_used[entry_head] <= 1'b0;\n            entry_state[entry_head] <= 2'd0;\n            entry_head <= head_next;\n        end\n");
+        let address_write = if copied { "" } else { "            entry_addr[ws_index] <= ws_addr;\n" };
+        let _ = writeln!(v, "        if (ws_valid & ws_grow) begin\n{address_write}            entry_strobes[ws_index] <= ws_strobes;\n        end");
+        v.push_str("        // A leaving entry frees its bucket; a new one (never in that bucket) takes its own.\n        if (leave) occupied[head_bucket] <= 1'b0;\n        if (grow) occupied[req_bucket] <= 1'b1;\n");
+        let _ = writeln!(v, "        as_valid <= answer_fire;\n        if (answer_fire) entry_fill <= {};\n        if (as_valid) entry_state[as_index] <= (as_status == 2'd0) ? 2'd1 : 2'd2;", next("entry_fill", depth));
+        v.push_str("        if (leave) begin\n            entry_state[entry_head] <= 2'd0;\n            entry_head <= head_next;\n        end\n");
         let _ = writeln!(
             v,
             "        if (grow) begin\n            young <= entry_tail;\n            young_addr <= req_addr;\n            young_asid <= req_asid;\n            young_encrypted <= req_encrypted;\n            entry_tail <= {};\n        end",
             next("entry_tail", depth)
         );
-        v.push_str("        entry_count <= entry_count + {7'd0, grow} - {7'd0, leave};\n");
-        v.push_str(&count_flag_updates("entry_count", 8, "grow", "leave", &[("have_entry", CountFlag::NonZero), ("entry_space", CountFlag::Below(depth))]));
+        v.push_str(&count_flag_updates("entry_count", entry_cw, "grow", "leave", &[("have_entry", CountFlag::NonZero), ("entry_space", CountFlag::Below(depth))]));
         // An entry not held is waiting (0): states are cleared as entries leave and at reset.
         if stage {
             v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
         }
-        v.push_str("        waiting_count <= waiting_count + {7'd0, grow} - {7'd0, answer_fire};\n");
-        v.push_str(&count_flag_updates("waiting_count", 8, "grow", "answer_fire", &[("some_waiting", CountFlag::NonZero), ("one_waiting", CountFlag::One)]));
+        v.push_str(&count_flag_updates("waiting_count", entry_cw, "grow", "answer_fire", &[("some_waiting", CountFlag::NonZero)]));
         v.push_str("    end\nend\n");
         v.push_str("always @(*) begin\n");
         v.push_str("    req_ready = ready_out;\n");
@@ -564,9 +601,8 @@ impl PartialWriteUnit {
         v.push_str("    key_cmd_ready = c_key_cmd_ready & ~have_entry;\n");
         v.push_str("    c_req_valid = head_merged ? issue : (req_valid & may_accept & ~local_write);\n");
         v.push_str("    c_req_write = head_merged | (req_write & ~partial);\n");
-        let head_addr = if copied { zero_extended(&format!("head_request[{}:0]", ab - 1), ab, 64) } else { "entry_addr[entry_head]".to_string() };
         let head_asid = zero_extended(&format!("head_request[{}:{kept}]", kept + sb - 1), sb, 16);
-        let _ = writeln!(v, "    c_req_addr = head_merged ? {head_addr} : req_addr;");
+        v.push_str("    c_req_addr = head_merged ? head_address : req_addr;\n");
         let _ = writeln!(v, "    c_req_asid = head_merged ? {head_asid} : req_asid;");
         let _ = writeln!(v, "    c_req_encrypted = head_merged ? head_request[{}] : req_encrypted;", kept + sb);
         v.push_str("    c_req_wdata = head_merged ? merged_block[entry_head] : req_wdata;\n");
@@ -603,22 +639,19 @@ impl PartialWriteUnit {
 enum CountFlag {
     /// The count is not zero.
     NonZero,
-    /// The count is one.
-    One,
     /// The count is below this bound (which it never exceeds).
     Below(usize),
 }
 
-/// Verilog statements (inside the clocked block's non-reset branch) that keep each flag of
-/// `flags` true of `count` (`width` bits) after the edge, from the count before it and the
-/// edge's increment `up` and decrement `down`: the compare runs on the registered count, and
-/// `up` and `down` only choose the result.
+/// Verilog statements (inside the clocked block's non-reset branch) that count `count` (`width`
+/// bits) up by `up` and down by `down` at the edge, and keep each flag of `flags` true of it
+/// after the edge: each flag's compare runs on the count before the edge, and `up` and `down`
+/// only choose the result.
 fn count_flag_updates(count: &str, width: usize, up: &str, down: &str, flags: &[(&str, CountFlag)]) -> String {
-    let mut v = String::new();
+    let mut v = format!("        {count} <= {count} + {} - {};\n", zero_extended(up, 1, width), zero_extended(down, 1, width));
     for (flag, kind) in flags {
         let (after_up, after_down) = match kind {
             CountFlag::NonZero => ("1'b1".to_string(), format!("{count} != {width}'d1")),
-            CountFlag::One => (format!("{count} == {width}'d0"), format!("{count} == {width}'d2")),
             CountFlag::Below(bound) if *bound <= 1 => ("1'b0".to_string(), "1'b1".to_string()),
             CountFlag::Below(bound) => (format!("{count} < {width}'d{}", bound - 1), "1'b1".to_string()),
         };
