@@ -28,8 +28,8 @@
 //! write has gone to the core (the core keeps every later request to the block behind it), so
 //! every later request sees the merged block and partial writes to one block apply in request
 //! order. A block's bucket is the low bits of its block number (address bits 4 and up), for
-//! [`hazard_buckets`] buckets: twice the entries, so blocks a few kilobytes apart rarely share
-//! one. Sharing a bucket only makes a request wait longer; and as a partial write to a held
+//! [`hazard_buckets`] buckets: twice the entries, so blocks a multiple of `16 * buckets`
+//! bytes apart (1 KiB for the default 32 entries) share one. Sharing a bucket only makes a request wait longer; and as a partial write to a held
 //! bucket waits, no two entries ever hold the same bucket. Responses keep request order through the *order queue*, one item
 //! per request in flight (pass, answer, drop, follow, or local with its status).
 //!

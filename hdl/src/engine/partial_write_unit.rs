@@ -33,7 +33,8 @@
 //! request port and `key_cmd_valid`. The cycle model is `mee_reference::partial_writes`.
 //!
 //! A leaf primitive: its Rust model below and its Verilog ([`PartialWriteUnit::verilog_text`])
-//! are checked against each other by the exported engine's co-simulation.
+//! are checked against each other by its leaf check (random stimulus at every port) and by
+//! the exported engine's co-simulation.
 
 use crate::primitives::model_state::ModelState;
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
@@ -385,10 +386,10 @@ impl PartialWriteUnit {
 
     /// The body of the unit's Verilog module. The entries' write bytes and merged blocks are
     /// memories with one write and one read port each (distributed RAM), written with byte
-    /// enables, and so is each entry's request (C-bit, ASID and, from 16 entries up, a copy of
-    /// the address), which only the merged write reads; only what the control reads from every
-    /// entry (strobes, state; the address with fewer than 16 entries) is in registers, and a
-    /// register per hazard bucket says whether an entry holds it.
+    /// enables, and so is each entry's request (C-bit, ASID and, from 16 entries up, the
+    /// address), which only the merged write reads. Each entry's strobes and state are in
+    /// registers (and, below 16 entries, its address, read at `entry_head`), and a register per
+    /// hazard bucket says whether an entry holds it.
     ///
     /// With more than one entry, a partial write is written into its entry one edge after its
     /// acceptance, from the *write stage* (`ws_*`, loaded at every edge): the entries' write enables then come from
@@ -405,8 +406,8 @@ impl PartialWriteUnit {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
         let (ab, sb) = (m.address_bits, m.asid_bits);
-        // From 16 entries (a distributed RAM's words) up, the merged write's address is read
-        // from a copy in the request memory; below, from the entries' address registers.
+        // From 16 entries (a distributed RAM's words) up, the merged write's address is kept
+        // in the request memory; below, in the entries' address registers.
         let copied = depth >= MIN_COPIED_DEPTH;
         let kept = if copied { ab } else { 0 };
         let request_bits = 1 + sb + kept;
@@ -465,7 +466,7 @@ impl PartialWriteUnit {
         }
         v.push_str("// What the acceptance asks of the counts, kept in registers beside them (each decided\n// from the count before the edge and the edge's increment and decrement), so that no\n// compare of a count lies between its adder and the acceptance.\n");
         v.push_str("reg have_entry;\nreg entry_space;\nreg have_item;\nreg order_room;\nreg some_waiting;\n");
-        v.push_str("// The answer stage: the read answered at the last edge (its entry, status and plaintext),\n// merged into its entry's bytes at the next edge, so that the core's response reaches\n// registers only.\n");
+        v.push_str("// The answer stage: the read answered at the last edge (its entry, status and plaintext),\n// merged with its entry's bytes into merged_block at the next edge, so that the core's\n// response does not reach the acceptance.\n");
         let _ = writeln!(v, "reg as_valid;\nreg [{}:0] as_index;\nreg [1:0] as_status;", eb - 1);
         if stage {
             v.push_str("reg [127:0] as_rdata;\n");
