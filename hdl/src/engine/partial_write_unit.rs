@@ -425,9 +425,8 @@ impl PartialWriteUnit {
         };
         let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
         let (eb, ob) = (bits(depth), bits(order_depth));
-        // The counts hold 0 to depth: as wide as that needs.
-        let count_bits = |n: usize| usize::BITS as usize - n.leading_zeros() as usize;
-        let (entry_cw, order_cw) = (count_bits(depth), count_bits(order_depth));
+        // The counts hold 0 to depth: as wide as an index over depth + 1 values.
+        let (entry_cw, order_cw) = (bits(depth + 1), bits(order_depth + 1));
         let buckets = hazard_buckets(depth);
         let bucket_bits = buckets.trailing_zeros() as usize;
         let d = depth - 1;
