@@ -311,10 +311,10 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
         partial.push((name, mee_testbench::engine_metrics::measure_partial_writes(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("partial writes: {e}"))?));
     }
     println!("\nPartial writes (writes per cycle; each partial write is a DRAM read and a DRAM write, so 0.5 is the ceiling):\n");
-    println!("| config | DRAM latency | whole blocks | a word into a block of its own | word stores filling one block after another |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!("| config | DRAM latency | whole blocks | a word into a block of its own | word stores filling one block after another | a word into blocks of one hazard bucket |");
+    println!("| --- | --- | --- | --- | --- | --- |");
     for (name, p) in partial {
-        println!("| {name} | {} | {:.3} | {:.3} | {:.3} |", p.dram_latency, p.whole_blocks, p.distinct_blocks, p.word_stores);
+        println!("| {name} | {} | {:.3} | {:.3} | {:.3} | {:.4} |", p.dram_latency, p.whole_blocks, p.distinct_blocks, p.word_stores, p.one_bucket);
     }
     Ok(())
 }

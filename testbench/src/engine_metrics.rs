@@ -4,6 +4,7 @@
 use crate::dram_bfm::DramTiming;
 use crate::engine_bench::{run_engine, BenchFailure, BenchReport, BenchSettings, Op};
 use crate::stimulus::random_set_key;
+use mee_reference::partial_writes::hazard_buckets;
 use mee_reference::EngineConfig;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -110,28 +111,40 @@ pub struct PartialWriteMetrics {
     pub word_stores: f64,
     /// Whole-block writes per cycle, for comparison (the rate without strobes).
     pub whole_blocks: f64,
+    /// Partial writes per cycle to blocks `16 * hazard_buckets(depth)` bytes apart (1 KiB at
+    /// the default depth), so all in one hazard bucket: each waits until the one before has
+    /// left, a read's round trip later. The buckets' worst case (a quarter as many writes).
+    pub one_bucket: f64,
     /// The DRAM latency used.
     pub dram_latency: u64,
 }
 
-/// Runs three write patterns of `requests` writes each on one ASID (distinct addresses but for
+/// Runs four write patterns of `requests` writes each (a quarter as many in one bucket) on one ASID (distinct addresses but for
 /// the word stores' four per block) with DRAM latency `dram_latency` and no stalls.
 pub fn measure_partial_writes(config: &EngineConfig, requests: usize, dram_latency: u64, seed: u64) -> Result<PartialWriteMetrics, BenchFailure> {
     let mut rng = StdRng::seed_from_u64(seed);
     let settings = BenchSettings { dram: DramTiming { latency: dram_latency, ..Default::default() }, seed, ..Default::default() };
     let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
     let base = rng.gen::<u64>() & addr_mask & !0xf_ffff;
-    let pattern = |block_of: &dyn Fn(usize) -> (usize, u16), rng: &mut StdRng| -> Vec<Op> {
+    let pattern = |count: usize, block_of: &dyn Fn(usize) -> (usize, u16), rng: &mut StdRng| -> Vec<Op> {
         let mut ops = keyed(config, 1, rng);
-        for n in 0..requests {
+        for n in 0..count {
             let (block, strobes) = block_of(n);
             ops.push(Op::Write { asid: 0, addr: (base + 16 * block as u64) & addr_mask, data: rng.gen(), encrypted: true, strobes });
         }
         ops
     };
     let lanes: Vec<u16> = (0..requests).map(|_| 0xf << (4 * rng.gen_range(0..4))).collect();
-    let distinct = run_engine(config, &pattern(&|n| (n, lanes[n]), &mut rng), &settings, &mut ())?;
-    let words = run_engine(config, &pattern(&|n| (n / 4, 0xf << (4 * (n % 4))), &mut rng), &settings, &mut ())?;
-    let whole = run_engine(config, &pattern(&|n| (n, 0xffff), &mut rng), &settings, &mut ())?;
-    Ok(PartialWriteMetrics { distinct_blocks: throughput(&distinct), word_stores: throughput(&words), whole_blocks: throughput(&whole), dram_latency })
+    let distinct = run_engine(config, &pattern(requests, &|n| (n, lanes[n]), &mut rng), &settings, &mut ())?;
+    let words = run_engine(config, &pattern(requests, &|n| (n / 4, 0xf << (4 * (n % 4))), &mut rng), &settings, &mut ())?;
+    let whole = run_engine(config, &pattern(requests, &|n| (n, 0xffff), &mut rng), &settings, &mut ())?;
+    let buckets = hazard_buckets(config.partial_write_depth());
+    let one_bucket = run_engine(config, &pattern(requests.div_ceil(4), &|n| (n * buckets, lanes[n]), &mut rng), &settings, &mut ())?;
+    Ok(PartialWriteMetrics {
+        distinct_blocks: throughput(&distinct),
+        word_stores: throughput(&words),
+        whole_blocks: throughput(&whole),
+        one_bucket: throughput(&one_bucket),
+        dram_latency,
+    })
 }

@@ -211,7 +211,8 @@ fn registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads() {
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
 /// DRAM write on one request channel, so 0.5 is the ceiling) while `partial_write_depth`
 /// covers half the round trip; whole-block writes keep one per cycle; word stores filling one block
-/// after another, merged four to a read-modify-write, at 0.75 per cycle or more.
+/// after another, merged four to a read-modify-write, at 0.75 per cycle or more; partial
+/// writes whose blocks share a hazard bucket one at a time.
 #[test]
 fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075() {
     let name = "partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075";
@@ -234,5 +235,13 @@ fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075
         // Four word stores to a block share one read-modify-write: four cycles to take them
         // and one for the merged write, so 0.8 is the ceiling.
         assert!(m.word_stores >= 0.75, "{name}: seed {seed}: word stores at {:.3} per cycle", m.word_stores);
+        // Partial writes whose blocks share a hazard bucket go one at a time: each one's read
+        // crosses the DRAM before the next is taken, so no faster than one per DRAM latency,
+        // and they keep moving.
+        assert!(
+            m.one_bucket > 0.0 && m.one_bucket <= 1.0 / dram_latency as f64,
+            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes in one hazard bucket at {:.4} per cycle",
+            m.one_bucket
+        );
     }
 }

@@ -500,8 +500,10 @@ fn check_partial_write_unit(seed: u64, rng: &mut StdRng, depth: usize, order_dep
     let inputs: Vec<Port> = names_in.iter().map(|&(n, w)| Port::new(n, w)).collect();
     let outputs: Vec<Port> = names_out.iter().map(|&(n, w)| Port::new(n, w)).collect();
     // Four blocks (one of them misaligned now and then), ASIDs 0 to 2 and 9 (out of range for
-    // 8 slots); the request is held or repeated to the same block often.
-    let blocks: Vec<u64> = (0..4).map(|_| rng.gen::<u64>() & 0x0000_00ff_ffff_fff0).collect();
+    // 8 slots); the request is held or repeated to the same block often. The last block is
+    // the first one's bucket-mate (1 MiB apart: the same low block-number bits at any depth).
+    let mut blocks: Vec<u64> = (0..3).map(|_| rng.gen::<u64>() & 0x0000_00ff_ffff_fff0).collect();
+    blocks.push(blocks[0] ^ 1 << 20);
     let mut request: Vec<u128> = vec![0; 7];
     let steps: Vec<Vec<u128>> = (0..4000)
         .map(|n| {
@@ -597,9 +599,41 @@ fn check_partial_write_unit(seed: u64, rng: &mut StdRng, depth: usize, order_dep
     let joined = count(&|_, r| r[6] == 1 && r[1] == 1);
     let refused = count(&|s, r| s[1] == 1 && partial(s) && r[0] == 0);
     let merged_sent = count(&|s, r| r[8] == 1 && r[9] == 1 && s[10] == 1 && !(s[1] == 1 && s[2] == 1 && s[7] == 0xffff));
-    for (what, n) in [("answered partial writes", answered), ("joined writes", joined), ("partial writes held back", refused), ("merged writes sent", merged_sent)] {
+    // A join (a partial write accepted without a request to the core) in the cycle its entry's
+    // read is answered; and a request to one of the two bucket-mates offered while the other's
+    // partial write is in flight (tracked from the ports: from its read's acceptance to its
+    // merged write's, forgotten at a refused answer, so never counted too often).
+    let joined_at_answer = count(&|s, r| s[1] == 1 && partial(s) && r[0] == 1 && r[8] == 0 && r[5] == 1);
+    let mates = [blocks[0], blocks[3]];
+    let mut in_flight: Option<u64> = None;
+    let mut offered_beside_mate = 0;
+    for (s, r) in steps.iter().zip(&rows) {
+        let block = s[3] as u64 & !15;
+        if s[0] == 1 || (r[5] == 1 && r[4] != 0) {
+            in_flight = None;
+            continue;
+        }
+        if s[1] == 1 && mates.contains(&block) && in_flight.is_some_and(|other| other != block) {
+            offered_beside_mate += 1;
+        }
+        let sent = r[8] == 1 && s[10] == 1;
+        if sent && s[1] == 1 && partial(s) && r[0] == 1 && mates.contains(&block) {
+            in_flight = Some(block);
+        } else if sent && r[9] == 1 && in_flight == Some(r[10] as u64 & !15) && !(s[1] == 1 && s[2] == 1 && s[7] == 0xffff) {
+            in_flight = None;
+        }
+    }
+    for (what, n) in [
+        ("answered partial writes", answered),
+        ("joined writes", joined),
+        ("partial writes held back", refused),
+        ("merged writes sent", merged_sent),
+        ("joins in their answer's cycle", joined_at_answer),
+        ("requests beside their bucket-mate in flight", offered_beside_mate),
+    ] {
         assert!(n >= 20, "seed {seed}, depth {depth}: only {n} {what} in 4,000 cycles");
     }
+    eprintln!("depth {depth}: {answered} answered, {joined} joined ({joined_at_answer} at their answer), {refused} held back, {offered_beside_mate} beside a bucket-mate in flight, {merged_sent} merged writes sent");
 }
 
 fn bits128(v: u128) -> Bits<128> {
