@@ -140,6 +140,16 @@ fn merge(read: u128, data: u128, strobes: u16) -> u128 {
 }
 
 impl UnitModel {
+    /// The address bits an entry keeps for its merged write and hazard bucket: `address_bits`
+    /// from 16 entries up (its request memory), else all of them.
+    fn kept(&self, addr: u64) -> u64 {
+        if self.depth >= MIN_COPIED_DEPTH && self.address_bits < 64 {
+            addr & ((1u64 << self.address_bits) - 1)
+        } else {
+            addr
+        }
+    }
+
     fn decide(&self, i: &Inputs) -> Decisions {
         let run = !i.reset;
         let head_state = self.entries.front().map(|e| e.state);
@@ -154,7 +164,7 @@ impl UnitModel {
             ..Default::default()
         };
         let buckets = hazard_buckets(self.depth);
-        let hazard = self.entries.iter().any(|e| hazard_bucket(e.addr, buckets) == hazard_bucket(i.req_addr, buckets));
+        let hazard = self.entries.iter().any(|e| hazard_bucket(self.kept(e.addr), buckets) == hazard_bucket(self.kept(i.req_addr), buckets));
         let room = order_room && (!d.partial || self.entries.len() < self.depth);
         let base_open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && order_room;
         let open = base_open && !hazard && room;
@@ -165,7 +175,7 @@ impl UnitModel {
         d.req_ready = (open && (d.local || i.c_req_ready)) || d.coalesce;
         if head_merged {
             let e = &self.entries[0];
-            (d.c_req_valid, d.c_req_write, d.c_req_addr, d.c_req_asid, d.c_req_encrypted, d.c_req_wdata) = (d.issue, true, e.addr, e.asid, e.encrypted, e.data);
+            (d.c_req_valid, d.c_req_write, d.c_req_addr, d.c_req_asid, d.c_req_encrypted, d.c_req_wdata) = (d.issue, true, self.kept(e.addr), e.asid, e.encrypted, e.data);
         } else {
             d.c_req_valid = i.req_valid && open && !d.local;
             d.c_req_write = i.req_write && !d.partial;
@@ -485,7 +495,14 @@ impl PartialWriteUnit {
         v.push_str("wire partial = req_write & (req_wstrb != 16'hffff) & (req_wstrb != 16'h0000);\nwire local_write = req_write & (req_wstrb == 16'h0000);\n");
         let head_addr = if copied { zero_extended(&format!("head_request[{}:0]", ab - 1), ab, 64) } else { "entry_addr[entry_head]".to_string() };
         let _ = writeln!(v, "wire [63:0] head_address = {head_addr};\nwire [{}:0] head_bucket = head_address[{}:4];", bucket_bits - 1, bucket_bits + 3);
-        let _ = writeln!(v, "wire [{}:0] req_bucket = req_addr[{}:4];\nwire hazard = occupied[req_bucket];", bucket_bits - 1, bucket_bits + 3);
+        // A request's bucket from the same address bits as an entry's (those the entry keeps).
+        let req_address = if copied && ab < bucket_bits + 4 {
+            let _ = writeln!(v, "wire [63:0] req_kept_address = {};", zero_extended(&format!("req_addr[{}:0]", ab - 1), ab, 64));
+            "req_kept_address"
+        } else {
+            "req_addr"
+        };
+        let _ = writeln!(v, "wire [{}:0] req_bucket = {req_address}[{}:4];\nwire hazard = occupied[req_bucket];", bucket_bits - 1, bucket_bits + 3);
         v.push_str("wire room = order_room & (~partial | entry_space);\n");
         v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
