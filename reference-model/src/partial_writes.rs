@@ -165,7 +165,8 @@ impl PartialWriteUnit {
     /// The request's hazard bucket is an entry's.
     fn hazard(&self, addr: u64) -> bool {
         let buckets = hazard_buckets(self.config.partial_write_depth());
-        self.entries.iter().any(|e| hazard_bucket(e.addr, buckets) == hazard_bucket(addr, buckets))
+        let bucket = hazard_bucket(addr, buckets);
+        self.entries.iter().any(|e| hazard_bucket(e.addr, buckets) == bucket)
     }
 
     /// The decisions of a cycle that the core's inputs depend on.

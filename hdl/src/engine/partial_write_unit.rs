@@ -140,10 +140,16 @@ fn merge(read: u128, data: u128, strobes: u16) -> u128 {
 }
 
 impl UnitModel {
+    /// From 16 entries (a distributed RAM's words) up, an entry's address is kept in the request
+    /// memory, `address_bits` wide; below, in 64-bit registers.
+    fn address_in_memory(&self) -> bool {
+        self.depth >= MIN_COPIED_DEPTH
+    }
+
     /// The address bits an entry keeps for its merged write and hazard bucket: `address_bits`
     /// from 16 entries up (its request memory), else all of them.
     fn kept(&self, addr: u64) -> u64 {
-        if self.depth >= MIN_COPIED_DEPTH && self.address_bits < 64 {
+        if self.address_in_memory() && self.address_bits < 64 {
             addr & ((1u64 << self.address_bits) - 1)
         } else {
             addr
@@ -164,7 +170,8 @@ impl UnitModel {
             ..Default::default()
         };
         let buckets = hazard_buckets(self.depth);
-        let hazard = self.entries.iter().any(|e| hazard_bucket(self.kept(e.addr), buckets) == hazard_bucket(self.kept(i.req_addr), buckets));
+        let req_bucket = hazard_bucket(self.kept(i.req_addr), buckets);
+        let hazard = self.entries.iter().any(|e| hazard_bucket(self.kept(e.addr), buckets) == req_bucket);
         let room = order_room && (!d.partial || self.entries.len() < self.depth);
         let base_open = run && !head_merged && !d.drop_refused && !i.key_cmd_valid && order_room;
         let open = base_open && !hazard && room;
@@ -416,9 +423,7 @@ impl PartialWriteUnit {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
         let (ab, sb) = (m.address_bits, m.asid_bits);
-        // From 16 entries (a distributed RAM's words) up, the merged write's address is kept
-        // in the request memory; below, in the entries' address registers.
-        let copied = depth >= MIN_COPIED_DEPTH;
+        let copied = m.address_in_memory();
         let kept = if copied { ab } else { 0 };
         let request_bits = 1 + sb + kept;
         // The write stage pays for itself where many entries share the write enables' fan-out.
@@ -530,14 +535,12 @@ impl PartialWriteUnit {
             let _ = writeln!(v, "wire [127:0] ws_mask = {{{}}};", lanes("ws_strobes"));
             v.push_str("wire [127:0] fill_bytes = ws_at_answered ? ((entry_bytes[as_index] & ~ws_mask) | (ws_data & ws_mask)) : entry_bytes[as_index];\n");
             v.push_str("wire [15:0] fill_strobes = ws_at_answered ? (ws_grow ? ws_strobes : (entry_strobes[as_index] | ws_strobes)) : entry_strobes[as_index];\n");
+            let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
+            v.push_str("wire [127:0] merged = (as_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
         } else {
             v.push_str("// One entry: the accepted partial write is written into it at the acceptance's edge.\n");
             let _ = writeln!(v, "wire ws_valid = accept & partial;\nwire ws_grow = grow;\nwire [{}:0] ws_index = write_index;\nwire [63:0] ws_addr = req_addr;\nwire [15:0] ws_asid = req_asid;\nwire ws_encrypted = req_encrypted;\nwire [15:0] ws_strobes = req_wstrb;\nwire [127:0] ws_data = req_wdata;", eb - 1);
             v.push_str("wire [127:0] fill_bytes = entry_bytes[as_index];\nwire [15:0] fill_strobes = entry_strobes[as_index];\n");
-        }
-        if stage {
-            let _ = writeln!(v, "wire [127:0] fill_mask = {{{}}};", lanes("fill_strobes"));
-            v.push_str("wire [127:0] merged = (as_rdata & ~fill_mask) | (fill_bytes & fill_mask);\n");
         }
         let _ = writeln!(v, "wire [{}:0] head_next = {};", eb - 1, next("entry_head", depth));
         if stage {
