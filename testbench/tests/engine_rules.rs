@@ -213,6 +213,38 @@ fn a_shared_tweak_pipeline_holds_new_tweaks_back_while_its_write_queue_is_nearly
     assert_eq!(report.responses.len(), 80);
 }
 
+#[test]
+fn partial_writes_that_leave_their_block_unchanged_merge_and_land() {
+    // Partial writes to one block, back to back, where the later ones write bytes the block
+    // already holds: the engine merges them into one read-modify-write, whose data equals
+    // several of the writes' own results. The scoreboard must count every one as landed (one
+    // that matched only the earliest such write waited for the rest forever), and the block
+    // reads back as xts-mode makes it.
+    let config = EngineConfig::default();
+    let keys = KeyPair::new(&key(1, 16), &key(2, 16)).unwrap();
+    let addr = 0x4440;
+    let mut data = [0u8; 16];
+    data[..4].copy_from_slice(&[0x1a, 0xcf, 0x50, 0x3d]);
+    let ops = vec![
+        Op::SetKey { asid: 2, key1: keys.key1.clone(), key2: keys.key2.clone() },
+        Op::Write { asid: 2, addr, data, encrypted: true, strobes: 0x0030 },
+        Op::Write { asid: 2, addr, data, encrypted: true, strobes: 0x000f },
+        // Bytes 4 and 5 again, with the same values: no change to the block.
+        Op::Write { asid: 2, addr, data, encrypted: true, strobes: 0x0020 },
+        Op::Write { asid: 2, addr, data, encrypted: true, strobes: 0x000f },
+        Op::Read { asid: 2, addr, encrypted: true, expect: None },
+    ];
+    let settings = BenchSettings { max_cycles: 2_000, ..Default::default() };
+    let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{e}"));
+    // DRAM started as zeros: the block is what they decrypt to, with bytes 0 to 5 from `data`.
+    let unit = config.data_unit_bytes.into();
+    let mut plaintext = decrypt_block(&keys, addr, unit, [0; 16]);
+    plaintext[..6].copy_from_slice(&data[..6]);
+    assert_eq!(report.dram.get(&addr), Some(&encrypt_block(&keys, addr, unit, plaintext)));
+    assert_eq!(response(&report, 5).data, plaintext, "the block reads back");
+    assert!(report.dram_writes < 4, "{} DRAM writes: the partial writes did not merge", report.dram_writes);
+}
+
 /// Cycles of a stream of plaintext reads and writes, with `dram_req_ready` low every third
 /// cycle, in which the engine's `core_req_ready` changes when `dram_req_ready` alone is
 /// flipped (evaluated both ways before each edge). The engine and the cycle model run in
