@@ -385,8 +385,8 @@ impl Scoreboard {
     }
 }
 
-/// A run fails when no port completes a handshake for this many cycles: the engine (or the
-/// bench's bookkeeping) is stuck, whatever `max_cycles` allows.
+/// A run fails when no port completes a handshake for this many cycles beyond the DRAM
+/// latency: the engine (or the bench's bookkeeping) is stuck, whatever `max_cycles` allows.
 pub const IDLE_LIMIT: u64 = 100_000;
 
 /// Why a run failed.
@@ -474,6 +474,7 @@ pub fn run_engine_on(
     let mut read_sends: VecDeque<u64> = VecDeque::new();
     let mut read_arrivals: VecDeque<u64> = VecDeque::new();
     let mut last_handshake: u64 = 0;
+    let idle_limit = IDLE_LIMIT + settings.dram.latency;
     let fail = |cycle: u64, message: String| BenchFailure { cycle, message };
     loop {
         let done_ops = next_request >= requests.len() && next_key >= keys.len();
@@ -487,8 +488,8 @@ pub fn run_engine_on(
         if cycle > settings.max_cycles {
             return Err(fail(cycle, format!("not finished after {} cycles ({} of {} requests issued)", settings.max_cycles, next_request, requests.len())));
         }
-        if cycle > last_handshake + IDLE_LIMIT {
-            return Err(fail(cycle, format!("no handshake on any port for {IDLE_LIMIT} cycles ({} of {} requests issued; {})", next_request, requests.len(), board.outstanding())));
+        if cycle > last_handshake + idle_limit {
+            return Err(fail(cycle, format!("no handshake on any port for {idle_limit} cycles ({} of {} requests issued; {})", next_request, requests.len(), board.outstanding())));
         }
         // A reset op is due when it is the next request-stream op.
         if reset_left == 0 && next_request < requests.len() {

@@ -3,7 +3,9 @@
 //! ASID out of range, misaligned addresses and their precedence, weak keys, clear_key zeroing
 //! the slot, key status codes, and the IEEE 1619 vectors through the whole engine into DRAM;
 //! the shared tweak pipeline's reuse and hold-back rules; and which inputs reach
-//! `core_req_ready` within a cycle, with and without the read request queue.
+//! `core_req_ready` within a cycle, with and without the read request queue; and two cases of
+//! the bench itself (partial writes whose merged data several writes share, and a DRAM latency
+//! longer than its idle limit).
 
 use mee_reference::engine_model::status;
 use mee_reference::xts::{decrypt_block, encrypt_block, KeyPair};
@@ -243,6 +245,21 @@ fn partial_writes_that_leave_their_block_unchanged_merge_and_land() {
     assert_eq!(report.dram.get(&addr), Some(&encrypt_block(&keys, addr, unit, plaintext)));
     assert_eq!(response(&report, 5).data, plaintext, "the block reads back");
     assert!(report.dram_writes < 4, "{} DRAM writes: the partial writes did not merge", report.dram_writes);
+}
+
+#[test]
+fn a_dram_latency_beyond_the_idle_limit_is_waited_out() {
+    // No handshake happens while the one read waits for its data, longer than the bench's
+    // idle limit alone: the limit counts from the DRAM latency, so the run finishes.
+    use mee_testbench::dram_bfm::DramTiming;
+    use mee_testbench::engine_bench::IDLE_LIMIT;
+    let mut config = EngineConfig::default();
+    config.pipeline.round_registers = mee_reference::RoundRegisters::PerRound;
+    let ops = vec![Op::Read { asid: 0, addr: 0x40, encrypted: false, expect: None }];
+    let settings = BenchSettings { dram: DramTiming { latency: IDLE_LIMIT + 20, ..Default::default() }, ..Default::default() };
+    let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.responses.len(), 1);
+    assert!(report.cycles > IDLE_LIMIT + 20, "{} cycles", report.cycles);
 }
 
 /// Cycles of a stream of plaintext reads and writes, with `dram_req_ready` low every third
