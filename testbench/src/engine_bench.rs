@@ -220,8 +220,9 @@ struct Scoreboard {
     pending_key: Option<(u32, Option<KeyPair>)>,
     writes_to_dram: VecDeque<Writer>,
     writers: HashMap<u64, Writer>,
-    /// Per block: how many more DRAM writes of its last written value the engine may still
-    /// send, because pending partial writes with that same value were counted as merged.
+    /// Per block: how many DRAM writes of its last written value the engine may still send
+    /// beyond the pending writes, because pending writes with that same value were counted as
+    /// merged (see [`Scoreboard::dram_write`]).
     repeats: HashMap<u64, usize>,
     installed_halves: HashSet<[u8; 16]>,
 }
@@ -305,9 +306,11 @@ impl Scoreboard {
     /// one block reach DRAM in request order; a partial write's merged block may reach it
     /// after later writes to other blocks, and partial writes merged into the next one to
     /// their block show no write of their own. The write covers the latest pending write to
-    /// the block that holds `data` with only partial writes before it. When earlier pending
-    /// writes hold the same value, the data cannot tell whether they were merged or will
-    /// follow, so that many repeats of the value stay allowed until the block's next write.
+    /// the block that holds `data` with only partial writes before it (so every write between
+    /// two equal values is taken as merged). When earlier pending writes hold the same value,
+    /// the data cannot tell whether they were merged or will follow, so that many repeats of
+    /// the value stay allowed; they add up while the block's matched writes keep that value,
+    /// and a write of another value ends them.
     fn dram_write(&mut self, addr: u64, data: [u8; 16]) -> Result<(), String> {
         let mine: Vec<usize> = (0..self.writes_to_dram.len()).filter(|&i| self.writes_to_dram[i].addr == addr).collect();
         let partial_before = |k: usize| mine[..k].iter().all(|&j| self.writes_to_dram[j].partial);
@@ -323,7 +326,8 @@ impl Scoreboard {
                 None => format!("a DRAM write to {addr:#x} that no request asked for"),
             });
         };
-        self.repeats.insert(addr, candidates.len() - 1);
+        let owed = if self.writers.get(&addr).is_some_and(|w| w.stored == data) { self.repeats.get(&addr).copied().unwrap_or(0) } else { 0 };
+        self.repeats.insert(addr, owed + candidates.len() - 1);
         let writer = self.writes_to_dram.remove(mine[matched]).ok_or("scoreboard: matched write vanished")?;
         for &i in mine[..matched].iter().rev() {
             self.writes_to_dram.remove(i);
@@ -385,8 +389,10 @@ impl Scoreboard {
     }
 }
 
-/// A run fails when no port completes a handshake for this many cycles beyond the DRAM
-/// latency: the engine (or the bench's bookkeeping) is stuck, whatever `max_cycles` allows.
+/// A run fails when, for this many cycles beyond the DRAM latency, no port completes a
+/// handshake and the bench holds back nothing the engine offers (a core response or a DRAM
+/// request under a stalled ready): the engine (or the bench's bookkeeping) is stuck,
+/// whatever `max_cycles` allows.
 pub const IDLE_LIMIT: u64 = 100_000;
 
 /// Why a run failed.
@@ -474,7 +480,7 @@ pub fn run_engine_on(
     let mut read_sends: VecDeque<u64> = VecDeque::new();
     let mut read_arrivals: VecDeque<u64> = VecDeque::new();
     let mut last_handshake: u64 = 0;
-    let idle_limit = IDLE_LIMIT + settings.dram.latency;
+    let idle_limit = IDLE_LIMIT.saturating_add(settings.dram.latency);
     let fail = |cycle: u64, message: String| BenchFailure { cycle, message };
     loop {
         let done_ops = next_request >= requests.len() && next_key >= keys.len();
@@ -650,7 +656,10 @@ pub fn run_engine_on(
                 request.is_some(),
                 taken,
             ];
-            if handshakes.contains(&true) {
+            // A transfer the bench holds back (a stalled ready) is the bench's wait, not the
+            // engine's.
+            let held_back = (outputs.core_rsp_valid && !inputs.core_rsp_ready) || (outputs.dram_req_valid && !inputs.dram_req_ready);
+            if handshakes.contains(&true) || held_back {
                 last_handshake = cycle;
             }
             if taken {
