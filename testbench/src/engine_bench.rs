@@ -315,10 +315,11 @@ impl Scoreboard {
         let mine: Vec<usize> = (0..self.writes_to_dram.len()).filter(|&i| self.writes_to_dram[i].addr == addr).collect();
         let partial_before = |k: usize| mine[..k].iter().all(|&j| self.writes_to_dram[j].partial);
         let candidates: Vec<usize> = (0..mine.len()).filter(|&k| self.writes_to_dram[mine[k]].stored == data && partial_before(k)).collect();
+        // The repeats still allowed for `data`: only for the block's last written value.
+        let owed = if self.writers.get(&addr).is_some_and(|w| w.stored == data) { self.repeats.get(&addr).copied().unwrap_or(0) } else { 0 };
         let Some(&matched) = candidates.last() else {
-            let repeats = self.repeats.entry(addr).or_default();
-            if *repeats > 0 && self.writers.get(&addr).is_some_and(|w| w.stored == data) {
-                *repeats -= 1;
+            if owed > 0 {
+                self.repeats.insert(addr, owed - 1);
                 return Ok(());
             }
             return Err(match mine.first() {
@@ -326,7 +327,6 @@ impl Scoreboard {
                 None => format!("a DRAM write to {addr:#x} that no request asked for"),
             });
         };
-        let owed = if self.writers.get(&addr).is_some_and(|w| w.stored == data) { self.repeats.get(&addr).copied().unwrap_or(0) } else { 0 };
         self.repeats.insert(addr, owed + candidates.len() - 1);
         let writer = self.writes_to_dram.remove(mine[matched]).ok_or("scoreboard: matched write vanished")?;
         for &i in mine[..matched].iter().rev() {
@@ -648,18 +648,10 @@ pub fn run_engine_on(
                 }
             }
             let taken = inputs.dram_rsp_valid && outputs.dram_rsp_ready;
-            let handshakes = [
-                outputs.core_rsp_valid && inputs.core_rsp_ready,
-                outputs.key_rsp_valid,
-                inputs.key_cmd_valid && outputs.key_cmd_ready,
-                inputs.core_req_valid && outputs.core_req_ready,
-                request.is_some(),
-                taken,
-            ];
-            // A transfer the bench holds back (a stalled ready) is the bench's wait, not the
-            // engine's.
-            let held_back = (outputs.core_rsp_valid && !inputs.core_rsp_ready) || (outputs.dram_req_valid && !inputs.dram_req_ready);
-            if handshakes.contains(&true) || held_back {
+            // Progress: any handshake, or a core response or DRAM request on offer (taken, or
+            // held back under a stalled ready: the bench's wait, not the engine's).
+            let handshake = (inputs.key_cmd_valid && outputs.key_cmd_ready) || (inputs.core_req_valid && outputs.core_req_ready) || outputs.key_rsp_valid || taken;
+            if handshake || outputs.core_rsp_valid || outputs.dram_req_valid {
                 last_handshake = cycle;
             }
             if taken {
