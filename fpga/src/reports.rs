@@ -310,7 +310,7 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
         );
         partial.push((name, mee_testbench::engine_metrics::measure_partial_writes(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("partial writes: {e}"))?));
     }
-    println!("\nPartial writes (writes per cycle; each partial write is a DRAM read and a DRAM write, so 0.5 is the ceiling):\n");
+    println!("\nPartial writes (steady writes per cycle, over the middle half of each run; each partial write is a DRAM read and a DRAM write, so 0.5 is the ceiling):\n");
     println!("| config | DRAM latency | whole blocks | a word into a block of its own | word stores filling one block after another | a word into blocks of one hazard bucket |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for (name, p) in partial {

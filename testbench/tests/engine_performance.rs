@@ -228,13 +228,18 @@ fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075
     let tweak = |c: &EngineConfig| c.tweak_latency() as u64;
     let default = EngineConfig::default();
     for (config, dram_latency, distinct) in [(per_round.clone(), tweak(&per_round), 0.45), (deep.clone(), tweak(&deep), 0.45), (deep, 30, 0.45), (default.clone(), tweak(&default), 0.3)] {
-        let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+        let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 2000, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
         println!("{name}: DRAM latency {dram_latency}: {m:?}");
-        assert!(m.whole_blocks >= 0.997, "{name}: seed {seed}: whole blocks at {:.3} per cycle", m.whole_blocks);
-        assert!(m.distinct_blocks >= distinct, "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.3} per cycle, want {distinct}", m.distinct_blocks);
+        // Each rate is a steady one, so it stays at or under its ceiling as well as near it.
+        assert!((0.997..=1.0).contains(&m.whole_blocks), "{name}: seed {seed}: whole blocks at {:.4} per cycle", m.whole_blocks);
+        assert!(
+            (distinct..=0.5).contains(&m.distinct_blocks),
+            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.4} per cycle, want {distinct} to 0.5",
+            m.distinct_blocks
+        );
         // Four word stores to a block share one read-modify-write: four cycles to take them
         // and one for the merged write, so 0.8 is the ceiling.
-        assert!(m.word_stores >= 0.75, "{name}: seed {seed}: word stores at {:.3} per cycle", m.word_stores);
+        assert!((0.75..=0.8).contains(&m.word_stores), "{name}: seed {seed}: word stores at {:.4} per cycle, want 0.75 to 0.8", m.word_stores);
         // Partial writes whose blocks share a hazard bucket go one at a time: each one's read
         // crosses the DRAM before the next is taken, so no faster than one per DRAM latency,
         // and they keep moving.
