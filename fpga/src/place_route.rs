@@ -64,15 +64,37 @@ impl Device {
         }
     }
 
-    fn arguments(self, netlist: &str, target_mhz: f64, seed: u64) -> Vec<String> {
+    fn arguments(self, netlist: &str, placer: &Placer) -> Vec<String> {
         let device: &[&str] = match self {
             Device::Lfe5u85f => &["--85k", "--package", "CABGA381", "--out-of-context"],
             Device::Ice40Hx8k => &["--hx8k", "--package", "ct256", "--pcf-allow-unconstrained"],
             Device::Ice40Up5k => &["--up5k", "--package", "sg48", "--pcf-allow-unconstrained"],
         };
         let mut args: Vec<String> = device.iter().map(|s| s.to_string()).collect();
-        args.extend(["--json".into(), netlist.into(), "--timing-allow-fail".into(), "--freq".into(), format!("{target_mhz}"), "--seed".into(), seed.to_string()]);
+        if self.arch() == "ecp5" {
+            args.extend(["--speed".into(), placer.ecp5_speed_grade.to_string()]);
+        }
+        args.extend(["--json".into(), netlist.into(), "--timing-allow-fail".into(), "--freq".into(), format!("{}", placer.target_mhz), "--seed".into(), placer.seed.to_string()]);
         args
+    }
+}
+
+/// What nextpnr is asked for, beside the netlist and the device.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placer {
+    /// The clock frequency nextpnr aims at, in MHz.
+    pub target_mhz: f64,
+    /// The placer's seed (1 to 2^31 - 1); another seed places the same netlist differently.
+    pub seed: u64,
+    /// The ECP5 speed grade the timing is taken from: 6 (the slowest, and nextpnr's own
+    /// default), 7 or 8. iCE40 placements ignore it.
+    pub ecp5_speed_grade: u8,
+}
+
+impl Placer {
+    /// nextpnr aiming at `target_mhz` with placer seed 1 and speed grade 6.
+    pub fn aiming_at(target_mhz: f64) -> Placer {
+        Placer { target_mhz, seed: 1, ecp5_speed_grade: 6 }
     }
 }
 
@@ -243,9 +265,9 @@ pub fn log_path(folder: &Path, netlist: &str, device: Device) -> std::path::Path
 /// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, with the placer's
 /// random `seed` (the same netlist and seed give the same placement), its log in
 /// `<folder>/<netlist>.<device>.nextpnr.log`.
-pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, target_mhz: f64, seed: u64, timeout: Option<Duration>) -> Result<Placement> {
+pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, placer: &Placer, timeout: Option<Duration>) -> Result<Placement> {
     let log_file = log_path(folder, netlist, device);
-    let run = run_tool(nextpnr, &device.arguments(netlist, target_mhz, seed), folder, &log_file, timeout)?;
+    let run = run_tool(nextpnr, &device.arguments(netlist, placer), folder, &log_file, timeout)?;
     let fmax_mhz = fmax_from_log(&run.log);
     let critical_path = critical_path_from_log(&run.log);
     Ok(Placement { run, fmax_mhz, critical_path })
@@ -254,6 +276,18 @@ pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Devi
 #[cfg(test)]
 mod tests {
     use super::fmax_from_log;
+
+    #[test]
+    fn nextpnr_is_given_the_seed_the_clock_and_the_ecp5_speed_grade() {
+        use super::{Device, Placer};
+        let placer = Placer { target_mhz: 125.5, seed: 3, ecp5_speed_grade: 8 };
+        let ecp5 = Device::Lfe5u85f.arguments("n.json", &placer).join(" ");
+        assert!(ecp5.contains("--85k") && ecp5.contains("--speed 8") && ecp5.contains("--freq 125.5") && ecp5.contains("--seed 3"), "{ecp5}");
+        assert!(Device::Lfe5u85f.arguments("n.json", &Placer::aiming_at(200.0)).join(" ").contains("--speed 6 "));
+        // nextpnr-ice40 has no such option.
+        let ice40 = Device::Ice40Hx8k.arguments("n.json", &placer).join(" ");
+        assert!(!ice40.contains("--speed") && ice40.contains("--seed 3"), "{ice40}");
+    }
 
     #[test]
     fn the_routed_figure_is_taken_not_the_placement_estimate() {

@@ -167,7 +167,7 @@ impl PipelineFmaxRow {
 /// in its row. Logs stay in `work`. Rows come back in the order of `variants`.
 pub fn pipeline_fmax_rows(work: &Path, variants: &[PipelineFmaxVariant], target_mhz: f64, jobs: usize) -> Result<Vec<PipelineFmaxRow>> {
     use crate::flow::find_nextpnr;
-    use crate::place_route::{place_and_route, Device};
+    use crate::place_route::{place_and_route, Device, Placer};
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let yosys = find_yosys()?;
     let nextpnr = find_nextpnr("ecp5")?;
@@ -179,7 +179,7 @@ pub fn pipeline_fmax_rows(work: &Path, variants: &[PipelineFmaxVariant], target_
             .and_then(|()| synthesize(&yosys, work, &name, Target::Ecp5, true, None).map_err(|e| format!("{e:#}")))
             .and_then(|s| s.result());
         let placed = match cells {
-            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, target_mhz, 1, None).map_err(|e| format!("{e:#}")),
+            Ok(_) => place_and_route(&nextpnr, work, &Target::Ecp5.netlist_name(&name), Device::Lfe5u85f, &Placer::aiming_at(target_mhz), None).map_err(|e| format!("{e:#}")),
             Err(_) => Err("no netlist".into()),
         };
         let critical_path = placed.as_ref().ok().and_then(|p| p.critical_path.as_ref()).map(|p| p.summary());

@@ -4,7 +4,7 @@
 //! The figure must be a plausible clock rate read from nextpnr's routed timing report. Then
 //! the small case of `mee report pipeline-fmax`.
 
-use mee_fpga::place_route::{place_and_route, Device};
+use mee_fpga::place_route::{place_and_route, Device, Placer};
 use mee_fpga::synth::{synthesize, Target};
 use mee_hdl::aes::key_expansion::DecryptionKeyExpander;
 use mee_reference::SboxStyle;
@@ -27,7 +27,7 @@ fn place_key_expander(style: SboxStyle) -> (u64, f64) {
     let (luts, ffs, _) = synthesis.result().unwrap();
     // 128-bit key register, the working key words and a step counter; 4 S-boxes of logic.
     assert!(ffs >= 128 && luts >= 200, "{luts} LUT4, {ffs} FF");
-    let placement = place_and_route(&nextpnr, &folder, &Target::Ecp5.netlist_name(top), Device::Lfe5u85f, 200.0, 1, Some(Duration::from_secs(900))).unwrap();
+    let placement = place_and_route(&nextpnr, &folder, &Target::Ecp5.netlist_name(top), Device::Lfe5u85f, &Placer::aiming_at(200.0), Some(Duration::from_secs(900))).unwrap();
     let fmax = placement.result().unwrap();
     println!(
         "key expander, {} S-boxes: {luts} LUT4, {ffs} FF, Fmax {fmax:.1} MHz on {} ({:.0} s Yosys, {:.0} s nextpnr)",

@@ -30,11 +30,12 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
     let mut text = String::from("# mee explore\n\n");
     text += &format!("Reproduce with `{command}`.\n\n");
     text += &format!(
-        "Flow: targets {}; place and route {}; nextpnr aims at {} MHz (placer seed {}); tool time limit {} s; {} requests per traffic pattern (seed {}), DRAM latency = the tweak unit's latency.\n\n",
+        "Flow: targets {}; place and route {}; nextpnr aims at {} MHz (placer seed {}, ECP5 speed grade {}); tool time limit {} s; {} requests per traffic pattern (seed {}), DRAM latency = the tweak unit's latency.\n\n",
         flow.targets.join(", "),
         if flow.place_and_route { "on" } else { "off" },
         flow.target_mhz,
         flow.placement_seed,
+        flow.ecp5_speed_grade,
         flow.timeout_seconds,
         flow.requests,
         flow.seed

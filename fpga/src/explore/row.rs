@@ -180,7 +180,7 @@ pub fn evaluate(point: &SweepPoint, verilog: &str, tools: &Tools, folder: &Path,
             Some(_) if brams > device.block_rams() => row.note(format!("does not fit {}: {brams} DP16KD > {}", device.name(), device.block_rams())),
             Some(nextpnr) => {
                 status(&format!("nextpnr {}", device.name()));
-                let placement = place_and_route(nextpnr, folder, &netlist, device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}"));
+                let placement = place_and_route(nextpnr, folder, &netlist, device, &flow.placer(), timeout).map_err(|e| format!("{e:#}"));
                 match placement.and_then(|p| Ok((p.result()?, p.critical_path))) {
                     Ok((mhz, path)) => {
                         row.ecp5_fmax_mhz = Some(mhz);
@@ -255,7 +255,7 @@ fn place_in_harness(
     status("Yosys ice40 in the pin harness");
     let (luts, _, _) = synthesize(yosys, folder, module, Target::Ice40, true, timeout).map_err(|e| format!("{e:#}"))?.result()?;
     status(&format!("nextpnr {}", device.name()));
-    let placement = place_and_route(nextpnr, folder, &Target::Ice40.netlist_name(module), device, flow.target_mhz, flow.placement_seed, timeout).map_err(|e| format!("{e:#}"))?;
+    let placement = place_and_route(nextpnr, folder, &Target::Ice40.netlist_name(module), device, &flow.placer(), timeout).map_err(|e| format!("{e:#}"))?;
     let mhz = placement.result()?;
     let cells = placement.logic_cells().map(|(used, total)| format!(", {used} of {total} logic cells")).unwrap_or_default();
     Ok((mhz, format!("{}: placed in the pin harness ({} pins, {luts} LUT4 with the harness{cells})", device.name(), harness.pins)))

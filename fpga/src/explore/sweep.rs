@@ -7,6 +7,7 @@
 //! place_and_route = true        # nextpnr Fmax on LFE5U-85F (and iCE40 when a config fits)
 //! target_mhz = 200.0            # the clock nextpnr aims at
 //! placement_seed = 1            # nextpnr's placer seed (1 to 2147483647)
+//! ecp5_speed_grade = 6          # the LFE5U-85F's speed grade nextpnr times: 6, 7 or 8
 //! timeout_seconds = 3600        # per tool run; a timeout is recorded in the row
 //! requests = 1000               # per traffic pattern in the simulation
 //! seed = 1
@@ -24,6 +25,7 @@
 //! "pipeline.read_queue_depth" = { from = 16, to = 64, step = 16 }
 //! ```
 
+use crate::place_route::Placer;
 use crate::synth::Target;
 use anyhow::{anyhow, bail, Context, Result};
 use mee_reference::EngineConfig;
@@ -53,6 +55,11 @@ pub struct FlowSettings {
     /// out of the cache key while it is 1, so rows cached before the setting existed stay.
     #[serde(skip_serializing_if = "is_first_seed")]
     pub placement_seed: u64,
+    /// The ECP5 speed grade whose timing nextpnr uses for the LFE5U-85F Fmax: 6 (the slowest
+    /// part, and nextpnr's own default), 7 or 8 (the fastest). The same netlist and placement
+    /// seed give a higher Fmax on a faster grade. Left out of the cache key while it is 6.
+    #[serde(skip_serializing_if = "is_slowest_grade")]
+    pub ecp5_speed_grade: u8,
     /// Time limit of each tool run, in seconds.
     pub timeout_seconds: u64,
     /// Requests per traffic pattern in the throughput and latency simulation.
@@ -68,6 +75,7 @@ impl Default for FlowSettings {
             place_and_route: true,
             target_mhz: 200.0,
             placement_seed: 1,
+            ecp5_speed_grade: 6,
             timeout_seconds: 3600,
             requests: 1000,
             seed: 1,
@@ -79,6 +87,10 @@ fn is_first_seed(seed: &u64) -> bool {
     *seed == 1
 }
 
+fn is_slowest_grade(grade: &u8) -> bool {
+    *grade == 6
+}
+
 impl FlowSettings {
     /// The targets as [`Target`]s.
     pub fn targets(&self) -> Result<Vec<Target>> {
@@ -86,6 +98,11 @@ impl FlowSettings {
             .iter()
             .map(|name| Target::ALL.into_iter().find(|t| t.name() == name).ok_or_else(|| anyhow!("flow.targets: unknown target {name:?}: expected ecp5, xilinx or ice40")))
             .collect()
+    }
+
+    /// What nextpnr is asked for: these settings' target clock, placer seed and speed grade.
+    pub fn placer(&self) -> Placer {
+        Placer { target_mhz: self.target_mhz, seed: self.placement_seed, ecp5_speed_grade: self.ecp5_speed_grade }
     }
 }
 
@@ -223,6 +240,9 @@ fn check_flow(flow: &FlowSettings) -> Result<()> {
     }
     if !(1..=i32::MAX as u64).contains(&flow.placement_seed) {
         bail!("flow.placement_seed: {} is out of range: nextpnr takes a seed from 1 to {}", flow.placement_seed, i32::MAX);
+    }
+    if !(6..=8).contains(&flow.ecp5_speed_grade) {
+        bail!("flow.ecp5_speed_grade: {} is not an ECP5 speed grade: 6, 7 or 8", flow.ecp5_speed_grade);
     }
     Ok(())
 }
@@ -372,6 +392,19 @@ mod tests {
         assert!(error("[[configs]]\nname = \"a\"\n[[configs]]\nname = \"a\"").contains("named \"a\""));
         assert!(error("[flow]\nplacement_seed = 0").contains("placement_seed: 0 is out of range"));
         assert!(error("[[configs]]\nflow = { placement_seed = 4294967296 }").contains("placement_seed"));
+        assert!(error("[flow]\necp5_speed_grade = 5").contains("ecp5_speed_grade: 5 is not an ECP5 speed grade"));
+        assert!(error("[[configs]]\nflow = { ecp5_speed_grade = 9 }").contains("ecp5_speed_grade"));
+    }
+
+    #[test]
+    fn the_speed_grade_reaches_nextpnr_and_the_cache_key_only_when_not_6() {
+        let sweep = Sweep::parse("[flow]\necp5_speed_grade = 8\n[[configs]]\nname = \"a\"\n[[configs]]\nname = \"b\"\nflow = { ecp5_speed_grade = 6 }\n").unwrap();
+        let placers: Vec<_> = sweep.points.iter().map(|p| p.flow.placer()).collect();
+        assert_eq!((placers[0].ecp5_speed_grade, placers[1].ecp5_speed_grade), (8, 6));
+        assert_eq!((placers[0].seed, placers[0].target_mhz), (1, 200.0));
+        let text = |flow: &super::FlowSettings| toml::to_string(flow).unwrap();
+        assert!(text(&sweep.points[0].flow).contains("ecp5_speed_grade = 8"));
+        assert_eq!(text(&sweep.points[1].flow), text(&super::FlowSettings::default()));
     }
 
     #[test]
