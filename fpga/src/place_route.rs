@@ -92,9 +92,13 @@ pub struct Placer {
 }
 
 impl Placer {
-    /// nextpnr aiming at `target_mhz` with placer seed 1 and speed grade 6.
+    /// nextpnr's own ECP5 speed grade, the slowest part's; every figure is timed on it unless
+    /// a sweep asks for another.
+    pub const DEFAULT_ECP5_SPEED_GRADE: u8 = 6;
+
+    /// nextpnr aiming at `target_mhz` with placer seed 1 and the default speed grade.
     pub fn aiming_at(target_mhz: f64) -> Placer {
-        Placer { target_mhz, seed: 1, ecp5_speed_grade: 6 }
+        Placer { target_mhz, seed: 1, ecp5_speed_grade: Self::DEFAULT_ECP5_SPEED_GRADE }
     }
 }
 
@@ -262,8 +266,8 @@ pub fn log_path(folder: &Path, netlist: &str, device: Device) -> std::path::Path
     folder.join(format!("{netlist}.{}.nextpnr.log", device.name()))
 }
 
-/// Places and routes `<folder>/<netlist>` on `device` aiming at `target_mhz`, with the placer's
-/// random `seed` (the same netlist and seed give the same placement), its log in
+/// Places and routes `<folder>/<netlist>` on `device` as `placer` says (target clock, placer
+/// seed, ECP5 speed grade; the same netlist and settings give the same placement), its log in
 /// `<folder>/<netlist>.<device>.nextpnr.log`.
 pub fn place_and_route(nextpnr: &str, folder: &Path, netlist: &str, device: Device, placer: &Placer, timeout: Option<Duration>) -> Result<Placement> {
     let log_file = log_path(folder, netlist, device);

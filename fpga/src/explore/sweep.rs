@@ -75,7 +75,7 @@ impl Default for FlowSettings {
             place_and_route: true,
             target_mhz: 200.0,
             placement_seed: 1,
-            ecp5_speed_grade: 6,
+            ecp5_speed_grade: Placer::DEFAULT_ECP5_SPEED_GRADE,
             timeout_seconds: 3600,
             requests: 1000,
             seed: 1,
@@ -88,7 +88,7 @@ fn is_first_seed(seed: &u64) -> bool {
 }
 
 fn is_slowest_grade(grade: &u8) -> bool {
-    *grade == 6
+    *grade == Placer::DEFAULT_ECP5_SPEED_GRADE
 }
 
 impl FlowSettings {
