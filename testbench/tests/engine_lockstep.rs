@@ -27,7 +27,23 @@ fn run_random_requests(name: &str, config: EngineConfig, serialize_key_commands:
 fn run_random_shape(name: &str, config: EngineConfig, serialize_key_commands: bool, requests: usize, same_unit: f64) {
     config.validate().expect("test config");
     let seed = test_seed(name);
-    let shape = TrafficShape { requests, asids: 10, resets: 2, requests_per_key_command: 300, same_unit, ..Default::default() };
+    // Every error outcome is expected at least 20 times, so that the coverage check below
+    // cannot miss one by chance: the default rates (one request in a hundred misaligned, one
+    // with an ASID out of range, two with an unkeyed ASID) give the shortest stream, 500
+    // requests, only about 5 of each.
+    let defaults = TrafficShape::default();
+    let at_least_20 = |rate: f64| rate.max(20.0 / requests as f64);
+    let shape = TrafficShape {
+        requests,
+        asids: 10,
+        resets: 2,
+        requests_per_key_command: 300,
+        same_unit,
+        misaligned: at_least_20(defaults.misaligned),
+        bad_asid: at_least_20(defaults.bad_asid),
+        unkeyed: at_least_20(defaults.unkeyed),
+        ..defaults
+    };
     let ops = random_traffic(&config, &shape, seed);
     let settings = BenchSettings::stalls_everywhere(seed, serialize_key_commands);
     let report = run_engine(&config, &ops, &settings, &mut ()).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
