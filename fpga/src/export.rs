@@ -269,6 +269,13 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              engine is idle, so its answer then comes later than shown.\n",
         );
     }
+    if config.pipeline.request_buffer {
+        s.push_str(
+            "\nRequests pass a two-entry buffer between the partial-write unit and the core (`request_buffer`): the \
+             figures above include its cycle on the way in. No request is taken while a key command runs, and a key \
+             command reaches the core once the buffer is empty.\n",
+        );
+    }
     if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(
             "\nWith one shared AES unit these are the figures when the slot is due: a request waits up to {} more \

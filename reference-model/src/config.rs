@@ -274,6 +274,14 @@ pub struct PipelineConfig {
     /// for [`EngineConfig::port_register_cycles`] cycles more each way (a read costs four
     /// more, `set_key` answers two later). Any `round_registers`. Default `false`.
     pub registered_ports: bool,
+    /// A two-entry buffer on the request channel between the partial-write unit and the
+    /// core (see `mee_reference::request_buffer`), so that the core's readiness reaches no
+    /// decision of the unit in the same cycle: the loop from stage A's hand-over through the
+    /// unit's acceptance is cut, for one cycle more on every request's way in
+    /// ([`EngineConfig::request_buffer_cycles`]). Pipelined `round_registers` only. Default
+    /// `false`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub request_buffer: bool,
     /// Round keys computed beside every block, or stored per ASID and written by `set_key`
     /// (see [`RoundKeys`]). Read it with [`EngineConfig::round_key_mode`]. Default: `stored`
     /// where it is allowed (a pipelined `round_registers` with a dedicated tweak pipeline) and
@@ -322,6 +330,7 @@ impl Default for PipelineConfig {
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
+            request_buffer: false,
             round_keys: None,
             tweak_block_ram_rounds: None,
         }
@@ -605,6 +614,7 @@ impl EngineConfig {
             ("pipeline.tweak_pipeline", "\"shared\"", self.pipeline.tweak_pipeline == TweakPipeline::Shared, "whose AES units already take turns"),
             ("pipeline.read_request_queue", "true", self.pipeline.read_request_queue, "whose clock its round unit limits"),
             ("pipeline.round_keys", "\"stored\"", self.stores_round_keys(), "whose one round unit serves every key"),
+            ("pipeline.request_buffer", "true", self.pipeline.request_buffer, "whose clock its round unit limits"),
         ] {
             if set && !self.pipeline.round_registers.is_pipelined() {
                 return Err(invalid(
@@ -768,11 +778,17 @@ impl EngineConfig {
         usize::from(self.pipeline.registered_ports)
     }
 
+    /// Cycles the request buffer (`request_buffer`) adds to every request's way in: 1, or 0
+    /// without it.
+    pub fn request_buffer_cycles(&self) -> usize {
+        usize::from(self.pipeline.request_buffer)
+    }
+
     /// Cycles from accepting a whole-block write at the top to its DRAM write request at the
     /// top: the tweak unit, the encryption, stage A and the final XOR's register, plus two with
-    /// `registered_ports`.
+    /// `registered_ports` and one with `request_buffer`.
     pub fn write_request_latency(&self) -> usize {
-        self.tweak_latency() + self.encrypt_latency() + 2 + 2 * self.port_register_cycles()
+        self.tweak_latency() + self.encrypt_latency() + 2 + 2 * self.port_register_cycles() + self.request_buffer_cycles()
     }
 
     /// Cycles from accepting a key command at the top to its answer at the top: the expansion
@@ -785,9 +801,10 @@ impl EngineConfig {
     }
 
     /// Cycles from accepting a read at the top to its DRAM request at the top: 1, or 2 through
-    /// the read request queue (`read_request_queue`), plus two with `registered_ports`.
+    /// the read request queue (`read_request_queue`), plus two with `registered_ports` and one
+    /// with `request_buffer`.
     pub fn read_request_latency(&self) -> usize {
-        1 + usize::from(self.pipeline.read_request_queue) + 2 * self.port_register_cycles()
+        1 + usize::from(self.pipeline.read_request_queue) + 2 * self.port_register_cycles() + self.request_buffer_cycles()
     }
 
     /// Cycles from DRAM data at the top to the core response at the top: the read register and

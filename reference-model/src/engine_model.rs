@@ -54,6 +54,7 @@ use crate::config::{EngineConfig, KeyTableStorage};
 use crate::ports::{port_value, top_ports, PortDirection};
 use crate::partial_writes::PartialWriteUnit;
 use crate::port_registers::PortRegisters;
+use crate::request_buffer::RequestBuffer;
 use crate::xts::{decrypt_block, encrypt_block, KeyPair};
 use std::collections::VecDeque;
 
@@ -700,12 +701,14 @@ impl CoreModel {
 }
 
 /// The cycle-level model of the whole engine: the partial-write unit
-/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`], and with
-/// `registered_ports` the top's buffers ([`crate::port_registers::PortRegisters`]) around
-/// both. Without partial writes the unit is transparent, cycle for cycle.
+/// ([`crate::partial_writes::PartialWriteUnit`]) in front of the [`CoreModel`], with
+/// `request_buffer` the [`RequestBuffer`] between them, and with `registered_ports` the top's
+/// buffers ([`crate::port_registers::PortRegisters`]) around all. Without partial writes the
+/// unit is transparent, cycle for cycle.
 #[derive(Clone, Debug)]
 pub struct EngineModel {
     front: PartialWriteUnit,
+    buffer: Option<RequestBuffer>,
     core: CoreModel,
     ports: Option<PortRegisters>,
 }
@@ -714,7 +717,8 @@ impl EngineModel {
     /// A model in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
         let ports = config.pipeline.registered_ports.then(|| PortRegisters::new(config.key_bytes()));
-        Self { front: PartialWriteUnit::new(config), core: CoreModel::new(config), ports }
+        let buffer = config.pipeline.request_buffer.then(RequestBuffer::new);
+        Self { front: PartialWriteUnit::new(config), buffer, core: CoreModel::new(config), ports }
     }
 
     /// The key-table slot `asid`, as the hardware holds it.
@@ -728,8 +732,11 @@ impl EngineModel {
             Some(ports) => ports.outer_outputs(inputs.reset),
             None => {
                 let plan = self.front.plan(inputs);
-                let core_outputs = self.core.outputs(&plan.core_inputs);
-                self.front.outputs(inputs, &plan, &core_outputs)
+                let seen = match &self.buffer {
+                    Some(buffer) => buffer.unit_view(inputs.reset, &self.core.outputs(&buffer.core_inputs(&plan.core_inputs))),
+                    None => self.core.outputs(&plan.core_inputs),
+                };
+                self.front.outputs(inputs, &plan, &seen)
             }
         }
     }
@@ -749,12 +756,22 @@ impl EngineModel {
         }
     }
 
-    /// The partial-write unit and the core: this cycle's outputs, then the edge.
+    /// The partial-write unit, the request buffer and the core: this cycle's outputs, then
+    /// the edge.
     fn step_engine(&mut self, inputs: &EngineInputs) -> EngineOutputs {
         let plan = self.front.plan(inputs);
-        let core_outputs = self.core.step(&plan.core_inputs);
-        let outputs = self.front.outputs(inputs, &plan, &core_outputs);
-        self.front.edge(inputs, &plan, &core_outputs, &outputs);
+        let seen = match &mut self.buffer {
+            Some(buffer) => {
+                let core_inputs = buffer.core_inputs(&plan.core_inputs);
+                let core_outputs = self.core.step(&core_inputs);
+                let seen = buffer.unit_view(inputs.reset, &core_outputs);
+                buffer.edge(&plan.core_inputs, &core_inputs, &core_outputs);
+                seen
+            }
+            None => self.core.step(&plan.core_inputs),
+        };
+        let outputs = self.front.outputs(inputs, &plan, &seen);
+        self.front.edge(inputs, &plan, &seen, &outputs);
         outputs
     }
 }

@@ -10,6 +10,8 @@
 //! - [`engine_model`]: the cycle-level model of the engine (every output port, every cycle);
 //! - [`partial_writes`]: the cycle-level model of the partial-write unit in front of it;
 //! - [`port_registers`]: the cycle-level model of the registered top boundary;
+//! - [`request_buffer`]: the cycle-level model of the request buffer between the
+//!   partial-write unit and the engine's core;
 //! - [`ports`]: the top-level ports of the exported engine and their values in a cycle.
 //!
 //! It depends on no other crate of the workspace.
@@ -19,6 +21,7 @@ pub mod engine_model;
 pub mod key_schedule;
 pub mod partial_writes;
 pub mod port_registers;
+pub mod request_buffer;
 pub mod ports;
 pub mod xts;
 

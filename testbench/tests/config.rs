@@ -95,6 +95,7 @@ write_queue_depth = 100
 response_queue_depth = 2
 partial_write_depth = 5
 registered_ports = true
+request_buffer = true
 
 [interface]
 bus = "axi4"
@@ -124,6 +125,7 @@ memory_path = "direct"
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
+            request_buffer: true,
             round_keys: None,
             tweak_block_ram_rounds: None,
         },
@@ -230,6 +232,13 @@ fn pipeline_values_are_checked() {
         assert_eq!(registered.read_request_latency(), plain.read_request_latency() + 2);
         assert_eq!(registered.read_cost_cycles(), plain.read_cost_cycles() + 4);
     }
+    // The request buffer: pipelined engines only, one cycle more on every request's way in.
+    refused_naming("[pipeline]\nrequest_buffer = true\nround_registers = \"iterative\"", &["pipeline.request_buffer", "iterative"]);
+    refused_naming("[pipeline]\nrequest_buffer = 1", &["request_buffer"]);
+    let buffered = EngineConfig::from_toml_str("[pipeline]\nrequest_buffer = true").unwrap();
+    assert!(buffered.pipeline.request_buffer && !EngineConfig::default().pipeline.request_buffer);
+    assert_eq!(buffered.read_request_latency(), EngineConfig::default().read_request_latency() + 1);
+    assert_eq!(buffered.write_request_latency(), EngineConfig::default().write_request_latency() + 1);
     refused_naming(
         "[pipeline]\nround_registers = \"per_three_rounds\"",
         &["round_registers", "per_three_rounds"],

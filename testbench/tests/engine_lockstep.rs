@@ -223,6 +223,27 @@ fn random_traffic_registered_ports() {
 }
 
 #[test]
+fn random_traffic_request_buffer() {
+    // The default engine with the request buffer between the partial-write unit and the
+    // core: partial writes (their reads and merged writes pass the buffer), stalls, key
+    // commands (which wait for the buffer to drain) and resets among the requests.
+    let mut config = EngineConfig::default();
+    config.pipeline.request_buffer = true;
+    run_random_requests("random_traffic_request_buffer", config, false, requests() / 4);
+}
+
+#[test]
+fn random_traffic_request_buffer_and_registered_ports_with_queues_of_two() {
+    let mut config = EngineConfig::default();
+    config.pipeline.request_buffer = true;
+    config.pipeline.registered_ports = true;
+    config.pipeline.read_queue_depth = 2;
+    config.pipeline.write_queue_depth = 2;
+    config.pipeline.response_queue_depth = 2;
+    run_random_requests("random_traffic_request_buffer_and_registered_ports_with_queues_of_two", config, true, requests() / 10);
+}
+
+#[test]
 fn random_traffic_registered_ports_iterative_with_queues_of_two() {
     let mut config = EngineConfig::default();
     config.pipeline.registered_ports = true;

@@ -208,6 +208,26 @@ fn registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads() {
     assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 4, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
 
+#[test]
+fn request_buffer_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() {
+    let name = "request_buffer_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads";
+    let seed = test_seed(name);
+    let direct = EngineConfig::default();
+    let mut buffered = EngineConfig::default();
+    buffered.pipeline.request_buffer = true;
+    let dram_latency = direct.tweak_latency() as u64;
+    let m_direct = measure(&direct, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    let m = measure(&buffered, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    println!("{name}: direct {m_direct:?}\nbuffered {m:?}");
+    // Two entries: one leaves for stage A while the next arrives.
+    for (pattern, value) in [("reads only", m.reads_only), ("writes only", m.writes_only), ("mixed", m.mixed), ("mixed, key change every request", m.mixed_key_changes)] {
+        assert!((value - 1.0).abs() <= 0.003, "{name}: seed {seed}: {pattern}: {value:.4} requests per cycle, want 1");
+    }
+    // One cycle in the buffer on the way in; the response path is untouched.
+    assert_eq!(m.read_added_latency.0, m_direct.read_added_latency.0 + 1, "{name}: seed {seed}: fastest read, cycles beyond a direct connection");
+    assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
+}
+
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
 /// DRAM write on one request channel, so 0.5 is the ceiling) while `partial_write_depth`
 /// covers half the round trip; whole-block writes keep one per cycle; word stores filling one block

@@ -80,10 +80,12 @@ fn refused_accesses_touch_no_dram_and_return_zero() {
 #[test]
 fn key_commands_answer_with_their_status_and_clear_key_zeroes_the_slot() {
     // With registered ports every answer comes two cycles later: the command's buffer and
-    // the response register.
-    for registered in [false, true] {
+    // the response register. The request buffer adds none (the command reaches the core once
+    // the buffer has drained, and a write right before a clear_key must see the old key).
+    for (registered, request_buffer) in [(false, false), (true, false), (false, true)] {
         let mut config = EngineConfig::default();
         config.pipeline.registered_ports = registered;
+        config.pipeline.request_buffer = request_buffer;
         key_commands_answer(&config, 2 * u64::from(registered));
     }
 }

@@ -7,11 +7,14 @@
 //!
 //! Byte k of every data or key bus is bits `[8k+7:8k]`. Latency 0: pure wiring; with
 //! `[pipeline] registered_ports` the ports pass through [`PortRegisters`] (one cycle each way,
-//! every output from registers).
+//! every output from registers). With `[pipeline] request_buffer` the requests from the
+//! partial-write unit to the core pass through the two-entry [`RequestBuffer`] (one cycle more
+//! on the way in), so that the core's ready reaches no decision of the unit in the same cycle.
 
 use crate::engine::engine_core::EngineCore;
 use crate::engine::partial_write_unit::PartialWriteUnit;
 use crate::engine::port_registers::PortRegisters;
+use crate::engine::request_buffer::RequestBuffer;
 use crate::primitives::model_state::ModelState;
 use mee_reference::EngineConfig;
 use num_bigint::BigUint;
@@ -118,7 +121,22 @@ pub struct Engine {
     pub core: EngineCore,
     /// With `registered_ports`: the buffers between the ports and the engine (else empty).
     pub ports: Vec<PortRegisters>,
+    /// With `request_buffer`: the buffer on the request channel between the partial-write
+    /// unit and the core (else empty); payload as [`pack_request`] lays it out.
+    pub request_buffer: Vec<RequestBuffer>,
     cache: ModelState<BusCache>,
+}
+
+/// Payload bits of a request in the request buffer: data 127..0, address 191..128, ASID
+/// 207..192, C-bit 208, write 209.
+pub const REQUEST_BITS: usize = 210;
+
+/// A whole-block request as the request buffer holds it (see [`REQUEST_BITS`]).
+pub fn pack_request(write: bool, addr: Bits<64>, asid: Bits<16>, encrypted: bool, wdata: Bits<128>) -> Bits<REQUEST_BITS> {
+    let mut packed = bit_cast::<REQUEST_BITS, 128>(wdata);
+    packed.set_bits::<64>(128, addr);
+    packed.set_bits::<16>(192, asid);
+    packed.replace_bit(208, encrypted).replace_bit(209, write)
 }
 
 /// The `n` low bytes of a wide value, little-endian.
@@ -179,6 +197,7 @@ impl Engine {
             ),
             core: EngineCore::new(config),
             ports: if config.pipeline.registered_ports { vec![PortRegisters::new()] } else { Vec::new() },
+            request_buffer: (0..usize::from(config.pipeline.request_buffer)).map(|_| RequestBuffer::default()).collect(),
             cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
         }
     }
@@ -205,6 +224,32 @@ impl Engine {
             for name in p.outer_output_names() {
                 let _ = writeln!(v, "    {name} = ports$0${name};");
             }
+        }
+        let buffered = !self.request_buffer.is_empty();
+        // With the request buffer, the request channel and the key command's gate between the
+        // unit and the core pass through it.
+        let through_buffer = |to: &str| -> Option<String> {
+            if !buffered {
+                return None;
+            }
+            let b = "request_buffer$0$";
+            Some(match to {
+                "writes$c_req_ready" => format!("{b}in_ready"),
+                "writes$c_key_cmd_ready" => format!("{b}unit_key_ready"),
+                "core$core_req_valid" => format!("{b}out_valid"),
+                "core$core_req_write" => format!("{b}out_data[209]"),
+                "core$core_req_addr" => format!("{b}out_data[191:128]"),
+                "core$core_req_asid" => format!("{b}out_data[207:192]"),
+                "core$core_req_encrypted" => format!("{b}out_data[208]"),
+                "core$key_cmd_valid" => format!("{b}core_key_valid"),
+                _ => return None,
+            })
+        };
+        if buffered {
+            v.push_str("    request_buffer$0$clock = clock;\n    request_buffer$0$reset = reset;\n    request_buffer$0$in_valid = writes$c_req_valid;\n");
+            v.push_str("    request_buffer$0$in_data = {writes$c_req_write, writes$c_req_encrypted, writes$c_req_asid, writes$c_req_addr, writes$c_req_wdata};\n");
+            v.push_str("    request_buffer$0$out_ready = core$core_req_ready;\n    request_buffer$0$unit_key_valid = writes$c_key_cmd_valid;\n");
+            v.push_str("    request_buffer$0$core_key_ready = core$key_cmd_ready;\n    request_buffer$0$core_key_answer = core$key_rsp_valid;\n");
         }
         for (to, from) in [
             ("writes$clock", "clock"),
@@ -251,9 +296,11 @@ impl Engine {
             ("key_rsp_valid", "core$key_rsp_valid"),
             ("key_rsp_status", "core$key_rsp_status"),
         ] {
-            let _ = writeln!(v, "    {} = {};", inner(to), inner(from));
+            let source = through_buffer(to).unwrap_or_else(|| inner(from));
+            let _ = writeln!(v, "    {} = {};", inner(to), source);
         }
-        for (port, from, n) in [("core_req_wdata", "writes$c_req_wdata", 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
+        let wdata_source = if buffered { "request_buffer$0$out_data" } else { "writes$c_req_wdata" };
+        for (port, from, n) in [("core_req_wdata", wdata_source, 16), ("dram_rsp_rdata", "dram_rsp_rdata", 16), ("key_cmd_key1", "key_cmd_key1", kb), ("key_cmd_key2", "key_cmd_key2", kb)] {
             let from = inner(from);
             for k in 0..n {
                 let _ = writeln!(v, "    core${port}${k} = {from}[{}:{}];", 8 * k + 7, 8 * k);
@@ -350,12 +397,33 @@ impl Logic for Engine {
         w.req_wstrb.next = top.core_req_wstrb;
         w.rsp_ready.next = top.core_rsp_ready;
         w.key_cmd_valid.next = top.key_cmd_valid;
-        // The unit and the core.
-        w.c_req_ready.next = c.core_req_ready.val();
+        // The unit and the core, with the request buffer between them or not.
+        let (request_valid, request_write, request_addr, request_asid, request_encrypted, request_wdata) = match self.request_buffer.first_mut() {
+            Some(b) => {
+                b.clock.next = self.clock.val();
+                b.reset.next = self.reset.val();
+                b.in_valid.next = w.c_req_valid.val();
+                b.in_data.next = pack_request(w.c_req_write.val(), w.c_req_addr.val(), w.c_req_asid.val(), w.c_req_encrypted.val(), w.c_req_wdata.val());
+                b.out_ready.next = c.core_req_ready.val();
+                w.c_req_ready.next = b.in_ready.val();
+                b.unit_key_valid.next = w.c_key_cmd_valid.val();
+                b.core_key_ready.next = c.key_cmd_ready.val();
+                b.core_key_answer.next = c.key_rsp_valid.val();
+                w.c_key_cmd_ready.next = b.unit_key_ready.val();
+                c.key_cmd_valid.next = b.core_key_valid.val();
+                let d = b.out_data.val();
+                (b.out_valid.val(), d.get_bit(209), d.get_bits::<64>(128), d.get_bits::<16>(192), d.get_bit(208), d.get_bits::<128>(0))
+            }
+            None => {
+                w.c_req_ready.next = c.core_req_ready.val();
+                w.c_key_cmd_ready.next = c.key_cmd_ready.val();
+                c.key_cmd_valid.next = w.c_key_cmd_valid.val();
+                (w.c_req_valid.val(), w.c_req_write.val(), w.c_req_addr.val(), w.c_req_asid.val(), w.c_req_encrypted.val(), w.c_req_wdata.val())
+            }
+        };
         w.c_rsp_valid.next = c.core_rsp_valid.val();
         w.c_rsp_write.next = c.core_rsp_write.val();
         w.c_rsp_status.next = c.core_rsp_status.val();
-        w.c_key_cmd_ready.next = c.key_cmd_ready.val();
         let rsp: Vec<u8> = c.core_rsp_rdata.iter().map(|b| b.val().to_u8()).collect();
         if rsp != cache.rsp_rdata {
             w.c_rsp_rdata.next = from_bytes(&rsp);
@@ -363,19 +431,18 @@ impl Logic for Engine {
         }
         c.clock.next = self.clock.val();
         c.reset.next = self.reset.val();
-        c.core_req_valid.next = w.c_req_valid.val();
-        c.core_req_write.next = w.c_req_write.val();
-        c.core_req_addr.next = w.c_req_addr.val();
-        c.core_req_asid.next = w.c_req_asid.val();
-        c.core_req_encrypted.next = w.c_req_encrypted.val();
+        c.core_req_valid.next = request_valid;
+        c.core_req_write.next = request_write;
+        c.core_req_addr.next = request_addr;
+        c.core_req_asid.next = request_asid;
+        c.core_req_encrypted.next = request_encrypted;
         c.core_rsp_ready.next = w.c_rsp_ready.val();
         c.dram_req_ready.next = top.dram_req_ready;
         c.dram_rsp_valid.next = top.dram_rsp_valid;
-        c.key_cmd_valid.next = w.c_key_cmd_valid.val();
         c.key_cmd_op.next = top.key_cmd_op;
         c.key_cmd_asid.next = top.key_cmd_asid;
         let kb = c.key_cmd_key1.len();
-        let wdata = w.c_req_wdata.val();
+        let wdata = request_wdata;
         if cache.wdata != Some(wdata) {
             set_bytes(&mut c.core_req_wdata, &wdata.to_u128().to_le_bytes());
             cache.wdata = Some(wdata);
@@ -505,6 +572,16 @@ impl Logic for Engine {
         c.key_cmd_asid.connect();
         for s in c.core_req_wdata.iter_mut().chain(c.dram_rsp_rdata.iter_mut()).chain(c.key_cmd_key1.iter_mut()).chain(c.key_cmd_key2.iter_mut()) {
             s.connect();
+        }
+        for b in &mut self.request_buffer {
+            b.clock.connect();
+            b.reset.connect();
+            b.in_valid.connect();
+            b.in_data.connect();
+            b.out_ready.connect();
+            b.unit_key_valid.connect();
+            b.core_key_ready.connect();
+            b.core_key_answer.connect();
         }
         for p in &mut self.ports {
             p.clock.connect();

@@ -3,8 +3,8 @@
 //! its datapaths (an AES unit per direction in [`pipelined_datapath`], one shared AES unit in
 //! [`shared_datapath`]), its DRAM request channel ([`dram_scheduler`]) and response path
 //! ([`response_path`]), the ASID key table ([`key_table`], storage in [`key_store`]), the
-//! tracker of pending write addresses ([`address_tracker`]) and the registered top boundary
-//! ([`port_registers`]).
+//! tracker of pending write addresses ([`address_tracker`]), the request buffer between the
+//! unit and the core ([`request_buffer`]) and the registered top boundary ([`port_registers`]).
 //!
 //! A signal that crosses between two of these blocks in the same cycle is assigned once per
 //! evaluation of the block that drives it (computed in a local first where it has a default
@@ -20,6 +20,7 @@ pub mod key_table;
 pub mod partial_write_unit;
 pub mod pipelined_datapath;
 pub mod port_registers;
+pub mod request_buffer;
 pub mod response_path;
 pub mod shared_datapath;
 pub mod shared_tweak;
