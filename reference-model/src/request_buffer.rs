@@ -14,8 +14,9 @@
 //!   ready. So every request reaches stage A one cycle later, and a stream keeps one request
 //!   per cycle (one entry leaving while the next arrives).
 //! - A key command reaches the core only while the buffer offers no request (it is empty, or
-//!   `reset` is high), and the unit sees the core's key ready only then: a request taken before a key command enters the core first.
-//!   (The unit offers no request while a key command is offered, so the buffer drains.)
+//!   `reset` is high), and the unit sees the core's key ready only then: a request taken
+//!   before a key command enters the core first. (The unit passes a key command on only
+//!   while its entries are empty, and then offers no request, so the buffer drains.)
 //!
 //! Reset empties the buffer.
 
@@ -54,7 +55,7 @@ impl RequestBuffer {
     }
 
     /// The core's inputs in a cycle where the unit drives `unit` towards the core: the
-    /// request from the buffer, and the key command only while the buffer is empty; the
+    /// request from the buffer, and the key command only while the buffer is empty or in `reset`; the
     /// other inputs as they are.
     pub fn core_inputs(&self, unit: &EngineInputs) -> EngineInputs {
         let mut core = unit.clone();
@@ -75,7 +76,7 @@ impl RequestBuffer {
     }
 
     /// The core's outputs as the unit sees them: the buffer's room as the request ready, and
-    /// the key ready only while the buffer is empty.
+    /// the key ready only while the buffer is empty or in `reset`.
     pub fn unit_view(&self, reset: bool, core: &EngineOutputs) -> EngineOutputs {
         let mut view = core.clone();
         view.core_req_ready = self.room(reset);

@@ -10,8 +10,9 @@
 //!
 //! - `in_ready` (to the unit) is high while the buffer holds fewer than two entries and no key
 //!   command is in progress in the core (`key_busy`: from the edge that hands a command to the
-//!   core to the edge that ends its answer cycle), low during `reset`. Without the second
-//!   condition a request taken during a key command would reach the core after it.
+//!   core to the edge that ends its answer cycle), low during `reset`. The second condition
+//!   keeps the engine's rule that no request is accepted while a key command runs (without
+//!   the buffer the core's ready is low then).
 //! - `out_valid` / `out_data` (to the core) offer the oldest entry from registers (payload
 //!   zero while none), from the cycle after it was taken.
 //! - A key command reaches the core (`core_key_valid`) only while the buffer offers no request,
@@ -47,15 +48,18 @@ pub struct RequestBuffer {
     pub out_data: Signal<Out, Bits<REQUEST_BITS>>,
     /// The unit offers a key command.
     pub unit_key_valid: Signal<In, Bit>,
-    /// The key command's ready as the unit sees it.
+    /// The key command's ready as the unit sees it: the core's, while the buffer offers no
+    /// request.
     pub unit_key_ready: Signal<Out, Bit>,
-    /// The key command as the core sees it.
+    /// The key command's valid as the core sees it: the unit's, while the buffer offers no
+    /// request.
     pub core_key_valid: Signal<Out, Bit>,
     /// The core takes the key command.
     pub core_key_ready: Signal<In, Bit>,
     /// The core answers a key command.
     pub core_key_answer: Signal<In, Bit>,
     buffer: SkidBuffer<REQUEST_BITS>,
+    /// A key command has entered the core and not been answered.
     key_busy: DFF<Bit>,
 }
 
