@@ -201,13 +201,15 @@ pub struct Slot {
     pub key2: Vec<u8>,
 }
 
+/// A whole-block request as the core's request port carries it (also what the request
+/// buffer holds).
 #[derive(Clone, Debug)]
-struct Request {
-    write: bool,
-    addr: u64,
-    asid: u32,
-    encrypted: bool,
-    wdata: [u8; 16],
+pub(crate) struct Request {
+    pub(crate) write: bool,
+    pub(crate) addr: u64,
+    pub(crate) asid: u32,
+    pub(crate) encrypted: bool,
+    pub(crate) wdata: [u8; 16],
 }
 
 /// A request that passed its checks, as it travels through the tweak unit.

@@ -20,21 +20,11 @@
 //!
 //! Reset empties the buffer.
 
-use crate::engine_model::{EngineInputs, EngineOutputs};
+use crate::engine_model::{EngineInputs, EngineOutputs, Request};
 use std::collections::VecDeque;
 
 /// Entries of the buffer.
 pub const REQUEST_BUFFER_ENTRIES: usize = 2;
-
-/// A whole-block request as the core's request port carries it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Request {
-    write: bool,
-    addr: u64,
-    asid: u32,
-    encrypted: bool,
-    wdata: [u8; 16],
-}
 
 /// See the module documentation.
 #[derive(Clone, Debug, Default)]
