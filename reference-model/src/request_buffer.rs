@@ -10,7 +10,8 @@
 //!   that ends its answer cycle); that is the ready the unit sees, low during `reset`. So, as
 //!   without the buffer, no request is accepted while a key command is in progress.
 //! - The core is offered the oldest entry from the next cycle on (payload zero while the
-//!   buffer is empty, and no request during `reset`); it leaves at an edge where the core is
+//!   buffer is empty; no request during `reset`, though the payload still shows the oldest
+//!   entry in the first cycle of a reset, as the hardware's register does); it leaves at an edge where the core is
 //!   ready. So every request reaches stage A one cycle later, and a stream keeps one request
 //!   per cycle (one entry leaving while the next arrives).
 //! - A key command reaches the core only while the buffer offers no request (it is empty, or
@@ -49,8 +50,10 @@ impl RequestBuffer {
     /// other inputs as they are.
     pub fn core_inputs(&self, unit: &EngineInputs) -> EngineInputs {
         let mut core = unit.clone();
-        let head = self.entries.front().filter(|_| !unit.reset);
-        core.core_req_valid = head.is_some();
+        // The payload is the oldest entry's register, even in a reset's first cycle; only
+        // the valid is gated by `reset`.
+        let head = self.entries.front();
+        core.core_req_valid = head.is_some() && !unit.reset;
         core.core_req_write = head.is_some_and(|r| r.write);
         core.core_req_addr = head.map_or(0, |r| r.addr);
         core.core_req_asid = head.map_or(0, |r| r.asid);

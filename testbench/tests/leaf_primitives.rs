@@ -431,7 +431,9 @@ fn skid_buffer_verilog_matches_its_model_and_a_two_entry_queue() {
         let reset = s[0] == 1;
         assert_eq!(row[0] == 1, !reset && queue.len() < 2, "seed {seed}: in_ready in cycle {cycle} holding {}", queue.len());
         assert_eq!(row[1] == 1, !reset && !queue.is_empty(), "seed {seed}: out_valid in cycle {cycle}");
-        let offered = if reset { 0 } else { queue.front().copied().unwrap_or(0) };
+        // The payload comes straight from `main`'s register: zero when empty, and in a reset's
+        // first cycle still the entry it holds (the queue is cleared below, after the check).
+        let offered = queue.front().copied().unwrap_or(0);
         assert_eq!(row[2], offered, "seed {seed}: out_data in cycle {cycle}");
         if reset {
             queue.clear();

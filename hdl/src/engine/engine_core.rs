@@ -313,7 +313,8 @@ impl EngineCore {
             pipelines: ModelledChildren::chosen(PipelinedDatapath::new(config), !placement.is_shared()),
             encrypt_side: side_line(17, config.encrypt_latency()),
             dram: DramScheduler::new(p.write_queue_depth as usize, p.read_request_queue),
-            read_context: ByteFifo::new(19, read_depth, true),
+            // Pushed only with room: it holds no more than the outstanding reads.
+            read_context: ByteFifo::new(19, read_depth, true).pushed_only_with_room(),
             read_register: ByteDelayLine::new(35, 1),
             decrypt_side: side_line(17, aes_latency),
             shared_unit: ModelledChildren::chosen(SharedDatapath::new(config), placement.is_shared()),

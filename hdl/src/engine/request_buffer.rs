@@ -13,8 +13,9 @@
 //!   core to the edge that ends its answer cycle), low during `reset`. The second condition
 //!   keeps the engine's rule that no request is accepted while a key command runs (without
 //!   the buffer the core's ready is low then).
-//! - `out_valid` / `out_data` (to the core) offer the oldest entry from registers (payload
-//!   zero while none), from the cycle after it was taken.
+//! - `out_valid` / `out_data` (to the core) offer the oldest entry from registers, from the
+//!   cycle after it was taken; the payload is zero while the buffer is empty (no gate between
+//!   the register and the core: see [`SkidBuffer`] for a reset's first cycle).
 //! - A key command reaches the core (`core_key_valid`) only while the buffer offers no request,
 //!   and the unit sees the core's key ready (`unit_key_ready`) only then, so a request taken
 //!   before a command enters the core first.
@@ -44,7 +45,7 @@ pub struct RequestBuffer {
     pub out_valid: Signal<Out, Bit>,
     /// The core takes the offered request.
     pub out_ready: Signal<In, Bit>,
-    /// The offered request (zero while `out_valid` is low).
+    /// The offered request, from a register (zero while the buffer is empty).
     pub out_data: Signal<Out, Bits<REQUEST_BITS>>,
     /// The unit offers a key command.
     pub unit_key_valid: Signal<In, Bit>,

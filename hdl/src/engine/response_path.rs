@@ -89,7 +89,8 @@ impl ResponsePath {
             core_rsp_rdata: Default::default(),
             core_rsp_status: Default::default(),
             tickets: ByteFifo::with_registered_push(1, tickets, false).pushed_only_with_room(),
-            read_data: ByteFifo::new(16, read_limit as usize, true),
+            // Pushed only with room: it holds no more than the outstanding reads.
+            read_data: ByteFifo::new(16, read_limit as usize, true).pushed_only_with_room(),
             reads_outstanding: Default::default(),
             read_room_register: Default::default(),
             read_limit_less_one: Constant::new(Bits::<16>::from(LiteralType::from(u64::from(read_limit - 1)))),

@@ -16,7 +16,8 @@
 //!
 //! In the Verilog, `full` and the "not empty" flag behind `valid_out` are registers of their
 //! own (set and cleared by each edge's push and pop, with any compare run on the count before
-//! the edge), so that no port waits for a 16-bit compare.
+//! the edge), so that no port waits for a 16-bit compare; and the memory's write enable does
+//! not wait for `pop` (below).
 //!
 //! A queue *pushed only with room* ([`ByteFifo::pushed_only_with_room`]) drops a push into a
 //! full queue even when its head leaves at the same edge. Its user never pushes into a full
@@ -25,9 +26,16 @@
 //!
 //! With a *registered push* ([`ByteFifo::with_registered_push`]) the Verilog first keeps a
 //! pushed entry for one cycle in a register of its own and writes it into the memory at the
-//! next edge (unless it leaves at that edge). The ports behave exactly as above (the entry
-//! counts, and shows at the head when it is the oldest), but `push` then enables that one
-//! register instead of the memory's write decode: for a queue pushed by a late signal.
+//! next edge (the memory counts it unless it leaves at that edge). The ports behave exactly as
+//! above (the entry counts, and shows at the head when it is the oldest), but `push` then
+//! enables that one register instead of the memory's write decode: for a queue pushed by a
+//! late signal. Whether the memory holds an entry is a register too.
+//!
+//! The memory's write enable does not wait for `pop`: the slot at the tail is free whenever
+//! an entry may be stored, so the memory is written whenever an entry is pushed with room (or
+//! the young register holds one), and only the tail pointer waits to see whether the entry
+//! stays (an entry that leaves through the bypass, or straight from the young register, is
+//! written into the free slot and not counted). The enable reaches every cell of the memory.
 
 use crate::primitives::model_state::ModelState;
 use crate::defaults;
@@ -122,7 +130,7 @@ impl ByteFifo {
             // The young register holds the entry pushed at the last edge; the memory holds
             // the others, and its head is the oldest entry whenever it has one.
             let _ = writeln!(v, "reg young_valid;\nreg [{}:0] young_word;", bits - 1);
-            let _ = writeln!(v, "wire in_memory = stored != {{15'd0, young_valid}};");
+            let _ = writeln!(v, "reg memory_has;\nwire in_memory = memory_has;");
             let _ = writeln!(
                 v,
                 "wire [{}:0] out_word = in_memory ? entries[head] : (young_valid ? young_word : (through_allowed ? in_word : {bits}'d0));",
@@ -136,23 +144,33 @@ impl ByteFifo {
         let _ = writeln!(v, "wire leaving = popping & have;");
         let room = if self.model.0.only_with_room { "~is_full" } else { "(~is_full | leaving)" };
         let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & {room};");
+        // The memory's write enable leaves out whether the entry leaves at this edge: the slot
+        // at `tail` is free whenever there is room, so a write that the pointers then do not
+        // count is harmless, and the enable (which fans out to every memory cell) does not
+        // wait for `pop`.
         let (write_enable, write_word, young_init, young_reset, young_load) = if self.model.0.registered_push {
+            let _ = writeln!(v, "wire to_memory = young_valid & ~(leaving & ~in_memory);");
+            let _ = writeln!(v, "wire from_memory = leaving & in_memory;");
             (
-                "young_valid & ~(leaving & ~in_memory)",
+                "young_valid".to_string(),
                 "young_word",
-                "\n    young_valid = 1'b0;\n    young_word = 0;",
-                "\n        young_valid <= 1'b0;\n        young_word <= 0;",
-                "\n        young_valid <= storing;\n        young_word <= in_word;",
+                "\n    young_valid = 1'b0;\n    young_word = 0;\n    memory_has = 1'b0;",
+                "\n        young_valid <= 1'b0;\n        young_word <= 0;\n        memory_has <= 1'b0;",
+                "\n        young_valid <= storing;\n        young_word <= in_word;\n        \
+                 if (to_memory & ~from_memory)\n            memory_has <= 1'b1;\n        \
+                 else if (from_memory & ~to_memory)\n            memory_has <= stored != {15'd0, young_valid} + 16'd1;",
             )
         } else {
-            ("storing", "in_word", "", "", "")
+            let _ = writeln!(v, "wire to_memory = storing;");
+            let enable = if self.model.0.only_with_room { "push & ~is_full" } else { "push & (~is_full | leaving)" };
+            (enable.to_string(), "in_word", "", "", "")
         };
         let _ = writeln!(
             v,
             "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\n    have = 1'b0;{young_init}\nend\n\
              always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n        have <= 1'b0;{young_reset}\n    end else begin\n\
              \x20       if (storing & ~leaving) begin\n            is_full <= stored == 16'd{before_full};\n            have <= 1'b1;\n        end else if (leaving & ~storing) begin\n            is_full <= 1'b0;\n            have <= stored != 16'd1;\n        end\n\
-             \x20       if ({write_enable}) begin\n            entries[tail] <= {write_word};\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n\
+             \x20       if ({write_enable})\n            entries[tail] <= {write_word};\n        if (to_memory)\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n\
              \x20       if (leaving & in_memory)\n            head <= (head == {last}) ? 0 : head + 1'b1;{young_load}\n\
              \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
             last = depth - 1,

@@ -8,9 +8,12 @@
 //! - `in_ready` is high while `skid` is empty; the sender's entry is taken at an edge where
 //!   `in_valid` and `in_ready` are high. It goes to `main` when `main` is empty or leaving,
 //!   else to `skid`.
-//! - `out_valid` is high while `main` holds an entry, and `out_data` is its payload (zero
-//!   while `out_valid` is low). The entry leaves at an edge where `out_ready` is high; `skid`
-//!   then moves into `main`.
+//! - `out_valid` is high while `main` holds an entry, and `out_data` is `main`'s register:
+//!   the entry's payload, zero while `main` is empty (`main` is cleared at every edge that
+//!   leaves it empty). No gate sits between the register and `out_data`, so `out_data` is
+//!   zero while `out_valid` is low except in the first cycle of a reset that finds an entry in
+//!   `main`: that cycle still shows it. The entry leaves at an edge where `out_ready` is high;
+//!   `skid` then moves into `main`.
 //!
 //! Latency: an entry taken at an edge is offered from the next cycle. Throughput: one entry per
 //! cycle while the receiver takes one per cycle. Order: first in, first out. `reset`
@@ -38,7 +41,8 @@ pub struct SkidBuffer<const N: usize> {
     pub out_valid: Signal<Out, Bit>,
     /// The receiver takes the offered entry.
     pub out_ready: Signal<In, Bit>,
-    /// The offered entry's payload (zero while `out_valid` is low).
+    /// The offered entry's payload, from a register (zero while `main` is empty; see the
+    /// module documentation for the cycle of a reset).
     pub out_data: Signal<Out, Bits<N>>,
     main_valid: DFF<Bit>,
     main_data: DFF<Bits<N>>,
@@ -57,10 +61,7 @@ impl<const N: usize> Logic for SkidBuffer<N> {
         self.skid_data.clock.next = self.clock.val();
         self.in_ready.next = !self.skid_valid.q.val() & !self.reset.val();
         self.out_valid.next = self.main_valid.q.val() & !self.reset.val();
-        self.out_data.next = bits::<N>(0);
-        if self.main_valid.q.val() & !self.reset.val() {
-            self.out_data.next = self.main_data.q.val();
-        }
+        self.out_data.next = self.main_data.q.val();
         self.take.next = self.in_valid.val() & !self.skid_valid.q.val();
         self.main_free.next = !self.main_valid.q.val() | self.out_ready.val();
         self.main_valid.d.next = self.main_valid.q.val();
@@ -74,6 +75,7 @@ impl<const N: usize> Logic for SkidBuffer<N> {
                 self.skid_valid.d.next = false;
             } else {
                 self.main_valid.d.next = self.take.val();
+                self.main_data.d.next = bits::<N>(0);
                 if self.take.val() {
                     self.main_data.d.next = self.in_data.val();
                 }
