@@ -269,7 +269,7 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              engine is idle, so its answer then comes later than shown.\n",
         );
     }
-    if config.pipeline.request_buffer {
+    if config.buffers_requests() {
         s.push_str(
             "\nRequests pass a two-entry buffer between the partial-write unit and the core (`request_buffer`): the \
              figures above include its cycle on the way in. No request is taken while a key command runs, and a key \

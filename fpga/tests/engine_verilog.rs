@@ -126,17 +126,18 @@ fn exported_read_request_queue_engine_matches_rust_hdl_under_icarus() {
 }
 
 #[test]
-fn exported_request_buffer_engine_matches_rust_hdl_under_icarus() {
+fn exported_direct_request_port_engine_matches_rust_hdl_under_icarus() {
     // Block-RAM S-boxes at three stages per round with stored round keys (the default
-    // engine's kind), small queues and a partial-write unit of four entries.
-    let mut config = EngineConfig { top_name: "mee_request_buffer".into(), data_unit_bytes: 32, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
-    config.pipeline.request_buffer = true;
+    // engine's kind) without the request buffer (the partial-write unit hands requests
+    // straight to the core), small queues and a partial-write unit of four entries.
+    let mut config = EngineConfig { top_name: "mee_direct_request_port".into(), data_unit_bytes: 32, num_asids: 8, asid_bits: 3, addr_bits: 24, ..Default::default() };
+    config.pipeline.request_buffer = Some(false);
     config.pipeline.read_queue_depth = 8;
     config.pipeline.write_queue_depth = 4;
     config.pipeline.response_queue_depth = 8;
     config.pipeline.partial_write_depth = Some(4);
     config.validate().expect("test config");
-    cosim("exported_request_buffer_engine_matches_rust_hdl_under_icarus", config);
+    cosim("exported_direct_request_port_engine_matches_rust_hdl_under_icarus", config);
 }
 
 #[test]

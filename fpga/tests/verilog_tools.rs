@@ -43,10 +43,10 @@ fn configs() -> Vec<EngineConfig> {
     axi_small.interface.bus = BusKind::Axi4;
     axi_small.interface.id_bits = 6;
     // Round keys stored per ASID (5 slots), composite S-boxes at two rounds a stage, and the
-    // request buffer between the partial-write unit and the core.
+    // request port from the partial-write unit straight to the core (no request buffer).
     let mut stored = EngineConfig { top_name: "mee_stored_keys".into(), num_asids: 5, asid_bits: 3, addr_bits: 24, ..Default::default() };
     stored.pipeline.round_keys = Some(RoundKeys::Stored);
-    stored.pipeline.request_buffer = true;
+    stored.pipeline.request_buffer = Some(false);
     stored.pipeline.round_registers = RoundRegisters::PerTwoRounds;
     stored.pipeline.sbox = Some(SboxStyle::Composite);
     vec![EngineConfig::default(), aes256, small, column, axi_small, registered_iterative(true), registered_axi(true), stored]

@@ -278,10 +278,11 @@ pub struct PipelineConfig {
     /// core (see `mee_reference::request_buffer`), so that the core's readiness reaches no
     /// decision of the unit in the same cycle: the loop from stage A's hand-over through the
     /// unit's acceptance is cut, for one cycle more on every request's way in
-    /// ([`EngineConfig::request_buffer_cycles`]). Pipelined `round_registers` only. Default
-    /// `false`.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub request_buffer: bool,
+    /// ([`EngineConfig::request_buffer_cycles`]). Pipelined `round_registers` only. Read it
+    /// with [`EngineConfig::buffers_requests`]. Default: on for pipelined `round_registers`,
+    /// off for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_buffer: Option<bool>,
     /// Round keys computed beside every block, or stored per ASID and written by `set_key`
     /// (see [`RoundKeys`]). Read it with [`EngineConfig::round_key_mode`]. Default: `stored`
     /// where it is allowed (a pipelined `round_registers` with a dedicated tweak pipeline) and
@@ -330,7 +331,7 @@ impl Default for PipelineConfig {
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
-            request_buffer: false,
+            request_buffer: None,
             round_keys: None,
             tweak_block_ram_rounds: None,
         }
@@ -614,7 +615,7 @@ impl EngineConfig {
             ("pipeline.tweak_pipeline", "\"shared\"", self.pipeline.tweak_pipeline == TweakPipeline::Shared, "whose AES units already take turns"),
             ("pipeline.read_request_queue", "true", self.pipeline.read_request_queue, "whose clock its round unit limits"),
             ("pipeline.round_keys", "\"stored\"", self.stores_round_keys(), "whose one round unit serves every key"),
-            ("pipeline.request_buffer", "true", self.pipeline.request_buffer, "whose clock its round unit limits"),
+            ("pipeline.request_buffer", "true", self.pipeline.request_buffer == Some(true), "whose clock its round unit limits"),
         ] {
             if set && !self.pipeline.round_registers.is_pipelined() {
                 return Err(invalid(
@@ -677,6 +678,12 @@ impl EngineConfig {
         let p = &self.pipeline;
         let storable = p.round_registers.is_pipelined() && p.tweak_pipeline == TweakPipeline::Dedicated && self.num_asids <= STORED_ROUND_KEYS_DEFAULT_SLOTS;
         p.round_keys.unwrap_or(if storable { RoundKeys::Stored } else { RoundKeys::OnTheFly })
+    }
+
+    /// Requests pass the request buffer between the partial-write unit and the core:
+    /// `pipeline.request_buffer`, or its default (on for pipelined `round_registers`).
+    pub fn buffers_requests(&self) -> bool {
+        self.pipeline.request_buffer.unwrap_or(self.pipeline.round_registers.is_pipelined())
     }
 
     /// The AES pipelines keep round keys per ASID ([`EngineConfig::round_key_mode`] is
@@ -781,7 +788,7 @@ impl EngineConfig {
     /// Cycles the request buffer (`request_buffer`) adds to every request's way in: 1, or 0
     /// without it.
     pub fn request_buffer_cycles(&self) -> usize {
-        usize::from(self.pipeline.request_buffer)
+        usize::from(self.buffers_requests())
     }
 
     /// Cycles from accepting a whole-block write at the top to its DRAM write request at the

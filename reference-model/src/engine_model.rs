@@ -719,7 +719,7 @@ impl EngineModel {
     /// A model in its reset state.
     pub fn new(config: &EngineConfig) -> Self {
         let ports = config.pipeline.registered_ports.then(|| PortRegisters::new(config.key_bytes()));
-        let buffer = config.pipeline.request_buffer.then(RequestBuffer::new);
+        let buffer = config.buffers_requests().then(RequestBuffer::new);
         Self { front: PartialWriteUnit::new(config), buffer, core: CoreModel::new(config), ports }
     }
 

@@ -125,7 +125,7 @@ memory_path = "direct"
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
-            request_buffer: true,
+            request_buffer: Some(true),
             round_keys: None,
             tweak_block_ram_rounds: None,
         },
@@ -235,10 +235,16 @@ fn pipeline_values_are_checked() {
     // The request buffer: pipelined engines only, one cycle more on every request's way in.
     refused_naming("[pipeline]\nrequest_buffer = true\nround_registers = \"iterative\"", &["pipeline.request_buffer", "iterative"]);
     refused_naming("[pipeline]\nrequest_buffer = 1", &["request_buffer"]);
-    let buffered = EngineConfig::from_toml_str("[pipeline]\nrequest_buffer = true").unwrap();
-    assert!(buffered.pipeline.request_buffer && !EngineConfig::default().pipeline.request_buffer);
-    assert_eq!(buffered.read_request_latency(), EngineConfig::default().read_request_latency() + 1);
-    assert_eq!(buffered.write_request_latency(), EngineConfig::default().write_request_latency() + 1);
+    // On by default for pipelined engines, off for the others; `false` turns it off.
+    let direct = EngineConfig::from_toml_str("[pipeline]\nrequest_buffer = false").unwrap();
+    assert!(EngineConfig::default().buffers_requests() && !direct.buffers_requests());
+    assert_eq!(EngineConfig::default().read_request_latency(), direct.read_request_latency() + 1);
+    assert_eq!(EngineConfig::default().write_request_latency(), direct.write_request_latency() + 1);
+    for placement in ["iterative", "shared", "shared_column"] {
+        let unbuffered = EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{placement}\"")).unwrap();
+        assert!(!unbuffered.buffers_requests(), "{placement}: no request buffer by default");
+        EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{placement}\"\nrequest_buffer = false")).unwrap();
+    }
     refused_naming(
         "[pipeline]\nround_registers = \"per_three_rounds\"",
         &["round_registers", "per_three_rounds"],

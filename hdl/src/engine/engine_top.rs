@@ -197,7 +197,7 @@ impl Engine {
             ),
             core: EngineCore::new(config),
             ports: if config.pipeline.registered_ports { vec![PortRegisters::new()] } else { Vec::new() },
-            request_buffer: (0..usize::from(config.pipeline.request_buffer)).map(|_| RequestBuffer::default()).collect(),
+            request_buffer: (0..usize::from(config.buffers_requests())).map(|_| RequestBuffer::default()).collect(),
             cache: ModelState(BusCache { rsp_rdata: vec![1], dram_wdata: vec![1], ..Default::default() }),
         }
     }
