@@ -11,9 +11,9 @@
 //!   without the buffer, no request is accepted while a key command is in progress.
 //! - The core is offered the oldest entry from the next cycle on (payload zero while the
 //!   buffer is empty; no request during `reset`, though the payload still shows the oldest
-//!   entry in the first cycle of a reset, as the hardware's register does); it leaves at an edge where the core is
-//!   ready. So every request reaches stage A one cycle later, and a stream keeps one request
-//!   per cycle (one entry leaving while the next arrives).
+//!   entry in the first cycle of a reset, as the hardware's register does); it leaves at an
+//!   edge where the core is ready. So every request reaches stage A one cycle later, and a
+//!   stream keeps one request per cycle (one entry leaving while the next arrives).
 //! - A key command reaches the core only while the buffer offers no request (it is empty, or
 //!   `reset` is high), and the unit sees the core's key ready only then: a request taken
 //!   before a key command enters the core first. (The unit passes a key command on only
@@ -46,8 +46,8 @@ impl RequestBuffer {
     }
 
     /// The core's inputs in a cycle where the unit drives `unit` towards the core: the
-    /// request from the buffer, and the key command only while the buffer is empty or in `reset`; the
-    /// other inputs as they are.
+    /// request from the buffer, and the key command only while the buffer is empty or in
+    /// `reset`; the other inputs as they are.
     pub fn core_inputs(&self, unit: &EngineInputs) -> EngineInputs {
         let mut core = unit.clone();
         // The payload is the oldest entry's register, even in a reset's first cycle; only

@@ -144,10 +144,7 @@ impl ByteFifo {
         let _ = writeln!(v, "wire leaving = popping & have;");
         let room = if self.model.0.only_with_room { "~is_full" } else { "(~is_full | leaving)" };
         let _ = writeln!(v, "wire storing = push & ~(popping & ~have) & {room};");
-        // The memory's write enable leaves out whether the entry leaves at this edge: the slot
-        // at `tail` is free whenever there is room, so a write that the pointers then do not
-        // count is harmless, and the enable (which fans out to every memory cell) does not
-        // wait for `pop`.
+        // The write enable does not wait for `pop`; `to_memory` moves the tail (module docs).
         let (write_enable, write_word, young_init, young_reset, young_load) = if self.model.0.registered_push {
             let _ = writeln!(v, "wire to_memory = young_valid & ~(leaving & ~in_memory);");
             let _ = writeln!(v, "wire from_memory = leaving & in_memory;");
