@@ -249,17 +249,20 @@ fn partial_writes_run_at_045_per_cycle_to_distinct_blocks_and_word_stores_at_075
     deep.pipeline.partial_write_depth = Some(64);
     let tweak = |c: &EngineConfig| c.tweak_latency() as u64;
     let default = EngineConfig::default();
-    for (config, dram_latency, distinct) in [(per_round.clone(), tweak(&per_round), 0.45), (deep.clone(), tweak(&deep), 0.45), (deep, 30, 0.45), (default.clone(), tweak(&default), 0.3)] {
-        let m = mee_testbench::engine_metrics::measure_partial_writes(&config, 2000, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    // The rates are taken over the middle half of each run's acceptances. At one stage per
+    // round the round trip is short and the unit's entries and the request buffer still fill
+    // over the middle half of 2,000 writes, so its acceptances there pass the DRAM's 0.5 by a
+    // few entries (0.503); 8,000 writes measure the steady rate.
+    for (config, requests, dram_latency, distinct) in
+        [(per_round.clone(), 8000, tweak(&per_round), 0.45), (deep.clone(), 2000, tweak(&deep), 0.45), (deep, 2000, 30, 0.45), (default.clone(), 2000, tweak(&default), 0.3)]
+    {
+        let m = mee_testbench::engine_metrics::measure_partial_writes(&config, requests, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
         println!("{name}: DRAM latency {dram_latency}: {m:?}");
         // Each rate is a steady one, so it stays at or under its ceiling as well as near it.
-        // Partial writes to distinct blocks may pass 0.5 by up to 1% over the run's middle
-        // half: the unit's entries and the request buffer are still filling then (0.503 at
-        // one stage per round here; 0.4998 over 8,000 requests).
         assert!((0.997..=1.0).contains(&m.whole_blocks), "{name}: seed {seed}: whole blocks at {:.4} per cycle", m.whole_blocks);
         assert!(
-            (distinct..=0.505).contains(&m.distinct_blocks),
-            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.4} per cycle, want {distinct} to 0.505",
+            (distinct..=0.5).contains(&m.distinct_blocks),
+            "{name}: seed {seed}: DRAM latency {dram_latency}: partial writes to distinct blocks at {:.4} per cycle, want {distinct} to 0.5",
             m.distinct_blocks
         );
         // Four word stores to a block share one read-modify-write: four cycles to take them
