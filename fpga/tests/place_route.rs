@@ -2,7 +2,7 @@
 //! composite and table S-boxes) through `synth_ecp5` and nextpnr-ecp5 out of context on an
 //! LFE5U-85F.
 //! The figure must be a plausible clock rate read from nextpnr's routed timing report. Then
-//! the small case of `mee report pipeline-fmax`.
+//! the small case of `mee report pipeline-fmax`. The logic-levels report reads the same netlist.
 
 use mee_fpga::place_route::{place_and_route, Device, Placer};
 use mee_fpga::synth::{synthesize, Target};
@@ -27,6 +27,14 @@ fn place_key_expander(style: SboxStyle) -> (u64, f64) {
     let (luts, ffs, _) = synthesis.result().unwrap();
     // 128-bit key register, the working key words and a step counter; 4 S-boxes of logic.
     assert!(ffs >= 128 && luts >= 200, "{luts} LUT4, {ffs} FF");
+    // `mee report logic-levels` on the real netlist: every flip-flop Yosys counted is one
+    // endpoint bit, and the deepest path crosses at least an S-box (two LUT levels or more).
+    let netlist = std::fs::read_to_string(folder.join(Target::Ecp5.netlist_name(top))).unwrap();
+    let endpoints = mee_fpga::logic_levels::endpoints(&netlist, Some(top)).unwrap();
+    let flip_flop_bits: usize = endpoints.iter().filter(|e| !e.name.ends_with("(distributed RAM write)")).map(|e| e.bits).sum();
+    assert_eq!(flip_flop_bits as u64, ffs, "flip-flop endpoints against Yosys's count");
+    assert!((2.0..30.0).contains(&endpoints[0].levels), "deepest register: {:?}", endpoints[0]);
+    println!("key expander, {} S-boxes: deepest register {} at {:.1} logic levels", style.name(), endpoints[0].name, endpoints[0].levels);
     let placement = place_and_route(&nextpnr, &folder, &Target::Ecp5.netlist_name(top), Device::Lfe5u85f, &Placer::aiming_at(200.0), Some(Duration::from_secs(900))).unwrap();
     let fmax = placement.result().unwrap();
     println!(

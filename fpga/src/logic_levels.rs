@@ -1,0 +1,285 @@
+//! `mee report logic-levels`: the logic levels in front of every register of a mapped ECP5
+//! netlist, deepest first. It reads the netlist Yosys writes for nextpnr and takes minutes,
+//! where a placement takes most of an hour, and it names the paths a placement's timing
+//! depends on before any placement runs.
+//!
+//! A path starts at a flip-flop, a block RAM, a top input or a constant, and ends at a
+//! flip-flop's data input or a memory's write side. Each cell on it counts by how much delay
+//! it adds, in units of a LUT4: a `LUT4` 1, a distributed RAM's read (`TRELLIS_DPR16X4`,
+//! read address to data) 1, a wide-function mux (`PFUMX`, `L6MUX21`, in the slice of the LUTs
+//! it joins) 0.5, a carry cell (`CCU2C`, two bits of a carry chain on the slice's dedicated
+//! carry wires) 0.3. On the LFE5U-85F at speed grade 6 a LUT level costs about 1 ns once
+//! routed (0.24 ns in the LUT and the rest in the wire to the next), so the deepest levels
+//! bound the clock at about 1,000 / levels MHz.
+
+use crate::flow::find_yosys;
+use crate::synth::{synthesize, Target};
+use anyhow::{bail, Context, Result};
+use mee_reference::EngineConfig;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// A register (a flip-flop bus, or a memory's write side) and the deepest logic in front of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    /// The register's net name without its bit index (for a distributed RAM, its memory's name
+    /// and "(distributed RAM write)").
+    pub name: String,
+    /// Logic levels in front of its deepest bit (LUT4 = 1; see the module documentation).
+    pub levels: f64,
+    /// Bits of the register (for a distributed RAM, its cells' write inputs).
+    pub bits: usize,
+    /// The named nets along the deepest path, from its start.
+    pub path: Vec<String>,
+}
+
+/// A combinational cell kind: its inputs, its outputs and what it counts.
+fn combinational(cell_type: &str) -> Option<(&'static [&'static str], &'static [&'static str], f64)> {
+    match cell_type {
+        "LUT4" => Some((&["A", "B", "C", "D"], &["Z"], 1.0)),
+        "PFUMX" => Some((&["ALUT", "BLUT", "C0"], &["Z"], 0.5)),
+        "L6MUX21" => Some((&["D0", "D1", "SD"], &["Z"], 0.5)),
+        "CCU2C" => Some((&["A0", "B0", "C0", "D0", "A1", "B1", "C1", "D1", "CIN"], &["S0", "S1", "COUT"], 0.3)),
+        "TRELLIS_DPR16X4" => Some((&["RAD"], &["DO"], 1.0)),
+        _ => None,
+    }
+}
+
+/// The write side of a distributed RAM, an endpoint although the cell's read is combinational.
+const RAM_WRITE_PORTS: [&str; 3] = ["DI", "WAD", "WRE"];
+
+struct Netlist<'a> {
+    cells: &'a serde_json::Map<String, Value>,
+    /// Bit → (driving combinational cell, its weight).
+    driver: HashMap<u64, (&'a str, f64)>,
+    /// Bit → a readable net name.
+    names: HashMap<u64, String>,
+    /// Bit → (levels, the path's predecessor bit), once computed.
+    depth: HashMap<u64, (f64, Option<u64>)>,
+}
+
+fn bits(value: &Value) -> impl Iterator<Item = u64> + '_ {
+    value.as_array().into_iter().flatten().filter_map(Value::as_u64)
+}
+
+impl<'a> Netlist<'a> {
+    fn new(module: &'a Value) -> Result<Self> {
+        let cells = module["cells"].as_object().context("the top module has no cells")?;
+        let mut driver = HashMap::new();
+        for (name, cell) in cells {
+            let Some((_, outputs, weight)) = combinational(cell["type"].as_str().unwrap_or("")) else { continue };
+            for port in outputs {
+                for bit in bits(&cell["connections"][*port]) {
+                    driver.insert(bit, (name.as_str(), weight));
+                }
+            }
+        }
+        // Prefer names Yosys did not make up ($-names), then shorter ones.
+        let mut names: HashMap<u64, String> = HashMap::new();
+        for (net, value) in module["netnames"].as_object().into_iter().flatten() {
+            let width = value["bits"].as_array().map_or(0, Vec::len);
+            for (i, bit) in value["bits"].as_array().into_iter().flatten().enumerate() {
+                let Some(bit) = bit.as_u64() else { continue };
+                let name = if width > 1 { format!("{net}[{i}]") } else { net.clone() };
+                let better = |old: &String| (name.starts_with('$'), name.len()) < (old.starts_with('$'), old.len());
+                if names.get(&bit).is_none_or(better) {
+                    names.insert(bit, name);
+                }
+            }
+        }
+        Ok(Netlist { cells, driver, names, depth: HashMap::new() })
+    }
+
+    /// Levels in front of `bit`, walking back through combinational cells (iteratively, so
+    /// that a long carry chain cannot overflow the stack); a loop is an error.
+    fn levels(&mut self, bit: u64) -> Result<f64> {
+        let mut stack = vec![(bit, false)];
+        let mut open = std::collections::HashSet::new();
+        while let Some((b, inputs_done)) = stack.pop() {
+            if self.depth.contains_key(&b) {
+                continue;
+            }
+            let Some(&(cell, weight)) = self.driver.get(&b) else {
+                self.depth.insert(b, (0.0, None));
+                continue;
+            };
+            let cell_value = &self.cells[cell];
+            let (inputs, _, _) = combinational(cell_value["type"].as_str().unwrap_or("")).unwrap_or((&[], &[], 0.0));
+            let in_bits: Vec<u64> = inputs.iter().flat_map(|p| bits(&cell_value["connections"][*p])).collect();
+            if inputs_done {
+                let deepest = in_bits.iter().map(|i| (self.depth[i].0, *i)).fold(None, |best: Option<(f64, u64)>, x| if best.is_none_or(|b| x.0 > b.0) { Some(x) } else { best });
+                self.depth.insert(b, (deepest.map_or(0.0, |d| d.0) + weight, deepest.map(|d| d.1)));
+                open.remove(&b);
+            } else {
+                if !open.insert(b) {
+                    bail!("a combinational loop runs through {}", self.name(b));
+                }
+                stack.push((b, true));
+                for i in in_bits {
+                    if !self.depth.contains_key(&i) {
+                        if open.contains(&i) {
+                            bail!("a combinational loop runs through {}", self.name(i));
+                        }
+                        stack.push((i, false));
+                    }
+                }
+            }
+        }
+        Ok(self.depth[&bit].0)
+    }
+
+    fn name(&self, bit: u64) -> String {
+        self.names.get(&bit).cloned().unwrap_or_else(|| format!("net {bit}"))
+    }
+
+    /// The named nets on the deepest path into `bit`, from its start.
+    fn path(&self, bit: u64) -> Vec<String> {
+        let mut path: Vec<String> = self.names.get(&bit).cloned().into_iter().collect();
+        let mut at = bit;
+        while let Some(&(_, Some(previous))) = self.depth.get(&at) {
+            path.extend(self.names.get(&previous).cloned());
+            at = previous;
+        }
+        path.retain(|n| !n.starts_with('$'));
+        path.dedup();
+        path.reverse();
+        path
+    }
+}
+
+/// The registers of the top module in a Yosys JSON netlist (ECP5 cells), deepest first: the
+/// module named `top`, or without a name the one Yosys marked as the top.
+pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
+    let json: Value = serde_json::from_str(netlist).context("the netlist is not Yosys JSON")?;
+    let modules = json["modules"].as_object().context("the netlist has no modules")?;
+    let is_top = |m: &Value| m["attributes"]["top"].as_str().is_some_and(|t| t.trim_start_matches('0') == "1");
+    let module = match top {
+        Some(top) => modules.get(top).with_context(|| format!("the netlist has no module {top:?}"))?,
+        None => modules.values().find(|m| is_top(m)).context("no module of the netlist is marked as the top")?,
+    };
+    let mut netlist = Netlist::new(module)?;
+    // Endpoint name → (deepest bit, its levels, bits).
+    let mut registers: BTreeMap<String, (u64, f64, usize)> = BTreeMap::new();
+    let cells: Vec<(String, Value)> = netlist.cells.iter().map(|(n, c)| (n.clone(), c.clone())).collect();
+    for (name, cell) in &cells {
+        let cell_type = cell["type"].as_str().unwrap_or("");
+        let (inputs, register): (Vec<u64>, String) = if cell_type.starts_with("TRELLIS_FF") {
+            let q = bits(&cell["connections"]["Q"]).next();
+            let register = q.map(|q| netlist.name(q)).unwrap_or_else(|| name.clone());
+            (bits(&cell["connections"]["DI"]).collect(), register.rsplit_once('[').map_or(register.clone(), |(bus, _)| bus.to_string()))
+        } else if cell_type == "TRELLIS_DPR16X4" {
+            // Yosys names a memory's cells `<memory>.<word group>.<bit group>`.
+            let memory = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+            (RAM_WRITE_PORTS.iter().flat_map(|p| bits(&cell["connections"][*p])).collect(), format!("{memory} (distributed RAM write)"))
+        } else {
+            continue;
+        };
+        for bit in inputs {
+            let levels = netlist.levels(bit)?;
+            let entry = registers.entry(register.clone()).or_insert((bit, levels, 0));
+            entry.2 += 1;
+            if levels > entry.1 {
+                (entry.0, entry.1) = (bit, levels);
+            }
+        }
+    }
+    let mut list: Vec<Endpoint> = registers.into_iter().map(|(name, (bit, levels, bits))| Endpoint { name, levels, bits, path: netlist.path(bit) }).collect();
+    list.sort_by(|a, b| b.levels.total_cmp(&a.levels).then_with(|| a.name.cmp(&b.name)));
+    Ok(list)
+}
+
+/// What `mee report logic-levels` reads.
+pub enum Source<'a> {
+    /// The engine of this config, mapped with Yosys for ECP5 (the script `mee explore` places)
+    /// in this folder.
+    Engine(&'a EngineConfig, &'a Path),
+    /// A netlist Yosys already wrote for nextpnr-ecp5 (for example in `mee explore`'s work
+    /// folder).
+    Netlist(&'a Path),
+}
+
+/// Prints the `rows` deepest registers of `source` as a Markdown table, with the named nets
+/// along each one's deepest path.
+pub fn report(source: Source, rows: usize) -> Result<()> {
+    let (netlist_file, top) = match source {
+        Source::Engine(config, work) => {
+            std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+            let yosys = find_yosys()?;
+            let top = &config.top_name;
+            std::fs::write(work.join(format!("{top}.v")), crate::export::export_engine(config).verilog)?;
+            eprintln!("{top}: Yosys synth_ecp5 in {} (minutes)", work.display());
+            let synthesis = synthesize(&yosys, work, top, Target::Ecp5, true, None)?;
+            if let Err(why) = synthesis.result() {
+                bail!("Yosys failed: {why} (log {})", synthesis.run.log_file.display());
+            }
+            (work.join(Target::Ecp5.netlist_name(top)), Some(top.as_str()))
+        }
+        Source::Netlist(file) => (file.to_path_buf(), None),
+    };
+    let netlist = std::fs::read_to_string(&netlist_file).with_context(|| format!("cannot read {}", netlist_file.display()))?;
+    let list = endpoints(&netlist, top).with_context(|| format!("{}", netlist_file.display()))?;
+    let deepest = list.first().map_or(0.0, |e| e.levels);
+    println!("{}: {} registers; the deepest has {deepest:.1} logic levels (about {:.0} MHz at 1 ns a level)\n", netlist_file.display(), list.len(), 1000.0 / deepest.max(1.0));
+    println!("| register | levels | bits | named nets on its deepest path |\n| --- | ---: | ---: | --- |");
+    for e in list.iter().take(rows) {
+        println!("| {} | {:.1} | {} | {} |", e.name, e.levels, e.bits, e.path.join(" → "));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoints;
+
+    /// A netlist by hand: `a` (FF) → LUT → LUT → `b` (FF); `a` → LUT → PFUMX → `c[0]`; `c[1]`
+    /// straight from `a`; a carry cell in front of `d`; a distributed RAM read one LUT after
+    /// `a` into `e`, written from the second LUT.
+    const NETLIST: &str = r#"{"modules": {"top": {
+        "cells": {
+            "fa": {"type": "TRELLIS_FF", "connections": {"DI": [9], "Q": [2]}},
+            "l1": {"type": "LUT4", "connections": {"A": [2], "B": ["0"], "C": [2], "D": [2], "Z": [3]}},
+            "l2": {"type": "LUT4", "connections": {"A": [3], "B": [2], "C": [2], "D": [2], "Z": [4]}},
+            "fb": {"type": "TRELLIS_FF", "connections": {"DI": [4], "Q": [5]}},
+            "l3": {"type": "LUT4", "connections": {"A": [2], "B": [2], "C": [2], "D": [2], "Z": [6]}},
+            "m1": {"type": "PFUMX", "connections": {"ALUT": [6], "BLUT": [3], "C0": [2], "Z": [7]}},
+            "fc0": {"type": "TRELLIS_FF", "connections": {"DI": [7], "Q": [10]}},
+            "fc1": {"type": "TRELLIS_FF", "connections": {"DI": [2], "Q": [11]}},
+            "k": {"type": "CCU2C", "connections": {"A0": [5], "CIN": [10], "S0": [12], "S1": [13], "COUT": [14]}},
+            "fd": {"type": "TRELLIS_FF", "connections": {"DI": [12], "Q": [15]}},
+            "mem.0.1": {"type": "TRELLIS_DPR16X4", "connections": {"RAD": [3], "DO": [16], "DI": [4], "WAD": [2], "WRE": [2]}},
+            "fe": {"type": "TRELLIS_FF", "connections": {"DI": [16], "Q": [17]}}
+        },
+        "netnames": {
+            "in": {"bits": [9]}, "a": {"bits": [2]}, "$abc$3": {"bits": [3]}, "mid": {"bits": [4]}, "b": {"bits": [5]},
+            "c": {"bits": [10, 11]}, "d": {"bits": [15]}, "e": {"bits": [17]}
+        },
+        "attributes": {"top": "00000000000000000000000000000001"}
+    }, "other": {"cells": {}, "netnames": {}}}}"#;
+
+    #[test]
+    fn each_register_gets_the_levels_of_its_deepest_bit() {
+        let list = endpoints(NETLIST, None).unwrap();
+        let levels: Vec<(&str, f64, usize)> = list.iter().map(|e| (e.name.as_str(), e.levels, e.bits)).collect();
+        // b: two LUTs. e: a LUT, then the RAM's read. The RAM's write: its data two LUTs deep,
+        // its address and enable none (three inputs). c: a LUT then a mux (c[1] comes straight
+        // from a). d: one carry cell after b's flip-flop. a: from a top input.
+        let expected = [("b", 2.0, 1), ("e", 2.0, 1), ("mem (distributed RAM write)", 2.0, 3), ("c", 1.5, 2), ("d", 0.3, 1), ("a", 0.0, 1)];
+        assert_eq!(levels, expected);
+        assert_eq!(list[0].path, ["a", "mid"], "the path keeps named nets only");
+    }
+
+    #[test]
+    fn a_combinational_loop_and_a_missing_top_are_errors() {
+        let looped = r#"{"modules": {"top": {"cells": {
+            "l1": {"type": "LUT4", "connections": {"A": [3], "Z": [2]}},
+            "l2": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}},
+            "f": {"type": "TRELLIS_FF", "connections": {"DI": [3], "Q": [4]}}
+        }, "netnames": {"x": {"bits": [2]}}}}}"#;
+        assert!(format!("{:#}", endpoints(looped, Some("top")).unwrap_err()).contains("combinational loop"));
+        assert!(format!("{:#}", endpoints(looped, None).unwrap_err()).contains("marked as the top"));
+        assert!(format!("{:#}", endpoints(NETLIST, Some("another")).unwrap_err()).contains("no module \"another\""));
+        assert!(endpoints(NETLIST, Some("other")).unwrap().is_empty());
+        assert!(format!("{:#}", endpoints("{", None).unwrap_err()).contains("not Yosys JSON"));
+    }
+}
