@@ -141,9 +141,8 @@ impl<'a> Netlist<'a> {
                 self.depth.insert(b, (deepest.map_or(0.0, |d| d.0) + weight, deepest.map(|d| d.1)));
                 open.remove(&b);
             } else {
-                if !open.insert(b) {
-                    bail!("a combinational loop runs through {}", self.name(b));
-                }
+                // Every bit pushed was checked against the open ones, so `b` is not open yet.
+                open.insert(b);
                 stack.push((b, true));
                 for i in in_bits {
                     if !self.depth.contains_key(&i) {
@@ -194,8 +193,8 @@ pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
     // Endpoint name → (deepest bit, its levels, flip-flops or memory cells).
     let mut registers: BTreeMap<String, (u64, f64, usize)> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    let cells: Vec<(String, Value)> = netlist.cells.iter().map(|(n, c)| (n.clone(), c.clone())).collect();
-    for (name, cell) in &cells {
+    let cells = netlist.cells;
+    for (name, cell) in cells {
         let cell_type = cell["type"].as_str().unwrap_or("");
         let ports = |names: &[&str]| -> Vec<u64> { names.iter().flat_map(|p| bits(&cell["connections"][*p])).collect() };
         let (inputs, register): (Vec<u64>, String) = if cell_type.starts_with("TRELLIS_FF") {
