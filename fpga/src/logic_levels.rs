@@ -14,13 +14,17 @@
 //! level costs 0.85 to 1.06 ns once routed (0.24 ns in the LUT, the rest in the wire to the
 //! next; docs/exploration.md), so the deepest levels bound the clock at about 950 to 1,180 /
 //! levels MHz.
+//!
+//! With [`Starts::Registers`] (`--registers-only`) a path from a top input does not count, as
+//! in nextpnr's out-of-context placement, which times register-to-register paths only; a
+//! register reached only from top inputs is left out.
 
 use crate::flow::find_yosys;
 use crate::synth::{synthesize, Target};
 use anyhow::{bail, Context, Result};
 use mee_reference::EngineConfig;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// A register (a flip-flop bus, or a memory's write side) and the deepest logic in front of it.
@@ -35,6 +39,15 @@ pub struct Endpoint {
     pub bits: usize,
     /// The named nets along the deepest path, from its start.
     pub path: Vec<String>,
+}
+
+/// Where counted paths may start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Starts {
+    /// Flip-flops, block RAM outputs, top inputs and constants.
+    Everywhere,
+    /// Not top inputs: the paths nextpnr times in an out-of-context placement.
+    Registers,
 }
 
 /// A combinational cell kind: its inputs, its outputs and what it counts.
@@ -86,6 +99,8 @@ struct Netlist<'a> {
     names: HashMap<u64, String>,
     /// Bit → (levels, the path's predecessor bit), once computed.
     depth: HashMap<u64, (f64, Option<u64>)>,
+    /// Top input bits that start no counted path (with [`Starts::Registers`]).
+    uncounted: HashSet<u64>,
 }
 
 fn bits(value: &Value) -> impl Iterator<Item = u64> + '_ {
@@ -93,7 +108,7 @@ fn bits(value: &Value) -> impl Iterator<Item = u64> + '_ {
 }
 
 impl<'a> Netlist<'a> {
-    fn new(module: &'a Value) -> Result<Self> {
+    fn new(module: &'a Value, starts: Starts) -> Result<Self> {
         let cells = module["cells"].as_object().context("the top module has no cells")?;
         let mut driver = HashMap::new();
         for (name, cell) in cells {
@@ -117,7 +132,15 @@ impl<'a> Netlist<'a> {
                 }
             }
         }
-        Ok(Netlist { cells, driver, names, depth: HashMap::new() })
+        let mut uncounted = HashSet::new();
+        if starts == Starts::Registers {
+            for port in module["ports"].as_object().into_iter().flatten().map(|(_, p)| p) {
+                if port["direction"].as_str() == Some("input") {
+                    uncounted.extend(bits(&port["bits"]));
+                }
+            }
+        }
+        Ok(Netlist { cells, driver, names, depth: HashMap::new(), uncounted })
     }
 
     /// Levels in front of `bit`, walking back through combinational cells (iteratively, so
@@ -130,7 +153,9 @@ impl<'a> Netlist<'a> {
                 continue;
             }
             let Some(&(cell, weight)) = self.driver.get(&b) else {
-                self.depth.insert(b, (0.0, None));
+                // An uncounted input is deeper than nothing: a path from it never wins.
+                let start = if self.uncounted.contains(&b) { f64::NEG_INFINITY } else { 0.0 };
+                self.depth.insert(b, (start, None));
                 continue;
             };
             let cell_value = &self.cells[cell];
@@ -177,8 +202,9 @@ impl<'a> Netlist<'a> {
 }
 
 /// The registers of the top module in a Yosys JSON netlist (ECP5 cells), deepest first: the
-/// module named `top`, or without a name the one Yosys marked as the top.
-pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
+/// module named `top`, or without a name the one Yosys marked as the top; paths counted from
+/// `starts`.
+pub fn endpoints(netlist: &str, top: Option<&str>, starts: Starts) -> Result<Vec<Endpoint>> {
     let json: Value = serde_json::from_str(netlist).context("the netlist is not Yosys JSON")?;
     let modules = json["modules"].as_object().context("the netlist has no modules")?;
     let is_top = |m: &Value| match &m["attributes"]["top"] {
@@ -189,11 +215,12 @@ pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
         Some(top) => modules.get(top).with_context(|| format!("the netlist has no module {top:?}"))?,
         None => modules.values().find(|m| is_top(m)).context("no module of the netlist is marked as the top")?,
     };
-    let mut netlist = Netlist::new(module)?;
+    let mut netlist = Netlist::new(module, starts)?;
     // Endpoint name → (deepest bit, its levels, flip-flops or memory cells).
     let mut registers: BTreeMap<String, (u64, f64, usize)> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let cells = netlist.cells;
+    let mut register_cells = 0usize;
     for (name, cell) in cells {
         let cell_type = cell["type"].as_str().unwrap_or("");
         let ports = |names: &[&str]| -> Vec<u64> { names.iter().flat_map(|p| bits(&cell["connections"][*p])).collect() };
@@ -213,6 +240,7 @@ pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
             }
             continue;
         };
+        register_cells += 1;
         let mut deepest = None;
         for bit in inputs {
             let levels = netlist.levels(bit)?;
@@ -220,14 +248,14 @@ pub fn endpoints(netlist: &str, top: Option<&str>) -> Result<Vec<Endpoint>> {
                 deepest = Some((bit, levels));
             }
         }
-        let Some((bit, levels)) = deepest else { continue };
+        let Some((bit, levels)) = deepest.filter(|(_, levels)| levels.is_finite()) else { continue };
         let entry = registers.entry(register).or_insert((bit, levels, 0));
         entry.2 += 1;
         if levels > entry.1 {
             (entry.0, entry.1) = (bit, levels);
         }
     }
-    if registers.is_empty() {
+    if register_cells == 0 {
         bail!("no TRELLIS_FF, TRELLIS_DPR16X4 or DP16KD cells: is this an ECP5 netlist from synth_ecp5?");
     }
     if !unknown.is_empty() {
@@ -250,8 +278,8 @@ pub enum Source<'a> {
 }
 
 /// Prints the `rows` deepest registers of `source` as a Markdown table, with the named nets
-/// along each one's deepest path.
-pub fn report(source: Source, rows: usize) -> Result<()> {
+/// along each one's deepest path, counting paths from `starts`.
+pub fn report(source: Source, rows: usize, starts: Starts) -> Result<()> {
     let (netlist_file, top) = match source {
         Source::Engine(config, work) => {
             std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
@@ -269,10 +297,11 @@ pub fn report(source: Source, rows: usize) -> Result<()> {
         Source::Netlist(file) => (file.to_path_buf(), None),
     };
     let netlist = std::fs::read_to_string(&netlist_file).with_context(|| format!("cannot read {}", netlist_file.display()))?;
-    let list = endpoints(&netlist, top).with_context(|| format!("{}", netlist_file.display()))?;
+    let list = endpoints(&netlist, top, starts).with_context(|| format!("{}", netlist_file.display()))?;
     let deepest = list.first().map_or(0.0, |e| e.levels);
     let (slow, fast) = (1000.0 / 1.06 / deepest.max(1.0), 1000.0 / 0.85 / deepest.max(1.0));
-    println!("{}: {} registers; the deepest has {deepest:.1} logic levels (about {slow:.0} to {fast:.0} MHz at 1.06 to 0.85 ns a level once routed)\n", netlist_file.display(), list.len());
+    let counted = if starts == Starts::Registers { " (paths from top inputs left out)" } else { "" };
+    println!("{}: {} registers{counted}; the deepest has {deepest:.1} logic levels (about {slow:.0} to {fast:.0} MHz at 1.06 to 0.85 ns a level once routed)\n", netlist_file.display(), list.len());
     println!("| register | levels | bits | named nets on its deepest path |\n| --- | ---: | ---: | --- |");
     for e in list.iter().take(rows) {
         println!("| {} | {:.1} | {} | {} |", e.name, e.levels, e.bits, e.path.join(" → "));
@@ -282,7 +311,7 @@ pub fn report(source: Source, rows: usize) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::endpoints;
+    use super::{endpoints, Starts};
 
     /// A netlist by hand: `a` (FF) → LUT → LUT → `b` (FF); `a` → LUT → PFUMX → `c[0]`; `c[1]`
     /// straight from `a`; a carry cell in front of `d`; a distributed RAM read one LUT after
@@ -311,7 +340,7 @@ mod tests {
 
     #[test]
     fn each_register_gets_the_levels_of_its_deepest_bit() {
-        let list = endpoints(NETLIST, None).unwrap();
+        let list = endpoints(NETLIST, None, Starts::Everywhere).unwrap();
         let levels: Vec<(&str, f64, usize)> = list.iter().map(|e| (e.name.as_str(), e.levels, e.bits)).collect();
         // b: two LUTs. e: a LUT, then the RAM's read. The RAM's write: its data two LUTs deep,
         // its address and enable none (one cell). c: a LUT then a mux (c[1] comes straight
@@ -319,6 +348,32 @@ mod tests {
         let expected = [("b", 2.0, 1), ("e", 2.0, 1), ("mem (distributed RAM write)", 2.0, 1), ("c", 1.5, 2), ("d", 0.3, 1), ("a", 0.0, 1)];
         assert_eq!(levels, expected);
         assert_eq!(list[0].path, ["a", "mid"], "the path keeps named nets only");
+    }
+
+    #[test]
+    fn registers_only_leaves_out_paths_from_top_inputs() {
+        // in → l1 → l2 → l3 → x, with r joining at l2; in straight into y; r → l4 → z.
+        let netlist = r#"{"modules": {"t": {"attributes": {"top": 1},
+            "ports": {"in": {"direction": "input", "bits": [20]}, "out": {"direction": "output", "bits": [25]}},
+            "cells": {
+                "fr": {"type": "TRELLIS_FF", "connections": {"DI": [21], "Q": [21]}},
+                "l1": {"type": "LUT4", "connections": {"A": [20], "Z": [22]}},
+                "l2": {"type": "LUT4", "connections": {"A": [22], "B": [21], "Z": [23]}},
+                "l3": {"type": "LUT4", "connections": {"A": [23], "Z": [24]}},
+                "fx": {"type": "TRELLIS_FF", "connections": {"DI": [24], "Q": [25]}},
+                "fy": {"type": "TRELLIS_FF", "connections": {"DI": [20], "Q": [26]}},
+                "l4": {"type": "LUT4", "connections": {"A": [21], "Z": [27]}},
+                "fz": {"type": "TRELLIS_FF", "connections": {"DI": [27], "Q": [28]}}
+            },
+            "netnames": {"in": {"bits": [20]}, "r": {"bits": [21]}, "x": {"bits": [25]}, "y": {"bits": [26]}, "z": {"bits": [28]}}
+        }}}"#;
+        let levels = |starts| -> Vec<(String, f64)> { endpoints(netlist, None, starts).unwrap().into_iter().map(|e| (e.name, e.levels)).collect() };
+        let everywhere = [("x", 3.0), ("z", 1.0), ("r", 0.0), ("y", 0.0)].map(|(n, l)| (n.to_string(), l));
+        assert_eq!(levels(Starts::Everywhere), everywhere);
+        let registers = [("x", 2.0), ("z", 1.0), ("r", 0.0)].map(|(n, l)| (n.to_string(), l));
+        assert_eq!(levels(Starts::Registers), registers, "x from r only; y, fed by the input alone, left out");
+        let path = &endpoints(netlist, None, Starts::Registers).unwrap()[0].path;
+        assert_eq!(path, &["r"], "the deepest path starts at r");
     }
 
     #[test]
@@ -339,7 +394,7 @@ mod tests {
             "rk_1.0.0": {"type": "TRELLIS_DPR16X4", "connections": {"DI": [3]}},
             "rk_2.0.0": {"type": "TRELLIS_DPR16X4", "connections": {"DI": [2]}}
         }, "netnames": {"a": {"bits": [2]}, "b": {"bits": [10]}, "c": {"bits": [11]}, "d": {"bits": [12]}, "e": {"bits": [13]}}}}}"#;
-        let list = endpoints(netlist, None).unwrap();
+        let list = endpoints(netlist, None, Starts::Everywhere).unwrap();
         let levels: Vec<(&str, f64)> = list.iter().map(|e| (e.name.as_str(), (e.levels * 10.0).round() / 10.0)).collect();
         // b: a LUT and a 0.5 mux. e: its enable is as deep as b. The block RAM's address one
         // LUT deep (its clock, from the mux, is not a path); d starts at the RAM's output. Two
@@ -356,7 +411,7 @@ mod tests {
         ];
         assert_eq!(levels, expected);
         let xilinx = r#"{"modules": {"t": {"attributes": {"top": 1}, "cells": {"f": {"type": "FDRE", "connections": {"D": [2], "Q": [3]}}}, "netnames": {}}}}"#;
-        assert!(format!("{:#}", endpoints(xilinx, None).unwrap_err()).contains("is this an ECP5 netlist"));
+        assert!(format!("{:#}", endpoints(xilinx, None, Starts::Everywhere).unwrap_err()).contains("is this an ECP5 netlist"));
     }
 
     #[test]
@@ -366,10 +421,10 @@ mod tests {
             "l2": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}},
             "f": {"type": "TRELLIS_FF", "connections": {"DI": [3], "Q": [4]}}
         }, "netnames": {"x": {"bits": [2]}}}}}"#;
-        assert!(format!("{:#}", endpoints(looped, Some("top")).unwrap_err()).contains("combinational loop"));
-        assert!(format!("{:#}", endpoints(looped, None).unwrap_err()).contains("marked as the top"));
-        assert!(format!("{:#}", endpoints(NETLIST, Some("another")).unwrap_err()).contains("no module \"another\""));
-        assert!(format!("{:#}", endpoints(NETLIST, Some("other")).unwrap_err()).contains("ECP5"));
-        assert!(format!("{:#}", endpoints("{", None).unwrap_err()).contains("not Yosys JSON"));
+        assert!(format!("{:#}", endpoints(looped, Some("top"), Starts::Everywhere).unwrap_err()).contains("combinational loop"));
+        assert!(format!("{:#}", endpoints(looped, None, Starts::Everywhere).unwrap_err()).contains("marked as the top"));
+        assert!(format!("{:#}", endpoints(NETLIST, Some("another"), Starts::Everywhere).unwrap_err()).contains("no module \"another\""));
+        assert!(format!("{:#}", endpoints(NETLIST, Some("other"), Starts::Everywhere).unwrap_err()).contains("ECP5"));
+        assert!(format!("{:#}", endpoints("{", None, Starts::Everywhere).unwrap_err()).contains("not Yosys JSON"));
     }
 }

@@ -334,6 +334,10 @@ enum Report {
         /// Working folder for the Verilog, the Yosys log and the netlist.
         #[arg(long, default_value = "out/logic-levels", conflicts_with = "netlist")]
         work: PathBuf,
+        /// Count only paths that start at registers (flip-flops, memories), leaving out those
+        /// from top inputs, as nextpnr times an out-of-context placement.
+        #[arg(long)]
+        registers_only: bool,
     },
     /// Yosys LUTs/FFs of the AES-128 encryption pipeline per S-box style (synth_ecp5), then of
     /// the iterative units, one-way and reversible (synth_ecp5 and synth_ice40).
@@ -446,13 +450,17 @@ fn run_tool(command: Command) -> anyhow::Result<()> {
             let config = config_or_default(config.as_deref())?;
             mee_fpga::reports::engine_simulation_speed(&config, requests, seed, &work)
         }
-        Command::Report { which: Report::LogicLevels { config, netlist, rows, work } } => match netlist {
-            Some(netlist) => mee_fpga::logic_levels::report(mee_fpga::logic_levels::Source::Netlist(&netlist), rows),
-            None => {
-                let config = config_or_default(config.as_deref())?;
-                mee_fpga::logic_levels::report(mee_fpga::logic_levels::Source::Engine(&config, &work), rows)
+        Command::Report { which: Report::LogicLevels { config, netlist, rows, work, registers_only } } => {
+            use mee_fpga::logic_levels::{report, Source, Starts};
+            let starts = if registers_only { Starts::Registers } else { Starts::Everywhere };
+            match netlist {
+                Some(netlist) => report(Source::Netlist(&netlist), rows, starts),
+                None => {
+                    let config = config_or_default(config.as_deref())?;
+                    report(Source::Engine(&config, &work), rows, starts)
+                }
             }
-        },
+        }
         Command::Report { which: Report::Synth { config, targets, work } } => {
             let config = config_or_default(config.as_deref())?;
             let targets = targets

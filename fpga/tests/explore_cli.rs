@@ -190,6 +190,10 @@ fn the_logic_levels_report_reads_a_netlist_and_refuses_a_bad_one() {
     let stdout = String::from_utf8_lossy(&r.stdout);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(stdout.contains("2 registers; the deepest has 2.0 logic levels") && stdout.contains("| b | 2.0 | 1 | a |"), "{stdout}");
+    // No top inputs here: counting from registers only gives the same depths, and says so.
+    let r = mee(&["report", "logic-levels", "--netlist", netlist.to_str().unwrap(), "--registers-only"]);
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success() && stdout.contains("2 registers (paths from top inputs left out); the deepest has 2.0 logic levels"), "{stdout}");
     let broken = dir.join("broken.json");
     std::fs::write(&broken, "{\"modules\": ").unwrap();
     for (file, named) in [(broken.clone(), "not Yosys JSON"), (dir.join("missing.json"), "missing.json")] {

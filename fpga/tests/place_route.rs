@@ -30,7 +30,7 @@ fn place_key_expander(style: SboxStyle) -> (u64, f64, f64) {
     // `mee report logic-levels` on the real netlist: every flip-flop Yosys counted is one
     // endpoint bit, and the deepest path crosses at least an S-box (two LUT levels or more).
     let netlist = std::fs::read_to_string(folder.join(Target::Ecp5.netlist_name(top))).unwrap();
-    let endpoints = mee_fpga::logic_levels::endpoints(&netlist, Some(top)).unwrap();
+    let endpoints = mee_fpga::logic_levels::endpoints(&netlist, Some(top), mee_fpga::logic_levels::Starts::Everywhere).unwrap();
     let flip_flop_bits: usize = endpoints.iter().filter(|e| !e.name.ends_with("(distributed RAM write)") && !e.name.ends_with("(block RAM)")).map(|e| e.bits).sum();
     assert_eq!(flip_flop_bits as u64, ffs, "flip-flop endpoints against Yosys's count");
     assert!((2.0..30.0).contains(&endpoints[0].levels), "deepest register: {:?}", endpoints[0]);
