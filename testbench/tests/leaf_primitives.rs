@@ -175,9 +175,10 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
 fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let seed = test_seed("address_tracker_verilog_matches_its_model_and_finds_held_addresses");
     let mut rng = StdRng::seed_from_u64(seed);
-    // Six entries read `oldest` from the ring's registers; sixteen (MIN_COPIED_DEPTH) from its
-    // distributed-RAM copy. The deeper one pushes more often, so that it fills.
-    for (depth, push_chance) in [(6usize, 0.5), (MIN_COPIED_DEPTH, 0.6)] {
+    // Six entries read `oldest` from the ring's registers; sixteen (MIN_COPIED_DEPTH) and 21
+    // (not a power of two) from its distributed-RAM copy. The deeper ones push more often, so
+    // that they fill.
+    for (depth, push_chance) in [(6usize, 0.5), (MIN_COPIED_DEPTH, 0.6), (21, 0.65)] {
         check_tracker(seed, &mut rng, depth, push_chance);
     }
 }
@@ -464,7 +465,7 @@ fn partial_write_unit_verilog_matches_its_model() {
     // The last unit keeps 8 address bits, fewer than its block numbers' bucket bits reach
     // (8:4 for 32 buckets), while the requests carry 40: its merged writes and buckets must
     // use the kept bits alike.
-    for (depth, order_depth, address_bits) in [(1usize, 3usize, 40usize), (4, 6, 40), (MIN_COPIED_DEPTH, 24, 40), (MIN_COPIED_DEPTH, 24, 8)] {
+    for (depth, order_depth, address_bits) in [(1usize, 3usize, 40usize), (2, 6, 40), (4, 6, 40), (MIN_COPIED_DEPTH, 24, 40), (MIN_COPIED_DEPTH, 24, 8)] {
         check_partial_write_unit(seed, &mut rng, depth, order_depth, address_bits);
     }
 }
@@ -511,7 +512,9 @@ fn check_partial_write_unit(seed: u64, rng: &mut StdRng, depth: usize, order_dep
     // Four blocks (one of them misaligned now and then), ASIDs 0 to 2 and 9 (out of range for
     // 8 slots); the request is held or repeated to the same block often. The last block is
     // the first one's bucket-mate (1 MiB apart: the same low block-number bits at any depth).
-    let mut blocks: Vec<u64> = (0..3).map(|_| rng.gen::<u64>() & 0x0000_00ff_ffff_fff0).collect();
+    // The first three are in different buckets at any depth (block-number bits 1..0 are 0, 1
+    // and 2), so that three entries can be held at once.
+    let mut blocks: Vec<u64> = (0..3u64).map(|k| rng.gen::<u64>() & 0x0000_00ff_ffff_ffc0 | k << 4).collect();
     blocks.push(blocks[0] ^ 1 << 20);
     let mut request: Vec<u128> = vec![0; 7];
     let steps: Vec<Vec<u128>> = (0..4000)
