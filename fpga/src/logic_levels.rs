@@ -39,6 +39,19 @@ pub struct Endpoint {
     pub bits: usize,
     /// The named nets along the deepest path, from its start.
     pub path: Vec<String>,
+    /// What the endpoint is: flip-flops, a distributed RAM's write side or a block RAM.
+    pub kind: EndpointKind,
+}
+
+/// What kind of cell ends a counted path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// `TRELLIS_FF` cells (one per bit).
+    FlipFlops,
+    /// `TRELLIS_DPR16X4` cells, their write address, data and enable.
+    DistributedRamWrite,
+    /// `DP16KD` cells, their address, data and enable inputs.
+    BlockRam,
 }
 
 /// Where counted paths may start.
@@ -216,24 +229,24 @@ pub fn endpoints(netlist: &str, top: Option<&str>, starts: Starts) -> Result<Vec
         None => modules.values().find(|m| is_top(m)).context("no module of the netlist is marked as the top")?,
     };
     let mut netlist = Netlist::new(module, starts)?;
-    // Endpoint name → (deepest bit, its levels, flip-flops or memory cells).
-    let mut registers: BTreeMap<String, (u64, f64, usize)> = BTreeMap::new();
+    // Endpoint name → (deepest bit, its levels, flip-flops or memory cells, kind).
+    let mut registers: BTreeMap<String, (u64, f64, usize, EndpointKind)> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let cells = netlist.cells;
     let mut register_cells = 0usize;
     for (name, cell) in cells {
         let cell_type = cell["type"].as_str().unwrap_or("");
         let ports = |names: &[&str]| -> Vec<u64> { names.iter().flat_map(|p| bits(&cell["connections"][*p])).collect() };
-        let (inputs, register): (Vec<u64>, String) = if cell_type.starts_with("TRELLIS_FF") {
+        let (inputs, register, kind): (Vec<u64>, String, EndpointKind) = if cell_type.starts_with("TRELLIS_FF") {
             let q = bits(&cell["connections"]["Q"]).next();
             let register = q.map(|q| netlist.name(q)).unwrap_or_else(|| name.clone());
             // The data input, and the enable and set/reset Yosys moves logic into.
-            (ports(&["DI", "CE", "LSR"]), register.rsplit_once('[').map_or(register.clone(), |(bus, _)| bus.to_string()))
+            (ports(&["DI", "CE", "LSR"]), register.rsplit_once('[').map_or(register.clone(), |(bus, _)| bus.to_string()), EndpointKind::FlipFlops)
         } else if cell_type == "TRELLIS_DPR16X4" {
-            (ports(&RAM_WRITE_PORTS), format!("{} (distributed RAM write)", memory_name(name)))
+            (ports(&RAM_WRITE_PORTS), format!("{} (distributed RAM write)", memory_name(name)), EndpointKind::DistributedRamWrite)
         } else if cell_type == "DP16KD" {
             let inputs = cell["connections"].as_object().into_iter().flatten().filter(|(port, _)| is_block_ram_input(cell, port)).flat_map(|(_, b)| bits(b)).collect();
-            (inputs, format!("{} (block RAM)", memory_name(name)))
+            (inputs, format!("{} (block RAM)", memory_name(name)), EndpointKind::BlockRam)
         } else {
             if combinational(cell_type).is_none() && !SEQUENTIAL.iter().any(|t| cell_type.starts_with(t)) && cell_type != "$scopeinfo" {
                 *unknown.entry(cell_type.to_string()).or_default() += 1;
@@ -249,7 +262,7 @@ pub fn endpoints(netlist: &str, top: Option<&str>, starts: Starts) -> Result<Vec
             }
         }
         let Some((bit, levels)) = deepest.filter(|(_, levels)| levels.is_finite()) else { continue };
-        let entry = registers.entry(register).or_insert((bit, levels, 0));
+        let entry = registers.entry(register).or_insert((bit, levels, 0, kind));
         entry.2 += 1;
         if levels > entry.1 {
             (entry.0, entry.1) = (bit, levels);
@@ -262,7 +275,7 @@ pub fn endpoints(netlist: &str, top: Option<&str>, starts: Starts) -> Result<Vec
         let list: Vec<String> = unknown.iter().map(|(t, n)| format!("{n} {t}")).collect();
         eprintln!("logic levels: cells of unknown timing start paths at 0: {}", list.join(", "));
     }
-    let mut list: Vec<Endpoint> = registers.into_iter().map(|(name, (bit, levels, bits))| Endpoint { name, levels, bits, path: netlist.path(bit) }).collect();
+    let mut list: Vec<Endpoint> = registers.into_iter().map(|(name, (bit, levels, bits, kind))| Endpoint { name, levels, bits, path: netlist.path(bit), kind }).collect();
     list.sort_by(|a, b| b.levels.total_cmp(&a.levels).then_with(|| a.name.cmp(&b.name)));
     Ok(list)
 }
@@ -311,7 +324,7 @@ pub fn report(source: Source, rows: usize, starts: Starts) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{endpoints, Starts};
+    use super::{endpoints, EndpointKind, Starts};
 
     /// A netlist by hand: `a` (FF) → LUT → LUT → `b` (FF); `a` → LUT → PFUMX → `c[0]`; `c[1]`
     /// straight from `a`; a carry cell in front of `d`; a distributed RAM read one LUT after
@@ -410,6 +423,9 @@ mod tests {
             ("rk_2 (distributed RAM write)", 0.0),
         ];
         assert_eq!(levels, expected);
+        let kinds: Vec<EndpointKind> = list.iter().map(|e| e.kind).collect();
+        let (ff, dpr, bram) = (EndpointKind::FlipFlops, EndpointKind::DistributedRamWrite, EndpointKind::BlockRam);
+        assert_eq!(kinds, [ff, ff, dpr, bram, ff, ff, ff, dpr], "each endpoint's cell kind");
         let xilinx = r#"{"modules": {"t": {"attributes": {"top": 1}, "cells": {"f": {"type": "FDRE", "connections": {"D": [2], "Q": [3]}}}, "netnames": {}}}}"#;
         assert!(format!("{:#}", endpoints(xilinx, None, Starts::Everywhere).unwrap_err()).contains("is this an ECP5 netlist"));
     }

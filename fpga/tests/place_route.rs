@@ -4,6 +4,7 @@
 //! The figure must be a plausible clock rate read from nextpnr's routed timing report. Then
 //! the small case of `mee report pipeline-fmax`. The logic-levels report reads the same netlist.
 
+use mee_fpga::logic_levels::EndpointKind;
 use mee_fpga::place_route::{place_and_route, Device, Placer};
 use mee_fpga::synth::{synthesize, Target};
 use mee_hdl::aes::key_expansion::DecryptionKeyExpander;
@@ -31,7 +32,7 @@ fn place_key_expander(style: SboxStyle) -> (u64, f64, f64) {
     // endpoint bit, and the deepest path crosses at least an S-box (two LUT levels or more).
     let netlist = std::fs::read_to_string(folder.join(Target::Ecp5.netlist_name(top))).unwrap();
     let endpoints = mee_fpga::logic_levels::endpoints(&netlist, Some(top), mee_fpga::logic_levels::Starts::Everywhere).unwrap();
-    let flip_flop_bits: usize = endpoints.iter().filter(|e| !e.name.ends_with("(distributed RAM write)") && !e.name.ends_with("(block RAM)")).map(|e| e.bits).sum();
+    let flip_flop_bits: usize = endpoints.iter().filter(|e| e.kind == EndpointKind::FlipFlops).map(|e| e.bits).sum();
     assert_eq!(flip_flop_bits as u64, ffs, "flip-flop endpoints against Yosys's count");
     assert!((2.0..30.0).contains(&endpoints[0].levels), "deepest register: {:?}", endpoints[0]);
     println!("key expander, {} S-boxes: deepest register {} at {:.1} logic levels", style.name(), endpoints[0].name, endpoints[0].levels);
