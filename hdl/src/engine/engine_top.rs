@@ -323,27 +323,46 @@ fn set_bytes(ports: &mut [Signal<In, Bits<8>>], bytes: &[u8]) {
 
 impl Logic for Engine {
     fn update(&mut self) {
-        // The top's inputs as the engine sees them.
+        // The top's inputs at the ports, and as the engine sees them (through the port
+        // registers or straight).
+        let ports = TopInputs {
+            core_req_valid: self.core_req_valid.val(),
+            core_req_write: self.core_req_write.val(),
+            core_req_addr: self.core_req_addr.val(),
+            core_req_asid: self.core_req_asid.val(),
+            core_req_encrypted: self.core_req_encrypted.val(),
+            core_req_wdata: self.core_req_wdata.val(),
+            core_req_wstrb: self.core_req_wstrb.val(),
+            core_rsp_ready: self.core_rsp_ready.val(),
+            dram_req_ready: self.dram_req_ready.val(),
+            dram_rsp_valid: self.dram_rsp_valid.val(),
+            dram_rsp_rdata: self.dram_rsp_rdata.val(),
+            key_cmd_valid: self.key_cmd_valid.val(),
+            key_cmd_op: self.key_cmd_op.val(),
+            key_cmd_asid: self.key_cmd_asid.val(),
+            key_cmd_key1: self.key_cmd_key1.val(),
+            key_cmd_key2: self.key_cmd_key2.val(),
+        };
         let top = match self.ports.first_mut() {
             Some(p) => {
                 p.clock.next = self.clock.val();
                 p.reset.next = self.reset.val();
-                p.core_req_valid.next = self.core_req_valid.val();
-                p.core_req_write.next = self.core_req_write.val();
-                p.core_req_addr.next = self.core_req_addr.val();
-                p.core_req_asid.next = self.core_req_asid.val();
-                p.core_req_encrypted.next = self.core_req_encrypted.val();
-                p.core_req_wdata.next = self.core_req_wdata.val();
-                p.core_req_wstrb.next = self.core_req_wstrb.val();
-                p.core_rsp_ready.next = self.core_rsp_ready.val();
-                p.dram_req_ready.next = self.dram_req_ready.val();
-                p.dram_rsp_valid.next = self.dram_rsp_valid.val();
-                p.dram_rsp_rdata.next = self.dram_rsp_rdata.val();
-                p.key_cmd_valid.next = self.key_cmd_valid.val();
-                p.key_cmd_op.next = self.key_cmd_op.val();
-                p.key_cmd_asid.next = self.key_cmd_asid.val();
-                p.key_cmd_key1.next = self.key_cmd_key1.val();
-                p.key_cmd_key2.next = self.key_cmd_key2.val();
+                p.core_req_valid.next = ports.core_req_valid;
+                p.core_req_write.next = ports.core_req_write;
+                p.core_req_addr.next = ports.core_req_addr;
+                p.core_req_asid.next = ports.core_req_asid;
+                p.core_req_encrypted.next = ports.core_req_encrypted;
+                p.core_req_wdata.next = ports.core_req_wdata;
+                p.core_req_wstrb.next = ports.core_req_wstrb;
+                p.core_rsp_ready.next = ports.core_rsp_ready;
+                p.dram_req_ready.next = ports.dram_req_ready;
+                p.dram_rsp_valid.next = ports.dram_rsp_valid;
+                p.dram_rsp_rdata.next = ports.dram_rsp_rdata;
+                p.key_cmd_valid.next = ports.key_cmd_valid;
+                p.key_cmd_op.next = ports.key_cmd_op;
+                p.key_cmd_asid.next = ports.key_cmd_asid;
+                p.key_cmd_key1.next = ports.key_cmd_key1;
+                p.key_cmd_key2.next = ports.key_cmd_key2;
                 TopInputs {
                     core_req_valid: p.e_core_req_valid.val(),
                     core_req_write: p.e_core_req_write.val(),
@@ -363,24 +382,7 @@ impl Logic for Engine {
                     key_cmd_key2: p.e_key_cmd_key2.val(),
                 }
             }
-            None => TopInputs {
-                core_req_valid: self.core_req_valid.val(),
-                core_req_write: self.core_req_write.val(),
-                core_req_addr: self.core_req_addr.val(),
-                core_req_asid: self.core_req_asid.val(),
-                core_req_encrypted: self.core_req_encrypted.val(),
-                core_req_wdata: self.core_req_wdata.val(),
-                core_req_wstrb: self.core_req_wstrb.val(),
-                core_rsp_ready: self.core_rsp_ready.val(),
-                dram_req_ready: self.dram_req_ready.val(),
-                dram_rsp_valid: self.dram_rsp_valid.val(),
-                dram_rsp_rdata: self.dram_rsp_rdata.val(),
-                key_cmd_valid: self.key_cmd_valid.val(),
-                key_cmd_op: self.key_cmd_op.val(),
-                key_cmd_asid: self.key_cmd_asid.val(),
-                key_cmd_key1: self.key_cmd_key1.val(),
-                key_cmd_key2: self.key_cmd_key2.val(),
-            },
+            None => ports,
         };
         let w = &mut self.writes;
         let c = &mut self.core;
