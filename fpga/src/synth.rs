@@ -35,7 +35,8 @@ impl Target {
 
     /// The Yosys script: the S-box and MixColumns modules are kept as separate modules while
     /// the rest is flattened and mapped (each distinct S-box is mapped once instead of once per
-    /// instance: about 5x faster than a flat run for 2% more LUTs), then everything is flattened
+    /// instance: about 5x faster than a flat run for 2 to 6% more LUT4; docs/exploration.md,
+    /// "Yosys mapping"), then everything is flattened
     /// for the counts, `check -assert` and, with `json`, a netlist for nextpnr. The run stops
     /// before the synth script's final `autoname` pass, which runs out of WebAssembly memory on
     /// rust-hdl's long names; the netlist is final by then.
