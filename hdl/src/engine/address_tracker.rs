@@ -36,7 +36,7 @@
 //! synchronous `reset` empties it.
 
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
-use crate::primitives::verilog_text::zero_extended;
+use crate::primitives::verilog_text::{bits_to_count, zero_extended};
 use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -117,7 +117,9 @@ impl AddressTracker {
         if copied {
             let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
         }
-        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;", pointer_bits - 1, pointer_bits - 1);
+        // The count is only as wide as `depth` needs (`count` zero-extends it).
+        let cb = bits_to_count(depth);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [{}:0] stored;", pointer_bits - 1, pointer_bits - 1, cb - 1);
         let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
         // What the last edge's late inputs were, and what the entries compared to before it.
         // An entry's match flag is `loaded ? equal_before : kept_before`: the late
@@ -129,7 +131,7 @@ impl AddressTracker {
         let _ = writeln!(v, "wire [{last}:0] matched = loaded ? equal_before : kept_before;");
         // The ring holds an entry at `head` exactly when it is not empty.
         let _ = writeln!(v, "wire leaving = pop & occupied[head];");
-        let _ = writeln!(v, "wire storing = push & (stored != 16'd{depth});");
+        let _ = writeln!(v, "wire storing = push & (stored != {cb}'d{depth});");
         let _ = writeln!(v, "integer j;\nreg [{last}:0] at_head;\nreg [{last}:0] equal;\nreg [{last}:0] equal_next;\nreg [{last}:0] kept_next;");
         // Each entry's compare with the query and its kept flag, for the next cycle; the young
         // entry's go to the slot it moves into.
@@ -150,12 +152,15 @@ impl AddressTracker {
             "always @(*) begin\n\
              \x20   hit = loaded ? ((popped ? hit_query_popped : hit_query_kept) | (young_valid & young_equal_before))\n\
              \x20                : (popped ? hit_flags_popped : hit_flags_kept);\n\
-             \x20   count = stored;\n    oldest = occupied[head] ? {oldest} : 64'd0;\nend"
+             \x20   count = {count};\n    oldest = occupied[head] ? {oldest} : 64'd0;\nend",
+            count = zero_extended("stored", cb, 16)
         );
+        let stored_reset = format!("{cb}'d0");
+        let stored_next = format!("stored + {} - {}", zero_extended("storing", 1, cb), zero_extended("leaving", 1, cb));
         let registers = [
             ("head", "0", "head"),
             ("tail", "0", "tail"),
-            ("stored", "16'd0", "stored + {15'd0, storing} - {15'd0, leaving}"),
+            ("stored", stored_reset.as_str(), stored_next.as_str()),
             ("young_valid", "1'b0", "storing"),
             ("young_address", "64'd0", "push_address"),
             ("loaded", "1'b0", "query_load"),

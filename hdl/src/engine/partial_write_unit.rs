@@ -524,7 +524,10 @@ impl PartialWriteUnit {
         v.push_str("wire pop_item = have_item & (((head_pass | head_answer | head_drop) & core_fire) | (local_valid & rsp_ready));\n");
         v.push_str("wire answer_fire = have_item & head_answer & core_fire;\n");
         v.push_str("wire push_item = accept | (issue & c_req_ready);\n");
-        v.push_str("wire grow = accept & partial & ~coalesce;\n");
+        // `accept & partial & ~coalesce`, without the coalescing compare: a request that may
+        // coalesce has the young entry's address, whose bucket that entry holds while it
+        // waits, so it never finds `may_accept`.
+        v.push_str("wire grow = req_valid & partial & may_accept & c_req_ready;\n");
         v.push_str("wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (");
         let _ = writeln!(v, "({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
         v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");

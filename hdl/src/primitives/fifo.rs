@@ -16,8 +16,9 @@
 //!
 //! In the Verilog, `full` and the "not empty" flag behind `valid_out` are registers of their
 //! own (set and cleared by each edge's push and pop, with any compare run on the count before
-//! the edge), so that no port waits for a 16-bit compare; and the memory's write enable does
-//! not wait for `pop` (below).
+//! the edge), so that no port waits for a compare on the count; the count register is only as
+//! wide as `depth` needs (`count` zero-extends it to 16 bits), so that its adder's carry chain
+//! is no longer; and the memory's write enable does not wait for `pop` (below).
 //!
 //! A queue *pushed only with room* ([`ByteFifo::pushed_only_with_room`]) drops a push into a
 //! full queue even when its head leaves at the same edge. Its user never pushes into a full
@@ -38,6 +39,7 @@
 //! written into the free slot and not counted). The enable reaches every cell of the memory.
 
 use crate::primitives::model_state::ModelState;
+use crate::primitives::verilog_text::{bits_to_count, zero_extended};
 use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -118,10 +120,12 @@ impl ByteFifo {
         let bits = 8 * width;
         let depth = self.model.0.depth;
         let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
+        // `stored` is as wide as `depth` needs (`count` zero-extends it).
+        let cb = bits_to_count(depth);
         let bypass = u8::from(self.model.0.bypass);
         let mut v = String::new();
         let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
-        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [15:0] stored;\nreg is_full;\nreg have;", pointer_bits - 1, pointer_bits - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [{}:0] stored;\nreg is_full;\nreg have;", pointer_bits - 1, pointer_bits - 1, cb - 1);
         let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
         let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
         let _ = writeln!(v, "wire through_allowed = 1'b{bypass} & push;");
@@ -153,27 +157,34 @@ impl ByteFifo {
                 "young_word",
                 "\n    young_valid = 1'b0;\n    young_word = 0;\n    memory_has = 1'b0;",
                 "\n        young_valid <= 1'b0;\n        young_word <= 0;\n        memory_has <= 1'b0;",
-                "\n        young_valid <= storing;\n        young_word <= in_word;\n        \
-                 if (to_memory & ~from_memory)\n            memory_has <= 1'b1;\n        \
-                 else if (from_memory & ~to_memory)\n            memory_has <= stored != {15'd0, young_valid} + 16'd1;",
+                // One bit wider than `stored`, as `young_valid + 1` may exceed it.
+                format!(
+                    "\n        young_valid <= storing;\n        young_word <= in_word;\n        \
+                     if (to_memory & ~from_memory)\n            memory_has <= 1'b1;\n        \
+                     else if (from_memory & ~to_memory)\n            memory_has <= {{1'b0, stored}} != {} + {}'d1;",
+                    zero_extended("young_valid", 1, cb + 1),
+                    cb + 1
+                ),
             )
         } else {
             let _ = writeln!(v, "wire to_memory = storing;");
             let enable = if self.model.0.only_with_room { "push & ~is_full" } else { "push & (~is_full | leaving)" };
-            (enable.to_string(), "in_word", "", "", "")
+            (enable.to_string(), "in_word", "", "", String::new())
         };
         let _ = writeln!(
             v,
-            "initial begin\n    head = 0;\n    tail = 0;\n    stored = 16'd0;\n    is_full = 1'b0;\n    have = 1'b0;{young_init}\nend\n\
-             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= 16'd0;\n        is_full <= 1'b0;\n        have <= 1'b0;{young_reset}\n    end else begin\n\
-             \x20       if (storing & ~leaving) begin\n            is_full <= stored == 16'd{before_full};\n            have <= 1'b1;\n        end else if (leaving & ~storing) begin\n            is_full <= 1'b0;\n            have <= stored != 16'd1;\n        end\n\
+            "initial begin\n    head = 0;\n    tail = 0;\n    stored = {cb}'d0;\n    is_full = 1'b0;\n    have = 1'b0;{young_init}\nend\n\
+             always @(posedge clock) begin\n    if (reset) begin\n        head <= 0;\n        tail <= 0;\n        stored <= {cb}'d0;\n        is_full <= 1'b0;\n        have <= 1'b0;{young_reset}\n    end else begin\n\
+             \x20       if (storing & ~leaving) begin\n            is_full <= stored == {cb}'d{before_full};\n            have <= 1'b1;\n        end else if (leaving & ~storing) begin\n            is_full <= 1'b0;\n            have <= stored != {cb}'d1;\n        end\n\
              \x20       if ({write_enable})\n            entries[tail] <= {write_word};\n        if (to_memory)\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n\
              \x20       if (leaving & in_memory)\n            head <= (head == {last}) ? 0 : head + 1'b1;{young_load}\n\
-             \x20       stored <= stored + {{15'd0, storing}} - {{15'd0, leaving}};\n    end\nend",
+             \x20       stored <= stored + {} - {};\n    end\nend",
+            zero_extended("storing", 1, cb),
+            zero_extended("leaving", 1, cb),
             last = depth - 1,
             before_full = depth - 1
         );
-        v.push_str("always @(*) begin\n    valid_out = out_valid;\n    count = stored;\n");
+        let _ = writeln!(v, "always @(*) begin\n    valid_out = out_valid;\n    count = {};", zero_extended("stored", cb, 16));
         v.push_str("    full = is_full;\n");
         for k in 0..width {
             let _ = writeln!(v, "    data_out${k} = out_word[{}:{}];", 8 * k + 7, 8 * k);

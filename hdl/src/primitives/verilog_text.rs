@@ -1,6 +1,7 @@
 //! Small pieces of Verilog text that several generators write: the blocks with hand-written
 //! Verilog (the pending-write tracker, the partial-write unit) and the exported top, which
-//! widens a config's narrowed ports to the rust-hdl engine's full widths.
+//! widens a config's narrowed ports to the rust-hdl engine's full widths; and the width of a
+//! count register.
 
 /// Verilog text for `expr`, `bits` bits wide, zero-extended to `width` bits (`expr` itself when
 /// it is already that wide).
@@ -12,9 +13,24 @@ pub fn zero_extended(expr: &str, bits: usize, width: usize) -> String {
     }
 }
 
+/// Bits a register needs to hold every count from 0 to `most` (at least one): a queue's
+/// entry count is this wide, not the 16 bits of its `count` port, so that its adder's carry
+/// chain and its compares are no longer than the count needs.
+pub fn bits_to_count(most: usize) -> usize {
+    (usize::BITS - most.leading_zeros()).max(1) as usize
+}
+
 #[cfg(test)]
 mod tests {
-    use super::zero_extended;
+    use super::{bits_to_count, zero_extended};
+
+    #[test]
+    fn count_widths_hold_their_largest_count() {
+        // (largest count, bits), worked out by hand: 2^(bits-1) <= most < 2^bits.
+        for (most, bits) in [(0, 1), (1, 1), (2, 2), (3, 2), (4, 3), (31, 5), (32, 6), (128, 8), (255, 8), (256, 9), (65535, 16)] {
+            assert_eq!(bits_to_count(most), bits, "{most}");
+        }
+    }
 
     #[test]
     fn zero_extension_pads_only_narrower_expressions() {
