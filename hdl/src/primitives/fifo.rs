@@ -18,7 +18,7 @@
 //! own (set and cleared by each edge's push and pop, with any compare run on the count before
 //! the edge), so that no port waits for a compare on the count; the count register is only as
 //! wide as `depth` needs (`count` zero-extends it to 16 bits), so that its adder's carry chain
-//! is no longer; and the memory's write enable does not wait for `pop` (below).
+//! is no longer than the count needs; and the memory's write enable does not wait for `pop` (below).
 //!
 //! A queue *pushed only with room* ([`ByteFifo::pushed_only_with_room`]) drops a push into a
 //! full queue even when its head leaves at the same edge. Its user never pushes into a full
