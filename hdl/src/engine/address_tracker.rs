@@ -36,7 +36,7 @@
 //! synchronous `reset` empties it.
 
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
-use crate::primitives::verilog_text::{bits_to_count, zero_extended};
+use crate::primitives::verilog_text::{bits_to_count, bits_to_index, zero_extended};
 use crate::primitives::model_state::ModelState;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -103,7 +103,7 @@ impl AddressTracker {
     /// The body of the tracker's Verilog module.
     pub fn verilog_text(&self) -> String {
         let depth = self.model.0.depth;
-        let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
+        let pointer_bits = bits_to_index(depth);
         let last = depth - 1;
         let mut v = String::new();
         let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");

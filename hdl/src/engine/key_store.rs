@@ -25,6 +25,7 @@
 //! cipher pipelines and nowhere else.
 
 use crate::primitives::model_state::ModelState;
+use crate::primitives::verilog_text::bits_to_index;
 use mee_reference::KeyTableStorage;
 use crate::defaults;
 use rust_hdl::prelude::*;
@@ -129,7 +130,7 @@ impl KeyStore {
     pub fn verilog_text(&self) -> String {
         let slots = self.model.0.slots.len();
         let key_bits = 8 * self.write_key1.len();
-        let index_bits = (usize::BITS - (slots.max(2) - 1).leading_zeros()) as usize;
+        let index_bits = bits_to_index(slots);
         let last = slots - 1;
         let block_ram = self.storage() == KeyTableStorage::BlockRam;
         let style = if block_ram { "block" } else { "registers" };

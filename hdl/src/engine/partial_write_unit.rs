@@ -38,7 +38,7 @@
 
 use crate::primitives::model_state::ModelState;
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
-use crate::primitives::verilog_text::{bits_to_count, zero_extended};
+use crate::primitives::verilog_text::{bits_to_count, bits_to_index, zero_extended};
 use mee_reference::partial_writes::{hazard_bucket, hazard_buckets};
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -438,7 +438,7 @@ impl PartialWriteUnit {
         } else {
             ""
         };
-        let bits = |n: usize| usize::BITS as usize - (n.max(2) - 1).leading_zeros() as usize;
+        let bits = bits_to_index;
         let (eb, ob) = (bits(depth), bits(order_depth));
         // The counts hold 0 to depth.
         let (entry_cw, order_cw) = (bits_to_count(depth), bits_to_count(order_depth));

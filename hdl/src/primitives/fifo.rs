@@ -39,7 +39,7 @@
 //! written into the free slot and not counted). The enable reaches every cell of the memory.
 
 use crate::primitives::model_state::ModelState;
-use crate::primitives::verilog_text::{bits_to_count, zero_extended};
+use crate::primitives::verilog_text::{bits_to_count, bits_to_index, zero_extended};
 use crate::defaults;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
@@ -119,7 +119,7 @@ impl ByteFifo {
         let width = self.data_in.len();
         let bits = 8 * width;
         let depth = self.model.0.depth;
-        let pointer_bits = usize::BITS as usize - (depth.max(2) - 1).leading_zeros() as usize;
+        let pointer_bits = bits_to_index(depth);
         // `stored` is as wide as `depth` needs (`count` zero-extends it).
         let cb = bits_to_count(depth);
         let bypass = u8::from(self.model.0.bypass);
