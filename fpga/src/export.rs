@@ -276,6 +276,14 @@ pub fn summary(config: &EngineConfig, design: &ExportedDesign) -> String {
              command reaches the core once the buffer is empty.\n",
         );
     }
+    if let Some(bits) = config.tracker_compare_bits() {
+        s.push_str(&format!(
+            "\nA read waits in stage A while a write to a block whose address agrees with its own in the low {bits} \
+             block-address bits (`write_hazard_bits`; blocks {} bytes apart) is accepted and not yet sent to DRAM, \
+             not only a write to its own address: the figures below hold for traffic without such pairs.\n",
+            1u64 << (bits + 4)
+        ));
+    }
     if config.pipeline.round_registers.is_shared() {
         s.push_str(&format!(
             "\nWith one shared AES unit these are the figures when the slot is due: a request waits up to {} more \

@@ -289,6 +289,7 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
         }
     }
     let mut partial = Vec::new();
+    let mut hazards = Vec::new();
     println!("| config | DRAM latency | reads/cycle | writes/cycle | mixed/cycle | mixed, new key every request | read cost over direct (min-max) | promised read cost | write: accept to DRAM (cycles) | sim cycles/s |");
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (name, c) in configs {
@@ -308,13 +309,25 @@ pub fn engine_figures(config: Option<&EngineConfig>, requests: usize, dram_laten
             m.write_latency.1,
             m.simulated_cycles_per_second
         );
-        partial.push((name, mee_testbench::engine_metrics::measure_partial_writes(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("partial writes: {e}"))?));
+        partial.push((name.clone(), mee_testbench::engine_metrics::measure_partial_writes(&c, requests, latency, seed).map_err(|e| anyhow::anyhow!("partial writes: {e}"))?));
+        let pairs = |distance: u64| mee_testbench::engine_metrics::measure_write_read_pairs(&c, requests / 2, distance, latency, seed).map_err(|e| anyhow::anyhow!("write-read pairs: {e}"));
+        let alias = match c.tracker_compare_bits() {
+            Some(n) => format!("{:.4} ({} bytes)", pairs(1u64 << (n + 4))?, 1u64 << (n + 4)),
+            None => "- (whole address compared)".to_string(),
+        };
+        hazards.push((name, latency, c.write_hazard_bits(), pairs(0)?, alias));
     }
     println!("\nPartial writes (steady writes per cycle, over the middle half of each run; each partial write is a DRAM read and a DRAM write, so 0.5 is the ceiling):\n");
     println!("| config | DRAM latency | whole blocks | a word into a block of its own | word stores filling one block after another | a word into blocks of one hazard bucket |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for (name, p) in partial {
         println!("| {name} | {} | {:.3} | {:.3} | {:.3} | {:.4} |", p.dram_latency, p.whole_blocks, p.distinct_blocks, p.word_stores, p.one_bucket);
+    }
+    println!("\nReads behind writes (steady requests per cycle of write-then-read pairs, writes to consecutive blocks; a read waits in stage A while a pending write's block address agrees with its own in the compared bits):\n");
+    println!("| config | DRAM latency | block-address bits compared (`write_hazard_bits`) | each read of the block just written | each read one alias period past it (a false hazard) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, latency, bits, same, alias) in hazards {
+        println!("| {name} | {latency} | {bits} | {same:.4} | {alias} |");
     }
     Ok(())
 }

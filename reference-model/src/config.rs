@@ -253,6 +253,16 @@ pub struct PipelineConfig {
     /// Mixed traffic runs at one request per cycle while this is at least twice the write
     /// pipeline depth. Default 64.
     pub write_queue_depth: u32,
+    /// Block-address bits the pending-write tracker compares (1 to `addr_bits - 4`): a
+    /// checked read waits in stage A while a write accepted and not yet sent to DRAM has a
+    /// block address (bits 4 and up) equal to the read's in its low `write_hazard_bits`
+    /// bits. `addr_bits - 4` compares the whole address; fewer make the tracker's
+    /// `write_queue_depth` compares narrower, for reads that also wait behind writes to other
+    /// blocks 2^(n + 4) bytes apart (false hazards: they cost rate, never correctness). Read it with
+    /// [`EngineConfig::write_hazard_bits`]. Default: 8 (4 KiB apart) for pipelined
+    /// `round_registers`, the whole address for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_hazard_bits: Option<u32>,
     /// Requests accepted and not yet answered to the core: 2 to 256. Reads keep one per cycle
     /// while this exceeds the DRAM latency plus the read cost, like `read_queue_depth`.
     /// Default 128.
@@ -328,6 +338,7 @@ impl Default for PipelineConfig {
             read_request_queue: false,
             read_queue_depth: 128,
             write_queue_depth: 64,
+            write_hazard_bits: None,
             response_queue_depth: 128,
             partial_write_depth: None,
             registered_ports: false,
@@ -656,6 +667,9 @@ impl EngineConfig {
                 return Err(invalid("pipeline.tweak_block_ram_rounds", rounds, &format!("0 to {} (the rounds of AES-{})", self.aes_rounds(), self.key_bits)));
             }
         }
+        if let Some(bits) = self.pipeline.write_hazard_bits.filter(|&b| b < 1 || b > self.addr_bits.saturating_sub(4)) {
+            return Err(invalid("pipeline.write_hazard_bits", bits, &format!("1 to addr_bits - 4 = {} (block-address bits)", self.addr_bits.saturating_sub(4))));
+        }
         if let Some(depth) = self.pipeline.partial_write_depth.filter(|d| !(1..=64).contains(d)) {
             return Err(invalid("pipeline.partial_write_depth", depth, "1 to 64"));
         }
@@ -678,6 +692,31 @@ impl EngineConfig {
         let p = &self.pipeline;
         let storable = p.round_registers.is_pipelined() && p.tweak_pipeline == TweakPipeline::Dedicated && self.num_asids <= STORED_ROUND_KEYS_DEFAULT_SLOTS;
         p.round_keys.unwrap_or(if storable { RoundKeys::Stored } else { RoundKeys::OnTheFly })
+    }
+
+    /// Block-address bits the pending-write tracker compares: `pipeline.write_hazard_bits`,
+    /// or its default (8 for pipelined `round_registers`, all `addr_bits - 4` for the others;
+    /// never more than `addr_bits - 4`).
+    pub fn write_hazard_bits(&self) -> u32 {
+        let all = self.addr_bits.saturating_sub(4);
+        let default = if self.pipeline.round_registers.is_pipelined() { 8 } else { all };
+        self.pipeline.write_hazard_bits.unwrap_or(default).min(all)
+    }
+
+    /// The tracker compares part of the block address: [`EngineConfig::write_hazard_bits`]
+    /// below `addr_bits - 4`, or `None` when it compares the whole address.
+    pub fn tracker_compare_bits(&self) -> Option<u32> {
+        Some(self.write_hazard_bits()).filter(|&n| n < self.addr_bits.saturating_sub(4))
+    }
+
+    /// Whether a read of the aligned `read_addr` waits for a pending write to `write_addr`:
+    /// their block addresses agree in the low [`EngineConfig::write_hazard_bits`] bits (the
+    /// same address when those are all of them).
+    pub fn write_hazard(&self, write_addr: u64, read_addr: u64) -> bool {
+        match self.tracker_compare_bits() {
+            Some(n) => ((write_addr ^ read_addr) >> 4) & ((1u64 << n) - 1) == 0,
+            None => write_addr == read_addr,
+        }
     }
 
     /// Requests pass the request buffer between the partial-write unit and the core:

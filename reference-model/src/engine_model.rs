@@ -9,7 +9,8 @@
 //! - it hands the request on when a ticket is free and: error → nothing more; read → its DRAM
 //!   read is sent this cycle (a read has priority on the DRAM request channel unless a write
 //!   was offered and refused in the previous cycle, never passes a pending write to the same
-//!   address, and at most `read_queue_depth` reads are outstanding); write → fewer than
+//!   address (or, with `write_hazard_bits` below the block address's width, to a block
+//!   whose address agrees in those low bits), and at most `read_queue_depth` reads are outstanding); write → fewer than
 //!   `write_queue_depth` writes are pending;
 //! - accepted reads and writes spend `tweak_latency` cycles in the tweak unit; writes then
 //!   `aes_latency` cycles in encryption, then wait in the write queue for the DRAM channel;
@@ -439,7 +440,7 @@ impl CoreModel {
             };
             d.read_issue = d.passes_checks
                 && !a.write
-                && !self.pending_writes.contains(&a.addr)
+                && !self.pending_writes.iter().any(|&w| self.config.write_hazard(w, a.addr))
                 && tweak_ready
                 && self.reads_outstanding < p.read_queue_depth as usize
                 && path_free

@@ -167,3 +167,24 @@ pub fn measure_partial_writes(config: &EngineConfig, requests: usize, dram_laten
         dram_latency,
     })
 }
+
+/// Requests per cycle in the steady state ([`steady_throughput`]) of `pairs` pairs of a
+/// whole-block write and then a read, on one ASID, with DRAM latency `dram_latency` and no
+/// stalls. The writes go to consecutive blocks; each read goes `distance` bytes past its
+/// write. At distance 0 each read waits in stage A until its write has gone to DRAM (a
+/// read-after-write); at 2^(n + 4) with a tracker that compares n block-address bits
+/// ([`EngineConfig::write_hazard_bits`]) it waits the same way for a write to another block
+/// (a false hazard); a tracker that compares the whole address lets it go at once.
+pub fn measure_write_read_pairs(config: &EngineConfig, pairs: usize, distance: u64, dram_latency: u64, seed: u64) -> Result<f64, BenchFailure> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let settings = BenchSettings { dram: DramTiming { latency: dram_latency, ..Default::default() }, seed, ..Default::default() };
+    let addr_mask = if config.addr_bits >= 64 { u64::MAX } else { (1u64 << config.addr_bits) - 1 };
+    let base = rng.gen::<u64>() & addr_mask & !0xf_ffff;
+    let mut ops = keyed(config, 1, &mut rng);
+    for n in 0..pairs {
+        let addr = (base + 16 * n as u64) & addr_mask;
+        ops.push(Op::Write { asid: 0, addr, data: rng.gen(), encrypted: true, strobes: 0xffff });
+        ops.push(Op::Read { asid: 0, addr: (addr + distance) & addr_mask, encrypted: true, expect: None });
+    }
+    Ok(steady_throughput(&run_engine(config, &ops, &settings, &mut ())?))
+}

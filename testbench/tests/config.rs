@@ -92,6 +92,7 @@ tweak_pipeline = "shared"
 read_request_queue = true
 read_queue_depth = 48
 write_queue_depth = 100
+write_hazard_bits = 12
 response_queue_depth = 2
 partial_write_depth = 5
 registered_ports = true
@@ -122,6 +123,7 @@ memory_path = "direct"
             read_request_queue: true,
             read_queue_depth: 48,
             write_queue_depth: 100,
+            write_hazard_bits: Some(12),
             response_queue_depth: 2,
             partial_write_depth: Some(5),
             registered_ports: true,
@@ -245,6 +247,19 @@ fn pipeline_values_are_checked() {
         assert!(!unbuffered.buffers_requests(), "{placement}: no request buffer by default");
         EngineConfig::from_toml_str(&format!("[pipeline]\nround_registers = \"{placement}\"\nrequest_buffer = false")).unwrap();
     }
+    // The tracker's compare: 8 block-address bits by default for pipelined engines, the whole
+    // address for the others, 1 to addr_bits - 4 when set.
+    assert_eq!(EngineConfig::default().write_hazard_bits(), 8);
+    assert_eq!(EngineConfig::default().tracker_compare_bits(), Some(8));
+    let iterative = EngineConfig::from_toml_str("[pipeline]\nround_registers = \"iterative\"").unwrap();
+    assert_eq!((iterative.write_hazard_bits(), iterative.tracker_compare_bits()), (28, None));
+    let whole = EngineConfig::from_toml_str("addr_bits = 20\n[pipeline]\nwrite_hazard_bits = 16").unwrap();
+    assert_eq!(whole.tracker_compare_bits(), None);
+    assert!(whole.write_hazard(0x1230, 0x1230) && !whole.write_hazard(0x1230, 0x1240));
+    let four = EngineConfig::from_toml_str("[pipeline]\nwrite_hazard_bits = 4").unwrap();
+    assert!(four.write_hazard(0x1230, 0x1230 + 256 * 3) && !four.write_hazard(0x1230, 0x1230 + 128));
+    refused_naming("[pipeline]\nwrite_hazard_bits = 0", &["pipeline.write_hazard_bits", "1 to addr_bits - 4 = 28"]);
+    refused_naming("addr_bits = 20\n[pipeline]\nwrite_hazard_bits = 17", &["pipeline.write_hazard_bits", "16"]);
     refused_naming(
         "[pipeline]\nround_registers = \"per_three_rounds\"",
         &["round_registers", "per_three_rounds"],

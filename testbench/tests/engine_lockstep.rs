@@ -233,6 +233,16 @@ fn random_traffic_direct_request_port() {
 }
 
 #[test]
+fn random_traffic_two_write_hazard_bits() {
+    // The pending-write tracker compares two block-address bits: a read waits behind any
+    // pending write whose block number agrees in them, so most reads meet a false hazard
+    // while writes are pending, and the model must stall them in the same cycles.
+    let mut config = EngineConfig::default();
+    config.pipeline.write_hazard_bits = Some(2);
+    run_random_requests("random_traffic_two_write_hazard_bits", config, false, requests() / 4);
+}
+
+#[test]
 fn random_traffic_request_buffer_and_registered_ports_with_queues_of_two() {
     let mut config = EngineConfig::default();
     assert!(config.buffers_requests());

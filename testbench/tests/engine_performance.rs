@@ -230,6 +230,32 @@ fn request_buffer_keeps_one_request_per_cycle_and_adds_one_cycle_to_reads() {
     assert_eq!(m.read_added_latency.1, m_direct.read_added_latency.1 + 1, "{name}: seed {seed}: slowest read, cycles beyond a direct connection");
 }
 
+/// The default engine's tracker compares 8 block-address bits: a read 4 KiB past a pending
+/// write waits for that write to reach DRAM like a read of the written block itself, a read
+/// 2 KiB past it does not, and with the whole address compared a read 4 KiB past it does not
+/// either. A waiting read holds stage A for the whole of its write's way to DRAM (2L + 4 = 64
+/// cycles at the default latency), so a write-then-read pair takes at least that long.
+#[test]
+fn reads_wait_behind_pending_writes_to_their_block_and_its_aliases_only() {
+    use mee_testbench::engine_metrics::measure_write_read_pairs;
+    let name = "reads_wait_behind_pending_writes_to_their_block_and_its_aliases_only";
+    let seed = test_seed(name);
+    let config = EngineConfig::default();
+    assert_eq!(config.tracker_compare_bits(), Some(8), "{name}: the default compare");
+    let mut whole = EngineConfig::default();
+    whole.pipeline.write_hazard_bits = Some(config.addr_bits - 4);
+    let dram_latency = config.tweak_latency() as u64;
+    let pairs = |c: &EngineConfig, count: usize, distance: u64| measure_write_read_pairs(c, count, distance, dram_latency, seed).unwrap_or_else(|e| panic!("{name}: seed {seed}: {e}"));
+    let (same, alias, half, whole_alias) = (pairs(&config, 100, 0), pairs(&config, 100, 4096), pairs(&config, 400, 2048), pairs(&whole, 400, 4096));
+    println!("{name}: same block {same:.4}, 4 KiB past {alias:.4}, 2 KiB past {half:.4}, 4 KiB past with the whole address compared {whole_alias:.4} requests per cycle");
+    let write_way = 2.0 * config.aes_latency() as f64 + 4.0;
+    assert!(same <= 2.0 / write_way, "{name}: seed {seed}: read after write: {same:.4} requests per cycle, want at most 2 / {write_way}");
+    assert!((alias - same).abs() <= 0.02 * same, "{name}: seed {seed}: a read 4 KiB past its write: {alias:.4} requests per cycle, want the read-after-write rate {same:.4}");
+    for (what, value) in [("2 KiB past, 8 bits compared", half), ("4 KiB past, whole address compared", whole_alias)] {
+        assert!((value - 1.0).abs() <= 0.003, "{name}: seed {seed}: {what}: {value:.4} requests per cycle, want 1");
+    }
+}
+
 /// Partial writes to distinct blocks at one per two cycles or nearly (each is a DRAM read and a
 /// DRAM write on one request channel, so 0.5 is the ceiling) while `partial_write_depth`
 /// covers half the round trip; whole-block writes keep one per cycle; word stores filling one block

@@ -177,20 +177,34 @@ fn address_tracker_verilog_matches_its_model_and_finds_held_addresses() {
     let mut rng = StdRng::seed_from_u64(seed);
     // Six entries read `oldest` from the ring's registers; sixteen (MIN_COPIED_DEPTH) and 21
     // (not a power of two) from its distributed-RAM copy. The deeper ones push more often, so
-    // that they fill.
-    for (depth, push_chance) in [(6usize, 0.5), (MIN_COPIED_DEPTH, 0.6), (21, 0.65)] {
-        check_tracker(seed, &mut rng, depth, push_chance);
+    // that they fill. The last two compare only 6 block-address bits (`write_hazard_bits`),
+    // and read `oldest` from the copy whatever their depth.
+    for (depth, push_chance, compare_bits) in [(6usize, 0.5, None), (MIN_COPIED_DEPTH, 0.6, None), (21, 0.65, None), (6, 0.5, Some(6)), (MIN_COPIED_DEPTH, 0.6, Some(6))] {
+        check_tracker(seed, &mut rng, depth, push_chance, compare_bits);
     }
 }
 
-/// One random run of an `AddressTracker` of `depth` entries (48-bit addresses): its Verilog
-/// against its model, and the outputs against a plain `VecDeque` of the held addresses.
-fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64) {
+/// One random run of an `AddressTracker` of `depth` entries (48-bit addresses), comparing
+/// whole addresses or `compare_bits` block-address bits: its Verilog against its model, and
+/// the outputs against a plain `VecDeque` of the held addresses.
+fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64, compare_bits: Option<usize>) {
     let inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("push_address", 64), Port::new("pop", 1), Port::new("query", 64), Port::new("query_load", 1)];
     let outputs = vec![Port::new("hit", 1), Port::new("count", 16), Port::new("oldest", 64)];
     // Few distinct addresses (some above 2^32) so that hits are common, below 2^48: the
     // tracker is built for 48-bit addresses.
-    let pool: Vec<u64> = (0..8).map(|_| rng.gen::<u64>() & 0x0000_ffff_ffff_fff0).collect();
+    let mut pool: Vec<u64> = (0..8).map(|_| rng.gen::<u64>() & 0x0000_ffff_ffff_fff0).collect();
+    // With a partial compare, half the pool are aliases of the other half: equal in the
+    // compared bits (block bits 4..4 + n), different above them.
+    if let Some(n) = compare_bits {
+        for k in 0..4 {
+            pool[k + 4] = pool[k] ^ (1u64 << (4 + n + rng.gen_range(0..(44 - n))));
+        }
+    }
+    // Whether a read of `query` hits an entry of `address`, computed on block numbers.
+    let same = |address: u64, query: u64| match compare_bits {
+        Some(n) => (address / 16) % (1u64 << n) == (query / 16) % (1u64 << n),
+        None => address == query,
+    };
     // Long enough that the coverage counts checked at the end are met for every seed (at 800
     // steps a pop of only a just-pushed entry came up 5 times or fewer for some seeds), in
     // phases of 500 steps that alternate between `push_chance` (the tracker fills) and pushes
@@ -210,8 +224,8 @@ fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64) {
         })
         .collect();
     let rows = rust_and_verilog_agree(
-        &format!("tracker_{depth}"),
-        || AddressTracker::new(depth, 48),
+        &format!("tracker_{depth}_{}", compare_bits.unwrap_or(0)),
+        || AddressTracker::new(depth, 48, compare_bits),
         &inputs,
         &outputs,
         &steps,
@@ -234,10 +248,13 @@ fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64) {
     let mut just_pushed: Option<u64> = None;
     let mut pushed = 0u64;
     let mut hits = 0;
+    let mut alias_hits = 0;
     let mut pops_of_young = 0;
     let mut full_cycles = 0;
     for (cycle, (s, row)) in steps.iter().zip(&rows).enumerate() {
-        let expected_hit = loaded.as_ref().is_some_and(|(query, ids)| held.iter().any(|(id, a)| a == query && ids.contains(id)));
+        let expected_hit = loaded.as_ref().is_some_and(|(query, ids)| held.iter().any(|(id, a)| same(*a, *query) && ids.contains(id)));
+        let exact_hit = loaded.as_ref().is_some_and(|(query, ids)| held.iter().any(|(id, a)| a == query && ids.contains(id)));
+        alias_hits += u64::from(expected_hit && !exact_hit);
         let leavable = held.front().filter(|e| Some(e.0) != just_pushed);
         assert_eq!(row[0] == 1, expected_hit, "seed {seed}, depth {depth}: hit in cycle {cycle}");
         assert_eq!(row[1] as usize, held.len(), "seed {seed}, depth {depth}: count in cycle {cycle}");
@@ -271,6 +288,9 @@ fn check_tracker(seed: u64, rng: &mut StdRng, depth: usize, push_chance: f64) {
     }
     assert!(pops_of_young > 5, "seed {seed}, depth {depth}: the stimulus popped only {pops_of_young} times with only a just-pushed entry held");
     assert!(hits > 50, "seed {seed}, depth {depth}: the stimulus produced only {hits} hits");
+    if compare_bits.is_some() {
+        assert!(alias_hits > 20, "seed {seed}, depth {depth}: only {alias_hits} hits on an alias (another address, equal compared bits)");
+    }
     assert!(full_cycles > 20, "seed {seed}: the tracker of {depth} was full in only {full_cycles} cycles");
 }
 

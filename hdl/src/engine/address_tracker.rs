@@ -2,10 +2,17 @@
 //! with a parallel compare that tells whether a read address matches any of them (a
 //! read-after-write hazard).
 //!
+//! The compare looks at the whole address, or (built with `compare_bits` = n, the engine's
+//! `pipeline.write_hazard_bits`) at the low n bits of the block address, bits 4 to n + 3:
+//! then the compare registers keep only those bits, each entry's comparator is n bits wide,
+//! and a read also matches writes to blocks 2^(n + 4) bytes apart (a false hazard, which the
+//! cycle model has too).
+//!
 //! A leaf primitive: Rust model (`VecDeque` of addresses with a match flag) and hand-written
 //! Verilog (a ring of address registers with one occupied bit, two registered match bits and
 //! one comparator per entry, and in front of it a register for the entry pushed at the last edge;
-//! `oldest` is read from a copy of the ring in distributed RAM from 16 entries up), checked against each other
+//! `oldest` is read from a copy of the ring in distributed RAM from 16 entries up, and always
+//! with a partial compare), checked against each other
 //! under Icarus Verilog.
 //!
 //! The compare is done one cycle ahead, so that `hit` comes from registers: at an edge where
@@ -48,6 +55,8 @@ pub struct TrackerModel {
     depth: usize,
     /// Address bits kept in the copy `oldest` is read from.
     address_bits: usize,
+    /// Block-address bits compared (bits `4..4 + n`), or `None` for the whole address.
+    compare_bits: Option<usize>,
     /// Held addresses in the ring, oldest first, each with its match flag.
     entries: VecDeque<(u64, bool)>,
     /// The entry pushed at the last edge, with its match flag.
@@ -83,8 +92,11 @@ pub struct AddressTracker {
 impl AddressTracker {
     /// A tracker of `depth` entries (1 to 65535) of addresses below 2^`address_bits` (1 to
     /// 64): the copy `oldest` is read from keeps only those bits (the exported top ties the
-    /// address port's upper bits to zero).
-    pub fn new(depth: usize, address_bits: usize) -> Self {
+    /// address port's upper bits to zero). With `compare_bits` = `Some(n)` (1 to 60) an entry
+    /// matches a query whose block address (bits 4 and up) agrees with its own in the low `n`
+    /// bits, and the compare registers keep only those bits; with `None` the whole address
+    /// must be equal.
+    pub fn new(depth: usize, address_bits: usize, compare_bits: Option<usize>) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -96,7 +108,7 @@ impl AddressTracker {
             hit: Default::default(),
             count: Default::default(),
             oldest: Default::default(),
-            model: ModelState(TrackerModel { depth: depth.max(1), address_bits: address_bits.clamp(1, 64), entries: VecDeque::new(), young: None }),
+            model: ModelState(TrackerModel { depth: depth.max(1), address_bits: address_bits.clamp(1, 64), compare_bits: compare_bits.map(|n| n.clamp(1, 60)), entries: VecDeque::new(), young: None }),
         }
     }
 
@@ -106,13 +118,18 @@ impl AddressTracker {
         let pointer_bits = bits_to_index(depth);
         let last = depth - 1;
         let mut v = String::new();
-        let _ = writeln!(v, "reg [63:0] addresses [0:{last}];\nreg [{last}:0] occupied;");
+        // The part of an address the compares look at: all of it, or the low block-address bits.
+        let compare_bits = self.model.0.compare_bits;
+        let key_width = compare_bits.unwrap_or(64);
+        let key = |a: &str| if compare_bits.is_some() { format!("{a}[{}:4]", key_width + 3) } else { a.to_string() };
+        let _ = writeln!(v, "reg [{}:0] addresses [0:{last}];\nreg [{last}:0] occupied;", key_width - 1);
         // A copy of the addresses in a memory with one write and one read port (distributed
         // RAM), for `oldest`: the registers above feed the compares, and reading the oldest
         // one from them would take a `depth`-way multiplexer of 64-bit registers.
         let ab = self.model.0.address_bits;
         // Below a distributed RAM's 16 words the copy would be registers: read the ring.
-        let copied = depth >= MIN_COPIED_DEPTH;
+        // The compare registers keep only part of the address with `compare_bits`: read the copy.
+        let copied = depth >= MIN_COPIED_DEPTH || compare_bits.is_some();
         let oldest = if copied { zero_extended("address_copy[head]", ab, 64) } else { "addresses[head]".to_string() };
         if copied {
             let _ = writeln!(v, "reg [{}:0] address_copy [0:{last}];", ab - 1);
@@ -120,13 +137,13 @@ impl AddressTracker {
         // The count is only as wide as `depth` needs (`count` zero-extends it).
         let cb = bits_to_count(depth);
         let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [{}:0] stored;", pointer_bits - 1, pointer_bits - 1, cb - 1);
-        let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;");
+        let _ = writeln!(v, "reg young_valid;\nreg [63:0] young_address;\nwire [{}:0] query_key = {};", key_width - 1, key("query"));
         // What the last edge's late inputs were, and what the entries compared to before it.
         // An entry's match flag is `loaded ? equal_before : kept_before`: the late
         // `query_load` is registered instead of choosing in front of every flag.
         let _ = writeln!(v, "reg loaded;\nreg popped;\nreg young_equal_before;\nreg [{last}:0] equal_before;\nreg [{last}:0] kept_before;");
         let _ = writeln!(v, "reg hit_query_kept;\nreg hit_query_popped;\nreg hit_flags_kept;\nreg hit_flags_popped;");
-        let _ = writeln!(v, "wire young_equal = young_address == query;");
+        let _ = writeln!(v, "wire young_equal = {} == query_key;", key("young_address"));
         let _ = writeln!(v, "wire young_matched = loaded & young_equal_before;");
         let _ = writeln!(v, "wire [{last}:0] matched = loaded ? equal_before : kept_before;");
         // The ring holds an entry at `head` exactly when it is not empty.
@@ -138,7 +155,7 @@ impl AddressTracker {
         let _ = writeln!(
             v,
             "always @(*) begin\n    for (j = 0; j < {depth}; j = j + 1) begin\n\
-             \x20       equal[j] = addresses[j] == query;\n\
+             \x20       equal[j] = addresses[j] == query_key;\n\
              \x20       at_head[j] = occupied[head] & (head == j);\n\
              \x20       equal_next[j] = (young_valid & (tail == j)) ? young_equal : equal[j];\n\
              \x20       kept_next[j] = (young_valid & (tail == j)) ? young_matched : matched[j];\n    end\nend"
@@ -155,6 +172,7 @@ impl AddressTracker {
              \x20   count = {count};\n    oldest = occupied[head] ? {oldest} : 64'd0;\nend",
             count = zero_extended("stored", cb, 16)
         );
+        let young_before = format!("{} == query_key", key("push_address"));
         let stored_reset = format!("{cb}'d0");
         let stored_next = format!("stored + {} - {}", zero_extended("storing", 1, cb), zero_extended("leaving", 1, cb));
         let registers = [
@@ -165,7 +183,7 @@ impl AddressTracker {
             ("young_address", "64'd0", "push_address"),
             ("loaded", "1'b0", "query_load"),
             ("popped", "1'b0", "pop"),
-            ("young_equal_before", "1'b0", "push_address == query"),
+            ("young_equal_before", "1'b0", young_before.as_str()),
             ("equal_before", "0", "equal_next"),
             ("kept_before", "0", "kept_next"),
             ("hit_query_kept", "1'b0", "|(occupied & equal) | (young_valid & young_equal)"),
@@ -194,7 +212,8 @@ impl AddressTracker {
         let _ = writeln!(
             v,
             "        if (leaving) begin\n            occupied[head] <= 1'b0;\n            head <= (head == {last}) ? 0 : head + 1'b1;\n        end\n\
-             \x20       if (young_valid) begin\n            addresses[tail] <= young_address;\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n    end\nend"
+             \x20       if (young_valid) begin\n            addresses[tail] <= {young_key};\n            occupied[tail] <= 1'b1;\n            tail <= (tail == {last}) ? 0 : tail + 1'b1;\n        end\n    end\nend",
+            young_key = key("young_address")
         );
         v
     }
@@ -214,15 +233,19 @@ impl Logic for AddressTracker {
                 }
                 let load = self.query_load.val();
                 let query = self.query.val().to_u64();
+                let matches = |address: u64| match model.compare_bits {
+                    Some(n) => ((address ^ query) >> 4) & ((1u64 << n) - 1) == 0,
+                    None => address == query,
+                };
                 if load {
                     for entry in model.entries.iter_mut().chain(model.young.iter_mut()) {
-                        entry.1 = entry.0 == query;
+                        entry.1 = matches(entry.0);
                     }
                 }
                 model.entries.extend(model.young.take());
                 if self.push.val() && !was_full {
                     let address = self.push_address.val().to_u64();
-                    model.young = Some((address, load && address == query));
+                    model.young = Some((address, load && matches(address)));
                 }
             }
         }

@@ -21,7 +21,8 @@
 //!   before ASID out of range (2) before no key for an encrypted access (1).
 //!   Stage A hands the request on when a ticket is free and: error → nothing more; read → the
 //!   DRAM read is sent this cycle (reads have priority on the DRAM request channel, a read never
-//!   passes a pending write to the same address, and at most `read_queue_depth` reads are
+//!   passes a pending write to the same address (or to a block agreeing in
+//!   the low `write_hazard_bits` block-address bits), and at most `read_queue_depth` reads are
 //!   outstanding); write → fewer than `write_queue_depth` writes are pending.
 //! - The **tweak unit** computes `T` for every read and write that passed its checks (plaintext
 //!   ones ride along to keep their order). A write's block and data key wait beside it, then
@@ -302,7 +303,7 @@ impl EngineCore {
             key_rsp_valid: Default::default(),
             key_rsp_status: Default::default(),
             keys: KeyTable::new(config.num_asids as usize, kb, p.key_table, config.key_expander_sbox(), config.stores_round_keys()),
-            tracker: AddressTracker::new(p.write_queue_depth as usize, config.addr_bits as usize),
+            tracker: AddressTracker::new(p.write_queue_depth as usize, config.addr_bits as usize, config.tracker_compare_bits().map(|n| n as usize)),
             // `block_ram` S-boxes are for the data pipelines first; the tweak pipeline has them in
             // its first `tweak_block_ram_rounds` rounds, logic S-boxes elsewhere.
             tweak: {

@@ -419,6 +419,11 @@ impl PartialWriteUnit {
     /// entry (the iterative and shared engines') writes it at the acceptance: its enables
     /// reach one entry, and the stage's 232 flip-flops would not fit the smallest engine into
     /// an iCE40 HX8K.
+    ///
+    /// With the write stage the order queue's head item is a register too (loaded with what
+    /// the head will be after each edge: the item behind it at a pop, the pushed item when it
+    /// is the only one), so the core's response handshake and the unit's answer start at
+    /// flip-flops instead of behind a read of the queue's memory.
     pub fn verilog_text(&self) -> String {
         let m = &self.model.0;
         let (depth, order_depth) = (m.depth, m.order_depth);
@@ -429,7 +434,7 @@ impl PartialWriteUnit {
         // The write stage pays for itself where many entries share the write enables' fan-out.
         let stage = depth > 1;
         let (head_initial, head_reset) = if stage {
-            ("    head_merged = 1'b0;\n    head_refused = 1'b0;\n", "        head_merged <= 1'b0;\n        head_refused <= 1'b0;\n")
+            ("    head_merged = 1'b0;\n    head_refused = 1'b0;\n    head_item = 5'b01000;\n", "        head_merged <= 1'b0;\n        head_refused <= 1'b0;\n        head_item <= 5'b01000;\n")
         } else {
             ("", "")
         };
@@ -511,7 +516,16 @@ impl PartialWriteUnit {
         v.push_str("wire room = order_room & (~partial | entry_space);\n");
         v.push_str("wire base_open = run & ~head_merged & ~drop_refused & ~key_cmd_valid & order_room;\n");
         v.push_str("wire may_accept = base_open & ~hazard & room;\n");
-        v.push_str("wire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
+        if stage {
+            // The order queue's head item, registered: what `order_item[order_head]` (5'b01000
+            // while empty) will be after each edge, so that the response handshake starts at
+            // flip-flops and not behind a read of the queue's memory. At a pop the next item is
+            // read at the pointer after the head (from registers), or is the item pushed at the
+            // same edge when it is the only one left.
+            let _ = writeln!(v, "reg [4:0] head_item;\nwire [{}:0] order_second = {};\nwire [4:0] second_item = order_item[order_second];", ob - 1, next("order_head", order_depth));
+        } else {
+            v.push_str("wire [4:0] head_item = have_item ? order_item[order_head] : 5'b01000;\n");
+        }
         v.push_str("wire head_pass = head_item[4:2] == 3'd0;\nwire head_answer = head_item[4:2] == 3'd1;\nwire head_drop = have_item & (head_item[4:2] == 3'd2);\nwire head_local = have_item & (head_item[4:2] == 3'd3);\nwire head_follow = have_item & (head_item[4:2] == 3'd4);\n");
         v.push_str("// The waiting entries are the youngest ones: the youngest waits while any does.\n");
         v.push_str("wire coalesce = base_open & partial & coalescible & some_waiting & (young_addr == req_addr) & (young_asid == req_asid) & (young_encrypted == req_encrypted);\n");
@@ -531,6 +545,9 @@ impl PartialWriteUnit {
         v.push_str("wire [1:0] local_status = (req_addr[3:0] != 4'd0) ? 2'd3 : (");
         let _ = writeln!(v, "({{1'b0, req_asid}} >= 17'd{}) ? 2'd2 : 2'd0);", m.num_asids.min(65536));
         v.push_str("wire [4:0] new_item = (issue & c_req_ready) ? 5'b01000 : (local_write ? {3'd3, local_status} : (coalesce ? 5'b10000 : (partial ? 5'b00100 : 5'b00000)));\n");
+        if stage {
+            let _ = writeln!(v, "wire [4:0] head_item_after = pop_item ? ((order_count > {order_cw}'d1) ? second_item : (push_item ? new_item : 5'b01000)) : ((~have_item & push_item) ? new_item : head_item);");
+        }
         let _ = writeln!(v, "wire [{}:0] write_index = coalesce ? young : entry_tail;", eb - 1);
         if stage {
             v.push_str("// The answered entry, with the write stage's bytes if they are still on their way to it.\n");
@@ -609,7 +626,7 @@ impl PartialWriteUnit {
         v.push_str(&count_flag_updates("entry_count", entry_cw, "grow", "leave", &[("have_entry", CountFlag::NonZero), ("entry_space", CountFlag::Below(depth))]));
         // An entry not held is waiting (0): states are cleared as entries leave and at reset.
         if stage {
-            v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n");
+            v.push_str("        head_merged <= head_state_after == 2'd1;\n        head_refused <= head_state_after == 2'd2;\n        head_item <= head_item_after;\n");
         }
         v.push_str(&count_flag_updates("waiting_count", entry_cw, "grow", "answer_fire", &[("some_waiting", CountFlag::NonZero)]));
         v.push_str("    end\nend\n");
