@@ -349,6 +349,17 @@ impl Default for PipelineConfig {
     }
 }
 
+/// The pending-write tracker's match rule: with `compare_bits` = `Some(n)` (1 to 60), two
+/// addresses collide when their block addresses (bits 4 and up) agree in the low `n` bits, so
+/// blocks 2^(n + 4) bytes apart alias; with `None` only equal addresses collide. The cycle
+/// model ([`EngineConfig::write_hazard`]) and the tracker's Rust model both use it.
+pub fn addresses_collide(a: u64, b: u64, compare_bits: Option<u32>) -> bool {
+    match compare_bits {
+        Some(n) => ((a ^ b) >> 4) & ((1u64 << n.min(60)) - 1) == 0,
+        None => a == b,
+    }
+}
+
 /// The bus the exported top speaks: the `bus` key of the `[interface]` table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -713,10 +724,7 @@ impl EngineConfig {
     /// their block addresses agree in the low [`EngineConfig::write_hazard_bits`] bits (the
     /// same address when those are all of them).
     pub fn write_hazard(&self, write_addr: u64, read_addr: u64) -> bool {
-        match self.tracker_compare_bits() {
-            Some(n) => ((write_addr ^ read_addr) >> 4) & ((1u64 << n) - 1) == 0,
-            None => write_addr == read_addr,
-        }
+        addresses_collide(write_addr, read_addr, self.tracker_compare_bits())
     }
 
     /// Requests pass the request buffer between the partial-write unit and the core:

@@ -45,6 +45,7 @@
 use crate::primitives::distributed_ram::MIN_COPIED_DEPTH;
 use crate::primitives::verilog_text::{bits_to_count, bits_to_index, zero_extended};
 use crate::primitives::model_state::ModelState;
+use mee_reference::config::addresses_collide;
 use rust_hdl::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write;
@@ -233,10 +234,8 @@ impl Logic for AddressTracker {
                 }
                 let load = self.query_load.val();
                 let query = self.query.val().to_u64();
-                let matches = |address: u64| match model.compare_bits {
-                    Some(n) => ((address ^ query) >> 4) & ((1u64 << n) - 1) == 0,
-                    None => address == query,
-                };
+                let compare_bits = model.compare_bits.map(|n| n as u32);
+                let matches = |address: u64| addresses_collide(address, query, compare_bits);
                 if load {
                     for entry in model.entries.iter_mut().chain(model.young.iter_mut()) {
                         entry.1 = matches(entry.0);
