@@ -89,23 +89,30 @@ fn byte_ports(prefix: &str, n: usize) -> Vec<Port> {
 fn byte_fifo_verilog_matches_its_model_and_a_queue() {
     let seed = test_seed("byte_fifo_verilog_matches_its_model_and_a_queue");
     let mut rng = StdRng::seed_from_u64(seed);
-    // The fourth flag chooses the registered push, whose ports must behave the same; the last
-    // a queue pushed only with room, which drops a push into a full queue even while its head
-    // leaves (the random pushes here do not keep to credit, so that case is exercised).
+    // The fourth field chooses the registers (0 none, 1 a registered push, 2 a registered push
+    // and head, without bypass), whose ports must behave the same; the last flag a queue pushed
+    // only with room, which drops a push into a full queue even while its head leaves (the
+    // random pushes here do not keep to credit, so that case is exercised).
     let shapes = [
-        (3usize, 4usize, false, false, false),
-        (2, 5, true, false, false),
-        (1, 1, true, false, false),
-        (4, 3, false, false, false),
-        (1, 6, false, true, false),
-        (2, 4, true, true, false),
-        (1, 1, false, true, false),
-        (3, 2, true, true, false),
-        (2, 3, false, false, true),
-        (1, 2, false, true, true),
-        (2, 1, true, false, true),
+        (3usize, 4usize, false, 0u8, false),
+        (2, 5, true, 0, false),
+        (1, 1, true, 0, false),
+        (4, 3, false, 0, false),
+        (1, 6, false, 1, false),
+        (2, 4, true, 1, false),
+        (1, 1, false, 1, false),
+        (3, 2, true, 1, false),
+        (2, 3, false, 0, true),
+        (1, 2, false, 1, true),
+        (2, 1, true, 0, true),
+        (1, 6, false, 2, false),
+        (2, 1, false, 2, false),
+        (1, 2, false, 2, false),
+        (1, 5, false, 2, true),
+        (2, 3, false, 2, true),
+        (1, 18, false, 2, true),
     ];
-    for (width, depth, bypass, registered_push, only_with_room) in shapes {
+    for (width, depth, bypass, registers, only_with_room) in shapes {
         let mut inputs = vec![Port::new("reset", 1), Port::new("push", 1), Port::new("pop", 1)];
         inputs.extend(byte_ports("data_in", width));
         let mut outputs = vec![Port::new("valid_out", 1), Port::new("count", 16), Port::new("full", 1)];
@@ -117,11 +124,15 @@ fn byte_fifo_verilog_matches_its_model_and_a_queue() {
                 s
             })
             .collect();
-        let name = format!("fifo_{width}x{depth}_{bypass}_{registered_push}_{only_with_room}");
+        let name = format!("fifo_{width}x{depth}_{bypass}_{registers}_{only_with_room}");
         let rows = rust_and_verilog_agree(
             &name,
             || {
-                let fifo = if registered_push { ByteFifo::with_registered_push(width, depth, bypass) } else { ByteFifo::new(width, depth, bypass) };
+                let fifo = match registers {
+                    0 => ByteFifo::new(width, depth, bypass),
+                    1 => ByteFifo::with_registered_push(width, depth, bypass),
+                    _ => ByteFifo::with_registered_push_and_head(width, depth),
+                };
                 if only_with_room {
                     fifo.pushed_only_with_room()
                 } else {
@@ -418,6 +429,13 @@ fn byte_delay_line_verilog_matches_its_model_and_delays_by_its_depth() {
 fn skid_buffer_verilog_matches_its_model_and_a_two_entry_queue() {
     let seed = test_seed("skid_buffer_verilog_matches_its_model_and_a_two_entry_queue");
     let mut rng = StdRng::seed_from_u64(seed);
+    for hold in [false, true] {
+        check_skid_buffer(seed, &mut rng, hold);
+    }
+}
+
+/// One random run of a `SkidBuffer<20>`, zeroing its payload while empty or (`hold`) holding it.
+fn check_skid_buffer(seed: u64, rng: &mut StdRng, hold: bool) {
     let inputs = [Port::new("reset", 1), Port::new("in_valid", 1), Port::new("in_data", 20), Port::new("out_ready", 1)];
     let outputs = [Port::new("in_ready", 1), Port::new("out_valid", 1), Port::new("out_data", 20)];
     // Random traffic, then 40 cycles of a sender and a receiver that are always ready.
@@ -433,8 +451,8 @@ fn skid_buffer_verilog_matches_its_model_and_a_two_entry_queue() {
         })
         .collect();
     let rows = rust_and_verilog_agree(
-        "skid_buffer",
-        SkidBuffer::<20>::default,
+        &format!("skid_buffer_{hold}"),
+        || if hold { SkidBuffer::<20>::holding_payload() } else { SkidBuffer::<20>::default() },
         &inputs,
         &outputs,
         &steps,
@@ -450,12 +468,15 @@ fn skid_buffer_verilog_matches_its_model_and_a_two_entry_queue() {
     let mut streamed = 0;
     for (cycle, (s, row)) in steps.iter().zip(&rows).enumerate() {
         let reset = s[0] == 1;
-        assert_eq!(row[0] == 1, !reset && queue.len() < 2, "seed {seed}: in_ready in cycle {cycle} holding {}", queue.len());
-        assert_eq!(row[1] == 1, !reset && !queue.is_empty(), "seed {seed}: out_valid in cycle {cycle}");
+        assert_eq!(row[0] == 1, !reset && queue.len() < 2, "seed {seed}: hold {hold}: in_ready in cycle {cycle} holding {}", queue.len());
+        assert_eq!(row[1] == 1, !reset && !queue.is_empty(), "seed {seed}: hold {hold}: out_valid in cycle {cycle}");
         // The payload comes straight from `main`'s register: zero when empty, and in a reset's
         // first cycle still the entry it holds (the queue is cleared below, after the check).
+        // Held, it is only the entry's while one is offered.
         let offered = queue.front().copied().unwrap_or(0);
-        assert_eq!(row[2], offered, "seed {seed}: out_data in cycle {cycle}");
+        if !hold || row[1] == 1 {
+            assert_eq!(row[2], offered, "seed {seed}: hold {hold}: out_data in cycle {cycle}");
+        }
         if reset {
             queue.clear();
             continue;
@@ -469,7 +490,7 @@ fn skid_buffer_verilog_matches_its_model_and_a_two_entry_queue() {
             queue.push_back(s[2]);
         }
     }
-    assert_eq!(streamed, 38, "seed {seed}: an always-ready receiver sees one entry per cycle");
+    assert_eq!(streamed, 38, "seed {seed}: hold {hold}: an always-ready receiver sees one entry per cycle");
 }
 
 /// The partial-write unit's Verilog against its Rust model on random stimulus at every port,

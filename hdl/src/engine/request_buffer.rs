@@ -14,8 +14,10 @@
 //!   keeps the engine's rule that no request is accepted while a key command runs (without
 //!   the buffer the core's ready is low then).
 //! - `out_valid` / `out_data` (to the core) offer the oldest entry from registers, from the
-//!   cycle after it was taken; the payload is zero while the buffer is empty (no gate between
-//!   the register and the core: see [`SkidBuffer`] for a reset's first cycle).
+//!   cycle after it was taken. The buffer holds its payload ([`SkidBuffer::holding_payload`]):
+//!   while it is empty `out_data` is whatever the unit last offered (zero after a reset), which
+//!   the core reads only with `out_valid`. So the unit's late valid (its hazard check and the
+//!   buffer's room) enables the buffer's two valid bits, not its payload's flip-flops.
 //! - A key command reaches the core (`core_key_valid`) only while the buffer offers no request,
 //!   and the unit sees the core's key ready (`unit_key_ready`) only then, so a request taken
 //!   before a command enters the core first.
@@ -29,7 +31,7 @@ use crate::primitives::skid_buffer::SkidBuffer;
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct RequestBuffer {
     /// Clock.
     pub clock: Signal<In, Clock>,
@@ -62,6 +64,28 @@ pub struct RequestBuffer {
     buffer: SkidBuffer<REQUEST_BITS>,
     /// A key command has entered the core and not been answered.
     key_busy: DFF<Bit>,
+}
+
+impl Default for RequestBuffer {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            in_valid: Default::default(),
+            in_ready: Default::default(),
+            in_data: Default::default(),
+            out_valid: Default::default(),
+            out_ready: Default::default(),
+            out_data: Default::default(),
+            unit_key_valid: Default::default(),
+            unit_key_ready: Default::default(),
+            core_key_valid: Default::default(),
+            core_key_ready: Default::default(),
+            core_key_answer: Default::default(),
+            buffer: SkidBuffer::holding_payload(),
+            key_busy: Default::default(),
+        }
+    }
 }
 
 impl Logic for RequestBuffer {

@@ -3,7 +3,9 @@
 //! - **Tickets**: one per request, pushed (`ticket_push`, `ticket`) as the request leaves
 //!   stage A: bit 0 the request was a write, bits 1-2 its status, bit 3 it waits for read
 //!   data. The ticket queue's push is registered and it takes a push only with room, so stage A
-//!   hands a request on only while `tickets_full` is low.
+//!   hands a request on only while `tickets_full` is low. Its head is registered too
+//!   ([`ByteFifo::with_registered_push_and_head`]): the oldest ticket comes from flip-flops, not
+//!   from a distributed-RAM read, so the response handshake starts at registers.
 //! - **Read data**: each read's plaintext, pushed (`data_push`, `data_in`) as it leaves the
 //!   decryption path. The queue has a bypass, so plaintext can reach the core in the cycle it
 //!   arrives.
@@ -88,7 +90,7 @@ impl ResponsePath {
             core_rsp_write: Default::default(),
             core_rsp_rdata: Default::default(),
             core_rsp_status: Default::default(),
-            tickets: ByteFifo::with_registered_push(1, tickets, false).pushed_only_with_room(),
+            tickets: ByteFifo::with_registered_push_and_head(1, tickets).pushed_only_with_room(),
             // Pushed only with room: it holds no more than the outstanding reads.
             read_data: ByteFifo::new(16, read_limit as usize, true).pushed_only_with_room(),
             reads_outstanding: Default::default(),

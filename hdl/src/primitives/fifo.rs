@@ -32,6 +32,15 @@
 //! enables that one register instead of the memory's write decode: for a queue pushed by a
 //! late signal. Whether the memory holds an entry is a register too.
 //!
+//! With a *registered head* as well ([`ByteFifo::with_registered_push_and_head`], a queue
+//! without bypass) the oldest entry is kept in a register of its own, and `data_out` is that
+//! register: no memory read and no multiplexer sits between the queue's flip-flops and its
+//! head. At each edge that leaves the head register empty or takes its entry, it loads the
+//! next oldest entry: the memory's head, else the young register, else the entry being pushed
+//! (which then skips the young register), else zero. The young register goes into the memory
+//! unless it moves to the head. The memory then holds the entries between the head and the
+//! young register.
+//!
 //! The memory's write enable does not wait for `pop`: the slot at the tail is free whenever
 //! an entry may be stored, so the memory is written whenever an entry is pushed with room (or
 //! the young register holds one), and only the tail pointer waits to see whether the entry
@@ -51,6 +60,7 @@ pub struct FifoModel {
     depth: usize,
     bypass: bool,
     registered_push: bool,
+    registered_head: bool,
     only_with_room: bool,
     entries: VecDeque<Vec<u8>>,
 }
@@ -92,7 +102,7 @@ impl ByteFifo {
             data_out: defaults(width),
             count: Default::default(),
             full: Default::default(),
-            model: ModelState(FifoModel { depth: depth.max(1), bypass, registered_push: false, only_with_room: false, entries: VecDeque::new() }),
+            model: ModelState(FifoModel { depth: depth.max(1), bypass, registered_push: false, registered_head: false, only_with_room: false, entries: VecDeque::new() }),
         }
     }
 
@@ -100,6 +110,14 @@ impl ByteFifo {
     pub fn with_registered_push(width: usize, depth: usize, bypass: bool) -> Self {
         let mut fifo = Self::new(width, depth, bypass);
         fifo.model.0.registered_push = true;
+        fifo
+    }
+
+    /// A queue of `depth` entries of `width` bytes without bypass, with a registered push and a
+    /// registered head (see the module documentation).
+    pub fn with_registered_push_and_head(width: usize, depth: usize) -> Self {
+        let mut fifo = Self::with_registered_push(width, depth, false);
+        fifo.model.0.registered_head = true;
         fifo
     }
 
@@ -116,6 +134,9 @@ impl ByteFifo {
 
     /// The body of the queue's Verilog module.
     pub fn verilog_text(&self) -> String {
+        if self.model.0.registered_head {
+            return self.registered_head_verilog_text();
+        }
         let width = self.data_in.len();
         let bits = 8 * width;
         let depth = self.model.0.depth;
@@ -188,6 +209,59 @@ impl ByteFifo {
         v.push_str("    full = is_full;\n");
         for k in 0..width {
             let _ = writeln!(v, "    data_out${k} = out_word[{}:{}];", 8 * k + 7, 8 * k);
+        }
+        v.push_str("end\n");
+        v
+    }
+
+    /// The Verilog of a queue with a registered push and a registered head (no bypass): the
+    /// head register, the young register, and the memory between them.
+    fn registered_head_verilog_text(&self) -> String {
+        let width = self.data_in.len();
+        let bits = 8 * width;
+        let depth = self.model.0.depth;
+        let pb = bits_to_index(depth);
+        let cb = bits_to_count(depth);
+        let mut v = String::new();
+        let _ = writeln!(v, "reg [{}:0] entries [0:{}];", bits - 1, depth - 1);
+        let _ = writeln!(v, "reg [{}:0] head;\nreg [{}:0] tail;\nreg [{}:0] stored;\nreg is_full;", pb - 1, pb - 1, cb - 1);
+        let _ = writeln!(v, "// The oldest entry (zero while the queue is empty), the entry pushed at the last edge, and");
+        let _ = writeln!(v, "// whether the memory holds the ones between them.");
+        let _ = writeln!(v, "reg have;\nreg [{0}:0] head_word;\nreg young_valid;\nreg [{0}:0] young_word;\nreg memory_has;", bits - 1);
+        let packed: Vec<String> = (0..width).rev().map(|k| format!("data_in${k}")).collect();
+        let _ = writeln!(v, "wire [{}:0] in_word = {{{}}};", bits - 1, packed.join(", "));
+        let room = if self.model.0.only_with_room { "~is_full" } else { "(~is_full | popping)" };
+        let _ = writeln!(v, "wire popping = pop & have;\nwire storing = push & {room};");
+        v.push_str("// The head register takes the next oldest entry: the memory's, the young one, the pushed one.\n");
+        v.push_str("wire refill = ~have | popping;\n");
+        v.push_str("wire head_from_memory = refill & memory_has;\n");
+        v.push_str("wire head_from_young = refill & ~memory_has & young_valid;\n");
+        v.push_str("wire head_from_in = refill & ~memory_has & ~young_valid & storing;\n");
+        v.push_str("wire to_memory = young_valid & ~head_from_young;\n");
+        let next = |p: &str| format!("({p} == {pb}'d{}) ? {pb}'d0 : {p} + {pb}'d1", depth - 1);
+        let wide = cb + 2;
+        let reset_body = format!("head <= 0;\n        tail <= 0;\n        stored <= {cb}'d0;\n        is_full <= 1'b0;\n        have <= 1'b0;\n        head_word <= {bits}'d0;\n        young_valid <= 1'b0;\n        young_word <= {bits}'d0;\n        memory_has <= 1'b0;");
+        let _ = writeln!(v, "initial begin\n    {}\nend", reset_body.replace("        ", "    ").replace(" <= ", " = "));
+        let _ = writeln!(v, "always @(posedge clock) begin\n    if (reset) begin\n        {reset_body}\n    end else begin");
+        let _ = writeln!(v, "        if (storing & ~popping)\n            is_full <= stored == {cb}'d{};\n        else if (popping & ~storing)\n            is_full <= 1'b0;", depth - 1);
+        let _ = writeln!(
+            v,
+            "        if (refill) begin\n            have <= memory_has | young_valid | storing;\n            head_word <= memory_has ? entries[head] : (young_valid ? young_word : (storing ? in_word : {bits}'d0));\n        end"
+        );
+        v.push_str("        // The slot at the tail is free whenever the young register holds an entry.\n");
+        v.push_str("        if (young_valid)\n            entries[tail] <= young_word;\n");
+        let _ = writeln!(v, "        if (to_memory)\n            tail <= {};\n        if (head_from_memory)\n            head <= {};", next("tail"), next("head"));
+        v.push_str("        young_valid <= storing & ~head_from_in;\n        young_word <= in_word;\n");
+        let _ = writeln!(
+            v,
+            "        // The memory holds stored - 1 - young_valid entries (the head register holds one).\n        if (to_memory & ~head_from_memory)\n            memory_has <= 1'b1;\n        else if (head_from_memory & ~to_memory)\n            memory_has <= {} != {} + {wide}'d2;",
+            zero_extended("stored", cb, wide),
+            zero_extended("young_valid", 1, wide)
+        );
+        let _ = writeln!(v, "        stored <= stored + {} - {};\n    end\nend", zero_extended("storing", 1, cb), zero_extended("popping", 1, cb));
+        let _ = writeln!(v, "always @(*) begin\n    valid_out = have;\n    count = {};\n    full = is_full;", zero_extended("stored", cb, 16));
+        for k in 0..width {
+            let _ = writeln!(v, "    data_out${k} = head_word[{}:{}];", 8 * k + 7, 8 * k);
         }
         v.push_str("end\n");
         v

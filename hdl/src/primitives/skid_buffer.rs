@@ -15,6 +15,14 @@
 //!   `main`: that cycle still shows it. The entry leaves at an edge where `out_ready` is high;
 //!   `skid` then moves into `main`.
 //!
+//! A buffer that *holds its payload* ([`SkidBuffer::holding_payload`]) loads its registers
+//! without waiting for the sender's valid: `skid` takes `in_data` at every edge while it is
+//! empty, and `main`, whenever it is empty or leaving, takes `skid`'s entry or `in_data`. Only
+//! the two valid bits wait for `in_valid`, so a late valid enables two flip-flops instead of
+//! every payload bit. `out_data` is then the entry's payload while `out_valid` is high, and
+//! while it is low whatever the sender last offered (zero after a reset): for a receiver that
+//! reads the payload only with the valid.
+//!
 //! Latency: an entry taken at an edge is offered from the next cycle. Throughput: one entry per
 //! cycle while the receiver takes one per cycle. Order: first in, first out. `reset`
 //! (synchronous) empties both registers and holds both valid and ready low while high.
@@ -25,7 +33,7 @@
 use rust_hdl::prelude::*;
 
 /// See the module documentation.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct SkidBuffer<const N: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
@@ -50,6 +58,42 @@ pub struct SkidBuffer<const N: usize> {
     skid_data: DFF<Bits<N>>,
     take: Signal<Local, Bit>,
     main_free: Signal<Local, Bit>,
+    /// The payload registers load without waiting for `in_valid` (see the module documentation).
+    hold_payload: Constant<Bit>,
+}
+
+impl<const N: usize> SkidBuffer<N> {
+    /// A buffer that holds its payload (see the module documentation).
+    pub fn holding_payload() -> Self {
+        Self::with_payload_held(true)
+    }
+
+    fn with_payload_held(hold: bool) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            in_valid: Default::default(),
+            in_ready: Default::default(),
+            in_data: Default::default(),
+            out_valid: Default::default(),
+            out_ready: Default::default(),
+            out_data: Default::default(),
+            main_valid: Default::default(),
+            main_data: Default::default(),
+            skid_valid: Default::default(),
+            skid_data: Default::default(),
+            take: Default::default(),
+            main_free: Default::default(),
+            hold_payload: Constant::new(hold),
+        }
+    }
+}
+
+/// A buffer whose payload is zero while it is empty.
+impl<const N: usize> Default for SkidBuffer<N> {
+    fn default() -> Self {
+        Self::with_payload_held(false)
+    }
 }
 
 impl<const N: usize> Logic for SkidBuffer<N> {
@@ -76,12 +120,15 @@ impl<const N: usize> Logic for SkidBuffer<N> {
             } else {
                 self.main_valid.d.next = self.take.val();
                 self.main_data.d.next = bits::<N>(0);
-                if self.take.val() {
+                if self.take.val() | self.hold_payload.val() {
                     self.main_data.d.next = self.in_data.val();
                 }
             }
         } else if self.take.val() {
             self.skid_valid.d.next = true;
+            self.skid_data.d.next = self.in_data.val();
+        }
+        if self.hold_payload.val() & !self.skid_valid.q.val() {
             self.skid_data.d.next = self.in_data.val();
         }
         if self.reset.val() {
