@@ -2,7 +2,7 @@
 //! area against throughput coloured by S-box style.
 
 use super::row::Row;
-use super::sweep::Sweep;
+use super::sweep::{FlowSettings, Sweep};
 use super::Exploration;
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
@@ -22,6 +22,31 @@ fn number<T: ToString>(value: Option<T>) -> String {
 
 fn decimal(value: Option<f64>, places: usize) -> String {
     value.map(|v| format!("{v:.places$}")).unwrap_or_else(|| "-".into())
+}
+
+/// What a config's own flow settings change from the sweep's, for the report's list: the
+/// targets and place and route always, then each other setting that differs.
+fn flow_differences(own: &FlowSettings, sweep: &FlowSettings) -> String {
+    let mut parts = vec![format!("targets {}", own.targets.join(", ")), format!("place and route {}", if own.place_and_route { "on" } else { "off" })];
+    if own.target_mhz != sweep.target_mhz {
+        parts.push(format!("nextpnr aims at {} MHz", own.target_mhz));
+    }
+    if own.placement_seed != sweep.placement_seed {
+        parts.push(format!("placer seed {}", own.placement_seed));
+    }
+    if own.ecp5_speed_grade != sweep.ecp5_speed_grade {
+        parts.push(format!("ECP5 speed grade {}", own.ecp5_speed_grade));
+    }
+    if own.timeout_seconds != sweep.timeout_seconds {
+        parts.push(format!("tool time limit {} s", own.timeout_seconds));
+    }
+    if own.requests != sweep.requests {
+        parts.push(format!("{} requests per traffic pattern", own.requests));
+    }
+    if own.seed != sweep.seed {
+        parts.push(format!("simulation seed {}", own.seed));
+    }
+    parts.join("; ")
 }
 
 /// The Markdown report: the command, the flow, the tool versions, the table and the notes.
@@ -44,7 +69,7 @@ pub fn markdown(sweep: &Sweep, exploration: &Exploration, command: &str) -> Stri
         .points
         .iter()
         .filter(|p| p.flow != *flow)
-        .map(|p| format!("- {}: targets {}; place and route {}", p.name, p.flow.targets.join(", "), if p.flow.place_and_route { "on" } else { "off" }))
+        .map(|p| format!("- {}: {}", p.name, flow_differences(&p.flow, flow)))
         .collect();
     if !own.is_empty() {
         text += &format!("Configs with flow settings of their own:\n\n{}\n\n", own.join("\n"));
@@ -262,5 +287,20 @@ mod tests {
         json.as_object_mut().unwrap().remove("ecp5_critical_path");
         let old: Row = serde_json::from_value(json).unwrap();
         assert_eq!((old.ecp5_fmax_mhz, old.ecp5_critical_path), (Some(60.72), None));
+    }
+
+    #[test]
+    fn a_config_s_own_flow_line_names_each_setting_it_changes() {
+        let sweep = Sweep::parse(
+            "[flow]\ntargets = [\"ecp5\"]\n[[configs]]\nname = \"a\"\n[[configs]]\nname = \"b\"\nflow = { placement_seed = 2, ecp5_speed_grade = 8 }\n[[configs]]\nname = \"c\"\nflow = { place_and_route = false }\n",
+        )
+        .unwrap();
+        let exploration = Exploration { rows: vec![], cached: 0, tool_versions: vec![], seconds: 1.0, shards: 1 };
+        let text = markdown(&sweep, &exploration, "mee explore");
+        let section = &text[text.find("Configs with flow settings of their own").expect("a list of configs' own flows")..];
+        let section = &section[..section.find("Tools:").expect("the tools line after it")];
+        assert!(section.contains("- b: targets ecp5; place and route on; placer seed 2; ECP5 speed grade 8\n"), "{section}");
+        assert!(section.contains("- c: targets ecp5; place and route off\n"), "{section}");
+        assert!(!section.contains("- a:"), "a config with the sweep's flow is not listed: {section}");
     }
 }
