@@ -47,7 +47,8 @@ pub struct RequestBuffer {
     pub out_valid: Signal<Out, Bit>,
     /// The core takes the offered request.
     pub out_ready: Signal<In, Bit>,
-    /// The offered request, from a register (zero while the buffer is empty).
+    /// The offered request, from a register (while the buffer is empty, what the unit last
+    /// offered: read it only with `out_valid`).
     pub out_data: Signal<Out, Bits<REQUEST_BITS>>,
     /// The unit offers a key command.
     pub unit_key_valid: Signal<In, Bit>,
