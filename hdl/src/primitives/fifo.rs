@@ -35,7 +35,7 @@
 //! With a *registered head* as well ([`ByteFifo::with_registered_push_and_head`], a queue
 //! without bypass) the oldest entry is kept in a register of its own, and `data_out` is that
 //! register: no memory read and no multiplexer sits between the queue's flip-flops and its
-//! head. At each edge that leaves the head register empty or takes its entry, it loads the
+//! head. At each edge where the head register is empty or its entry leaves, it loads the
 //! next oldest entry: the memory's head, else the young register, else the entry being pushed
 //! (which then skips the young register), else zero. The young register goes into the memory
 //! unless it moves to the head. The memory then holds the entries between the head and the
